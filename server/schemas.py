@@ -1,0 +1,193 @@
+"""Tool input and output schemas, exported from the pydantic models (never hand-written).
+
+The engine's models describe *what* a field is; this module adds what an agent needs to
+call the tool well: a description per argument, examples, and the `detail` argument that
+fetches the parts of a result left out to keep within the tier's token budget.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from skill.models import Change, Database, MigrationRequest, MigrationResult, MigrationTool
+
+# Parts of a generate result that may be left out (in this order) when the whole result
+# would exceed the tier's budget; scripts and warnings are never left out.
+DEFERRABLE = ("phases", "validation_tests", "deployment_guide", "changes")
+IDENTITY = ("migration_tool", "database", "migration_type", "downtime_allowed", "tier", "timestamp")
+
+GENERATE_HELP = {
+    "migration_tool": "Which tool runs the migration; output files follow its conventions.",
+    "database": "Target database (mysql also covers MariaDB).",
+    "migration_type": "schema: DDL only (T1 unless downtime_allowed=false); data: moves or "
+                      "rewrites rows (T2, batched); hybrid: both.",
+    "downtime_allowed": "false asks for a zero-downtime, multi-phase plan (T3: expand / migrate / "
+                        "contract) and fails with zero_downtime_impossible when no online form exists.",
+    "migration_description": "One line saying what and why; used in file names and comments. When "
+                             "neither `changes` nor `sql` is given it is parsed as plain English "
+                             "(see the phrasings in SKILL.md), e.g. \"rename users.name to full_name\".",
+    "changes": "Preferred. The operations, each discriminated by `op` (vocabulary: resource "
+               "dbmig://schema/changes).",
+    "sql": "Alternative to `changes`: DDL/DML in the target database's dialect.",
+    "schema": "Current schema as CREATE TABLE text. Give it when dropping or narrowing: it supplies "
+              "the types a rollback needs and the checks that data still fits.",
+    "database_version": "e.g. 15, 8.0, mariadb-10.11, 2019, 19c: decides online forms and lock estimates.",
+    "table_rows": "Approximate row count per table, for lock and duration estimates and batching.",
+    "version": "Flyway version for V<version>__ / U<version>__ file names.",
+    "revision": "Alembic revision id (derived from the request when absent).",
+    "down_revision": "Alembic revision this one follows.",
+    "author": "Author for Liquibase changeSets and file headers.",
+    "liquibase_format": "Liquibase changelog format.",
+    "confirm_data_loss": "Set true only when the caller accepts a destructive change whose rollback "
+                         "cannot restore data; otherwise such a request fails with unsafe_rollback.",
+}
+
+GENERATE_EXAMPLES = [
+    {"migration_tool": "flyway", "database": "postgresql", "migration_type": "schema",
+     "downtime_allowed": True, "migration_description": "add email to users",
+     "changes": [{"op": "add_column", "table": "users",
+                  "column": {"name": "email", "type": "varchar(255)", "nullable": True}}]},
+    {"migration_tool": "alembic", "database": "postgresql", "migration_type": "schema",
+     "downtime_allowed": False, "migration_description": "rename users.name to full_name",
+     "database_version": "15", "table_rows": {"users": 5000000}},
+]
+
+DETAIL_HELP = ("Leave unset for the normal result. When a result comes back with `omitted`, call "
+               "again with the same arguments and detail=<one of omitted.sections> to get that part.")
+
+
+def _deepen(schema: dict) -> dict:
+    """pydantic lets `op` default, but the discriminated union needs it: mark it required."""
+    for definition in schema.get("$defs", {}).values():
+        if "const" in definition.get("properties", {}).get("op", {}):
+            definition["required"] = ["op", *[r for r in definition.get("required", []) if r != "op"]]
+    return schema
+
+
+def _describe(schema: dict, help_: dict[str, str]) -> dict:
+    for name, text in help_.items():
+        schema["properties"][name]["description"] = text
+    return schema
+
+
+def generate_input_schema() -> dict:
+    schema = _describe(_deepen(MigrationRequest.model_json_schema(by_alias=True)), GENERATE_HELP)
+    schema["properties"]["detail"] = {"enum": list(DEFERRABLE), "type": "string",
+                                      "description": DETAIL_HELP}
+    schema["examples"] = GENERATE_EXAMPLES
+    return schema
+
+
+class Omitted(BaseModel):
+    """What was left out of this response and how to fetch it."""
+
+    sections: list[str]
+    reason: str
+    how: str
+
+
+def generate_output_schema() -> dict:
+    """MigrationResult, except that deferrable parts may be absent (see `omitted`)."""
+    schema = MigrationResult.model_json_schema(mode="serialization", by_alias=True)
+    schema = _deepen(schema)
+    schema["required"] = [r for r in schema["required"] if r not in DEFERRABLE]
+    schema["properties"]["omitted"] = Omitted.model_json_schema()
+    schema["description"] = ("The migration: scripts, rollback, validation tests, deployment guide, "
+                             "warnings. With `detail`, only the identity fields and that part.")
+    return _detail_shape(schema)
+
+
+def _detail_shape(schema: dict) -> dict:
+    """A `detail` response carries the identity fields and one part: only those are required
+    of every response."""
+    full = list(schema["required"])
+    schema["required"] = list(IDENTITY)
+    schema["description"] += " Always present unless `detail` was given: " + ", ".join(
+        r for r in full if r not in IDENTITY) + "."
+    return schema
+
+
+# --- validate / explain: the engine takes plain arguments, so the MCP shape lives here ------
+
+class MigrationFile(BaseModel):
+    """A migration file as text. Same shape as generate's output files, so they can be passed back."""
+
+    model_config = ConfigDict(extra="forbid")
+    filename: str = Field(min_length=1, max_length=255,
+                          description="File name with extension, e.g. V3__add_email.sql, "
+                                      "db.changelog-3.xml, 3f2a_add_email.py, V3__x.sql.conf.",
+                          examples=["V3__add_email.sql"])
+    content: str = Field(max_length=1_000_000, description="The whole file.")
+
+
+class ValidateArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    database: Database = Field(description="Database the migration runs on.")
+    files: list[MigrationFile] = Field(min_length=1, max_length=200,
+                                       description="The migration files to lint, in apply order.")
+    migration_tool: MigrationTool | None = Field(
+        default=None, description="Tool conventions to check; guessed from file names when absent.")
+    database_version: str | None = Field(default=None, pattern=r"^[A-Za-z0-9.\-]{1,20}$",
+                                         description="Some rules depend on the version (e.g. 15, 8.0).")
+
+
+class ExplainArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    database: Database = Field(description="Database the statements would run on.")
+    sql: str | None = Field(default=None, min_length=1, max_length=1_000_000,
+                            description="Statements to explain, e.g. ALTER TABLE orders ADD COLUMN x int NOT NULL "
+                                        "DEFAULT 0. Give `sql` or `files`.")
+    files: list[MigrationFile] | None = Field(default=None, min_length=1, max_length=200,
+                                              description="Migration files to explain instead of `sql`.")
+    database_version: str | None = Field(default=None, pattern=r"^[A-Za-z0-9.\-]{1,20}$",
+                                         description="Locks and rewrites depend on it (e.g. 10 vs 11+).")
+    table_rows: dict[str, int] = Field(default_factory=dict,
+                                       description="Approximate rows per table, for duration estimates.")
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    rule: str = Field(description="Permanent rule id, see resource dbmig://lint/rules.")
+    severity: str
+    message: str = Field(description="The risk.")
+    file: str | None = None
+    line: int | None = None
+
+
+class ValidateResult(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    verdict: Literal["pass", "warn", "fail"] | str
+    findings: list[Finding]
+    omitted: Omitted | None = None
+
+
+class StatementExplanation(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    statement: str
+    what: str | None = Field(default=None, description="What it does, in plain words.")
+    lock: str | None = None
+
+
+class ExplainResult(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    statements: list[StatementExplanation]
+    omitted: Omitted | None = None
+
+
+def model_input_schema(model: type[BaseModel]) -> dict:
+    return copy.deepcopy(model.model_json_schema(by_alias=True))
+
+
+def model_output_schema(model: type[BaseModel]) -> dict:
+    return copy.deepcopy(model.model_json_schema(mode="serialization", by_alias=True))
+
+
+def change_vocabulary_schema() -> dict:
+    """The change vocabulary alone: what `changes` items may be."""
+    from pydantic import TypeAdapter
+    schema = _deepen(TypeAdapter(list[Change]).json_schema(by_alias=True))
+    schema["title"] = "dbmig change vocabulary"
+    schema["description"] = "A list of operations, each discriminated by `op`."
+    return schema

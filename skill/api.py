@@ -1,0 +1,72 @@
+"""The Python API: `generate(request) -> MigrationResult`. The MCP server and the CLI call this.
+
+intake -> plan -> render -> gate. A gate failure is a bug in dbmig and raises; bad input
+raises `InvalidRequest` naming the field. Scripts never carry the clock: the timestamp lives
+only in the result.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from .dialects import get_dialect
+from .errors import InvalidRequest
+from .gate import gate_result
+from .intake import changes_for
+from .models import MigrationRequest, MigrationResult, PhaseFiles, RollbackScript
+from .plan import build_plan
+from .render import render_plan
+from .render.guide import deployment_guide, validation_tests
+
+
+def parse_request(data: dict | MigrationRequest) -> MigrationRequest:
+    if isinstance(data, MigrationRequest):
+        return data
+    try:
+        return MigrationRequest.model_validate(data)
+    except ValidationError as e:
+        raise invalid_from_pydantic(e) from None
+
+
+def invalid_from_pydantic(e: ValidationError) -> InvalidRequest:
+    err = e.errors()[0]
+    path = ".".join(str(p) for p in err["loc"])
+    allowed = None
+    if err["type"] == "enum":
+        allowed = [a.strip(" '") for a in err["ctx"]["expected"].replace(" or ", ",").split(",")]
+    elif err["type"] == "union_tag_invalid":
+        allowed = [a.strip(" '") for a in err["ctx"]["expected_tags"].split(",")]
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "missing":
+        message = f"{path or 'field'} is required"
+    return InvalidRequest(f"{path}: {message}" if path else message, field=path or None,
+                          allowed=allowed)
+
+
+def generate(data: dict | MigrationRequest) -> MigrationResult:
+    request = parse_request(data)
+    dialect = get_dialect(request.database.value)
+    changes, intake_warnings = changes_for(request, dialect)
+    plan, _ = build_plan(request, dialect, changes)
+    plan.warnings[:0] = intake_warnings
+    rendered, changesets = render_plan(plan, request, dialect)
+    first = rendered[0]
+    result = MigrationResult(
+        migration_tool=request.migration_tool, database=request.database,
+        migration_type=request.migration_type, downtime_allowed=request.downtime_allowed,
+        tier=plan.tier,
+        migration_script=first.migration,
+        rollback_script=RollbackScript(filename=first.rollback.filename, content=first.rollback.content,
+                                       manual_steps=[m for s in plan.steps for m in s.manual_steps]),
+        validation_tests=validation_tests(plan),
+        deployment_guide=deployment_guide(plan, request, changesets),
+        warnings=plan.warnings,
+        timestamp=datetime.now(ZoneInfo("America/New_York")).isoformat(timespec="seconds"),
+        files=[f for r in rendered for f in r.files],
+        phases=[PhaseFiles(name=p.name, gate_before=p.gate_before, files=r.files)
+                for p, r in zip(plan.phases, rendered)] if len(plan.phases) > 1 else None,
+        changes=changes)
+    gate_result(result, plan, dialect)
+    return result

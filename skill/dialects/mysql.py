@@ -1,0 +1,96 @@
+"""MySQL 8 / MariaDB 10.x as data. Online DDL facts from the MySQL 8.0 manual "Online DDL
+Operations" and MariaDB's "InnoDB Online DDL Operations"; measured on MariaDB 10.11 here."""
+from __future__ import annotations
+
+import re
+
+from .base import Dialect
+from .common import ANSI_FORMS, INFO_SCHEMA_CHECKS, RESERVED_CORE, lock
+
+MDL = "metadata lock"
+
+MYSQL = Dialect(
+    name="mysql",
+    sqlglot="mysql",
+    quote=("`", "`"),
+    max_identifier=64,
+    fold="none",
+    reserved=RESERVED_CORE | frozenset(
+        "ADD ALTER ANALYZE BEFORE BIGINT BINARY BLOB CALL CASCADE CHANGE CHAR CHARACTER CONDITION "
+        "CONTINUE CONVERT CURSOR DATABASE DATABASES DECIMAL DECLARE DELAYED DESCRIBE DIV DOUBLE "
+        "EACH ELSEIF ENCLOSED ESCAPED EXIT EXPLAIN FLOAT FORCE FULLTEXT GENERATED IF IGNORE INDEX "
+        "INFILE INT INTEGER INTERVAL ITERATE KEY KEYS KILL LEAVE LINES LOAD LOCK LONG LOOP MATCH "
+        "MOD MODIFIES NUMERIC OPTIMIZE OPTION OUT PARTITION PRECISION PROCEDURE PURGE RANGE READ "
+        "REAL REGEXP RELEASE RENAME REPEAT REPLACE REQUIRE RESTRICT RETURN REVOKE RLIKE ROW ROWS "
+        "SCHEMA SCHEMAS SEPARATOR SHOW SIGNAL SMALLINT SPATIAL SQL STATUS STARTING STORED "
+        "TERMINATED TINYINT TRIGGER UNDO UNLOCK UNSIGNED USAGE UTC_DATE VARCHAR VIRTUAL WHILE "
+        "WRITE XOR YEAR_MONTH ZEROFILL".split()),
+    types={
+        "varchar": "VARCHAR({0})", "char": "CHAR({0})", "text": "TEXT", "smallint": "SMALLINT",
+        "integer": "INT", "bigint": "BIGINT", "boolean": "TINYINT(1)", "timestamp": "DATETIME(6)",
+        "timestamptz": "TIMESTAMP(6)", "date": "DATE", "time": "TIME", "decimal": "DECIMAL({0},{1})",
+        "float": "FLOAT", "double": "DOUBLE", "uuid": "CHAR(36)", "json": "JSON", "blob": "LONGBLOB",
+    },
+    catalog_types={
+        "varchar": ("varchar",), "char": ("char",), "text": ("text",), "smallint": ("smallint",),
+        "integer": ("int",), "bigint": ("bigint",), "boolean": ("tinyint",),
+        "timestamp": ("datetime",), "timestamptz": ("timestamp",), "date": ("date",),
+        "time": ("time",), "decimal": ("decimal",), "float": ("float",), "double": ("double",),
+        "uuid": ("char",), "json": ("json", "longtext"), "blob": ("longblob",),
+    },
+    transactional_ddl=False,
+    restates_column=frozenset({"alter_column_type", "set_not_null", "drop_not_null"}),
+    forms={
+        **ANSI_FORMS,
+        # MODIFY restates the whole column: the planner passes the full definition.
+        "alter_column_type": "ALTER TABLE {table} MODIFY COLUMN {column_def}",
+        "set_not_null": "ALTER TABLE {table} MODIFY COLUMN {column_def}",
+        "drop_not_null": "ALTER TABLE {table} MODIFY COLUMN {column_def}",
+        "drop_index": "DROP INDEX {name} ON {table}",
+        "drop_foreign_key": "ALTER TABLE {table} DROP FOREIGN KEY {name}",
+        "drop_unique": "ALTER TABLE {table} DROP INDEX {name}",
+        "drop_check": "ALTER TABLE {table} DROP CONSTRAINT {name}",
+        # InnoDB creates an index named after a foreign key when none covers its columns, and
+        # keeps it when the key is dropped.
+        "drop_fk_index": "ALTER TABLE {table} DROP INDEX {name}",
+        "rename_table": "ALTER TABLE {table} RENAME TO {new_name}",
+        "update_from_backup": "UPDATE {table} t JOIN {backup} b ON {join_t} SET t.{column} = b.{column}",
+        "lock_timeout": "SET SESSION lock_wait_timeout = {timeout_s}",
+        "online_suffix": ", ALGORITHM={algorithm}, LOCK={lock}",
+    },
+    checks={
+        **INFO_SCHEMA_CHECKS,
+        "index": "SELECT COUNT(DISTINCT index_name) FROM information_schema.statistics WHERE "
+                 "table_schema = {schema} AND table_name = {table} AND index_name = {name}",
+        # MariaDB reports "no default" of a nullable column as the string 'NULL'.
+        "has_default": " AND COALESCE(column_default, 'NULL') <> 'NULL'",
+        "no_default": " AND COALESCE(column_default, 'NULL') = 'NULL'",
+        "schema": "DATABASE()",
+    },
+    locks={
+        "create_table": lock("none (new table)", "nothing"),
+        "drop_table": lock(MDL, "reads and writes, brief"),
+        "rename_table": lock(MDL, "reads and writes, brief"),
+        "add_column": lock(MDL + " (ALGORITHM=INSTANT)", "nothing once the metadata lock is granted"),
+        "drop_column": lock(MDL + " (INPLACE, table rebuilt)", "writes briefly at start and end", rewrite=True),
+        "rename_column": lock(MDL + " (INSTANT)", "nothing once the metadata lock is granted"),
+        "alter_column_type": lock("exclusive (ALGORITHM=COPY)", "writes for the whole copy", rewrite=True),
+        "set_not_null": lock(MDL + " (INPLACE, table rebuilt)", "writes briefly at start and end", rewrite=True),
+        "drop_not_null": lock(MDL + " (INPLACE, table rebuilt)", "writes briefly at start and end", rewrite=True),
+        "set_default": lock(MDL + " (INSTANT)", "nothing once the metadata lock is granted"),
+        "drop_default": lock(MDL + " (INSTANT)", "nothing once the metadata lock is granted"),
+        "add_index": lock(MDL + " (INPLACE, LOCK=NONE)", "writes briefly at start and end", scan=True),
+        "drop_index": lock(MDL + " (INPLACE)", "nothing once the metadata lock is granted"),
+        "add_foreign_key": lock(MDL + " (INPLACE with foreign_key_checks=0, else COPY)", "writes for the whole copy", rewrite=True),
+        "add_unique": lock(MDL + " (INPLACE, LOCK=NONE)", "writes briefly at start and end", scan=True),
+        "add_check": lock("exclusive (ALGORITHM=COPY)", "writes for the whole copy", rewrite=True),
+        "drop_constraint": lock(MDL + " (INPLACE)", "nothing once the metadata lock is granted"),
+        "update": lock("row locks (InnoDB) + gap locks", "writers of the same rows"),
+    },
+    command_allow=(re.compile(r"^CREATE\s+(UNIQUE\s+)?INDEX\b.*\bALGORITHM\s*=", re.I | re.S),),
+    version_notes={
+        "8.0": "ADD COLUMN is INSTANT (8.0.12+, any position from 8.0.29).",
+        "10.3": "MariaDB: ADD COLUMN is INSTANT (10.3.2+); DROP COLUMN INSTANT from 10.4.",
+        "10.11": "MariaDB 10.11 picks INSTANT/INPLACE by itself; INT->BIGINT is COPY only.",
+    },
+)

@@ -1,0 +1,41 @@
+"""The gate every result passes before it is returned: SQL parses, files are well-formed.
+
+A failure here is a bug in dbmig (GateFailure), never something to ship.
+"""
+from __future__ import annotations
+
+import ast
+import xml.etree.ElementTree as ET
+
+import yaml
+
+from ..dialects.base import Dialect
+from ..errors import GateFailure
+from ..models import MigrationResult
+from ..plan.model import Plan
+from .sqlgate import check_statement
+
+
+def gate_result(result: MigrationResult, plan: Plan, dialect: Dialect) -> None:
+    for step in plan.steps:
+        for sql in step.forward + (step.reverse or []):
+            check_statement(sql, dialect, step.description)
+        for guard in step.guards:
+            check_statement(guard.query, dialect, f"guard of {step.description}")
+    for test in result.validation_tests:
+        check_statement(test.query, dialect, f"validation test {test.description!r}")
+    for f in result.files:
+        _well_formed(f.filename, f.content)
+
+
+def _well_formed(filename: str, content: str) -> None:
+    try:
+        if filename.endswith(".py"):
+            compile(content, filename, "exec")
+            ast.parse(content)
+        elif filename.endswith(".xml"):
+            ET.fromstring(content)
+        elif filename.endswith((".yaml", ".yml")):
+            yaml.safe_load(content)
+    except (SyntaxError, ET.ParseError, yaml.YAMLError) as e:
+        raise GateFailure(f"generated file {filename} is not well-formed: {e}") from None

@@ -1,0 +1,61 @@
+"""The SQL gate: every statement dbmig emits parses in the target dialect.
+
+sqlglot is lenient: what it cannot parse becomes an opaque `exp.Command` with only a log line.
+Here a Command passes only when the dialect's allow-list (`Dialect.command_allow`) names it;
+anything else is a bug in dbmig (GateFailure) or, for request text, bad input (InvalidRequest).
+"""
+from __future__ import annotations
+
+import logging
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
+from ..dialects.base import Dialect
+from ..errors import GateFailure, InvalidRequest
+
+# sqlglot logs "contains unsupported syntax" for every Command fallback; the gate decides.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+
+def _parse(sql: str, dialect: Dialect) -> list[exp.Expression]:
+    return [s for s in sqlglot.parse(sql, read=dialect.sqlglot) if s is not None]
+
+
+def _allowed(statement: exp.Expression, text: str, dialect: Dialect) -> bool:
+    if not isinstance(statement, exp.Command):
+        return True
+    return any(p.match(text.strip()) for p in dialect.command_allow)
+
+
+def check_statement(sql: str, dialect: Dialect, where: str) -> None:
+    """Raise GateFailure unless `sql` is exactly one statement sqlglot understands."""
+    try:
+        parsed = _parse(sql, dialect)
+    except (ParseError, TokenError) as e:
+        raise GateFailure(f"{where}: generated SQL does not parse as {dialect.name}: "
+                          f"{str(e).splitlines()[0][:200]}\n{sql}") from None
+    if len(parsed) != 1 or not _allowed(parsed[0], sql, dialect):
+        raise GateFailure(f"{where}: generated SQL is not one statement sqlglot understands "
+                          f"on {dialect.name} (and not on the allow-list):\n{sql}")
+
+
+def split_statements(text: str, dialect: Dialect, field: str) -> list[str]:
+    """Split request SQL into statements, each re-rendered from its parse (so what runs is
+    what was checked); statements sqlglot cannot parse are refused with the field named."""
+    try:
+        parsed = _parse(text, dialect)
+    except (ParseError, TokenError) as e:
+        raise InvalidRequest(f"SQL does not parse as {dialect.name}: {str(e).splitlines()[0][:200]}",
+                             field=field) from None
+    out = []
+    for statement in parsed:
+        rendered = statement.sql(dialect.sqlglot)
+        if not _allowed(statement, rendered, dialect):
+            raise InvalidRequest(f"sqlglot cannot parse this statement on {dialect.name}, so dbmig "
+                                 f"cannot check it: {rendered[:120]}", field=field)
+        out.append(rendered)
+    if not out:
+        raise InvalidRequest("no SQL statement found", field=field)
+    return out

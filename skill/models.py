@@ -1,0 +1,322 @@
+"""The public data shapes: the request, the change vocabulary and the result contract.
+
+Changes hold only fields (like Alembic's ops); planning and rendering live elsewhere.
+Identifiers are checked here for characters; their length is checked per database by the
+dialect once the target is known (see `skill.dialects.base.Dialect.check_identifier`).
+"""
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+
+IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+
+
+def _identifier(value: str) -> str:
+    if not IDENTIFIER_RE.match(value):
+        raise ValueError(
+            "identifier must start with a letter or _ and contain only letters, digits, _ and $ "
+            "(no quotes, spaces, ';' or control characters)")
+    return value
+
+
+Ident = Annotated[str, AfterValidator(_identifier)]
+SqlExpr = Annotated[str, Field(min_length=1, description="One SQL expression in the target "
+                                                         "database's dialect, e.g. `0`, `'active'`, `now()`.")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MigrationTool(str, Enum):
+    liquibase = "liquibase"
+    flyway = "flyway"
+    alembic = "alembic"
+
+
+class Database(str, Enum):
+    postgresql = "postgresql"
+    mysql = "mysql"
+    sqlserver = "sqlserver"
+    oracle = "oracle"
+
+
+class MigrationType(str, Enum):
+    schema = "schema"
+    data = "data"
+    hybrid = "hybrid"
+
+
+class LiquibaseFormat(str, Enum):
+    xml = "xml"
+    yaml = "yaml"
+    sql = "sql"
+
+
+class Tier(str, Enum):
+    T1 = "T1"
+    T2 = "T2"
+    T3 = "T3"
+
+
+# --- the change vocabulary -------------------------------------------------------------------
+
+class Column(Strict):
+    name: Ident
+    type: str = Field(description="Portable type: varchar(n), char(n), text, smallint, integer, bigint, "
+                                  "boolean, timestamp, timestamptz, date, time, decimal(p,s), float, "
+                                  "double, uuid, json, blob.")
+    nullable: StrictBool = True
+    default: SqlExpr | None = None
+    primary_key: StrictBool = False
+    unique: StrictBool = False
+
+
+class CreateTable(Strict):
+    op: Literal["create_table"] = "create_table"
+    table: Ident
+    columns: list[Column] = Field(min_length=1)
+    primary_key: list[Ident] | None = None
+
+
+class DropTable(Strict):
+    op: Literal["drop_table"] = "drop_table"
+    table: Ident
+
+
+class RenameTable(Strict):
+    op: Literal["rename_table"] = "rename_table"
+    table: Ident
+    new_name: Ident
+
+
+class AddColumn(Strict):
+    op: Literal["add_column"] = "add_column"
+    table: Ident
+    column: Column
+
+
+class DropColumn(Strict):
+    op: Literal["drop_column"] = "drop_column"
+    table: Ident
+    column: Ident
+
+
+class RenameColumn(Strict):
+    op: Literal["rename_column"] = "rename_column"
+    table: Ident
+    column: Ident
+    new_name: Ident
+
+
+class AlterColumnType(Strict):
+    op: Literal["alter_column_type"] = "alter_column_type"
+    table: Ident
+    column: Ident
+    type: str
+    using: SqlExpr | None = None
+
+
+class SetNotNull(Strict):
+    op: Literal["set_not_null"] = "set_not_null"
+    table: Ident
+    column: Ident
+    backfill: SqlExpr | None = None
+
+
+class DropNotNull(Strict):
+    op: Literal["drop_not_null"] = "drop_not_null"
+    table: Ident
+    column: Ident
+
+
+class SetDefault(Strict):
+    op: Literal["set_default"] = "set_default"
+    table: Ident
+    column: Ident
+    default: SqlExpr
+
+
+class DropDefault(Strict):
+    op: Literal["drop_default"] = "drop_default"
+    table: Ident
+    column: Ident
+
+
+class AddIndex(Strict):
+    op: Literal["add_index"] = "add_index"
+    table: Ident
+    columns: list[Ident] = Field(min_length=1)
+    name: Ident | None = None
+    unique: StrictBool = False
+    where: SqlExpr | None = None
+
+
+class DropIndex(Strict):
+    op: Literal["drop_index"] = "drop_index"
+    table: Ident
+    name: Ident
+
+
+class AddForeignKey(Strict):
+    op: Literal["add_foreign_key"] = "add_foreign_key"
+    table: Ident
+    columns: list[Ident] = Field(min_length=1)
+    ref_table: Ident
+    ref_columns: list[Ident] = Field(min_length=1)
+    name: Ident | None = None
+    on_delete: Literal["cascade", "set null", "restrict", "no action"] | None = None
+
+
+class AddUnique(Strict):
+    op: Literal["add_unique"] = "add_unique"
+    table: Ident
+    columns: list[Ident] = Field(min_length=1)
+    name: Ident | None = None
+
+
+class AddCheck(Strict):
+    op: Literal["add_check"] = "add_check"
+    table: Ident
+    expression: SqlExpr
+    name: Ident | None = None
+
+
+class DropConstraint(Strict):
+    op: Literal["drop_constraint"] = "drop_constraint"
+    table: Ident
+    name: Ident
+
+
+class Backfill(Strict):
+    op: Literal["backfill"] = "backfill"
+    table: Ident
+    column: Ident
+    value: SqlExpr
+    where: SqlExpr | None = None
+    batch_size: int | None = Field(default=None, ge=1, le=1_000_000)
+
+
+class UpdateRows(Strict):
+    op: Literal["update_rows"] = "update_rows"
+    table: Ident
+    set: dict[Ident, SqlExpr] = Field(min_length=1)
+    where: SqlExpr | None = None
+    batch_size: int | None = Field(default=None, ge=1, le=1_000_000)
+
+
+class SplitColumn(Strict):
+    op: Literal["split_column"] = "split_column"
+    table: Ident
+    column: Ident
+    into: list[Ident] = Field(min_length=2)
+    separator: str = Field(min_length=1)
+
+
+class RawSql(Strict):
+    op: Literal["raw_sql"] = "raw_sql"
+    up: str = Field(min_length=1)
+    down: str | None = None
+
+
+Change = Annotated[Union[
+    CreateTable, DropTable, RenameTable, AddColumn, DropColumn, RenameColumn, AlterColumnType,
+    SetNotNull, DropNotNull, SetDefault, DropDefault, AddIndex, DropIndex, AddForeignKey,
+    AddUnique, AddCheck, DropConstraint, Backfill, UpdateRows, SplitColumn, RawSql,
+], Field(discriminator="op")]
+
+OPS: tuple[str, ...] = tuple(
+    m.model_fields["op"].default for m in Change.__origin__.__args__)  # type: ignore[attr-defined]
+
+
+# --- the request -------------------------------------------------------------------------------
+
+class MigrationRequest(Strict):
+    """The skill's inputs plus the change itself (structured `changes` preferred)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    migration_tool: MigrationTool
+    database: Database
+    migration_type: MigrationType
+    downtime_allowed: StrictBool
+    migration_description: str = Field(min_length=1, max_length=500)
+    changes: list[Change] | None = Field(default=None, min_length=1)
+    sql: str | None = Field(default=None, min_length=1)
+    schema_sql: str | None = Field(default=None, alias="schema",
+                                   description="The current schema as CREATE TABLE statements.")
+    database_version: str | None = Field(default=None, pattern=r"^[A-Za-z0-9.\-]{1,20}$")
+    table_rows: dict[Ident, int] = Field(default_factory=dict)
+    version: str | None = Field(default=None, pattern=r"^\d+(\.\d+)*$",
+                                description="Flyway version, e.g. `42` or `2.1`.")
+    revision: str | None = Field(default=None, pattern=r"^[0-9a-z_]{1,32}$")
+    down_revision: str | None = Field(default=None, pattern=r"^[0-9a-z_]{1,32}$")
+    author: str = Field(default="dbmig", pattern=r"^[^\x00-\x1f<>&\"']{1,64}$")
+    liquibase_format: LiquibaseFormat = LiquibaseFormat.xml
+    confirm_data_loss: StrictBool = False
+
+
+# --- the result contract -----------------------------------------------------------------------
+
+class ScriptFile(Strict):
+    filename: str
+    content: str
+
+
+class RollbackScript(ScriptFile):
+    manual_steps: list[str] = Field(default_factory=list)
+
+
+class ValidationTest(Strict):
+    """Run `query` after the migration; its rows must equal `expected_result`. With
+    `compare="unchanged"` run it also before the migration: both results must be equal."""
+
+    description: str
+    query: str
+    expected_result: list[list[Any]]
+    compare: Literal["equals", "unchanged"] = "equals"
+
+
+class LockEstimate(Strict):
+    statement: str
+    lock: str
+    blocks: str
+    rewrite: bool = False
+    scan: bool = False
+    estimate: str
+
+
+class DeploymentGuide(Strict):
+    pre_migration_steps: list[str]
+    execution_steps: list[str]
+    post_migration_steps: list[str]
+    rollback_procedure: list[str]
+    estimated_duration: str
+    lock_estimates: list[LockEstimate] = Field(default_factory=list)
+
+
+class PhaseFiles(Strict):
+    name: str
+    gate_before: str | None = None
+    files: list[ScriptFile]
+
+
+class MigrationResult(Strict):
+    migration_tool: MigrationTool
+    database: Database
+    migration_type: MigrationType
+    downtime_allowed: bool
+    tier: Tier
+    migration_script: ScriptFile
+    rollback_script: RollbackScript
+    validation_tests: list[ValidationTest]
+    deployment_guide: DeploymentGuide
+    warnings: list[str]
+    timestamp: str
+    files: list[ScriptFile] = Field(description="Every file to write, in apply order.")
+    phases: list[PhaseFiles] | None = None
+    changes: list[Change] = Field(description="The changes as dbmig understood them.")

@@ -1,0 +1,52 @@
+"""Planning: a request's changes -> a Plan of Phases of Steps, with checks and warnings."""
+from __future__ import annotations
+
+from ..dialects import Dialect
+from ..models import Change, MigrationRequest, Tier
+from ..schema import parse_schema
+from . import columns, constraints, tables  # noqa: F401  (registers the strategies)
+from .checks import checks_for
+from .context import Context
+from .model import Phase, Plan
+from .registry import planner_for
+
+DATA_OPS = {"backfill", "update_rows", "split_column"}
+IDENT_KEYS = ("table", "column", "name", "new_name", "ref_table", "columns", "ref_columns",
+              "into", "primary_key")
+
+
+def choose_tier(request: MigrationRequest, changes: list[Change]) -> Tier:
+    if not request.downtime_allowed:
+        return Tier.T3
+    if request.migration_type.value != "schema" or any(c.op in DATA_OPS for c in changes):
+        return Tier.T2
+    return Tier.T1
+
+
+def check_identifiers(changes: list[Change], dialect: Dialect, version: tuple[int, ...]) -> None:
+    for i, ch in enumerate(changes):
+        for key, value in ch.model_dump().items():
+            path = f"changes.{i}.{key}"
+            if key in IDENT_KEYS:
+                for j, name in enumerate(value if isinstance(value, list) else [value]):
+                    if isinstance(name, str):
+                        dialect.check_identifier(name, path if not isinstance(value, list) else f"{path}.{j}", version)
+            if key in ("column", "columns") and value and isinstance(value, (dict, list)):
+                for j, col in enumerate(value if isinstance(value, list) else [value]):
+                    if isinstance(col, dict):
+                        dialect.check_identifier(col["name"], f"{path}.{j}.name", version)
+            if key == "set":
+                for name in value:
+                    dialect.check_identifier(name, f"{path}.{name}", version)
+
+
+def build_plan(request: MigrationRequest, dialect: Dialect, changes: list[Change]) -> tuple[Plan, Context]:
+    ctx = Context(request, dialect, parse_schema(request.schema_sql, dialect.sqlglot))
+    check_identifiers(changes, dialect, ctx.version)
+    created = {ch.table for ch in changes if ch.op == "create_table"}
+    steps = []
+    for i, ch in enumerate(changes):
+        steps += planner_for(ch.op, dialect.name)(ch, ctx, f"changes.{i}")
+    plan = Plan(choose_tier(request, changes), [Phase("migrate", steps)],
+                checks_for(changes, ctx, created), ctx.warnings, changes)
+    return plan, ctx

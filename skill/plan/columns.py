@@ -1,0 +1,301 @@
+"""Direct (T1) strategies for columns: add, drop (with a backup), rename, type, null, default."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..dialects.postgresql import VOLATILE
+from ..errors import InvalidRequest, UnsafeRollback
+from ..models import (AddColumn, AlterColumnType, DropColumn, DropDefault, DropNotNull,
+                      RenameColumn, SetDefault, SetNotNull)
+from ..schema import ColumnDef
+from .context import Context
+from .model import NativeOp, Step
+from .registry import direct
+from .tables import index_sql
+
+
+def parts(ctx: Context, table: str, col: ColumnDef, **extra: str) -> dict[str, str]:
+    """Every piece a column form may use (forms pick theirs: MODIFY restates the definition)."""
+    typed = col.type is not None
+    return dict(table=ctx.q(table), column=ctx.q(col.name),
+                type=ctx.dialect.native_type(col.type) if typed else "",
+                column_def=ctx.column_def(table, col) if typed else "", table_name=table, column_name=col.name,
+                default=col.default or "NULL", default_name=ctx.q(ctx.name("DF", table, [col.name])),
+                **extra)
+
+
+def _native(kind: str, table: str, ctx: Context, col: ColumnDef | None, **fields) -> NativeOp:
+    base = {"table": table, "column": col.name if col else fields.pop("column")}
+    if col is not None and col.type is not None:
+        base["type"] = ctx.dialect.native_type(col.type)
+        base["nullable"], base["default"] = col.nullable, col.default
+    return NativeOp(kind, {**base, **fields})
+
+
+def _add_column_lock(ctx: Context, col: ColumnDef):
+    lock = ctx.dialect.locks["add_column"]
+    volatile = col.default is not None and VOLATILE.search(col.default)
+    old_pg = ctx.dialect.name == "postgresql" and ctx.version and ctx.version < (11,)
+    if volatile or (old_pg and col.default is not None):
+        return replace(lock, blocks="reads and writes for the whole rewrite", rewrite=True)
+    return lock
+
+
+@direct("add_column")
+def add_column(ch: AddColumn, ctx: Context, path: str) -> list[Step]:
+    col = ctx.from_request(ch.column, f"{path}.column")
+    if not col.nullable and col.default is None:
+        raise InvalidRequest(
+            f"adding NOT NULL column {ch.table}.{col.name} needs a default (existing rows need a value)",
+            field=f"{path}.column.default",
+            suggestion="give `default`, or add it nullable, backfill, then `set_not_null`")
+    table = ctx.table(ch.table)
+    if col.name.lower() in table.columns:
+        raise InvalidRequest(f"column {ch.table}.{col.name} already exists", field=f"{path}.column.name")
+    table.columns[col.name.lower()] = col
+    lock = _add_column_lock(ctx, col)
+    if lock.rewrite:
+        ctx.warnings.append(f"ADD COLUMN {ch.table}.{col.name} with DEFAULT {col.default} rewrites the "
+                            "table (the default differs per row) while holding its lock.")
+    p = parts(ctx, ch.table, col)
+    return [Step(f"add column {ch.table}.{col.name}", ctx.dialect.statements("add_column", **p),
+                 ctx.dialect.statements("drop_column", **p), lock, ch.table,
+                 _native("add_column", ch.table, ctx, col), _native("drop_column", ch.table, ctx, col),
+                 estimate=ctx.estimate(ch.table, lock))]
+
+
+@direct("drop_column")
+def drop_column(ch: DropColumn, ctx: Context, path: str) -> list[Step]:
+    d, table = ctx.dialect, ctx.table(ch.table)
+    what = f"DROP COLUMN {ch.table}.{ch.column}"
+    col = table.columns.get(ch.column.lower())
+    pk = [c for c in table.primary_key if c.lower() != ch.column.lower()]
+    if col is None or not pk:
+        return _drop_column_unrecoverable(ch, ctx, path, col, what)
+    backup = ctx.name("dbmig_bak", ch.table, [ch.column])
+    p = parts(ctx, ch.table, col, backup=ctx.q(backup), columns=ctx.qlist(pk + [col.name]),
+              join=" AND ".join(f"b.{ctx.q(k)} = {ctx.q(ch.table)}.{ctx.q(k)}" for k in pk),
+              join_t=" AND ".join(f"b.{ctx.q(k)} = t.{ctx.q(k)}" for k in pk))
+    restore = _readd_column(ctx, ch.table, col, p)
+    del table.columns[ch.column.lower()]
+    dependents = _drop_dependents(ctx, ch.table, ch.column)
+    ctx.warnings.append(
+        f"{what} removes data: the values are first copied to {backup} (keyed by {', '.join(pk)}) for "
+        f"the rollback; drop {backup} once the migration is final. Running app versions that read "
+        f"{ch.column} break.")
+    lock = d.locks["drop_column"]
+    return [
+        Step(f"back up {ch.table}.{ch.column} into {backup}", [d.sql("copy_table", **p)],
+             [d.sql("drop_table", table=ctx.q(backup))], d.locks["update"], ch.table,
+             estimate=ctx.estimate(ch.table, lock, "scan")),
+        Step(f"drop column {ch.table}.{ch.column}", d.statements("drop_column", **p),
+             restore + dependents, lock, ch.table, _native("drop_column", ch.table, ctx, col),
+             destructive=True, estimate=ctx.estimate(ch.table, lock)),
+    ]
+
+
+def _readd_column(ctx: Context, table: str, col: ColumnDef, p: dict) -> list[str]:
+    """Re-create a dropped column and put its values back from the backup."""
+    d = ctx.dialect
+    loose = replace(col, nullable=True)
+    statements = d.statements("add_column", **{**p, "column_def": ctx.column_def(table, loose)})
+    statements.append(d.sql("update_from_backup", **p))
+    if not col.nullable:
+        statements += d.statements("set_not_null", **parts(ctx, table, col))
+    return statements
+
+
+def _drop_dependents(ctx: Context, table: str, column: str) -> list[str]:
+    """Indexes on a dropped column vanish with it: the rollback builds them again."""
+    t = ctx.table(table)
+    gone = [i for i in t.indexes.values() if column.lower() in (c.lower() for c in i.columns)]
+    for i in gone:
+        del t.indexes[i.name.lower()]
+    return [index_sql(ctx, table, i.name, i.columns, i.unique, i.where) for i in gone]
+
+
+def _drop_column_unrecoverable(ch: DropColumn, ctx: Context, path: str, col, what: str) -> list[Step]:
+    if not ctx.request.confirm_data_loss:
+        need = "its definition" if col is None else f"a primary key on {ch.table} to key a backup"
+        raise UnsafeRollback(
+            f"Cannot generate safe rollback for {what}: dbmig needs {need} (pass `schema`), or set "
+            "`confirm_data_loss` to accept that the rollback cannot bring the values back",
+            field="schema", suggestion="pass `schema` with the CREATE TABLE, or set `confirm_data_loss`")
+    ctx.table(ch.table).columns.pop(ch.column.lower(), None)
+    ctx.warnings.append(f"DATA LOSS: {what} cannot restore the values (confirmed by confirm_data_loss).")
+    d = ctx.dialect
+    p = parts(ctx, ch.table, col) if col else dict(table=ctx.q(ch.table), column=ctx.q(ch.column),
+                                                   table_name=ch.table, column_name=ch.column)
+    reverse = d.statements("add_column", **{**p, "column_def": ctx.column_def(
+        ch.table, replace(col, nullable=True))}) if col else None
+    manual = [] if col else [f"Re-create column {ch.table}.{ch.column} with its old definition and "
+                             "restore its values from a backup."]
+    return [Step(f"drop column {ch.table}.{ch.column}", d.statements("drop_column", **p), reverse,
+                 d.locks["drop_column"], ch.table, destructive=True, manual_steps=manual)]
+
+
+@direct("rename_column")
+def rename_column(ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
+    d, table = ctx.dialect, ctx.table(ch.table)
+    col = table.columns.pop(ch.column.lower(), None)
+    if col is not None:
+        table.columns[ch.new_name.lower()] = replace(col, name=ch.new_name)
+    for index in table.indexes.values():
+        index.columns = [ch.new_name if c.lower() == ch.column.lower() else c for c in index.columns]
+    ctx.warnings.append(f"Renaming {ch.table}.{ch.column} to {ch.new_name} breaks running app "
+                        f"versions that use {ch.column}; with downtime not allowed use the expand/contract plan.")
+    fwd = dict(table=ctx.q(ch.table), column=ctx.q(ch.column), new_name=ctx.q(ch.new_name),
+               table_name=ch.table, column_name=ch.column, new_name_raw=ch.new_name)
+    back = dict(fwd, column=ctx.q(ch.new_name), new_name=ctx.q(ch.column), column_name=ch.new_name,
+                new_name_raw=ch.column)
+    typed = {"type": d.native_type(col.type)} if col else {}
+    return [Step(f"rename column {ch.table}.{ch.column} to {ch.new_name}",
+                 d.statements("rename_column", **fwd), d.statements("rename_column", **back),
+                 d.locks["rename_column"], ch.table,
+                 NativeOp("rename_column", {"table": ch.table, "column": ch.column,
+                                            "new_name": ch.new_name, **typed}),
+                 NativeOp("rename_column", {"table": ch.table, "column": ch.new_name,
+                                            "new_name": ch.column, **typed}))]
+
+
+@direct("alter_column_type")
+def alter_column_type(ch: AlterColumnType, ctx: Context, path: str) -> list[Step]:
+    d = ctx.dialect
+    old = ctx.known_column(ch.table, ch.column, f"changing the type of {ch.table}.{ch.column}", path)
+    new = replace(old, type=ctx.type(ch.type, f"{path}.type"))
+    using = ctx.expr(ch.using, f"{path}.using") if ch.using else None
+    if using and not d.has("using_clause"):
+        raise InvalidRequest(f"`using` is not available on {d.name}", field=f"{path}.using")
+    widening = old.type.widens_to(new.type)
+    if not widening:
+        ctx.warnings.append(
+            f"{ch.table}.{ch.column} {old.type} -> {new.type} may not fit every value: the statement "
+            "fails (nothing is changed) if a value does not convert; the rollback converts back.")
+    lock = _type_change_lock(ctx, old, new)
+    if d.name == "postgresql":
+        ctx.warnings.append(f"Type change of {ch.table}.{ch.column}: clients using server-side prepared "
+                            "statements get 'cached plan must not change result type' until they reconnect.")
+    ctx.table(ch.table).columns[ch.column.lower()] = new
+    fwd = parts(ctx, ch.table, new, using=d.sql("using_clause", using=using) if using else "")
+    back = parts(ctx, ch.table, old, using=_reverse_using(ctx, old, new))
+    return [Step(f"change type of {ch.table}.{ch.column} to {new.type}",
+                 d.statements("alter_column_type", **fwd), d.statements("alter_column_type", **back),
+                 lock, ch.table, _native("modify_type", ch.table, ctx, new),
+                 _native("modify_type", ch.table, ctx, old), estimate=ctx.estimate(ch.table, lock))]
+
+
+def _type_change_lock(ctx: Context, old: ColumnDef, new: ColumnDef):
+    lock = ctx.dialect.locks["alter_column_type"]
+    # PostgreSQL: varchar(n)->varchar(m>n) and varchar->text are binary-coercible, catalog only.
+    coercible = old.type.name == "varchar" and new.type.name in ("varchar", "text") and old.type.widens_to(new.type)
+    if coercible and ctx.dialect.name == "postgresql":
+        return replace(lock, blocks="reads and writes, brief (catalog change)", rewrite=False)
+    return lock
+
+
+def _reverse_using(ctx: Context, old: ColumnDef, new: ColumnDef) -> str:
+    if not ctx.dialect.has("using_clause") or old.type.name == new.type.name:
+        return ""
+    return ctx.dialect.sql("using_clause", using=f"{ctx.q(old.name)}::{ctx.dialect.native_type(old.type)}")
+
+
+@direct("set_not_null")
+def set_not_null(ch: SetNotNull, ctx: Context, path: str) -> list[Step]:
+    d = ctx.dialect
+    col = _column_for(ctx, ch.table, ch.column, "set_not_null", path)
+    new = replace(col, nullable=False)
+    ctx.table(ch.table).columns[ch.column.lower()] = new
+    lock = d.locks["set_not_null"]
+    steps = []
+    if ch.backfill:
+        steps += _backfill_nulls(ctx, ch, path)
+    else:
+        ctx.warnings.append(f"SET NOT NULL on {ch.table}.{ch.column} fails if any row holds NULL; "
+                            "pass `backfill` to fill them first.")
+    steps.append(Step(f"set {ch.table}.{ch.column} NOT NULL",
+                      d.statements("set_not_null", **parts(ctx, ch.table, new)),
+                      d.statements("drop_not_null", **parts(ctx, ch.table, col)), lock, ch.table,
+                      _native("set_not_null", ch.table, ctx, new), _native("drop_not_null", ch.table, ctx, col),
+                      estimate=ctx.estimate(ch.table, lock)))
+    return steps
+
+
+def _backfill_nulls(ctx: Context, ch: SetNotNull, path: str) -> list[Step]:
+    """Fill NULLs, keeping the keys of the rows filled so the rollback can empty them again."""
+    d, table = ctx.dialect, ctx.table(ch.table)
+    value = ctx.expr(ch.backfill, f"{path}.backfill")
+    where = f" WHERE {ctx.q(ch.column)} IS NULL"
+    update = d.sql("update", table=ctx.q(ch.table), assignments=f"{ctx.q(ch.column)} = {value}", where=where)
+    pk = table.primary_key
+    if not pk:
+        ctx.warnings.append(f"{ch.table} has no known primary key: the rollback cannot tell backfilled "
+                            f"values of {ch.column} from real ones and leaves them in place.")
+        return [Step(f"backfill NULLs of {ch.table}.{ch.column}", [update], [], d.locks["update"],
+                     ch.table, estimate=ctx.estimate(ch.table, d.locks["update"], "update"))]
+    backup = ctx.name("dbmig_bak", ch.table, [ch.column])
+    keys = ctx.qlist(pk)
+    keep = f"CREATE TABLE {ctx.q(backup)} AS SELECT {keys} FROM {ctx.q(ch.table)}{where}"
+    match = " AND ".join(f"b.{ctx.q(k)} = {ctx.q(ch.table)}.{ctx.q(k)}" for k in pk)
+    undo = d.sql("update", table=ctx.q(ch.table), assignments=f"{ctx.q(ch.column)} = NULL",
+                 where=f" WHERE EXISTS (SELECT 1 FROM {ctx.q(backup)} b WHERE {match})")
+    return [Step(f"backfill NULLs of {ch.table}.{ch.column}", [keep, update],
+                 [undo, d.sql("drop_table", table=ctx.q(backup))], d.locks["update"], ch.table,
+                 estimate=ctx.estimate(ch.table, d.locks["update"], "update"))]
+
+
+@direct("drop_not_null")
+def drop_not_null(ch: DropNotNull, ctx: Context, path: str) -> list[Step]:
+    d = ctx.dialect
+    col = _column_for(ctx, ch.table, ch.column, "drop_not_null", path)
+    new = replace(col, nullable=True)
+    ctx.table(ch.table).columns[ch.column.lower()] = new
+    ctx.warnings.append(f"Rolling back DROP NOT NULL on {ch.table}.{ch.column} fails once NULLs were written.")
+    return [Step(f"allow NULL in {ch.table}.{ch.column}",
+                 d.statements("drop_not_null", **parts(ctx, ch.table, new)),
+                 d.statements("set_not_null", **parts(ctx, ch.table, replace(col, nullable=False))),
+                 d.locks["drop_not_null"], ch.table, _native("drop_not_null", ch.table, ctx, new),
+                 _native("set_not_null", ch.table, ctx, replace(col, nullable=False)))]
+
+
+def _column_for(ctx: Context, table: str, column: str, op: str, path: str) -> ColumnDef:
+    """The column's definition where the dialect restates it; else what is known, or a stub."""
+    if op in ctx.dialect.restates_column:
+        return ctx.known_column(table, column, f"{op} on {table}.{column} on {ctx.dialect.name} "
+                                               "(the statement restates the column type)", path)
+    return ctx.schema.column(table, column) or ColumnDef(column, None)  # type: ignore[arg-type]
+
+
+@direct("set_default")
+def set_default(ch: SetDefault, ctx: Context, path: str) -> list[Step]:
+    return _default_step(ctx, ch.table, ch.column, ctx.expr(ch.default, f"{path}.default"), path)
+
+
+@direct("drop_default")
+def drop_default(ch: DropDefault, ctx: Context, path: str) -> list[Step]:
+    return _default_step(ctx, ch.table, ch.column, None, path)
+
+
+def _default_step(ctx: Context, table: str, column: str, default: str | None, path: str) -> list[Step]:
+    d = ctx.dialect
+    old = ctx.schema.column(table, column)
+    col = old or ColumnDef(column, None)  # type: ignore[arg-type]
+    new = replace(col, default=default)
+    if old is not None:
+        ctx.table(table).columns[column.lower()] = new
+    form = lambda c: "set_default" if c.default is not None else "drop_default"  # noqa: E731
+    forward = d.statements(form(new), **_default_parts(ctx, table, new))
+    what = f"{'set' if default else 'drop'} default of {table}.{column}"
+    if old is None:
+        return [Step(what, forward, None, d.locks[form(new)], table,
+                     manual_steps=[f"Restore the previous default of {table}.{column} (unknown to "
+                                   "dbmig: pass `schema` to get it generated)."])]
+    reverse = d.statements(form(old), **_default_parts(ctx, table, old))
+    return [Step(what, forward, reverse, d.locks[form(new)], table,
+                 _native(form(new), table, ctx, new), _native(form(old), table, ctx, old))]
+
+
+def _default_parts(ctx: Context, table: str, col: ColumnDef) -> dict[str, str]:
+    return dict(table=ctx.q(table), column=ctx.q(col.name), default=col.default or "NULL",
+                table_name=table, column_name=col.name,
+                default_name=ctx.q(ctx.name("DF", table, [col.name])),
+                type=ctx.dialect.native_type(col.type) if col.type else "")

@@ -1,0 +1,169 @@
+"""Direct (T1) strategies for indexes and constraints, and the raw SQL escape hatch."""
+from __future__ import annotations
+
+import hashlib
+
+from ..dialects.base import Lock
+from ..errors import InvalidRequest
+from ..gate.sqlgate import split_statements
+from ..models import AddCheck, AddForeignKey, AddIndex, AddUnique, DropConstraint, DropIndex, RawSql
+from ..schema import ConstraintDef, IndexDef
+from .context import Context
+from .model import NativeOp, Step
+from .registry import direct
+from .tables import constraint_clause, index_sql
+
+
+def _known_columns(ctx: Context, table: str, columns: list[str], path: str) -> None:
+    t = ctx.schema.table(table)
+    if ctx.schema.known and t is not None and t.columns:
+        missing = [c for c in columns if c.lower() not in t.columns]
+        if missing:
+            raise InvalidRequest(f"{table} has no column {', '.join(missing)} in the given schema",
+                                 field=f"{path}.columns")
+
+
+@direct("add_index")
+def add_index(ch: AddIndex, ctx: Context, path: str) -> list[Step]:
+    _known_columns(ctx, ch.table, ch.columns, path)
+    name = ch.name or ctx.name("ux" if ch.unique else "ix", ch.table, ch.columns)
+    where = ctx.expr(ch.where, f"{path}.where") if ch.where else None
+    if where and not ctx.dialect.has("partial_index"):
+        raise InvalidRequest(f"partial indexes (`where`) are not available on {ctx.dialect.name}",
+                             field=f"{path}.where")
+    ctx.table(ch.table).indexes[name.lower()] = IndexDef(name, list(ch.columns), ch.unique, where)
+    lock = ctx.dialect.locks["add_index"]
+    ctx.warnings.append(f"CREATE INDEX {name} takes {lock.level} on {ch.table} and blocks "
+                        f"{lock.blocks}: {ctx.estimate(ch.table, lock, 'index')}.")
+    native = NativeOp("create_index", {"table": ch.table, "name": name, "columns": list(ch.columns),
+                                       "unique": ch.unique, "where": where})
+    return [Step(f"create index {name}", [index_sql(ctx, ch.table, name, ch.columns, ch.unique, where)],
+                 [_drop_index_sql(ctx, ch.table, name)], lock, ch.table, native,
+                 NativeOp("drop_index", {"table": ch.table, "name": name}),
+                 estimate=ctx.estimate(ch.table, lock, "index"))]
+
+
+def _drop_index_sql(ctx: Context, table: str, name: str) -> str:
+    return ctx.dialect.sql("drop_index", name=ctx.q(name), table=ctx.q(table))
+
+
+@direct("drop_index")
+def drop_index(ch: DropIndex, ctx: Context, path: str) -> list[Step]:
+    table = ctx.table(ch.table)
+    old = table.indexes.pop(ch.name.lower(), None)
+    lock = ctx.dialect.locks["drop_index"]
+    forward = [_drop_index_sql(ctx, ch.table, ch.name)]
+    native = NativeOp("drop_index", {"table": ch.table, "name": ch.name})
+    if old is None:
+        return [Step(f"drop index {ch.name}", forward, None, lock, ch.table, native, manual_steps=[
+            f"Re-create index {ch.name} on {ch.table} with its old definition (unknown to dbmig: pass `schema`)."])]
+    return [Step(f"drop index {ch.name}", forward,
+                 [index_sql(ctx, ch.table, old.name, old.columns, old.unique, old.where)], lock, ch.table,
+                 native, NativeOp("create_index", {"table": ch.table, "name": old.name, "columns": old.columns,
+                                                   "unique": old.unique, "where": old.where}),
+                 estimate=ctx.estimate(ch.table, ctx.dialect.locks["add_index"], "index"))]
+
+
+def _add_constraint(ctx: Context, table: str, c: ConstraintDef, form: str, lock_key: str,
+                    native: NativeOp | None, **extra: str) -> Step:
+    d = ctx.dialect
+    ctx.table(table).constraints[c.name.lower()] = c
+    lock = d.locks[lock_key]
+    forward = d.sql(form, table=ctx.q(table), name=ctx.q(c.name), columns=ctx.qlist(c.columns), **extra)
+    return Step(f"add {c.kind.replace('_', ' ')} {c.name} on {table}", [forward],
+                drop_constraint_sql(ctx, table, c), lock, table, native,
+                NativeOp("drop_constraint", {"table": table, "name": c.name, "kind": c.kind}),
+                estimate=ctx.estimate(table, lock))
+
+
+def drop_constraint_sql(ctx: Context, table: str, c: ConstraintDef) -> list[str]:
+    """Dropping a constraint; MySQL names the statement by kind and keeps the FK's index."""
+    d = ctx.dialect
+    form = {"foreign_key": "drop_foreign_key", "unique": "drop_unique",
+            "check": "drop_check"}.get(c.kind, "drop_constraint")
+    form = form if d.has(form) else "drop_constraint"
+    statements = [d.sql(form, table=ctx.q(table), name=ctx.q(c.name))]
+    if c.kind == "foreign_key" and d.has("drop_fk_index") and not _indexed(ctx, table, c.columns):
+        statements.append(d.sql("drop_fk_index", table=ctx.q(table), name=ctx.q(c.name)))
+    return statements
+
+
+def _indexed(ctx: Context, table: str, columns: list[str]) -> bool:
+    """True when an index already starts with these columns (MySQL then adds none for an FK)."""
+    t = ctx.table(table)
+    lead = [c.lower() for c in columns]
+    covered = [i.columns for i in t.indexes.values()]
+    covered += [c.columns for c in t.constraints.values() if c.kind in ("primary_key", "unique")]
+    return any([x.lower() for x in cols[:len(lead)]] == lead for cols in covered)
+
+
+@direct("add_foreign_key")
+def add_foreign_key(ch: AddForeignKey, ctx: Context, path: str) -> list[Step]:
+    if len(ch.columns) != len(ch.ref_columns):
+        raise InvalidRequest("columns and ref_columns differ in length", field=f"{path}.ref_columns")
+    _known_columns(ctx, ch.table, ch.columns, path)
+    name = ch.name or ctx.name("fk", ch.table, ch.columns)
+    on_delete = ctx.dialect.on_delete.get(ch.on_delete or "", "")
+    if ch.on_delete and not on_delete:
+        ctx.warnings.append(f"{ctx.dialect.name} has no ON DELETE {ch.on_delete.upper()}: it is its default behaviour.")
+    c = ConstraintDef(name, "foreign_key", list(ch.columns), ref_table=ch.ref_table,
+                      ref_columns=list(ch.ref_columns), on_delete=ch.on_delete)
+    native = NativeOp("add_foreign_key", {"table": ch.table, "name": name, "columns": list(ch.columns),
+                                          "ref_table": ch.ref_table, "ref_columns": list(ch.ref_columns),
+                                          "on_delete": ch.on_delete})
+    step = _add_constraint(ctx, ch.table, c, "add_foreign_key", "add_foreign_key", native,
+                           ref_table=ctx.q(ch.ref_table), ref_columns=ctx.qlist(ch.ref_columns),
+                           on_delete=on_delete)
+    ctx.warnings.append(f"ADD FOREIGN KEY {name} checks every row of {ch.table} while blocking writes "
+                        f"to {ch.table} and {ch.ref_table}.")
+    return [step]
+
+
+@direct("add_unique")
+def add_unique(ch: AddUnique, ctx: Context, path: str) -> list[Step]:
+    _known_columns(ctx, ch.table, ch.columns, path)
+    name = ch.name or ctx.name("uq", ch.table, ch.columns)
+    native = NativeOp("add_unique", {"table": ch.table, "name": name, "columns": list(ch.columns)})
+    ctx.warnings.append(f"ADD UNIQUE {name} fails if {ch.table} already holds duplicates of "
+                        f"({', '.join(ch.columns)}).")
+    return [_add_constraint(ctx, ch.table, ConstraintDef(name, "unique", list(ch.columns)),
+                            "add_unique", "add_unique", native)]
+
+
+@direct("add_check")
+def add_check(ch: AddCheck, ctx: Context, path: str) -> list[Step]:
+    expression = ctx.expr(ch.expression, f"{path}.expression")
+    digest = hashlib.sha1(expression.encode()).hexdigest()[:6]
+    name = ch.name or ctx.name("ck", ch.table, [digest])
+    c = ConstraintDef(name, "check", [], expression=expression)
+    return [_add_constraint(ctx, ch.table, c, "add_check", "add_check", None, expression=expression)]
+
+
+@direct("drop_constraint")
+def drop_constraint(ch: DropConstraint, ctx: Context, path: str) -> list[Step]:
+    d, table = ctx.dialect, ctx.table(ch.table)
+    old = table.constraints.pop(ch.name.lower(), None)
+    lock = d.locks["drop_constraint"]
+    if old is None:
+        ctx.warnings.append(f"The definition of constraint {ch.name} is unknown (no `schema`): "
+                            "the rollback is a manual step.")
+        stub = ConstraintDef(ch.name, "unknown")
+        return [Step(f"drop constraint {ch.name}", drop_constraint_sql(ctx, ch.table, stub), None,
+                     lock, ch.table, manual_steps=[f"Re-create constraint {ch.name} on {ch.table}."])]
+    forward = drop_constraint_sql(ctx, ch.table, old)
+    if old.kind == "foreign_key" and d.has("drop_fk_index"):
+        forward = forward[:1]          # keep the FK's index: the re-added FK reuses it
+    readd = f"ALTER TABLE {ctx.q(ch.table)} ADD {constraint_clause(ctx, ch.table, old)}"
+    return [Step(f"drop constraint {ch.name}", forward, [readd], lock, ch.table,
+                 NativeOp("drop_constraint", {"table": ch.table, "name": ch.name, "kind": old.kind}))]
+
+
+@direct("raw_sql")
+def raw_sql(ch: RawSql, ctx: Context, path: str) -> list[Step]:
+    manual = [] if ch.down else ["Write the reverse of the raw SQL by hand: none was given (`down`)."]
+    if not ch.down:
+        ctx.warnings.append("raw_sql without `down`: the rollback is a manual step.")
+    up = split_statements(ch.up, ctx.dialect, f"{path}.up")
+    down = split_statements(ch.down, ctx.dialect, f"{path}.down") if ch.down else None
+    return [Step("raw SQL", up, down, Lock("unknown (raw SQL)", "see the statements"), None,
+                 manual_steps=manual)]

@@ -1,0 +1,121 @@
+"""Everything a strategy needs while planning one request: the dialect, the virtual schema,
+row counts, and the helpers that turn request values into safe SQL pieces."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from ..dialects import Dialect, parse_version
+from ..dialects.base import Lock
+from ..errors import InvalidRequest, UnsafeRollback
+from ..models import Column, MigrationRequest
+from ..schema import ColumnDef, TableDef, VirtualSchema
+from ..types import SqlType, parse_type
+from . import sqlexpr
+from .model import NativeColumn
+
+# Rough throughput of this class of machine (2 cores, SSD) for turning row counts into
+# durations; deliberately conservative. Rewrites copy every row and rebuild indexes.
+ROWS_PER_SECOND = {"rewrite": 400_000, "scan": 2_000_000, "index": 800_000, "update": 50_000}
+
+
+@dataclass
+class Context:
+    request: MigrationRequest
+    dialect: Dialect
+    schema: VirtualSchema
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def version(self) -> tuple[int, ...]:
+        return parse_version(self.request.database_version)
+
+    # --- request values into SQL pieces ------------------------------------------------
+    def q(self, name: str) -> str:
+        return self.dialect.q(name)
+
+    def qlist(self, names: list[str]) -> str:
+        return ", ".join(self.q(n) for n in names)
+
+    def lit(self, name: str) -> str:
+        return self.dialect.literal(self.dialect.catalog_name(name))
+
+    def expr(self, text: str, field_path: str) -> str:
+        return sqlexpr.expression(text, self.dialect.sqlglot, field_path)
+
+    def type(self, text: str, field_path: str) -> SqlType:
+        return parse_type(text, field_path)
+
+    def column_def(self, table: str, col: ColumnDef, nullable: bool | None = None) -> str:
+        """The column as a definition: name, native type, default, nullability."""
+        nullable = col.nullable if nullable is None else nullable
+        d = self.dialect
+        default = (d.sql("default_clause", default=col.default, default_name=self.q(
+            self.name("DF", table, [col.name]))) if col.default is not None else "")
+        return d.sql("column_def", column=self.q(col.name), type=d.native_type(col.type),
+                     default=default, null="" if nullable else " NOT NULL")
+
+    def native_column(self, table: str, col: ColumnDef, primary_key: bool = False) -> NativeColumn:
+        return NativeColumn(col.name, self.dialect.native_type(col.type), col.nullable,
+                            col.default, primary_key,
+                            self.name("DF", table, [col.name]) if col.default else None)
+
+    def from_request(self, column: Column, field_path: str) -> ColumnDef:
+        default = self.expr(column.default, f"{field_path}.default") if column.default else None
+        return ColumnDef(column.name, self.type(column.type, f"{field_path}.type"),
+                         column.nullable and not column.primary_key, default)
+
+    # --- names -------------------------------------------------------------------------
+    def name(self, prefix: str, table: str, columns: list[str]) -> str:
+        """A deterministic object name that fits the identifier limit (hash-shortened)."""
+        full = "_".join([prefix.lower(), table, *columns])
+        limit = min(self.dialect.max_identifier, 30)
+        if len(full) <= limit:
+            return full
+        digest = hashlib.sha1(full.encode()).hexdigest()[:8]
+        return f"{full[:limit - 9]}_{digest}"
+
+    # --- the virtual schema --------------------------------------------------------------
+    def table(self, name: str) -> TableDef:
+        """The table as known; an unknown table (no `schema`) starts empty and partial."""
+        table = self.schema.table(name)
+        if table is None:
+            table = TableDef(name)
+            self.schema.put(table)
+        return table
+
+    def known_column(self, table: str, column: str, why: str, field_path: str) -> ColumnDef:
+        """The column's current definition, or abort: `why` says what needs it."""
+        col = self.schema.column(table, column)
+        if col is None or col.type is None:
+            if self.schema.known and self.schema.table(table) is not None:
+                raise InvalidRequest(f"column {table}.{column} is not in the given schema",
+                                     field=field_path)
+            raise UnsafeRollback(
+                f"Cannot generate safe rollback for {why}: pass `schema` (the CREATE TABLE of "
+                f"{table}) so dbmig knows the current definition of {table}.{column}",
+                field="schema", suggestion="pass `schema`, or set `confirm_data_loss` to accept "
+                                           "manual rollback steps")
+        return col
+
+    # --- estimates ---------------------------------------------------------------------
+    def rows(self, table: str | None) -> int | None:
+        return self.request.table_rows.get(table) if table else None
+
+    def estimate(self, table: str | None, lock: Lock, work: str | None = None) -> str:
+        work = work or ("rewrite" if lock.rewrite else "scan" if lock.scan else None)
+        rows = self.rows(table)
+        if work is None:
+            return "< 1 s (catalog change; waits first for running transactions on the table)"
+        if rows is None:
+            return f"proportional to the rows of {table} ({work}); pass `table_rows` for a figure"
+        seconds = rows / ROWS_PER_SECOND[work]
+        return f"~{_duration(seconds)} for {rows:,} rows ({work})"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 1:
+        return "< 1 s"
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min"

@@ -1,0 +1,85 @@
+"""What a planner produces and a renderer reads: Plan -> Phase -> Step.
+
+A Step is one unit a tool applies atomically where the database allows it (a Liquibase
+changeSet, a block of an Alembic upgrade, a stretch of a Flyway file). Steps carry SQL already
+in the target dialect; `native` tells a renderer which tool-native construct says the same
+thing (Liquibase `addColumn`, Alembic `op.add_column`), so renderers never decide SQL or safety.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..dialects.base import Lock
+from ..models import Change, Tier
+
+
+@dataclass(frozen=True)
+class NativeOp:
+    """A tool-neutral description of one schema operation, for tool-native rendering."""
+
+    kind: str                       # create_table, add_column, rename_column, create_index, ...
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class NativeColumn:
+    name: str                       # raw identifier
+    type: str                       # native type, e.g. VARCHAR(255)
+    nullable: bool = True
+    default: str | None = None      # SQL expression in the target dialect
+    primary_key: bool = False
+    default_name: str | None = None # SQL Server default constraint name
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A pre-check that aborts the migration before damage: `query` must return 0."""
+
+    query: str
+    message: str
+
+
+@dataclass
+class Step:
+    description: str
+    forward: list[str]
+    reverse: list[str] | None               # None: no automatic reverse (see manual_steps)
+    lock: Lock
+    table: str | None = None
+    native: NativeOp | None = None
+    reverse_native: NativeOp | None = None
+    transactional: bool = True
+    guards: list[Guard] = field(default_factory=list)
+    manual_steps: list[str] = field(default_factory=list)
+    estimate: str = "< 1 s"
+    destructive: bool = False
+
+
+@dataclass
+class Phase:
+    name: str
+    steps: list[Step]
+    gate_before: str | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    """A post-condition turned into a validation test (one COUNT(*) query)."""
+
+    description: str
+    query: str
+    expected: list[list[Any]]
+
+
+@dataclass
+class Plan:
+    tier: Tier
+    phases: list[Phase]
+    checks: list[Check]
+    warnings: list[str]
+    changes: list[Change]
+
+    @property
+    def steps(self) -> list[Step]:
+        return [s for p in self.phases for s in p.steps]

@@ -1,0 +1,120 @@
+"""Direct (T1) strategies for whole tables: create, drop (with a backup), rename."""
+from __future__ import annotations
+
+from ..errors import InvalidRequest, UnsafeRollback
+from ..models import CreateTable, DropTable, RenameTable
+from ..schema import ConstraintDef, TableDef
+from .context import Context
+from .model import NativeOp, Step
+from .registry import direct
+
+
+def create_table_sql(ctx: Context, table: TableDef) -> list[str]:
+    """CREATE TABLE plus its indexes, from a table definition (new, or restored from schema)."""
+    d = ctx.dialect
+    body = [ctx.column_def(table.name, c) for c in table.columns.values()]
+    body += [constraint_clause(ctx, table.name, c) for c in table.constraints.values()]
+    statements = [d.sql("create_table", table=ctx.q(table.name), body=",\n    ".join(body))]
+    statements += [index_sql(ctx, table.name, i.name, i.columns, i.unique, i.where)
+                   for i in table.indexes.values()]
+    return statements
+
+
+def constraint_clause(ctx: Context, table: str, c: ConstraintDef) -> str:
+    named = "" if c.name.startswith("<") else f"CONSTRAINT {ctx.q(c.name)} "
+    if c.kind == "primary_key":
+        return f"{named}PRIMARY KEY ({ctx.qlist(c.columns)})"
+    if c.kind == "unique":
+        return f"{named}UNIQUE ({ctx.qlist(c.columns)})"
+    if c.kind == "check":
+        return f"{named}CHECK ({c.expression})"
+    return (f"{named}FOREIGN KEY ({ctx.qlist(c.columns)}) REFERENCES {ctx.q(c.ref_table)} "
+            f"({ctx.qlist(c.ref_columns)}){ctx.dialect.on_delete.get(c.on_delete or '', '')}")
+
+
+def index_sql(ctx: Context, table: str, name: str, columns: list[str], unique: bool,
+              where: str | None, form: str = "add_index") -> str:
+    d = ctx.dialect
+    clause = d.sql("partial_index", where=where) if where else ""
+    return d.sql(form, unique="UNIQUE " if unique else "", name=ctx.q(name), table=ctx.q(table),
+                 columns=ctx.qlist(columns), where=clause)
+
+
+@direct("create_table")
+def create_table(ch: CreateTable, ctx: Context, path: str) -> list[Step]:
+    if ctx.schema.table(ch.table) is not None and ctx.schema.known:
+        raise InvalidRequest(f"table {ch.table} already exists in the given schema", field=f"{path}.table")
+    table = TableDef(ch.table)
+    pk = list(ch.primary_key or [c.name for c in ch.columns if c.primary_key])
+    for i, column in enumerate(ch.columns):
+        col = ctx.from_request(column, f"{path}.columns.{i}")
+        col.nullable = col.nullable and column.name not in pk
+        table.columns[column.name.lower()] = col
+    if pk:
+        table.constraints["pk"] = ConstraintDef(ctx.name("pk", ch.table, []), "primary_key", pk)
+    for column in ch.columns:
+        if column.unique:
+            name = ctx.name("uq", ch.table, [column.name])
+            table.constraints[name] = ConstraintDef(name, "unique", [column.name])
+    unknown = set(pk) - set(table.columns)
+    if unknown:
+        raise InvalidRequest(f"primary key names unknown columns {sorted(unknown)}", field=f"{path}.primary_key")
+    ctx.schema.put(table)
+    native = NativeOp("create_table", {
+        "table": ch.table,
+        "columns": [ctx.native_column(ch.table, c, c.name in pk) for c in table.columns.values()],
+        "primary_key": pk, "pk_name": table.constraints["pk"].name if pk else None,
+        "unique": [c for c in table.constraints.values() if c.kind == "unique"]})
+    return [Step(f"create table {ch.table}", create_table_sql(ctx, table),
+                 [ctx.dialect.sql("drop_table", table=ctx.q(ch.table))],
+                 ctx.dialect.locks["create_table"], ch.table, native,
+                 NativeOp("drop_table", {"table": ch.table}))]
+
+
+@direct("drop_table")
+def drop_table(ch: DropTable, ctx: Context, path: str) -> list[Step]:
+    d, table = ctx.dialect, ctx.schema.table(ch.table)
+    drop = d.sql("drop_table", table=ctx.q(ch.table))
+    lock = d.locks["drop_table"]
+    if table is None or not table.columns:
+        if not ctx.request.confirm_data_loss:
+            raise UnsafeRollback(
+                f"Cannot generate safe rollback for DROP TABLE {ch.table}: pass `schema` with its "
+                "CREATE TABLE so dbmig can keep a backup and restore it, or set `confirm_data_loss`",
+                field="schema", suggestion="pass `schema`, or set `confirm_data_loss`")
+        ctx.warnings.append(f"DATA LOSS: DROP TABLE {ch.table} cannot be rolled back automatically "
+                            "(confirmed by confirm_data_loss); restore it from a database backup.")
+        ctx.schema.tables.pop(ch.table.lower(), None)
+        return [Step(f"drop table {ch.table}", [drop], None, lock, ch.table, destructive=True,
+                     manual_steps=[f"Restore table {ch.table} and its rows from the backup taken before the migration."])]
+    backup = ctx.name("dbmig_bak", ch.table, [])
+    columns = ctx.qlist([c.name for c in table.columns.values()])
+    parts = dict(table=ctx.q(ch.table), backup=ctx.q(backup), columns=columns)
+    ctx.warnings.append(
+        f"DROP TABLE {ch.table} is destructive: its rows are first copied to {backup}, which the "
+        f"rollback uses; drop {backup} yourself once the migration is final.")
+    ctx.schema.tables.pop(ch.table.lower(), None)
+    return [
+        Step(f"back up {ch.table} into {backup}", [d.sql("copy_table", **parts)],
+             [d.sql("drop_table", table=ctx.q(backup))], d.locks["update"], ch.table,
+             estimate=ctx.estimate(ch.table, lock, "scan")),
+        Step(f"drop table {ch.table}", [drop],
+             create_table_sql(ctx, table) + [d.sql("insert_from", **parts)], lock, ch.table,
+             destructive=True),
+    ]
+
+
+@direct("rename_table")
+def rename_table(ch: RenameTable, ctx: Context, path: str) -> list[Step]:
+    d = ctx.dialect
+    table = ctx.schema.tables.pop(ch.table.lower(), None) or TableDef(ch.table)
+    table.name = ch.new_name
+    ctx.schema.put(table)
+    ctx.warnings.append(f"Renaming {ch.table} to {ch.new_name} breaks every running app version "
+                        f"that still queries {ch.table}: deploy the app change with it.")
+    return [Step(f"rename table {ch.table} to {ch.new_name}",
+                 [d.sql("rename_table", table=ctx.q(ch.table), new_name=ctx.q(ch.new_name))],
+                 [d.sql("rename_table", table=ctx.q(ch.new_name), new_name=ctx.q(ch.table))],
+                 d.locks["rename_table"], ch.table,
+                 NativeOp("rename_table", {"table": ch.table, "new_name": ch.new_name}),
+                 NativeOp("rename_table", {"table": ch.new_name, "new_name": ch.table}))]

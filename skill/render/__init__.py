@@ -1,0 +1,25 @@
+"""Renderers: one per tool, each turning a Phase into that tool's files."""
+from __future__ import annotations
+
+from importlib import import_module
+
+from ..dialects import Dialect
+from ..models import MigrationRequest
+from ..plan.model import Plan
+from .types import Rendered, ToolContext
+
+
+def _notes(plan: Plan) -> list[str]:
+    destructive = [s.description for s in plan.steps if s.destructive]
+    if not destructive:
+        return []
+    confirmed = "confirmed by the caller (confirm_data_loss)" if any(
+        s.reverse is None for s in plan.steps if s.destructive) else "data kept in a backup for the rollback"
+    return [f"DESTRUCTIVE: {', '.join(destructive)} - {confirmed}."]
+
+
+def render_plan(plan: Plan, request: MigrationRequest, dialect: Dialect) -> tuple[list[Rendered], int]:
+    """Files per phase, and how many units the tool applies (Liquibase changeSets)."""
+    module = import_module(f"{__name__}.{request.migration_tool.value}")
+    tc = ToolContext(request, dialect, plan.tier.value, _notes(plan))
+    return module.render_plan(plan, tc)

@@ -1,0 +1,42 @@
+"""What every renderer shares: the Jinja2 environment, file naming, header facts."""
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from ..models import MigrationRequest
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+@lru_cache(maxsize=1)
+def env() -> Environment:
+    e = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+                    keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                    autoescape=False)
+    e.filters["py"] = repr
+    return e
+
+
+def render(template: str, **data) -> str:
+    return env().get_template(template).render(**data)
+
+
+def slug(text: str, limit: int = 60) -> str:
+    s = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return (s[:limit].rstrip("_")) or "migration"
+
+
+def request_id(request: MigrationRequest) -> str:
+    """A stable id derived from the request (never from the clock)."""
+    payload = request.model_dump_json(exclude={"author"})
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def one_line(text: str) -> str:
+    """Descriptions go into comments: keep them on one line and free of comment terminators."""
+    return re.sub(r"\s+", " ", text).replace("*/", "* /").replace("-->", "-- >").strip()

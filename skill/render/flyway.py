@@ -1,0 +1,56 @@
+"""Flyway: `V<version>__<description>.sql` and its undo `U<version>__<description>.sql`.
+
+A step that must not run inside a transaction (CREATE INDEX CONCURRENTLY) goes into a file of
+its own with a sidecar `<file>.conf` saying `executeInTransaction=false`, as Flyway requires.
+"""
+from __future__ import annotations
+
+from ..models import MigrationRequest, ScriptFile
+from ..plan.model import Phase
+from .common import one_line, render, slug
+from .sqlfile import forward_blocks, reverse_blocks
+from .types import Rendered, ToolContext
+
+
+def version_for(request: MigrationRequest) -> str:
+    return request.version or "1"
+
+
+def render_phase(phase: Phase, tc: ToolContext, version: str) -> Rendered:
+    """One V/U pair per run of steps with the same transaction mode (usually exactly one)."""
+    request, dialect = tc.request, tc.dialect
+    header = dict(description=one_line(request.migration_description), author=request.author,
+                  tier=tc.tier, database=dialect.name, notes=tc.notes)
+    groups = _transaction_groups(phase)
+    forward, undo = [], []
+    for i, (transactional, steps) in enumerate(groups):
+        v = f"{version}.{i + 1}" if len(groups) > 1 else version
+        name = f"{v}__{slug(request.migration_description)}.sql"
+        forward.append(ScriptFile(filename=f"V{name}", content=render(
+            "flyway/script.sql.j2", title="Migration", how="apply with `flyway migrate`.",
+            blocks=forward_blocks(steps, dialect), **header)))
+        if not transactional:
+            forward.append(ScriptFile(filename=f"V{name}.conf", content="executeInTransaction=false\n"))
+        undo.insert(0, ScriptFile(filename=f"U{name}", content=render(
+            "flyway/script.sql.j2", title="Undo", how=f"reverses V{v} (`flyway undo`, or run by hand).",
+            blocks=reverse_blocks(steps, dialect), **header)))
+    return Rendered(forward + undo, forward[0], undo[0])
+
+
+def _transaction_groups(phase: Phase) -> list[tuple[bool, list]]:
+    """Consecutive steps with the same transaction mode share one file."""
+    groups: list[tuple[bool, list]] = []
+    for step in phase.steps:
+        if groups and groups[-1][0] == step.transactional:
+            groups[-1][1].append(step)
+        else:
+            groups.append((step.transactional, [step]))
+    return groups or [(True, [])]
+
+
+def render_plan(plan, tc: ToolContext) -> tuple[list[Rendered], int]:
+    base = version_for(tc.request)
+    phases = plan.phases
+    out = [render_phase(p, tc, base if len(phases) == 1 else f"{base}.{i + 1}")
+           for i, p in enumerate(phases)]
+    return out, sum(len(r.files) for r in out)

@@ -1,0 +1,47 @@
+"""Plain SQL script pieces shared by Flyway files, Liquibase formatted SQL and review files."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..dialects.base import Dialect
+from ..plan.model import Step
+
+PLSQL_START = ("BEGIN", "DECLARE", "DO ")
+
+
+def terminate(statement: str, dialect: Dialect) -> str:
+    """End a statement the way the database's script runner expects."""
+    head = statement.lstrip().upper()
+    if dialect.name == "oracle" and head.startswith(PLSQL_START):
+        return f"{statement}\n/"
+    end = "" if statement.rstrip().endswith(";") else dialect.statement_end
+    text = f"{statement}{end}"
+    return f"{text}\n{dialect.batch_separator}" if dialect.batch_separator else text
+
+
+@dataclass
+class Block:
+    title: str
+    statements: list[str]
+    comments: list[str] = field(default_factory=list)
+
+
+def forward_blocks(steps: list[Step], dialect: Dialect) -> list[Block]:
+    return [Block(s.description, [terminate(x, dialect) for x in s.forward],
+                  [f"lock: {s.lock.level}; blocks {s.lock.blocks}; {s.estimate}"]
+                  + (["CONFIRMED DESTRUCTIVE: this step removes data (see warnings)"] if s.destructive else []))
+            for s in steps]
+
+
+def reverse_blocks(steps: list[Step], dialect: Dialect) -> list[Block]:
+    blocks = []
+    for s in reversed(steps):
+        if s.reverse is None:
+            blocks.append(Block(f"undo: {s.description}", [], [f"MANUAL: {m}" for m in s.manual_steps]))
+        elif s.reverse:
+            blocks.append(Block(f"undo: {s.description}", [terminate(x, dialect) for x in s.reverse]))
+    return blocks
+
+
+def manual_steps(steps: list[Step]) -> list[str]:
+    return [m for s in steps for m in s.manual_steps]

@@ -1,0 +1,22 @@
+"""The renderer interface: a Phase in, files out."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..dialects.base import Dialect
+from ..models import MigrationRequest, ScriptFile
+
+
+@dataclass(frozen=True)
+class ToolContext:
+    request: MigrationRequest
+    dialect: Dialect
+    tier: str
+    notes: list[str] = field(default_factory=list)   # header lines (e.g. a destructive confirmation)
+
+
+@dataclass
+class Rendered:
+    files: list[ScriptFile]          # every file, in apply order (forward files first)
+    migration: ScriptFile
+    rollback: ScriptFile

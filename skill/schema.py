@@ -1,0 +1,181 @@
+"""The virtual schema: what the database looks like before (and, as the planner goes, after)
+each change. Built from the `schema` argument (CREATE TABLE / CREATE INDEX text) parsed by
+sqlglot in the target dialect; each planned change updates it for the next, as pgroll does.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError
+
+from .errors import InvalidRequest
+from .models import IDENTIFIER_RE
+from .types import SqlType, from_sqlglot
+
+
+@dataclass
+class ColumnDef:
+    name: str
+    type: SqlType | None            # None: not known (no `schema` given)
+    nullable: bool = True
+    default: str | None = None      # SQL expression, already in the target dialect
+
+
+@dataclass
+class ConstraintDef:
+    name: str
+    kind: str                       # primary_key | unique | check | foreign_key
+    columns: list[str] = field(default_factory=list)
+    expression: str | None = None
+    ref_table: str | None = None
+    ref_columns: list[str] = field(default_factory=list)
+    on_delete: str | None = None
+
+
+@dataclass
+class IndexDef:
+    name: str
+    columns: list[str]
+    unique: bool = False
+    where: str | None = None
+
+
+@dataclass
+class TableDef:
+    name: str
+    columns: dict[str, ColumnDef] = field(default_factory=dict)
+    constraints: dict[str, ConstraintDef] = field(default_factory=dict)
+    indexes: dict[str, IndexDef] = field(default_factory=dict)
+
+    @property
+    def primary_key(self) -> list[str]:
+        return next((c.columns for c in self.constraints.values() if c.kind == "primary_key"), [])
+
+
+@dataclass
+class VirtualSchema:
+    tables: dict[str, TableDef] = field(default_factory=dict)
+    known: bool = False             # False: no `schema` given, facts are unknown, not absent
+
+    def table(self, name: str) -> TableDef | None:
+        return self.tables.get(name.lower())
+
+    def column(self, table: str, column: str) -> ColumnDef | None:
+        t = self.table(table)
+        return t.columns.get(column.lower()) if t else None
+
+    def put(self, table: TableDef) -> None:
+        self.tables[table.name.lower()] = table
+
+    def copy(self) -> "VirtualSchema":
+        return copy.deepcopy(self)
+
+
+def parse_schema(text: str | None, dialect: str) -> VirtualSchema:
+    if not text:
+        return VirtualSchema()
+    try:
+        statements = [s for s in sqlglot.parse(text, read=dialect) if s is not None]
+    except ParseError as e:
+        raise InvalidRequest(f"schema does not parse as {dialect} SQL: {_first_line(e)}",
+                             field="schema") from None
+    schema = VirtualSchema(known=True)
+    for st in statements:
+        if isinstance(st, exp.Create) and st.kind == "TABLE" and isinstance(st.this, exp.Schema):
+            schema.put(_table(st.this, dialect))
+        elif isinstance(st, exp.Create) and st.kind == "INDEX":
+            _index(schema, st, dialect)
+        else:
+            raise InvalidRequest("schema may hold only CREATE TABLE and CREATE INDEX statements, "
+                                 f"got: {st.sql(dialect)[:60]}", field="schema")
+    return schema
+
+
+def _first_line(e: Exception) -> str:
+    return str(e).splitlines()[0][:200]
+
+
+def _name(node: exp.Expression) -> str:
+    name = node.name
+    if not IDENTIFIER_RE.match(name):
+        raise InvalidRequest(f"schema names {name!r}: identifiers must match "
+                             f"{IDENTIFIER_RE.pattern}", field="schema")
+    return name
+
+
+def _table(node: exp.Schema, dialect: str) -> TableDef:
+    table = TableDef(_name(node.this))
+    for item in node.expressions:
+        if isinstance(item, exp.ColumnDef):
+            _column(table, item, dialect)
+        elif isinstance(item, exp.PrimaryKey):
+            _add(table, "primary_key", None, [_name(i) for i in item.expressions])
+        elif isinstance(item, exp.Constraint):
+            for kind in item.expressions:
+                _table_constraint(table, _name(item.this), kind, dialect)
+    return table
+
+
+def _column(table: TableDef, node: exp.ColumnDef, dialect: str) -> None:
+    name = _name(node.this)
+    col = ColumnDef(name, from_sqlglot(node.args["kind"], "schema"))
+    for c in node.constraints:
+        kind = c.args.get("kind")
+        if isinstance(kind, exp.NotNullColumnConstraint):
+            col.nullable = bool(kind.args.get("allow_null"))
+        elif isinstance(kind, exp.DefaultColumnConstraint):
+            col.default = kind.this.sql(dialect)
+        elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
+            col.nullable = False
+            _add(table, "primary_key", None, [name])
+        elif isinstance(kind, exp.UniqueColumnConstraint):
+            _add(table, "unique", None, [name])
+        elif isinstance(kind, exp.CheckColumnConstraint):
+            _add(table, "check", None, [], expression=kind.this.sql(dialect))
+        elif isinstance(kind, exp.Reference):
+            _reference(table, None, [name], kind)
+    table.columns[name.lower()] = col
+
+
+def _table_constraint(table: TableDef, name: str, kind: exp.Expression, dialect: str) -> None:
+    if isinstance(kind, exp.UniqueColumnConstraint):
+        _add(table, "unique", name, [_name(i) for i in kind.this.expressions])
+    elif isinstance(kind, exp.CheckColumnConstraint):
+        _add(table, "check", name, [], expression=kind.this.sql(dialect))
+    elif isinstance(kind, exp.ForeignKey):
+        _reference(table, name, [_name(i) for i in kind.expressions], kind.args["reference"])
+    elif isinstance(kind, exp.PrimaryKey):
+        _add(table, "primary_key", name, [_name(i) for i in kind.expressions])
+
+
+def _reference(table: TableDef, name: str | None, columns: list[str], ref: exp.Reference) -> None:
+    target = ref.this
+    options = " ".join(str(o) for o in ref.args.get("options") or []).upper()
+    on_delete = next((a for a in ("cascade", "set null", "restrict", "no action")
+                      if f"ON DELETE {a.upper()}" in options), None)
+    _add(table, "foreign_key", name, columns, ref_table=_name(target.this),
+         ref_columns=[_name(i) for i in target.expressions], on_delete=on_delete)
+
+
+def _add(table: TableDef, kind: str, name: str | None, columns: list[str], **extra) -> None:
+    # Unnamed constraints get the name the database would not guarantee: we mark them with
+    # a synthetic key so that rollbacks can still recreate them, but never drop them by name.
+    key = name or f"<{kind}:{table.name}:{','.join(columns) or len(table.constraints)}>"
+    table.constraints[key] = ConstraintDef(key, kind, columns, **extra)
+
+
+def _index(schema: VirtualSchema, node: exp.Create, dialect: str) -> None:
+    index = node.this
+    table = schema.table(_name(index.args["table"]))
+    if table is None:
+        raise InvalidRequest(f"schema: index {index.name} is on a table not in the schema",
+                             field="schema")
+    params = index.args.get("params")
+    columns = [_name(o.this if isinstance(o, exp.Ordered) else o) for o in params.args["columns"]]
+    where = params.args.get("where")
+    table.indexes[index.name.lower()] = IndexDef(
+        _name(index.this), columns, bool(node.args.get("unique")),
+        where.this.sql(dialect) if where else None)

@@ -1,0 +1,106 @@
+"""Portable column types: parsing, the mapping from sqlglot's types, and widening.
+
+A request names a portable type (`varchar(255)`, `decimal(10,2)`, `uuid`); each dialect maps the
+name to its own native type (see `skill/dialects/*.py`, `TYPES`). Schema text given by the user is
+parsed by sqlglot, whose `DataType.Type` is mapped back here, so both paths meet in `SqlType`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from .errors import InvalidRequest
+
+# name -> number of arguments allowed (min, max)
+PORTABLE = {
+    "varchar": (1, 1), "char": (1, 1), "text": (0, 0), "smallint": (0, 0), "integer": (0, 0),
+    "bigint": (0, 0), "boolean": (0, 0), "timestamp": (0, 0), "timestamptz": (0, 0),
+    "date": (0, 0), "time": (0, 0), "decimal": (0, 2), "float": (0, 0), "double": (0, 0),
+    "uuid": (0, 0), "json": (0, 0), "blob": (0, 0),
+}
+
+ALIASES = {
+    "int": "integer", "int4": "integer", "int8": "bigint", "int2": "smallint", "bool": "boolean",
+    "numeric": "decimal", "number": "decimal", "real": "float", "double precision": "double",
+    "character varying": "varchar", "character": "char", "datetime": "timestamp",
+    "jsonb": "json", "bytea": "blob", "string": "text",
+}
+
+# sqlglot's type enum -> portable name, for schema text and `sql` intake.
+_T = exp.DataType.Type
+FROM_SQLGLOT = {
+    _T.VARCHAR: "varchar", _T.NVARCHAR: "varchar", _T.CHAR: "char", _T.NCHAR: "char",
+    _T.TEXT: "text", _T.MEDIUMTEXT: "text", _T.LONGTEXT: "text", _T.SMALLINT: "smallint",
+    _T.TINYINT: "boolean", _T.INT: "integer", _T.MEDIUMINT: "integer", _T.BIGINT: "bigint",
+    _T.BOOLEAN: "boolean", _T.BIT: "boolean", _T.TIMESTAMP: "timestamp", _T.DATETIME: "timestamp",
+    _T.DATETIME2: "timestamp", _T.TIMESTAMPTZ: "timestamptz", _T.TIMESTAMPLTZ: "timestamptz",
+    _T.DATE: "date", _T.TIME: "time", _T.DECIMAL: "decimal",
+    _T.FLOAT: "float", _T.DOUBLE: "double", _T.UUID: "uuid",
+    _T.JSON: "json", _T.JSONB: "json", _T.BLOB: "blob", _T.VARBINARY: "blob", _T.BINARY: "blob",
+    _T.LONGBLOB: "blob",
+}
+
+_TYPE_RE = re.compile(r"^\s*([a-z][a-z ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*$")
+_INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
+
+
+@dataclass(frozen=True)
+class SqlType:
+    name: str
+    args: tuple[int, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.name}({','.join(map(str, self.args))})" if self.args else self.name
+
+    def widens_to(self, new: "SqlType") -> bool:
+        """True when every value of self fits new unchanged (no guard needed)."""
+        if self == new:
+            return True
+        if self.name in _INT_RANK and new.name in _INT_RANK:
+            return _INT_RANK[new.name] >= _INT_RANK[self.name]
+        if self.name in ("varchar", "char") and new.name == "text":
+            return True
+        if self.name == new.name and self.name in ("varchar", "char"):
+            return new.args[0] >= self.args[0]
+        if self.name == new.name == "decimal" and len(self.args) == 2 == len(new.args):
+            (p, s), (p2, s2) = self.args, new.args
+            return s2 >= s and p2 - s2 >= p - s
+        if self.name == "float" and new.name == "double":
+            return True
+        return False
+
+
+def parse_type(text: str, field: str) -> SqlType:
+    m = _TYPE_RE.match(text.lower())
+    name = ALIASES.get(m.group(1), m.group(1)) if m else None
+    if not m or name not in PORTABLE:
+        raise InvalidRequest(f"unknown type {text!r}", field=field, allowed=sorted(PORTABLE),
+                             suggestion="use a portable type such as varchar(255) or decimal(10,2)")
+    args = tuple(int(a) for a in m.groups()[1:] if a is not None)
+    lo, hi = PORTABLE[name]
+    if name in ("varchar", "char") and not args:
+        raise InvalidRequest(f"type {text!r} needs a length, e.g. {name}(255)", field=field)
+    if not lo <= len(args) <= hi or any(a <= 0 for a in args[:1]):
+        raise InvalidRequest(f"type {text!r} takes {lo} to {hi} arguments", field=field)
+    if name == "decimal" and len(args) == 2 and args[1] > args[0]:
+        raise InvalidRequest(f"type {text!r}: scale is larger than precision", field=field)
+    return SqlType(name, args)
+
+
+def from_sqlglot(dt: exp.DataType, field: str) -> SqlType:
+    """Map a type sqlglot parsed from schema/DDL text back to a portable type."""
+    name = FROM_SQLGLOT.get(dt.this)
+    if name is None:
+        raise InvalidRequest(f"type {dt.sql()} has no portable equivalent", field=field,
+                             allowed=sorted(PORTABLE))
+    params = [int(p.this.this) for p in dt.expressions
+              if isinstance(p, exp.DataTypeParam) and isinstance(p.this, exp.Literal)]
+    if name == "varchar" and not params:          # VARCHAR(MAX) / NVARCHAR(MAX)
+        return SqlType("text")
+    if name == "boolean" and dt.this == _T.TINYINT and params not in ([], [1]):
+        return SqlType("smallint")
+    if name in ("varchar", "char", "decimal"):
+        return SqlType(name, tuple(params[:2] if name == "decimal" else params[:1]))
+    return SqlType(name)
