@@ -6,8 +6,6 @@ fetches the parts of a result left out to keep within the tier's token budget.
 """
 from __future__ import annotations
 
-import copy
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -66,6 +64,16 @@ def _deepen(schema: dict) -> dict:
     return schema
 
 
+def _untitled(node):
+    """Drop pydantic's automatic `title`s ("Table", "Ref Columns"): they repeat the property
+    names and cost every agent tokens on each tools/list."""
+    if isinstance(node, dict):
+        return {k: _untitled(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
+    if isinstance(node, list):
+        return [_untitled(v) for v in node]
+    return node
+
+
 def _describe(schema: dict, help_: dict[str, str]) -> dict:
     for name, text in help_.items():
         schema["properties"][name]["description"] = text
@@ -73,7 +81,7 @@ def _describe(schema: dict, help_: dict[str, str]) -> dict:
 
 
 def generate_input_schema() -> dict:
-    schema = _describe(_deepen(MigrationRequest.model_json_schema(by_alias=True)), GENERATE_HELP)
+    schema = _describe(_deepen(_untitled(MigrationRequest.model_json_schema(by_alias=True))), GENERATE_HELP)
     schema["properties"]["detail"] = {"enum": list(DEFERRABLE), "type": "string",
                                       "description": DETAIL_HELP}
     schema["examples"] = GENERATE_EXAMPLES
@@ -90,10 +98,9 @@ class Omitted(BaseModel):
 
 def generate_output_schema() -> dict:
     """MigrationResult, except that deferrable parts may be absent (see `omitted`)."""
-    schema = MigrationResult.model_json_schema(mode="serialization", by_alias=True)
-    schema = _deepen(schema)
+    schema = _deepen(_untitled(MigrationResult.model_json_schema(mode="serialization", by_alias=True)))
     schema["required"] = [r for r in schema["required"] if r not in DEFERRABLE]
-    schema["properties"]["omitted"] = Omitted.model_json_schema()
+    schema["properties"]["omitted"] = _untitled(Omitted.model_json_schema())
     schema["description"] = ("The migration: scripts, rollback, validation tests, deployment guide, "
                              "warnings. With `detail`, only the identity fields and that part.")
     return _detail_shape(schema)
@@ -147,22 +154,6 @@ class ExplainArgs(BaseModel):
                                        description="Approximate rows per table, for duration estimates.")
 
 
-class Finding(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    rule: str = Field(description="Permanent rule id, see resource dbmig://lint/rules.")
-    severity: str
-    message: str = Field(description="The risk.")
-    file: str | None = None
-    line: int | None = None
-
-
-class ValidateResult(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    verdict: Literal["pass", "warn", "fail"] | str
-    findings: list[Finding]
-    omitted: Omitted | None = None
-
-
 class StatementExplanation(BaseModel):
     model_config = ConfigDict(extra="allow")
     statement: str
@@ -173,21 +164,28 @@ class StatementExplanation(BaseModel):
 class ExplainResult(BaseModel):
     model_config = ConfigDict(extra="allow")
     statements: list[StatementExplanation]
-    omitted: Omitted | None = None
 
 
 def model_input_schema(model: type[BaseModel]) -> dict:
-    return copy.deepcopy(model.model_json_schema(by_alias=True))
+    return _untitled(model.model_json_schema(by_alias=True))
 
 
 def model_output_schema(model: type[BaseModel]) -> dict:
-    return copy.deepcopy(model.model_json_schema(mode="serialization", by_alias=True))
+    """The engine's report model plus the optional `omitted` note of a budget-trimmed list."""
+    schema = _untitled(model.model_json_schema(mode="serialization", by_alias=True))
+    schema["properties"]["omitted"] = _untitled(Omitted.model_json_schema())
+    return schema
+
+
+def validate_output_schema() -> dict:
+    from skill.lint import LintReport
+    return model_output_schema(LintReport)
 
 
 def change_vocabulary_schema() -> dict:
     """The change vocabulary alone: what `changes` items may be."""
     from pydantic import TypeAdapter
-    schema = _deepen(TypeAdapter(list[Change]).json_schema(by_alias=True))
+    schema = _deepen(_untitled(TypeAdapter(list[Change]).json_schema(by_alias=True)))
     schema["title"] = "dbmig change vocabulary"
     schema["description"] = "A list of operations, each discriminated by `op`."
     return schema

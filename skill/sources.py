@@ -113,101 +113,64 @@ _BLOCK_START = {
 }
 
 
-def _skip_quoted(text: str, i: int, close: str, backslash: bool) -> int:
-    """Index just past the quoted run that starts at text[i]."""
-    n = len(text)
-    i += 1
-    while i < n:
-        ch = text[i]
-        if backslash and ch == "\\":
-            i += 2
-            continue
-        if ch == close:
-            if i + 1 < n and text[i + 1] == close:   # doubled quote is an escaped quote
-                i += 2
-                continue
-            return i + 1
-        i += 1
-    return n
+def _token_pattern(dialect: str) -> re.Pattern:
+    """One alternation that consumes comments, literals and quoted names whole, so that a ';'
+    found by it is always a real statement end. Regexes keep splitting fast on large files."""
+    quote = r"'(?:[^'\\]|''|\\.)*'" if dialect == "mysql" else r"'(?:[^']|'')*'"
+    parts = [r"(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z)" + (r"|\#[^\n]*" if dialect == "mysql" else "") + ")",
+             rf"(?P<string>{quote})", r'"(?:[^"]|"")*"']
+    if dialect == "mysql":
+        parts.append(r"`[^`]*`")
+    if dialect == "tsql":
+        parts.append(r"\[[^\]]*\]")
+    if dialect == "postgres":
+        parts.append(r"(?P<dollar>\$(?P<tag>[A-Za-z_]\w*|)\$.*?(?:\$(?P=tag)\$|\Z))")
+    parts += [r"(?P<semi>;)", r"[^-/'\"`#\[$;]+", r"."]
+    return re.compile("|".join(parts), re.S)
 
 
-def _skip_comment(text: str, i: int, dialect: str) -> int | None:
-    """Index past a comment starting at i, or None when no comment starts there."""
-    two = text[i:i + 2]
-    if two == "--" or (dialect == "mysql" and text[i] == "#"):
-        end = text.find("\n", i)
-        return len(text) if end < 0 else end
-    if two == "/*":
-        end = text.find("*/", i + 2)
-        return len(text) if end < 0 else end + 2
-    return None
-
-
-def _skip_token(text: str, i: int, dialect: str) -> int:
-    """Index past one literal, identifier, comment or single character."""
-    ch = text[i]
-    end = _skip_comment(text, i, dialect)
-    if end is not None:
-        return end
-    if ch == "'":
-        return _skip_quoted(text, i, "'", dialect == "mysql")
-    if ch == '"':
-        return _skip_quoted(text, i, '"', False)
-    if ch == "`" and dialect == "mysql":
-        return _skip_quoted(text, i, "`", False)
-    if ch == "[" and dialect == "tsql":
-        return _skip_quoted(text, i, "]", False)
-    if ch == "$" and dialect == "postgres":
-        m = _DOLLAR.match(text, i)
-        if m:
-            end = text.find(m.group(0), m.end())
-            return len(text) if end < 0 else end + len(m.group(0))
-    return i + 1
+TOKENS = {d: _token_pattern(d) for d in ("postgres", "mysql", "tsql", "oracle")}
+_LEADING = {d: re.compile(r"(?:\s+|--[^\n]*|/\*.*?(?:\*/|\Z)" + (r"|\#[^\n]*" if d == "mysql" else "") + ")*", re.S)
+            for d in TOKENS}
 
 
 def statement_start(text: str, i: int, end: int, dialect: str) -> int:
     """First character of code at or after i (skips blanks and comments)."""
-    while i < end:
-        if text[i].isspace():
-            i += 1
-            continue
-        after = _skip_comment(text, i, dialect)
-        if after is None:
-            return i
-        i = after
-    return end
+    return min(_LEADING[dialect].match(text, i, end).end(), end)
 
 
 def split_sql(text: str, dialect: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """(start, end) offsets of each statement: split at top-level ';' and batch separators."""
     end = len(text) if end is None else end
-    seps = _separator_positions(text, dialect, start, end)
-    spans, i = [], start
-    stmt_begin, block = start, _opens_block(text, start, end, dialect, seps)
-    while i < end:
-        if i in seps or (text[i] == ";" and not block):
-            spans.append((stmt_begin, i))
-            i = stmt_begin = seps.get(i, i + 1)
-            block = _opens_block(text, i, end, dialect, seps)
+    spans = []
+    for a, b in _batches(text, dialect, start, end):
+        if _opens_block(text, a, b, dialect):
+            spans.append((a, b))
             continue
-        i = _skip_token(text, i, dialect)
-    spans.append((stmt_begin, end))
+        begin = a
+        for m in TOKENS[dialect].finditer(text, a, b):
+            if m.lastgroup == "semi":
+                spans.append((begin, m.start()))
+                begin = m.end()
+        spans.append((begin, b))
     return _trim(text, spans, dialect)
 
 
-def _opens_block(text: str, i: int, end: int, dialect: str, seps: dict) -> bool:
-    """A procedural body holds ';' inside; with GO or '/' separators only those end it."""
-    if not seps:
-        return False
-    pattern = _BLOCK_START[dialect]
-    return bool(pattern.match(text, statement_start(text, i, end, dialect)))
-
-
-def _separator_positions(text: str, dialect: str, start: int, end: int) -> dict[int, int]:
+def _batches(text: str, dialect: str, start: int, end: int) -> list[tuple[int, int]]:
     sep = _BATCH_SEP.get(dialect)
     if not sep:
-        return {}
-    return {m.start(): m.end() for m in sep.finditer(text, start, end)}
+        return [(start, end)]
+    out, begin = [], start
+    for m in sep.finditer(text, start, end):
+        out.append((begin, m.start()))
+        begin = m.end()
+    return out + [(begin, end)]
+
+
+def _opens_block(text: str, a: int, b: int, dialect: str) -> bool:
+    """A procedural body holds ';' inside; only GO (T-SQL) or '/' (Oracle) ends it."""
+    pattern = _BLOCK_START.get(dialect)
+    return bool(pattern and pattern.match(text, statement_start(text, a, b, dialect)))
 
 
 def _trim(text: str, spans: list[tuple[int, int]], dialect: str) -> list[tuple[int, int]]:
@@ -219,6 +182,21 @@ def _trim(text: str, spans: list[tuple[int, int]], dialect: str) -> list[tuple[i
         if b > a:
             out.append((a, b))
     return out
+
+
+def mask(text: str, dialect: str) -> str:
+    """Upper-cased text with comments and literal contents blanked, same length, so that
+    patterns never match inside a string or comment and offsets stay valid."""
+    def blank(m: re.Match) -> str:
+        tok = m.group(0)
+        if m.lastgroup == "comment":
+            return re.sub(r"[^\n]", " ", tok)
+        if m.lastgroup == "string":
+            return "'" + re.sub(r"[^\n]", " ", tok[1:-1]) + "'"
+        if m.group("dollar") if dialect == "postgres" else False:
+            return re.sub(r"[^\n$]", " ", tok)
+        return tok
+    return TOKENS[dialect].sub(blank, text).upper()
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:

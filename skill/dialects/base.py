@@ -40,6 +40,9 @@ class Dialect:
     locks: dict[str, Lock]                      # op -> default lock; planners refine
     command_allow: tuple[re.Pattern, ...] = ()  # statements sqlglot only knows as Command
     batch_separator: str = ""                   # Flyway/Liquibase SQL: "" or "GO" / "/"
+    # statements the separator follows; None: every statement (SQL Server's GO). Oracle's "/"
+    # ends only PL/SQL blocks: after a plain `stmt;` SQL*Plus would run the statement twice.
+    batch_separator_after: re.Pattern | None = None
     statement_end: str = ";"
     version_notes: dict[str, str] = field(default_factory=dict)
     # ops whose statement restates the whole column (MySQL MODIFY, SQL Server ALTER COLUMN):

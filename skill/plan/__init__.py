@@ -7,7 +7,7 @@ from ..schema import parse_schema
 from . import columns, constraints, tables  # noqa: F401  (registers the strategies)
 from .checks import checks_for
 from .context import Context
-from .model import Phase, Plan
+from .model import PHASE_GATES, PHASE_ORDER, Phase, Plan, Step
 from .registry import planner_for
 
 DATA_OPS = {"backfill", "update_rows", "split_column"}
@@ -44,9 +44,18 @@ def build_plan(request: MigrationRequest, dialect: Dialect, changes: list[Change
     ctx = Context(request, dialect, parse_schema(request.schema_sql, dialect.sqlglot))
     check_identifiers(changes, dialect, ctx.version)
     created = {ch.table for ch in changes if ch.op == "create_table"}
+    tier = choose_tier(request, changes)
     steps = []
     for i, ch in enumerate(changes):
-        steps += planner_for(ch.op, dialect.name)(ch, ctx, f"changes.{i}")
-    plan = Plan(choose_tier(request, changes), [Phase("migrate", steps)],
-                checks_for(changes, ctx, created), ctx.warnings, changes)
+        steps += planner_for(ch.op, dialect.name, tier == Tier.T3)(ch, ctx, f"changes.{i}")
+    plan = Plan(tier, phases_of(steps), checks_for(changes, ctx, created), ctx.warnings, changes)
     return plan, ctx
+
+
+def phases_of(steps: list[Step]) -> list[Phase]:
+    """One phase for a plain plan; expand/migrate/contract, in that order, when steps say so."""
+    names = {s.phase for s in steps}
+    if names <= {"migrate"}:
+        return [Phase("migrate", steps)]
+    return [Phase(name, [s for s in steps if s.phase == name], PHASE_GATES.get(name) if i else None)
+            for i, name in enumerate(n for n in PHASE_ORDER if n in names)]

@@ -54,6 +54,17 @@ class Step:
     manual_steps: list[str] = field(default_factory=list)
     estimate: str = "< 1 s"
     destructive: bool = False
+    phase: str = "migrate"                  # expand | migrate | contract (T3 plans)
+
+
+# The order of phases in a zero-downtime plan, and the app deploy that must happen before each.
+PHASE_ORDER = ("expand", "migrate", "contract")
+PHASE_GATES = {
+    "migrate": "Deploy the app version that writes both the old and the new shape "
+               "(and reads the old) before running this phase.",
+    "contract": "Deploy the app version that uses only the new shape, and check that no "
+                "running instance still uses the old one, before running this phase.",
+}
 
 
 @dataclass

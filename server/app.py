@@ -1,0 +1,169 @@
+"""The MCP server: tools from `server.tools`, resources, prompts, and the two transports.
+
+`build_server()` returns the `MCPServer`; `serve()` runs it over stdio (the default, what an
+IDE or Claude Desktop launches) or streamable HTTP (stateless, JSON responses, so any number
+of clients can share one process and a load balancer needs no session affinity).
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument
+from mcp.server.mcpserver.resources import FileResource, FunctionResource
+from mcp_types import CallToolResult, ListToolsResult  # noqa: F401  (re-exported for tests)
+
+from skill.models import Database, MigrationTool
+
+from . import schemas
+from .tools import ToolSpec, error_result, tool_specs
+
+ROOT = Path(__file__).resolve().parent.parent
+SKILL_PATH = ROOT / "SKILL.md"
+PROMPTS_DIR = ROOT / "prompts"
+
+INSTRUCTIONS = """\
+dbmig writes database migrations. Use generate_migration to author one, validate_migration to lint
+existing files, explain_migration to learn what a statement locks and costs. Read resource
+dbmig://skill first: it holds the tiers, budgets and decision rules. Errors come back as
+{code, field, message, allowed?, suggestion}: fix the named field and call again."""
+
+
+class DbmigServer(MCPServer):
+    """MCPServer whose tools take raw JSON arguments, validated against the engine's models.
+
+    The SDK derives a tool's schema from a Python signature and answers bad arguments with
+    plain text; our tools publish the pydantic models' schemas and answer with structured
+    errors, so `list_tools`/`call_tool` dispatch to `ToolSpec`s first.
+    """
+
+    def __init__(self, specs: list[ToolSpec], **kwargs: Any):
+        super().__init__(**kwargs)
+        self._specs = {spec.name: spec for spec in specs}
+
+    async def list_tools(self):
+        return [spec.listing() for spec in self._specs.values()] + await super().list_tools()
+
+    async def call_tool(self, name: str, arguments: dict[str, Any], context=None):
+        spec = self._specs.get(name)
+        if spec is not None:
+            # The engine is synchronous CPU work: a worker thread keeps the event loop (and
+            # other HTTP clients) responsive meanwhile.
+            return await anyio.to_thread.run_sync(spec.call, arguments)
+        if self._tool_manager.get_tool(name) is not None:
+            return await super().call_tool(name, arguments, context)
+        return error_result({"code": "invalid_request", "field": "name", "message": f"unknown tool {name!r}",
+                             "allowed": sorted(self._specs), "suggestion": "call one of the listed tools"})
+
+
+# --- resources ----------------------------------------------------------------------------------
+
+TOOL_OUTPUT = {
+    "liquibase": "a changelog (XML by default; YAML or formatted SQL via liquibase_format) with one "
+                 "changeSet per step, id and author, and rollback blocks",
+    "flyway": "V<version>__<description>.sql and U<version>__<description>.sql, plus a "
+              "V<version>__<description>.sql.conf (executeInTransaction=false) for steps that "
+              "cannot run in a transaction",
+    "alembic": "revision files with revision/down_revision, upgrade() and downgrade()",
+}
+
+
+def supported_matrix() -> dict:
+    return {
+        "tools": {tool.value: TOOL_OUTPUT[tool.value] for tool in MigrationTool},
+        "databases": {db.value: _database_facts(db.value) for db in Database},
+        "combinations": [{"migration_tool": t.value, "database": d.value} for t in MigrationTool for d in Database],
+    }
+
+
+def _database_facts(database: str) -> dict:
+    from skill.dialects import get_dialect
+    try:
+        dialect = get_dialect(database)
+    except ImportError:
+        return {"status": "not available in this build"}
+    return {"transactional_ddl": dialect.transactional_ddl, "max_identifier_length": dialect.max_identifier,
+            "version_notes": dict(dialect.version_notes)}
+
+
+def lint_catalog() -> str:
+    from skill.gate.rules import catalog
+    return json.dumps(catalog(), indent=1)
+
+
+def add_resources(server: MCPServer) -> None:
+    server.add_resource(FileResource(
+        uri="dbmig://skill", path=SKILL_PATH, name="skill", title="dbmig skill", mime_type="text/markdown",
+        description="When to use each tool, tiers and budgets, inputs, outputs, decision rules, examples."))
+    json_resources = [
+        ("dbmig://schema/changes", "change-vocabulary", "JSON Schema of the `changes` items",
+         lambda: json.dumps(schemas.change_vocabulary_schema(), indent=1)),
+        ("dbmig://matrix", "supported-matrix", "Migration tool x database support and version notes",
+         lambda: json.dumps(supported_matrix(), indent=1)),
+        ("dbmig://lint/rules", "lint-rules", "The lint rule catalog used by validate_migration", lint_catalog),
+    ]
+    for uri, name, description, fn in json_resources:
+        server.add_resource(FunctionResource(uri=uri, name=name, description=description,
+                                             mime_type="application/json", fn=fn))
+
+
+# --- prompts --------------------------------------------------------------------------------------
+
+_FRONT = re.compile(r"\A---\n(?P<head>.*?)\n---\n(?P<body>.*)\Z", re.DOTALL)
+_ARG = re.compile(r"argument (?P<name>\w+)(?P<required>\*?): (?P<description>.*)")
+
+
+def load_prompt(path: Path) -> Prompt:
+    """A prompt file: a front matter (name, title, description, `argument x*: ...`) and a body
+    with {{x}} placeholders."""
+    match = _FRONT.match(path.read_text(encoding="utf-8"))
+    if match is None:
+        raise ValueError(f"{path}: missing front matter")
+    head, arguments = {}, []
+    for line in match["head"].splitlines():
+        if arg := _ARG.match(line):
+            arguments.append(PromptArgument(name=arg["name"], description=arg["description"],
+                                            required=bool(arg["required"])))
+        elif ":" in line:
+            key, value = line.split(":", 1)
+            head[key.strip()] = value.strip()
+    body = match["body"]
+
+    def render(**values: str) -> str:
+        return re.sub(r"\{\{(\w+)\}\}", lambda m: values.get(m[1]) or "(not given)", body)
+
+    return Prompt(name=head["name"], title=head.get("title"), description=head.get("description"),
+                  arguments=arguments, fn=render)
+
+
+def add_prompts(server: MCPServer) -> None:
+    for path in sorted(PROMPTS_DIR.glob("*.md")):
+        server.add_prompt(load_prompt(path))
+
+
+# --- building and serving ---------------------------------------------------------------------
+
+def build_server() -> DbmigServer:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        our_version = version("dbmig")
+    except PackageNotFoundError:
+        our_version = "0.0.0+checkout"
+    server = DbmigServer(tool_specs(), name="dbmig", title="dbmig: database migrations",
+                         instructions=INSTRUCTIONS, version=our_version, log_level="WARNING")
+    add_resources(server)
+    add_prompts(server)
+    return server
+
+
+def serve(http: bool = False, host: str = "127.0.0.1", port: int = 8765) -> None:
+    """Run until the client closes stdio, or until interrupted (HTTP)."""
+    server = build_server()
+    if http:
+        server.run("streamable-http", host=host, port=port, json_response=True, stateless_http=True)
+    else:
+        server.run("stdio")

@@ -1,0 +1,191 @@
+"""The MCP tools: argument checking, the engine call, budgets, and structured results.
+
+Arguments arrive as raw JSON and are validated here with the engine's pydantic models, so
+that every rejection becomes our structured error naming the field (the SDK's own argument
+validation would answer with unstructured text). No database knowledge lives here.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from mcp_types import CallToolResult, TextContent, ToolAnnotations
+from mcp_types import Tool as MCPTool
+
+from skill.errors import InvalidRequest
+from skill.models import MigrationRequest
+
+from . import schemas, text
+from .budget import BUDGETS, UNTIERED, as_json, first_fitting, keep_prefix, tokens
+from .errors import error_body
+
+Structured = tuple[dict, str]
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    name: str
+    title: str
+    description: str
+    input_schema: dict
+    output_schema: dict
+    run: Callable[[dict], Structured]
+    read_only: bool = True
+
+    def listing(self) -> MCPTool:
+        # Nothing here touches a database or the file system, so a client may call freely
+        # and retry: read-only, idempotent (same request, same scripts), not destructive.
+        annotations = ToolAnnotations(title=self.title, read_only_hint=self.read_only,
+                                      destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+        return MCPTool(name=self.name, title=self.title, description=self.description,
+                       input_schema=self.input_schema, output_schema=self.output_schema,
+                       annotations=annotations)
+
+    def call(self, arguments: dict[str, Any]) -> CallToolResult:
+        try:
+            structured, summary = self.run(arguments)
+        except Exception as exc:  # the server answers every call; see errors.error_body
+            return error_result(error_body(exc))
+        return CallToolResult(content=[TextContent(type="text", text=summary)], structured_content=structured)
+
+
+def error_result(body: dict) -> CallToolResult:
+    return CallToolResult(content=[TextContent(type="text", text=text.error_text(body))],
+                          structured_content=body, is_error=True)
+
+
+def _parsed_json(arguments: dict, keys: tuple[str, ...]) -> dict:
+    """Some clients send arrays and objects as JSON strings; accept those."""
+    args = dict(arguments)
+    for key in keys:
+        value = args.get(key)
+        if isinstance(value, str) and value.lstrip()[:1] in ("[", "{"):
+            try:
+                args[key] = json.loads(value)
+            except ValueError:
+                pass  # left as is: validation names the field
+    return args
+
+
+# --- generate_migration --------------------------------------------------------------------
+
+def run_generate(arguments: dict) -> Structured:
+    from skill.api import generate  # imported late: keeps `tools/list` fast on a cold start
+
+    args = _parsed_json(arguments, ("changes", "table_rows"))
+    detail = args.pop("detail", None)
+    if detail is not None and detail not in schemas.DEFERRABLE:
+        raise InvalidRequest(f"detail must name a part of the result, not {detail!r}",
+                             field="detail", allowed=list(schemas.DEFERRABLE))
+    request = MigrationRequest.model_validate(args)
+    result = generate(request).model_dump(mode="json", by_alias=True, exclude_none=True)
+    return detail_response(result, detail) if detail else fit_generate(result)
+
+
+def fit_generate(result: dict) -> Structured:
+    budget = BUDGETS[result["tier"]]
+    present = [s for s in schemas.DEFERRABLE if s in result]
+    # Most complete first: leave out parts one at a time, and file contents in the text
+    # (they are also in `files`) before the small echo of `changes`.
+    plans = [(present[:n], True) for n in range(max(len(present), 1))]
+    plans += [(present[:-1], False), (present, False)]
+    return first_fitting((lambda p=p: _generate_candidate(result, *p, budget) for p in plans), budget)
+
+
+def _generate_candidate(result: dict, leave_out: list[str], with_files: bool, budget: int) -> Structured:
+    trimmed = {k: v for k, v in result.items() if k not in leave_out}
+    if leave_out:
+        trimmed["omitted"] = {
+            "sections": leave_out,
+            "reason": f"The full result exceeds the {result['tier']} budget of {budget} tokens.",
+            "how": "Call generate_migration again with the same arguments and detail=<section>; "
+                   "the scripts are deterministic, so the parts match."}
+    return trimmed, text.generate_text(trimmed, with_files)
+
+
+def detail_response(result: dict, section: str) -> Structured:
+    part = {k: result[k] for k in schemas.IDENTITY}
+    part[section] = result.get(section, [] if section != "deployment_guide" else None)
+    budget = BUDGETS[result["tier"]]
+    value_json = as_json(part[section])
+    return first_fitting([lambda: (part, text.detail_text(part, section, value_json)),
+                          lambda: (part, text.detail_text(part, section, None))], budget)
+
+
+# --- validate_migration / explain_migration ----------------------------------------------------
+
+def run_validate(arguments: dict) -> Structured:
+    from skill.lint import validate_migration
+
+    args = schemas.ValidateArgs.model_validate(_parsed_json(arguments, ("files",)))
+    report = validate_migration([f.model_dump() for f in args.files], args.database.value,
+                                migration_tool=args.migration_tool.value if args.migration_tool else None,
+                                database_version=args.database_version)
+    return fit_list(dict(report), "findings", text.findings_text, text.finding_line)
+
+
+def run_explain(arguments: dict) -> Structured:
+    from skill.explain import explain_migration
+
+    args = schemas.ExplainArgs.model_validate(_parsed_json(arguments, ("files", "table_rows")))
+    if (args.sql is None) == (args.files is None):
+        raise InvalidRequest("give exactly one of `sql` or `files`", field="sql",
+                             suggestion="pass the statements as `sql`, or the migration files as `files`")
+    files = [f.model_dump() for f in args.files] if args.files else None
+    report = explain_migration(args.database.value, sql=args.sql, files=files,
+                               database_version=args.database_version, table_rows=args.table_rows or None)
+    return fit_list(dict(report), "statements", text.explain_text,
+                    lambda s: text.statement_line(0, s))
+
+
+def fit_list(report: dict, key: str, render: Callable[[dict], str], line: Callable[[dict], str]) -> Structured:
+    """Keep the leading items that fit the budget; say how many were left out."""
+    items = report.get(key, [])
+    head = {**report, key: []}
+    room = UNTIERED - tokens(as_json(head)) - tokens(render(head)) - 100  # 100: the `omitted` note
+    kept = keep_prefix(items, lambda item: tokens(as_json(item)) + tokens(line(item)), room)
+    report = {**report, key: items[:kept]}
+    if kept < len(items):
+        report["omitted"] = {"sections": [key], "reason": f"{len(items) - kept} of {len(items)} {key} "
+                             f"left out to stay within {UNTIERED} tokens.",
+                             "how": "Call again with fewer files or statements at a time."}
+    return report, render(report)
+
+
+# --- the tool list ---------------------------------------------------------------------------
+
+GENERATE_DESCRIPTION = """\
+Write a database migration (Liquibase, Flyway or Alembic; PostgreSQL, MySQL/MariaDB, SQL Server, Oracle):
+forward script, rollback (or manual steps), validation queries with expected results, a deployment
+guide with lock and duration estimates, and warnings. Give the change as `changes` (preferred), `sql`,
+or a plain-English `migration_description`. Tiers: T1 simple schema change (<=2k tokens), T2 data
+migration (<=6k), T3 zero-downtime multi-phase when downtime_allowed=false (<=12k). Fails with
+unsafe_rollback (destructive without a safe rollback: give `schema` or confirm_data_loss) or
+zero_downtime_impossible (no online form). Read resource dbmig://skill for the decision rules."""
+
+VALIDATE_DESCRIPTION = """\
+Lint migration files that already exist (generated or hand-written): SQL syntax in the database's
+dialect, the tool's conventions, and unsafe operations (blocking locks, table rewrites, data loss).
+Returns a verdict and findings with rule id, severity, file, line, the risk and the safe alternative.
+Rule catalog: resource dbmig://lint/rules. Does not connect to a database."""
+
+EXPLAIN_DESCRIPTION = """\
+Explain in plain words what statements or migration files do on a given database and version: the
+lock taken and what it blocks, whether the table is rewritten or scanned, estimated duration for the
+given row counts, risks, and the safe alternative. Give `sql` or `files`. Does not connect to a database."""
+
+
+def tool_specs() -> list[ToolSpec]:
+    # verify_migration (a dry run on a throwaway database) joins this list from its own issue,
+    # with read_only=False: it is the one tool that touches a database.
+    return [
+        ToolSpec("generate_migration", "Generate a migration", GENERATE_DESCRIPTION,
+                 schemas.generate_input_schema(), schemas.generate_output_schema(), run_generate),
+        ToolSpec("validate_migration", "Validate (lint) a migration", VALIDATE_DESCRIPTION,
+                 schemas.model_input_schema(schemas.ValidateArgs),
+                 schemas.validate_output_schema(), run_validate),
+        ToolSpec("explain_migration", "Explain what a migration does", EXPLAIN_DESCRIPTION,
+                 schemas.model_input_schema(schemas.ExplainArgs),
+                 schemas.model_output_schema(schemas.ExplainResult), run_explain),
+    ]

@@ -1,0 +1,197 @@
+"""SQL Server 2016+ as data. Facts from Microsoft Learn: "ALTER TABLE (Transact-SQL)" (Locks and
+ALTER TABLE; Adding NOT NULL columns as an online operation), "CREATE INDEX (Transact-SQL)",
+"Guidelines for online index operations", "sp_rename", "Lock escalation", "SET LOCK_TIMEOUT".
+
+Version keys are the product major versions: 11 = 2012, 13 = 2016, 15 = 2019, 16 = 2022.
+"""
+from __future__ import annotations
+
+import re
+
+from .base import Dialect
+from .common import ANSI_FORMS, RESERVED_CORE, lock
+
+SCH_M = "Sch-M (schema modification)"
+BRIEF = "reads and writes, brief (metadata change)"
+
+# Identifier as the regexes of `command_allow` see it: bracketed, or regular, optionally
+# schema-qualified. `[^;]` keeps each allowed statement a single statement.
+_ID = r"(?:\[[^\]]+\]|[A-Za-z_][A-Za-z0-9_$@#]*)"
+_NAME = rf"{_ID}(?:\.{_ID})?"
+
+# A column's default is a named constraint on SQL Server; its name is unknown for defaults
+# created outside dbmig (DF__users__name__3A81B327), so look it up in sys.default_constraints
+# and drop it with dynamic SQL, as Alembic's mssql dialect does (alembic/ddl/mssql.py).
+# The three statements are ONE batch (the variable lives for the batch): the renderer must
+# keep the element whole and end it with GO, and Liquibase must split only on GO.
+# EXEC of an empty string is a no-op, so a column without a default passes through.
+# QUOTENAME: OBJECT_ID parses its argument as a multi-part name; brackets keep any catalog
+# name (a keyword, a `$`) one part.
+DROP_DEFAULT_CONSTRAINT = (
+    "DECLARE @dbmig_sql NVARCHAR(MAX) = N'';\n"
+    "SELECT @dbmig_sql = N'ALTER TABLE ' + QUOTENAME(OBJECT_SCHEMA_NAME(d.parent_object_id)) "
+    "+ N'.' + QUOTENAME(OBJECT_NAME(d.parent_object_id)) + N' DROP CONSTRAINT ' "
+    "+ QUOTENAME(d.name) FROM sys.default_constraints AS d "
+    "WHERE d.parent_object_id = OBJECT_ID(QUOTENAME({table_lit})) "
+    "AND COL_NAME(d.parent_object_id, d.parent_column_id) = {column_lit};\n"
+    "EXEC sp_executesql @dbmig_sql"
+)
+
+SQLSERVER = Dialect(
+    name="sqlserver",
+    sqlglot="tsql",
+    quote=("[", "]"),
+    max_identifier=128,                 # sysname = NVARCHAR(128)
+    fold="none",                        # names keep their case; collation decides matching
+    # "Reserved Keywords (Transact-SQL)", plus the ODBC ones that collide with column names.
+    reserved=RESERVED_CORE | frozenset(
+        "ADD ALTER AUTHORIZATION BACKUP BEGIN BREAK BROWSE BULK CASCADE CHECKPOINT CLOSE "
+        "CLUSTERED COALESCE COLLATE COMMIT COMPUTE CONTAINS CONTAINSTABLE CONTINUE CONVERT "
+        "CURRENT CURSOR DATABASE DBCC DEALLOCATE DECLARE DENY DISK DISTRIBUTED DOUBLE DUMP "
+        "ERRLVL ESCAPE EXEC EXECUTE EXIT EXTERNAL FILE FILLFACTOR FREETEXT FREETEXTTABLE "
+        "FUNCTION GOTO HOLDLOCK IDENTITY IDENTITY_INSERT IDENTITYCOL IF INDEX KEY KILL LINENO "
+        "LOAD MERGE NATIONAL NOCHECK NONCLUSTERED NULLIF OFF OFFSETS OPEN OPENDATASOURCE "
+        "OPENQUERY OPENROWSET OPENXML OPTION OVER PERCENT PIVOT PLAN PRECISION PRINT PROC "
+        "PROCEDURE PUBLIC RAISERROR READ READTEXT RECONFIGURE REPLICATION RESTORE RESTRICT "
+        "RETURN REVERT REVOKE ROLLBACK ROWCOUNT ROWGUIDCOL RULE SAVE SCHEMA SECURITYAUDIT "
+        "SEMANTICKEYPHRASETABLE SEMANTICSIMILARITYDETAILSTABLE SEMANTICSIMILARITYTABLE SETUSER "
+        "SHUTDOWN STATISTICS SYSTEM_USER TEXTSIZE TOP TRAN TRANSACTION TRIGGER TRUNCATE "
+        "TRY_CONVERT TSEQUAL UNPIVOT UPDATETEXT USE VARYING VIEW WAITFOR WHILE WITHIN "
+        "WRITETEXT".split()),
+    # N-types: text from the other databases is Unicode. NVARCHAR(n) takes n <= 4000; a longer
+    # varchar must become `text` (NVARCHAR(MAX)) -- the planner checks, this table cannot.
+    types={
+        "varchar": "NVARCHAR({0})", "char": "NCHAR({0})", "text": "NVARCHAR(MAX)",
+        "smallint": "SMALLINT", "integer": "INT", "bigint": "BIGINT", "boolean": "BIT",
+        "timestamp": "DATETIME2", "timestamptz": "DATETIMEOFFSET", "date": "DATE",
+        "time": "TIME", "decimal": "DECIMAL({0},{1})", "float": "REAL", "double": "FLOAT",
+        "uuid": "UNIQUEIDENTIFIER", "json": "NVARCHAR(MAX)", "blob": "VARBINARY(MAX)",
+    },
+    # INFORMATION_SCHEMA.COLUMNS.DATA_TYPE; (MAX) shows as CHARACTER_MAXIMUM_LENGTH = -1.
+    catalog_types={
+        "varchar": ("nvarchar",), "char": ("nchar",), "text": ("nvarchar",),
+        "smallint": ("smallint",), "integer": ("int",), "bigint": ("bigint",),
+        "boolean": ("bit",), "timestamp": ("datetime2",), "timestamptz": ("datetimeoffset",),
+        "date": ("date",), "time": ("time",), "decimal": ("decimal",), "float": ("real",),
+        "double": ("float",), "uuid": ("uniqueidentifier",), "json": ("nvarchar",),
+        "blob": ("varbinary",),
+    },
+    transactional_ddl=True,             # DDL commits or rolls back with the transaction
+    # ALTER COLUMN restates type and nullability: without NULL/NOT NULL the column becomes
+    # nullable, so the planner passes the current type and `null` from `schema`.
+    restates_column=frozenset({"alter_column_type", "set_not_null", "drop_not_null"}),
+    forms={
+        **ANSI_FORMS,
+        # sp_rename: objname may be bracketed (it is split like PARSENAME); newname is taken
+        # literally, brackets included, so it gets the bare catalog name as a literal.
+        "rename_table": "EXEC sp_rename '{table}', {new_name_lit}",
+        "rename_column": "EXEC sp_rename '{table}.{column}', {new_name_lit}, 'COLUMN'",
+        "add_column": "ALTER TABLE {table} ADD {column_def}",
+        # DROP COLUMN fails while a default constraint is bound to the column.
+        "drop_column": (DROP_DEFAULT_CONSTRAINT, "ALTER TABLE {table} DROP COLUMN {column}"),
+        # No USING: the conversion is an implicit CAST. The type cannot change while a default
+        # constraint or an index depends on the column (error 5074): drop and re-create them.
+        "alter_column_type": "ALTER TABLE {table} ALTER COLUMN {column} {type}{null}",
+        "set_not_null": "ALTER TABLE {table} ALTER COLUMN {column} {type} NOT NULL",
+        "drop_not_null": "ALTER TABLE {table} ALTER COLUMN {column} {type} NULL",
+        # A column has at most one default constraint: drop the old one first, so that this
+        # form replaces a default like SET DEFAULT does elsewhere.
+        "set_default": (DROP_DEFAULT_CONSTRAINT,
+                        "ALTER TABLE {table} ADD CONSTRAINT {default_name} DEFAULT {default} "
+                        "FOR {column}"),
+        "drop_default": (DROP_DEFAULT_CONSTRAINT,),
+        # Filtered index: the predicate allows only simple comparisons (CREATE INDEX, WHERE).
+        "partial_index": " WHERE {where}",
+        "drop_index": "DROP INDEX {name} ON {table}",
+        # Online index operations need Enterprise edition (or Azure SQL).
+        "add_index_online": "CREATE {unique}INDEX {name} ON {table} ({columns}){where} "
+                            "WITH (ONLINE = ON)",
+        # DROP INDEX ... WITH (ONLINE = ON) applies to clustered indexes only; dropping a
+        # nonclustered index (all dbmig creates) is a brief Sch-M either way.
+        "drop_index_online": "DROP INDEX {name} ON {table}",
+        "copy_table": "SELECT {columns} INTO {backup} FROM {table}",
+        "update_from_backup": "UPDATE t SET {column} = b.{column} FROM {table} t "
+                              "JOIN {backup} b ON {join_t}",
+        "lock_timeout": "SET LOCK_TIMEOUT {timeout_ms}",
+        # NULL/NOT NULL before the named default: the order of the ALTER TABLE ADD examples.
+        # A nullable column added with a DEFAULT keeps NULL in existing rows unless WITH
+        # VALUES is given; sqlglot 30.30 cannot parse WITH VALUES, so the planner backfills.
+        "column_def": "{column} {type}{null}{default}",
+        "default_clause": " CONSTRAINT {default_name} DEFAULT {default}",
+    },
+    checks={
+        # Upper-case INFORMATION_SCHEMA: catalog names are case-sensitive under a _CS_
+        # database collation.
+        "column": "SELECT COUNT(*) FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = {schema} "
+                  "AND TABLE_NAME = {table} AND COLUMN_NAME = {column}{filters}",
+        "table": "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = {schema} "
+                 "AND TABLE_NAME = {table}",
+        "constraint": "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS WHERE "
+                      "TABLE_SCHEMA = {schema} AND TABLE_NAME = {table} AND CONSTRAINT_NAME = {name}",
+        "index": "SELECT COUNT(*) FROM sys.indexes AS i JOIN sys.tables AS t "
+                 "ON t.object_id = i.object_id WHERE SCHEMA_NAME(t.schema_id) = {schema} "
+                 "AND t.name = {table} AND i.name = {name}",
+        "type_in": " AND DATA_TYPE IN ({types})",
+        "length": " AND CHARACTER_MAXIMUM_LENGTH = {n}",
+        "not_null": " AND IS_NULLABLE = 'NO'",
+        "null": " AND IS_NULLABLE = 'YES'",
+        "has_default": " AND COLUMN_DEFAULT IS NOT NULL",
+        "no_default": " AND COLUMN_DEFAULT IS NULL",
+        "row_count": "SELECT COUNT(*) FROM {table}",
+        "null_count": "SELECT COUNT(*) FROM {table} WHERE {column} IS NULL",
+        "schema": "SCHEMA_NAME()",      # the caller's default schema: where unqualified DDL goes
+    },
+    # "ALTER TABLE acquires a schema modify (SCH-M) lock on the table": no reads, no writes
+    # until it commits; it queues behind every running query on the table.
+    locks={
+        "create_table": lock("none (new table)", "nothing"),
+        "drop_table": lock(SCH_M, BRIEF),
+        "rename_table": lock(SCH_M, BRIEF),
+        # Metadata-only for a nullable column, and for NOT NULL with a runtime-constant default
+        # on 2012+ Enterprise; otherwise every row is updated under the Sch-M.
+        "add_column": lock(SCH_M, BRIEF),
+        # Metadata-only: the space comes back with ALTER TABLE ... REBUILD.
+        "drop_column": lock(SCH_M, BRIEF),
+        "rename_column": lock(SCH_M, BRIEF),
+        "alter_column_type": lock(SCH_M, "reads and writes while every row is converted",
+                                  rewrite=True),
+        "set_not_null": lock(SCH_M, "reads and writes while every row is checked", scan=True),
+        "drop_not_null": lock(SCH_M, BRIEF),
+        "set_default": lock(SCH_M, BRIEF),
+        "drop_default": lock(SCH_M, BRIEF),
+        # Offline nonclustered build: S table lock, reads go on ("Guidelines for online index
+        # operations"); ONLINE = ON holds only brief S / Sch-M at start and end.
+        "add_index": lock("S (shared table lock)", "writes for the whole index build", scan=True),
+        "drop_index": lock(SCH_M, BRIEF),
+        # WITH CHECK (the default) reads every row; WITH NOCHECK leaves the constraint untrusted.
+        "add_foreign_key": lock(SCH_M, "reads and writes while every row is checked", scan=True),
+        "add_unique": lock(SCH_M, "reads and writes for the index build", scan=True),
+        "add_primary_key": lock(SCH_M, "reads and writes for the index build", scan=True),
+        "add_check": lock(SCH_M, "reads and writes while every row is checked", scan=True),
+        "drop_constraint": lock(SCH_M, BRIEF),
+        # One statement taking >= 5,000 row locks escalates to a table lock ("Lock escalation"):
+        # batches stay below that.
+        "update": lock("row locks (X), escalate to table at 5,000", "writers of the same rows"),
+    },
+    command_allow=(
+        # set_default: ADD CONSTRAINT ... DEFAULT ... FOR col is a Command in sqlglot 30.30.
+        re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+ADD\s+CONSTRAINT\s+{_ID}\s+DEFAULT\s+[^;]+"
+                   rf"\s+FOR\s+{_ID}$", re.I),
+        # add_index_online with a filter: WHERE followed by WITH (...) is a Command; either
+        # clause alone parses.
+        re.compile(rf"^CREATE\s+(?:UNIQUE\s+)?INDEX\s+{_ID}\s+ON\s+{_NAME}\s*\([^();]+\)\s+"
+                   r"WHERE\s+[^;]+\s+WITH\s*\(\s*ONLINE\s*=\s*ON\s*\)$", re.I),
+    ),
+    batch_separator="GO",               # after every statement: a batch compiles as a whole,
+    statement_end=";",                  # so a column added above is unknown below without GO
+    version_notes={
+        "11": "SQL Server 2012 Enterprise: ADD COLUMN NOT NULL with a runtime-constant DEFAULT "
+              "is metadata-only; other editions and NEWID()-like defaults update every row.",
+        "13": "SQL Server 2016 Enterprise: ALTER COLUMN ... WITH (ONLINE = ON) changes a type "
+              "without blocking reads and writes.",
+        "15": "SQL Server 2019 Enterprise: CREATE INDEX ... WITH (ONLINE = ON, RESUMABLE = ON).",
+    },
+    on_delete={"cascade": " ON DELETE CASCADE", "set null": " ON DELETE SET NULL",
+               # No RESTRICT keyword; NO ACTION is checked at once, which is RESTRICT.
+               "restrict": " ON DELETE NO ACTION", "no action": " ON DELETE NO ACTION"},
+)

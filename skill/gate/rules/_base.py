@@ -1,0 +1,292 @@
+"""What a rule sees: one statement as masked text (and a lazy sqlglot tree), and the state
+that earlier statements built up (tables created here, lock_timeout set, constraints validated).
+
+Rules match patterns on *masked* text (upper-cased, literals and comments blanked, same
+length as the original) because sqlglot 30 turns many DDL forms into opaque `Command`s
+(`VALIDATE CONSTRAINT`, `REINDEX`, Oracle `ONLINE`, MySQL `CREATE INDEX ... LOCK=NONE`) and a
+pattern must never fire inside a string literal or a comment.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable, Iterable
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError
+
+from ...sources import SourceFile, Statement, mask
+
+SEVERITIES = ("error", "warning", "info")
+ALL_DATABASES = ("postgresql", "mysql", "sqlserver", "oracle")
+DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "sqlserver": "tsql", "oracle": "oracle"}
+
+# One identifier, quoted in any dialect's way, and a possibly schema-qualified name.
+IDENT = r'(?:"[^"]+"|`[^`]+`|\[[^\]]+\]|[\w$#]+)'
+QNAME = rf"{IDENT}(?:\s*\.\s*{IDENT})*"
+
+
+def version_tuple(text: str | None) -> tuple[int, ...] | None:
+    if text is None or str(text).strip() == "":
+        return None
+    parts = re.findall(r"\d+", str(text))
+    if not parts:
+        raise ValueError(f"not a version: {text!r}")
+    return tuple(int(p) for p in parts[:3])
+
+
+def name_of(raw: str | None) -> str | None:
+    """Comparable table/column name: last part, unquoted, lower case."""
+    if not raw:
+        return None
+    last = re.split(r"\s*\.\s*(?=(?:[^\"`\]]|\"[^\"]*\"|`[^`]*`|\[[^\]]*\])*$)", raw.strip())[-1]
+    return last.strip('"`[]').lower()
+
+
+@dataclass
+class Example:
+    """A rule's own test case. In `bad` examples the expected finding lines carry `[bad]` in a
+    comment; without the marker the finding is expected on line 1."""
+    content: str
+    database: str | None = None
+    version: str | None = None
+    tool: str | None = None
+    filename: str | None = None
+    files: tuple[dict, ...] = ()        # further files of the same migration (e.g. a sidecar)
+
+
+@dataclass
+class Hit:
+    offset: int = 0           # statement rules: character offset inside the statement text
+    detail: str = ""          # what exactly was found; prefixed to the rule's message
+    line: int | None = None   # file and set rules give the position themselves
+    column: int | None = None
+    file: str | None = None
+
+
+@dataclass
+class Rule:
+    id: str
+    severity: str
+    reason: str
+    message: str
+    safe_alternative: str
+    check: Callable
+    databases: tuple[str, ...] = ALL_DATABASES
+    scope: str = "statement"        # statement | file | set (all files together)
+    since: dict[str, str] = field(default_factory=dict)
+    until: dict[str, str] = field(default_factory=dict)
+    tools: tuple[str, ...] | None = None
+    rollback: bool = True           # also check rollback code (U files, downgrade)
+    ok: tuple = ()
+    bad: tuple = ()
+
+    def applies(self, database: str, version: tuple[int, ...] | None, tool: str | None) -> bool:
+        if database not in self.databases:
+            return False
+        if self.tools is not None and tool not in self.tools:
+            return False
+        if database in self.since and version is not None and version < version_tuple(self.since[database]):
+            return False
+        if database in self.until and (version is None or version >= version_tuple(self.until[database])):
+            return False   # an unknown version is taken as a current one
+        return True
+
+
+# --- per-statement view ----------------------------------------------------------------------
+
+# Statements sqlglot leaves opaque (Command) or rejects, whose risky forms our patterns cover.
+UNDERSTOOD = re.compile(
+    r"\s*(?:VACUUM|CLUSTER|REINDEX|OPTIMIZE\s+TABLE|ANALYZE|DO\b|ALTER\s+(?:TYPE|INDEX|SEQUENCE|DATABASE|ROLE|"
+    r"SYSTEM)|RENAME\s+TABLE|CREATE\s+(?:UNIQUE\s+)?(?:BITMAP\s+)?INDEX|ALTER\s+TABLE|COMMENT\s+ON|GRANT|REVOKE|"
+    r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:FUNCTION|PROCEDURE|TRIGGER|VIEW|EXTENSION|SCHEMA|SEQUENCE|TYPE|PACKAGE)|"
+    r"DROP\s+(?:FUNCTION|PROCEDURE|TRIGGER|EXTENSION|TYPE|SEQUENCE)|SET\b|RESET\b|EXEC(?:UTE)?\b|CALL\b|"
+    r"REFRESH\s+MATERIALIZED|LOCK\s+TABLE|BEGIN\b|DECLARE\b|START\s+TRANSACTION|SAVEPOINT|RELEASE|PRAGMA|"
+    r"PERFORM|SELECT\b|USE\b|PRINT\b|IF\b)")
+
+
+class SqlView:
+    """One statement as rules see it."""
+
+    def __init__(self, stmt: Statement, database: str):
+        self.stmt = stmt
+        self.database = database
+        self.dialect = DIALECTS[database]
+        self.text = stmt.text
+        self.masked = mask(stmt.text, self.dialect)
+        self.head = " ".join(self.masked[:120].split())
+
+    def search(self, pattern: str, start: int = 0) -> re.Match | None:
+        return re.compile(pattern).search(self.masked, start)
+
+    def startswith(self, pattern: str) -> re.Match | None:
+        return re.compile(r"\s*(?:" + pattern + ")").match(self.masked)
+
+    @cached_property
+    def table(self) -> str | None:
+        """The table the statement works on, if it names one."""
+        m = re.match(rf"\s*(?:ALTER\s+TABLE(?:\s+IF\s+EXISTS)?(?:\s+ONLY)?|TRUNCATE(?:\s+TABLE)?(?:\s+ONLY)?|"
+                     rf"UPDATE(?:\s+ONLY)?|DELETE\s+FROM(?:\s+ONLY)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?|"
+                     rf"CREATE\s+(?:GLOBAL\s+|LOCAL\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?TABLE"
+                     rf"(?:\s+IF\s+NOT\s+EXISTS)?|OPTIMIZE\s+TABLE|VACUUM(?:\s+\(.*?\))?(?:\s+FULL)?(?:\s+VERBOSE)?"
+                     rf"(?:\s+ANALYZE)?|CLUSTER(?:\s+VERBOSE)?)\s+({QNAME})", self.masked)
+        if not m:
+            m = re.match(rf"\s*CREATE\s+.*?\bINDEX\b.*?\bON\s+(?:ONLY\s+)?({QNAME})", self.masked, re.S)
+        return name_of(self.text[m.start(1):m.end(1)]) if m else None
+
+    @cached_property
+    def clauses(self) -> list[tuple[int, str]]:
+        """ALTER TABLE actions split at top-level commas: (offset, masked clause)."""
+        m = re.match(rf"\s*ALTER\s+TABLE(?:\s+IF\s+EXISTS)?(?:\s+ONLY)?\s+{QNAME}\s*", self.masked)
+        if not m:
+            return []
+        return split_top(self.masked, m.end(), len(self.masked))
+
+    @cached_property
+    def parsed(self) -> tuple[exp.Expression | None, ParseError | None]:
+        logger = logging.getLogger("sqlglot")
+        level = logger.level
+        logger.setLevel(logging.ERROR)     # sqlglot logs "unsupported" for forms it still prints
+        try:
+            return sqlglot.parse_one(self.text, read=self.dialect), None
+        except ParseError as err:
+            return None, err
+        except Exception as err:           # sqlglot raises other errors on odd input too
+            return None, ParseError(str(err))
+        finally:
+            logger.setLevel(level)
+
+    @property
+    def tree(self) -> exp.Expression | None:
+        return self.parsed[0]
+
+    def understood(self) -> bool:
+        return bool(UNDERSTOOD.match(self.masked))
+
+
+def split_top(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """Pieces of text[start:end] between commas at parenthesis depth 0."""
+    out, depth, begin = [], 0, start
+    for i in range(start, end):
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append((begin, text[begin:i]))
+            begin = i + 1
+    out.append((begin, text[begin:end]))
+    return [(a + len(c) - len(c.lstrip()), c.strip()) for a, c in out if c.strip()]
+
+
+_NOT_A_COLUMN = r"(?:CONSTRAINT|PRIMARY|UNIQUE|FOREIGN|CHECK|INDEX|KEY|FULLTEXT|SPATIAL|PARTITION|EXCLUDE|PERIOD)\b"
+
+
+def added_columns(view: SqlView) -> list[tuple[int, str]]:
+    """Column definitions added by an ALTER TABLE: (offset, masked definition)."""
+    out = []
+    for off, clause in view.clauses:
+        m = re.match(rf"ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?!{_NOT_A_COLUMN})", clause)
+        if not m:
+            continue
+        rest = clause[m.end():]
+        if rest.startswith("("):        # Oracle/MySQL: ADD (col type, col type)
+            inner = off + m.end() + 1
+            out += split_top(view.masked, inner, inner + _paren_len(rest) - 1)
+        else:
+            out.append((off + m.end(), rest))
+    return out
+
+
+def _paren_len(text: str) -> int:
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0:
+            return i
+    return len(text)
+
+
+_DEFAULT = re.compile(r"\bDEFAULT\s+(.+?)(?=\s+(?:NOT\s+NULL|NULL|CONSTRAINT|CHECK|REFERENCES|UNIQUE|PRIMARY|"
+                      r"GENERATED|COLLATE|ON\s+UPDATE|AFTER|FIRST|COMMENT)\b|\s*$)", re.S)
+
+
+def column_default(definition: str) -> str | None:
+    m = _DEFAULT.search(definition)
+    return m.group(1).strip() if m else None
+
+
+# --- state carried from statement to statement -----------------------------------------------
+
+@dataclass
+class Context:
+    database: str
+    version: tuple[int, ...] | None
+    tool: str | None
+    sources: list[SourceFile] = field(default_factory=list)
+    file: SourceFile | None = None
+    lock_timeout: bool = False                      # per file: each file is its own session
+    lock_timeout_reported: bool = False
+    created_tables: set[str] = field(default_factory=set)
+    not_null_checks: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (table, column)
+    validated_not_null: set[tuple[str, str]] = field(default_factory=set)
+    not_valid: dict[str, int | None] = field(default_factory=dict)            # name -> tx it was added in
+
+    def at_least(self, *version: int) -> bool:
+        """True when the target is at least this version; an unknown version counts as current."""
+        return self.version is None or self.version >= version
+
+    @property
+    def mariadb(self) -> bool:
+        return self.database == "mysql" and self.version is not None and self.version[0] >= 10
+
+    def begin_file(self, src: SourceFile) -> None:
+        self.file, self.lock_timeout, self.lock_timeout_reported = src, False, False
+
+    def is_new_table(self, view: SqlView) -> bool:
+        """Tables created earlier in this migration are empty and unseen by the app: no risk."""
+        return view.table is not None and view.table in self.created_tables
+
+
+_CHECK_NOT_NULL = re.compile(rf"ADD\s+CONSTRAINT\s+({IDENT})\s+CHECK\s*\(\s*\(?\s*({IDENT})\s+IS\s+NOT\s+NULL\s*\)?\s*\)")
+_NOT_VALID_ADD = re.compile(rf"ADD\s+CONSTRAINT\s+({IDENT})\b.*\bNOT\s+VALID\b", re.S)
+_VALIDATE = re.compile(rf"VALIDATE\s+CONSTRAINT\s+({IDENT})")
+_LOCK_TIMEOUT = re.compile(r"\s*SET\s+(?:SESSION\s+|LOCAL\s+)?LOCK_TIMEOUT\s*(?:=|TO)\s*(\S+)")
+
+
+def observe(view: SqlView, ctx: Context) -> None:
+    """Record what this statement changes for the statements after it."""
+    m = _LOCK_TIMEOUT.match(view.masked)
+    if m:
+        value = view.text[m.start(1):m.end(1)].strip("'\" ")
+        ctx.lock_timeout = value not in ("0", "DEFAULT", "default")
+    if view.startswith(r"CREATE\s+(?:GLOBAL\s+|LOCAL\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?TABLE") and view.table:
+        ctx.created_tables.add(view.table)
+    for off, clause in view.clauses:
+        _observe_clause(view, ctx, off, clause)
+
+
+def _observe_clause(view: SqlView, ctx: Context, off: int, clause: str) -> None:
+    raw = view.text[off:off + len(clause)]
+    m = _CHECK_NOT_NULL.match(clause)
+    if m:
+        name, column = name_of(raw[m.start(1):m.end(1)]), name_of(raw[m.start(2):m.end(2)])
+        ctx.not_null_checks[name] = (view.table, column)
+        if not re.search(r"\bNOT\s+VALID\b", clause):
+            ctx.validated_not_null.add((view.table, column))
+    m = _NOT_VALID_ADD.match(clause)
+    if m:
+        ctx.not_valid[name_of(raw[m.start(1):m.end(1)])] = view.stmt.tx
+    m = _VALIDATE.match(clause)
+    if m:
+        name = name_of(raw[m.start(1):m.end(1)])
+        if name in ctx.not_null_checks:
+            ctx.validated_not_null.add(ctx.not_null_checks[name])
+
+
+StatementCheck = Callable[[SqlView, Context], Iterable[Hit]]
