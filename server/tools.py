@@ -18,7 +18,7 @@ from skill.models import MigrationRequest
 
 from . import schemas, text
 from .budget import BUDGETS, UNTIERED, as_json, first_fitting, keep_prefix, tokens
-from .errors import error_body
+from .errors import error_body, log
 
 Structured = tuple[dict, str]
 
@@ -116,9 +116,9 @@ def detail_response(result: dict, section: str) -> Structured:
 # --- validate_migration / explain_migration ----------------------------------------------------
 
 def run_validate(arguments: dict) -> Structured:
+    args = schemas.ValidateArgs.model_validate(_parsed_json(arguments, ("files",)))
     from skill.lint import validate_migration
 
-    args = schemas.ValidateArgs.model_validate(_parsed_json(arguments, ("files",)))
     report = validate_migration([f.model_dump() for f in args.files], args.database.value,
                                 migration_tool=args.migration_tool.value if args.migration_tool else None,
                                 database_version=args.database_version)
@@ -126,12 +126,12 @@ def run_validate(arguments: dict) -> Structured:
 
 
 def run_explain(arguments: dict) -> Structured:
-    from skill.explain import explain_migration
-
     args = schemas.ExplainArgs.model_validate(_parsed_json(arguments, ("files", "table_rows")))
     if (args.sql is None) == (args.files is None):
         raise InvalidRequest("give exactly one of `sql` or `files`", field="sql",
                              suggestion="pass the statements as `sql`, or the migration files as `files`")
+    from skill.explain import explain_migration
+
     files = [f.model_dump() for f in args.files] if args.files else None
     report = explain_migration(args.database.value, sql=args.sql, files=files,
                                database_version=args.database_version, table_rows=args.table_rows or None)
@@ -176,16 +176,35 @@ lock taken and what it blocks, whether the table is rewritten or scanned, estima
 given row counts, risks, and the safe alternative. Give `sql` or `files`. Does not connect to a database."""
 
 
+def _generate_spec() -> ToolSpec:
+    return ToolSpec("generate_migration", "Generate a migration", GENERATE_DESCRIPTION,
+                    schemas.generate_input_schema(), schemas.generate_output_schema(), run_generate)
+
+
+def _validate_spec() -> ToolSpec:
+    return ToolSpec("validate_migration", "Validate (lint) a migration", VALIDATE_DESCRIPTION,
+                    schemas.model_input_schema(schemas.ValidateArgs), schemas.validate_output_schema(),
+                    run_validate)
+
+
+def _explain_spec() -> ToolSpec:
+    return ToolSpec("explain_migration", "Explain what a migration does", EXPLAIN_DESCRIPTION,
+                    schemas.model_input_schema(schemas.ExplainArgs),
+                    schemas.model_output_schema(schemas.ExplainResult), run_explain)
+
+
+# verify_migration (a dry run on a throwaway database) joins this list from its own issue,
+# with read_only=False: it is the one tool that touches a database.
+SPEC_BUILDERS = (_generate_spec, _validate_spec, _explain_spec)
+
+
 def tool_specs() -> list[ToolSpec]:
-    # verify_migration (a dry run on a throwaway database) joins this list from its own issue,
-    # with read_only=False: it is the one tool that touches a database.
-    return [
-        ToolSpec("generate_migration", "Generate a migration", GENERATE_DESCRIPTION,
-                 schemas.generate_input_schema(), schemas.generate_output_schema(), run_generate),
-        ToolSpec("validate_migration", "Validate (lint) a migration", VALIDATE_DESCRIPTION,
-                 schemas.model_input_schema(schemas.ValidateArgs),
-                 schemas.validate_output_schema(), run_validate),
-        ToolSpec("explain_migration", "Explain what a migration does", EXPLAIN_DESCRIPTION,
-                 schemas.model_input_schema(schemas.ExplainArgs),
-                 schemas.model_output_schema(schemas.ExplainResult), run_explain),
-    ]
+    """Every tool whose engine part imports; a broken one is left out (and logged) so the
+    others stay available."""
+    specs = []
+    for build in SPEC_BUILDERS:
+        try:
+            specs.append(build())
+        except ImportError as exc:
+            log.warning("%s left out: %s", build.__name__.strip("_").removesuffix("_spec"), exc)
+    return specs

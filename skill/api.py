@@ -15,7 +15,7 @@ from .dialects import get_dialect
 from .errors import InvalidRequest
 from .gate import gate_result
 from .intake import changes_for
-from .models import MigrationRequest, MigrationResult, PhaseFiles, RollbackScript
+from .models import OPS, MigrationRequest, MigrationResult, PhaseFiles, RollbackScript
 from .plan import build_plan
 from .render import render_plan
 from .render.guide import deployment_guide, validation_tests
@@ -32,17 +32,21 @@ def parse_request(data: dict | MigrationRequest) -> MigrationRequest:
 
 def invalid_from_pydantic(e: ValidationError) -> InvalidRequest:
     err = e.errors()[0]
-    path = ".".join(str(p) for p in err["loc"])
+    # pydantic puts the union tag (`add_column`) into the location: the caller never wrote it.
+    path = ".".join(str(p) for p in err["loc"] if p not in OPS)
     allowed = None
+    message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "enum":
         allowed = [a.strip(" '") for a in err["ctx"]["expected"].replace(" or ", ",").split(",")]
     elif err["type"] == "union_tag_invalid":
-        allowed = [a.strip(" '") for a in err["ctx"]["expected_tags"].split(",")]
-    message = err["msg"].removeprefix("Value error, ")
+        allowed = list(OPS)
+        message = f"unknown op {err['ctx']['tag']!r}"
+        path = f"{path}.op"
+    elif err["type"] == "extra_forbidden":
+        message = f"unknown field {err['loc'][-1]!r}"
     if err["type"] == "missing":
         message = f"{path or 'field'} is required"
-    return InvalidRequest(f"{path}: {message}" if path else message, field=path or None,
-                          allowed=allowed)
+    return InvalidRequest(message, field=path or None, allowed=allowed)
 
 
 def generate(data: dict | MigrationRequest) -> MigrationResult:

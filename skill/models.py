@@ -199,6 +199,8 @@ class Backfill(Strict):
     value: SqlExpr
     where: SqlExpr | None = None
     batch_size: int | None = Field(default=None, ge=1, le=1_000_000)
+    pause_ms: int | None = Field(default=None, ge=0, le=60_000,
+                                 description="Sleep between batches, to leave the server room.")
 
 
 class UpdateRows(Strict):
@@ -207,14 +209,21 @@ class UpdateRows(Strict):
     set: dict[Ident, SqlExpr] = Field(min_length=1)
     where: SqlExpr | None = None
     batch_size: int | None = Field(default=None, ge=1, le=1_000_000)
+    pause_ms: int | None = Field(default=None, ge=0, le=60_000)
 
 
 class SplitColumn(Strict):
     op: Literal["split_column"] = "split_column"
     table: Ident
     column: Ident
-    into: list[Ident] = Field(min_length=2)
-    separator: str = Field(min_length=1)
+    into: list[Ident] = Field(min_length=2, max_length=4)
+    separator: str = Field(min_length=1, max_length=10, pattern=r"^[^\x00-\x1f\\]+$")
+    # No backslash: MySQL reads it as an escape inside a string literal.
+    # Values with fewer separators than `into` needs: `fail` aborts before any change (the
+    # count is in the message); `keep-in-first` keeps the whole value in the first column.
+    on_unsplittable: Literal["fail", "keep-in-first"] = "fail"
+    batch_size: int | None = Field(default=None, ge=1, le=1_000_000)
+    pause_ms: int | None = Field(default=None, ge=0, le=60_000)
 
 
 class RawSql(Strict):

@@ -110,16 +110,16 @@ def _table(node: exp.Schema, dialect: str) -> TableDef:
     table = TableDef(_name(node.this))
     for item in node.expressions:
         if isinstance(item, exp.ColumnDef):
-            _column(table, item, dialect)
+            read_column(table, item, dialect)
         elif isinstance(item, exp.PrimaryKey):
             _add(table, "primary_key", None, [_name(i) for i in item.expressions])
         elif isinstance(item, exp.Constraint):
             for kind in item.expressions:
-                _table_constraint(table, _name(item.this), kind, dialect)
+                read_constraint(table, _name(item.this), kind, dialect)
     return table
 
 
-def _column(table: TableDef, node: exp.ColumnDef, dialect: str) -> None:
+def read_column(table: TableDef, node: exp.ColumnDef, dialect: str) -> None:
     name = _name(node.this)
     col = ColumnDef(name, from_sqlglot(node.args["kind"], "schema"))
     for c in node.constraints:
@@ -140,7 +140,7 @@ def _column(table: TableDef, node: exp.ColumnDef, dialect: str) -> None:
     table.columns[name.lower()] = col
 
 
-def _table_constraint(table: TableDef, name: str, kind: exp.Expression, dialect: str) -> None:
+def read_constraint(table: TableDef, name: str, kind: exp.Expression, dialect: str) -> None:
     if isinstance(kind, exp.UniqueColumnConstraint):
         _add(table, "unique", name, [_name(i) for i in kind.this.expressions])
     elif isinstance(kind, exp.CheckColumnConstraint):

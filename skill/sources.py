@@ -29,6 +29,7 @@ class Statement:
     direction: str = "up"          # "down" for rollback code (U files, downgrade, <rollback>)
     synthetic: bool = False        # built from a Liquibase change / Alembic op, not typed as SQL
     origin: str = ""               # e.g. "changeSet 3 (alice)", "op.create_index"
+    indent: int = 0                # YAML block scalars lose their indentation: add it back
 
     @property
     def transactional(self) -> bool:
@@ -42,7 +43,7 @@ class Statement:
         newlines = head.count("\n")
         if not newlines:
             return self.line, self.column + len(head)
-        return self.line + newlines, len(head) - head.rfind("\n")
+        return self.line + newlines, len(head) - head.rfind("\n") + self.indent
 
 
 @dataclass
@@ -217,7 +218,7 @@ def new_tx() -> int:
 
 def sql_statements(filename: str, text: str, dialect: str, tx: int | None, *, start: int = 0,
                    end: int | None = None, base: tuple[int, int] | None = None,
-                   direction: str = "up", origin: str = "") -> list[Statement]:
+                   direction: str = "up", origin: str = "", indent: int = 0) -> list[Statement]:
     """Statements of a SQL region. `base` is where text[0] sits in the file when `text` is an
     excerpt (XML text, Python string); explicit BEGIN/COMMIT open their own transaction."""
     out, current = [], tx
@@ -229,8 +230,8 @@ def sql_statements(filename: str, text: str, dialect: str, tx: int | None, *, st
             current = None
         line, col = line_col(text, a)
         if base:
-            line, col = base[0] + line - 1, (base[1] + col - 1 if line == 1 else col)
-        out.append(Statement(filename, body, line, col, current, direction, False, origin))
+            line, col = base[0] + line - 1, (base[1] + col - 1 if line == 1 else col + indent)
+        out.append(Statement(filename, body, line, col, current, direction, False, origin, indent))
     return out
 
 
@@ -276,7 +277,7 @@ def read_sources(files: list[dict], database: str, tool: str | None) -> list[Sou
     sources = [SourceFile(f["filename"], file_kind(f["filename"], f["content"], tool), f["content"])
                for f in files]
     confs = {s.filename[:-len(".conf")]: s for s in sources if s.kind == "flyway_conf"}
-    for src in sources:
+    for src in sorted(sources, key=lambda s: s.kind != "flyway_conf"):   # sidecars first
         _READERS[src.kind](src, dialect, database, confs)
     return sources
 
@@ -345,6 +346,7 @@ class Element:
     children: list["Element"] = field(default_factory=list)
     text_parts: list[str] = field(default_factory=list)
     text_pos: tuple[int, int] | None = None
+    indent: int = 0
 
     @property
     def text(self) -> str:
@@ -439,7 +441,7 @@ def _sql_element(filename: str, el: Element, dialect: str, tx: int | None, origi
         line, col = line_col(text, a)
         line, col = pos[0] + line - 1, (pos[1] + col - 1 if line == 1 else col)
         return [Statement(filename, text[a:].strip(), line, col, tx, "up", False, origin)] if text.strip() else []
-    return sql_statements(filename, text, dialect, tx, base=pos, origin=origin)
+    return sql_statements(filename, text, dialect, tx, base=pos, origin=origin, indent=el.indent)
 
 
 def _q(name: object) -> str:
@@ -603,19 +605,21 @@ _YAML_FLATTEN = {"changes", "columns", "databaseChangeLog"}
 _YAML_TEXT = {"sql", "where", "rollback", "comment"}
 
 
-def _yaml_element(tag: str, node, content: str) -> Element:
-    el = Element(tag, {}, node.start_mark.line + 1, node.start_mark.column + 1)
+def _yaml_element(tag: str, node, content: str, key=None) -> Element:
+    mark = (key or node).start_mark      # an element is where its key is written
+    el = Element(tag, {}, mark.line + 1, mark.column + 1)
     if node.id == "scalar":
         _yaml_text(el, node, content)
     elif node.id == "sequence":
         el.children += _yaml_items(node, content)
     else:
         for key, value in node.value:
-            _yaml_member(el, key.value, value, content)
+            _yaml_member(el, key, value, content)
     return el
 
 
-def _yaml_member(el: Element, key: str, value, content: str) -> None:
+def _yaml_member(el: Element, key_node, value, content: str) -> None:
+    key = key_node.value
     if value.id == "scalar" and key not in _YAML_TEXT:
         el.attrs[key] = value.value
     elif value.id == "scalar" and key == el.tag:      # `sql: {sql: "..."}`: the text of the element
@@ -623,7 +627,7 @@ def _yaml_member(el: Element, key: str, value, content: str) -> None:
     elif value.id == "sequence" and key in _YAML_FLATTEN:
         el.children += _yaml_items(value, content)
     else:
-        el.children.append(_yaml_element(key, value, content))
+        el.children.append(_yaml_element(key, value, content, key_node))
 
 
 def _yaml_items(node, content: str) -> list[Element]:
@@ -631,7 +635,7 @@ def _yaml_items(node, content: str) -> list[Element]:
     for item in node.value:
         if item.id == "mapping" and len(item.value) == 1:
             key, value = item.value[0]
-            out.append(_yaml_element(key.value, value, content))
+            out.append(_yaml_element(key.value, value, content, key))
         else:
             out.append(_yaml_element("item", item, content))
     return out
@@ -643,7 +647,8 @@ def _yaml_text(el: Element, node, content: str) -> None:
     if node.style in ("|", ">"):   # block scalar: text starts on the next line, indented
         lines = content.splitlines()
         nxt = lines[line] if line < len(lines) else ""
-        el.text_pos = (line + 1, len(nxt) - len(nxt.lstrip()) + 1)
+        el.indent = len(nxt) - len(nxt.lstrip())
+        el.text_pos = (line + 1, el.indent + 1)
     else:
         el.text_pos = (line, col + (1 if node.style in ("'", '"') else 0))
 

@@ -22,6 +22,22 @@ CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT NOT NULL,
   CONSTRAINT ck_orders_total CHECK (total >= 0), CONSTRAINT uq_orders_note UNIQUE (note));
 CREATE INDEX ix_orders_customer ON orders (customer_id);
 """,
+    "sqlserver": """
+CREATE TABLE customers (id INT PRIMARY KEY, name NVARCHAR(100) NOT NULL, email NVARCHAR(200),
+  legacy NVARCHAR(MAX), age INT DEFAULT 0, status NVARCHAR(20) DEFAULT 'new');
+CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT NOT NULL,
+  total DECIMAL(10,2) DEFAULT 0 NOT NULL, note NVARCHAR(50),
+  CONSTRAINT ck_orders_total CHECK (total >= 0), CONSTRAINT uq_orders_note UNIQUE (note));
+CREATE INDEX ix_orders_customer ON orders (customer_id);
+""",
+    "oracle": """
+CREATE TABLE customers (id NUMBER(10) PRIMARY KEY, name VARCHAR2(100) NOT NULL, email VARCHAR2(200),
+  legacy CLOB, age NUMBER(10) DEFAULT 0, status VARCHAR2(20) DEFAULT 'new');
+CREATE TABLE orders (id NUMBER(10) PRIMARY KEY, customer_id NUMBER(10) NOT NULL,
+  total NUMBER(10,2) DEFAULT 0 NOT NULL, note VARCHAR2(50),
+  CONSTRAINT ck_orders_total CHECK (total >= 0), CONSTRAINT uq_orders_note UNIQUE (note));
+CREATE INDEX ix_orders_customer ON orders (customer_id);
+""",
 }
 
 

@@ -43,6 +43,43 @@ POSTGRESQL = Dialect(
         "add_index_online": "CREATE {unique}INDEX CONCURRENTLY {name} ON {table} ({columns}){where}",
         "drop_index_online": "DROP INDEX CONCURRENTLY {name}",
         "lock_timeout": "SET lock_timeout = '{timeout}'",
+        # zero-downtime (T3) forms: constraints added NOT VALID, then validated under SHARE
+        # UPDATE EXCLUSIVE (reads and writes go on); see skill/plan/online/.
+        "zd_fk_not_valid": "ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY ({columns}) "
+                           "REFERENCES {ref_table} ({ref_columns}){on_delete} NOT VALID",
+        "zd_check_not_valid": "ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({expression}) NOT VALID",
+        "zd_validate": "ALTER TABLE {table} VALIDATE CONSTRAINT {name}",
+        "zd_unique_using_index": "ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE USING INDEX {name}",
+        "zd_drop_constraint_if_exists": "ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}",
+        "zd_drop_index_if_exists": "DROP INDEX CONCURRENTLY IF EXISTS {name}",
+        "zd_statement_timeout": "SET statement_timeout = 0",
+        # keyset batches on the primary key, one COMMIT per batch (PG11+, outside a transaction);
+        # `pending` makes a re-run skip rows already done.
+        "zd_batch_keyset": "DO $dbmig$\nDECLARE lo {key_type}; hi {key_type};\nBEGIN\n"
+                           "  SELECT min({key}) INTO lo FROM {table};\n  WHILE lo IS NOT NULL LOOP\n"
+                           "    SELECT max({key}) INTO hi FROM (SELECT {key} FROM {table} WHERE {key} >= lo "
+                           "ORDER BY {key} LIMIT {batch}) b;\n"
+                           "    UPDATE {table} SET {assignments} WHERE {key} BETWEEN lo AND hi AND ({pending});\n"
+                           "    COMMIT;\n    SELECT min({key}) INTO lo FROM {table} WHERE {key} > hi;\n"
+                           "  END LOOP;\nEND\n$dbmig$",
+        "zd_batch_pending": "DO $dbmig$\nBEGIN\n  LOOP\n    UPDATE {table} SET {assignments} WHERE ctid = ANY "
+                            "(ARRAY(SELECT ctid FROM {table} WHERE {pending} LIMIT {batch}));\n"
+                            "    EXIT WHEN NOT FOUND;\n    COMMIT;\n  END LOOP;\nEND\n$dbmig$",
+        "zd_sync_function": "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql "
+                            "AS $dbmig$\nBEGIN\n{body}\n  RETURN NEW;\nEND\n$dbmig$",
+        "zd_sync_trigger": "CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW "
+                           "EXECUTE FUNCTION {function}()",
+        "zd_drop_sync": ("DROP TRIGGER IF EXISTS {trigger} ON {table}", "DROP FUNCTION IF EXISTS {function}()"),
+        # both directions: whichever column the app wrote wins (old app: old name, new app: new)
+        "zd_sync_both": "  IF TG_OP = 'INSERT' THEN\n    NEW.{new} := COALESCE(NEW.{new}, NEW.{old});\n"
+                        "    NEW.{old} := COALESCE(NEW.{old}, NEW.{new});\n"
+                        "  ELSIF NEW.{old} IS DISTINCT FROM OLD.{old} THEN\n    NEW.{new} := NEW.{old};\n"
+                        "  ELSIF NEW.{new} IS DISTINCT FROM OLD.{new} THEN\n    NEW.{old} := NEW.{new};\n  END IF;",
+        "zd_sync_one": "  NEW.{dst} := {value};",
+        "zd_distinct": "{a} IS DISTINCT FROM {b}",
+        "zd_cast": "CAST({value} AS {type})",
+        "zd_invalid_index": "SELECT COUNT(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                            "WHERE c.relname = {name} AND NOT i.indisvalid",
     },
     checks={
         **INFO_SCHEMA_CHECKS,
@@ -70,7 +107,14 @@ POSTGRESQL = Dialect(
         "drop_constraint": lock(AE, "reads and writes, " + BRIEF),
         "update": lock("ROW EXCLUSIVE + row locks", "writers of the same rows"),
     },
-    command_allow=(),
+    # sqlglot 30.30 knows these only as Command; the patterns admit exactly dbmig's forms.
+    command_allow=(
+        re.compile(r"^ALTER TABLE \S+ VALIDATE CONSTRAINT \S+$"),
+        re.compile(r"^ALTER TABLE \S+ ADD CONSTRAINT (\S+) UNIQUE USING INDEX \1$"),
+        re.compile(r"^DO \$dbmig\$\n(?:(?!\$dbmig\$).)*\n\$dbmig\$$", re.S),
+        re.compile(r"^CREATE OR REPLACE FUNCTION \S+\(\) RETURNS trigger LANGUAGE plpgsql AS "
+                   r"\$dbmig\$\n(?:(?!\$dbmig\$).)*\n\$dbmig\$$", re.S),
+    ),
     version_notes={
         "11": "ADD COLUMN with a non-volatile DEFAULT is a catalog change (no rewrite).",
         "12": "SET NOT NULL skips the full scan when a validated CHECK (col IS NOT NULL) exists.",

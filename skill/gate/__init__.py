@@ -18,7 +18,7 @@ from .sqlgate import check_statement
 
 def gate_result(result: MigrationResult, plan: Plan, dialect: Dialect) -> None:
     for step in plan.steps:
-        for sql in step.forward + (step.reverse or []):
+        for sql in step.session + step.forward + (step.reverse or []):
             check_statement(sql, dialect, step.description)
         for guard in step.guards:
             check_statement(guard.query, dialect, f"guard of {step.description}")

@@ -30,13 +30,15 @@ def _allowed(statement: exp.Expression, text: str, dialect: Dialect) -> bool:
 
 
 def check_statement(sql: str, dialect: Dialect, where: str) -> None:
-    """Raise GateFailure unless `sql` is exactly one statement sqlglot understands."""
+    """Raise GateFailure unless every statement of `sql` is one sqlglot understands. A unit may
+    be a small batch (T-SQL DECLARE/SELECT/EXEC that must share one batch for its variable)."""
     try:
         parsed = _parse(sql, dialect)
     except (ParseError, TokenError) as e:
         raise GateFailure(f"{where}: generated SQL does not parse as {dialect.name}: "
                           f"{str(e).splitlines()[0][:200]}\n{sql}") from None
-    if len(parsed) != 1 or not _allowed(parsed[0], sql, dialect):
+    texts = [sql] if len(parsed) == 1 else [p.sql(dialect.sqlglot) for p in parsed]
+    if not parsed or not all(_allowed(p, t, dialect) for p, t in zip(parsed, texts)):
         raise GateFailure(f"{where}: generated SQL is not one statement sqlglot understands "
                           f"on {dialect.name} (and not on the allow-list):\n{sql}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..dialects import Dialect
 from ..models import Change, MigrationRequest, Tier
 from ..schema import parse_schema
-from . import columns, constraints, tables  # noqa: F401  (registers the strategies)
+from . import columns, constraints, online, tables  # noqa: F401  (registers the strategies)
 from .checks import checks_for
 from .context import Context
 from .model import PHASE_GATES, PHASE_ORDER, Phase, Plan, Step
@@ -48,8 +48,32 @@ def build_plan(request: MigrationRequest, dialect: Dialect, changes: list[Change
     steps = []
     for i, ch in enumerate(changes):
         steps += planner_for(ch.op, dialect.name, tier == Tier.T3)(ch, ctx, f"changes.{i}")
-    plan = Plan(tier, phases_of(steps), checks_for(changes, ctx, created), ctx.warnings, changes)
+    guard_locks(steps, ctx, created)
+    plan = Plan(tier, phases_of(steps), ctx.phase_checks + checks_for(changes, ctx, created), ctx.warnings, changes)
     return plan, ctx
+
+
+LOCK_TIMEOUT = {"timeout": "5s", "timeout_s": "5", "timeout_ms": "5000"}
+
+
+def guard_locks(steps: list[Step], ctx: Context, created: set[str]) -> None:
+    """Every step that locks an existing table first sets a lock timeout: a DDL waiting behind a
+    long transaction otherwise queues every app query behind itself. Blocking steps are warned."""
+    d, timed = ctx.dialect, False
+    for step in steps:
+        existing = step.table is not None and step.table not in created
+        if existing and not step.session and d.has("lock_timeout") and step.lock.level != "none (new table)":
+            step.session = [d.sql("lock_timeout", **LOCK_TIMEOUT)]
+            timed = True
+        if existing and (step.lock.rewrite or step.lock.scan) and step.phase == "migrate":
+            ctx.warnings.append(
+                f"{step.description}: takes {step.lock.level} on {step.table} and blocks {step.lock.blocks} "
+                f"({step.estimate}); with downtime not allowed dbmig plans the online form.")
+    if timed and ctx.request.downtime_allowed:
+        ctx.warnings.append(
+            f"Each step sets a {LOCK_TIMEOUT['timeout']} lock timeout: a step that cannot get its lock "
+            "fails (retry it) instead of queueing the app behind it. No statement_timeout is set: "
+            "downtime is allowed, so long steps run to completion.")
 
 
 def phases_of(steps: list[Step]) -> list[Phase]:
@@ -57,5 +81,5 @@ def phases_of(steps: list[Step]) -> list[Phase]:
     names = {s.phase for s in steps}
     if names <= {"migrate"}:
         return [Phase("migrate", steps)]
-    return [Phase(name, [s for s in steps if s.phase == name], PHASE_GATES.get(name) if i else None)
+    return [Phase(name, [s for s in steps if s.phase == name], PHASE_GATES.get(name) if i or name == "contract" else None)
             for i, name in enumerate(n for n in PHASE_ORDER if n in names)]

@@ -17,9 +17,10 @@ from .tables import index_sql
 def parts(ctx: Context, table: str, col: ColumnDef, **extra: str) -> dict[str, str]:
     """Every piece a column form may use (forms pick theirs: MODIFY restates the definition)."""
     typed = col.type is not None
-    return dict(table=ctx.q(table), column=ctx.q(col.name),
+    return dict(ctx.names(table, col.name),
                 type=ctx.dialect.native_type(col.type) if typed else "",
-                column_def=ctx.column_def(table, col) if typed else "", table_name=table, column_name=col.name,
+                column_def=ctx.column_def(table, col) if typed else "",
+                null="" if col.nullable else " NOT NULL",
                 default=col.default or "NULL", default_name=ctx.q(ctx.name("DF", table, [col.name])),
                 **extra)
 
@@ -124,8 +125,7 @@ def _drop_column_unrecoverable(ch: DropColumn, ctx: Context, path: str, col, wha
     ctx.table(ch.table).columns.pop(ch.column.lower(), None)
     ctx.warnings.append(f"DATA LOSS: {what} cannot restore the values (confirmed by confirm_data_loss).")
     d = ctx.dialect
-    p = parts(ctx, ch.table, col) if col else dict(table=ctx.q(ch.table), column=ctx.q(ch.column),
-                                                   table_name=ch.table, column_name=ch.column)
+    p = parts(ctx, ch.table, col) if col else ctx.names(ch.table, ch.column)
     reverse = d.statements("add_column", **{**p, "column_def": ctx.column_def(
         ch.table, replace(col, nullable=True))}) if col else None
     manual = [] if col else [f"Re-create column {ch.table}.{ch.column} with its old definition and "
@@ -144,10 +144,8 @@ def rename_column(ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
         index.columns = [ch.new_name if c.lower() == ch.column.lower() else c for c in index.columns]
     ctx.warnings.append(f"Renaming {ch.table}.{ch.column} to {ch.new_name} breaks running app "
                         f"versions that use {ch.column}; with downtime not allowed use the expand/contract plan.")
-    fwd = dict(table=ctx.q(ch.table), column=ctx.q(ch.column), new_name=ctx.q(ch.new_name),
-               table_name=ch.table, column_name=ch.column, new_name_raw=ch.new_name)
-    back = dict(fwd, column=ctx.q(ch.new_name), new_name=ctx.q(ch.column), column_name=ch.new_name,
-                new_name_raw=ch.column)
+    fwd = ctx.names(ch.table, ch.column, ch.new_name)
+    back = ctx.names(ch.table, ch.new_name, ch.column)
     typed = {"type": d.native_type(col.type)} if col else {}
     return [Step(f"rename column {ch.table}.{ch.column} to {ch.new_name}",
                  d.statements("rename_column", **fwd), d.statements("rename_column", **back),
@@ -249,7 +247,8 @@ def drop_not_null(ch: DropNotNull, ctx: Context, path: str) -> list[Step]:
     col = _column_for(ctx, ch.table, ch.column, "drop_not_null", path)
     new = replace(col, nullable=True)
     ctx.table(ch.table).columns[ch.column.lower()] = new
-    ctx.warnings.append(f"Rolling back DROP NOT NULL on {ch.table}.{ch.column} fails once NULLs were written.")
+    ctx.warnings.append(f"Readers that assume {ch.table}.{ch.column} is never NULL may break, and rolling "
+                        "back DROP NOT NULL fails once NULLs were written.")
     return [Step(f"allow NULL in {ch.table}.{ch.column}",
                  d.statements("drop_not_null", **parts(ctx, ch.table, new)),
                  d.statements("set_not_null", **parts(ctx, ch.table, replace(col, nullable=False))),
@@ -285,6 +284,9 @@ def _default_step(ctx: Context, table: str, column: str, default: str | None, pa
     form = lambda c: "set_default" if c.default is not None else "drop_default"  # noqa: E731
     forward = d.statements(form(new), **_default_parts(ctx, table, new))
     what = f"{'set' if default else 'drop'} default of {table}.{column}"
+    if default is None:
+        ctx.warnings.append(f"After dropping the default of {table}.{column}, inserts that omit "
+                            f"{column} store NULL (or fail if it is NOT NULL): check the app sets it.")
     if old is None:
         return [Step(what, forward, None, d.locks[form(new)], table,
                      manual_steps=[f"Restore the previous default of {table}.{column} (unknown to "
@@ -295,7 +297,6 @@ def _default_step(ctx: Context, table: str, column: str, default: str | None, pa
 
 
 def _default_parts(ctx: Context, table: str, col: ColumnDef) -> dict[str, str]:
-    return dict(table=ctx.q(table), column=ctx.q(col.name), default=col.default or "NULL",
-                table_name=table, column_name=col.name,
+    return dict(ctx.names(table, col.name), default=col.default or "NULL",
                 default_name=ctx.q(ctx.name("DF", table, [col.name])),
                 type=ctx.dialect.native_type(col.type) if col.type else "")

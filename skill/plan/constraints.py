@@ -33,8 +33,6 @@ def add_index(ch: AddIndex, ctx: Context, path: str) -> list[Step]:
                              field=f"{path}.where")
     ctx.table(ch.table).indexes[name.lower()] = IndexDef(name, list(ch.columns), ch.unique, where)
     lock = ctx.dialect.locks["add_index"]
-    ctx.warnings.append(f"CREATE INDEX {name} takes {lock.level} on {ch.table} and blocks "
-                        f"{lock.blocks}: {ctx.estimate(ch.table, lock, 'index')}.")
     native = NativeOp("create_index", {"table": ch.table, "name": name, "columns": list(ch.columns),
                                        "unique": ch.unique, "where": where})
     return [Step(f"create index {name}", [index_sql(ctx, ch.table, name, ch.columns, ch.unique, where)],
@@ -53,6 +51,8 @@ def drop_index(ch: DropIndex, ctx: Context, path: str) -> list[Step]:
     old = table.indexes.pop(ch.name.lower(), None)
     lock = ctx.dialect.locks["drop_index"]
     forward = [_drop_index_sql(ctx, ch.table, ch.name)]
+    ctx.warnings.append(f"DROP INDEX {ch.name} takes {lock.level} on {ch.table} briefly; queries that "
+                        "used the index get slower.")
     native = NativeOp("drop_index", {"table": ch.table, "name": ch.name})
     if old is None:
         return [Step(f"drop index {ch.name}", forward, None, lock, ch.table, native, manual_steps=[
@@ -114,8 +114,6 @@ def add_foreign_key(ch: AddForeignKey, ctx: Context, path: str) -> list[Step]:
     step = _add_constraint(ctx, ch.table, c, "add_foreign_key", "add_foreign_key", native,
                            ref_table=ctx.q(ch.ref_table), ref_columns=ctx.qlist(ch.ref_columns),
                            on_delete=on_delete)
-    ctx.warnings.append(f"ADD FOREIGN KEY {name} checks every row of {ch.table} while blocking writes "
-                        f"to {ch.table} and {ch.ref_table}.")
     return [step]
 
 
@@ -150,6 +148,8 @@ def drop_constraint(ch: DropConstraint, ctx: Context, path: str) -> list[Step]:
         stub = ConstraintDef(ch.name, "unknown")
         return [Step(f"drop constraint {ch.name}", drop_constraint_sql(ctx, ch.table, stub), None,
                      lock, ch.table, manual_steps=[f"Re-create constraint {ch.name} on {ch.table}."])]
+    ctx.warnings.append(f"After dropping constraint {ch.name} the database no longer enforces it: rows "
+                        "that violate it can appear and then make the rollback fail.")
     forward = drop_constraint_sql(ctx, ch.table, old)
     if old.kind == "foreign_key" and d.has("drop_fk_index"):
         forward = forward[:1]          # keep the FK's index: the re-added FK reuses it
@@ -165,5 +165,5 @@ def raw_sql(ch: RawSql, ctx: Context, path: str) -> list[Step]:
         ctx.warnings.append("raw_sql without `down`: the rollback is a manual step.")
     up = split_statements(ch.up, ctx.dialect, f"{path}.up")
     down = split_statements(ch.down, ctx.dialect, f"{path}.down") if ch.down else None
-    return [Step("raw SQL", up, down, Lock("unknown (raw SQL)", "see the statements"), None,
+    return [Step("raw SQL", up, down, Lock("unknown (raw SQL)", "unknown: review the statements"), None,
                  manual_steps=manual)]

@@ -25,6 +25,8 @@ class Context:
     dialect: Dialect
     schema: VirtualSchema
     warnings: list[str] = field(default_factory=list)
+    # checks that hold after one phase of a T3 plan (description starts `after <phase>:`)
+    phase_checks: list = field(default_factory=list)
 
     @property
     def version(self) -> tuple[int, ...]:
@@ -39,6 +41,15 @@ class Context:
 
     def lit(self, name: str) -> str:
         return self.dialect.literal(self.dialect.catalog_name(name))
+
+    def names(self, table: str, column: str | None = None, new_name: str | None = None) -> dict[str, str]:
+        """The names a statement form may use: quoted, raw, and as catalog string literals."""
+        out = dict(table=self.q(table), table_name=table, table_lit=self.lit(table))
+        if column:
+            out |= dict(column=self.q(column), column_name=column, column_lit=self.lit(column))
+        if new_name:
+            out |= dict(new_name=self.q(new_name), new_name_raw=new_name, new_name_lit=self.lit(new_name))
+        return out
 
     def expr(self, text: str, field_path: str) -> str:
         return sqlexpr.expression(text, self.dialect.sqlglot, field_path)
@@ -110,12 +121,12 @@ class Context:
         if rows is None:
             return f"proportional to the rows of {table} ({work}); pass `table_rows` for a figure"
         seconds = rows / ROWS_PER_SECOND[work]
-        return f"~{_duration(seconds)} for {rows:,} rows ({work})"
+        return f"{_duration(seconds)} for {rows:,} rows ({work})"
 
 
 def _duration(seconds: float) -> str:
     if seconds < 1:
         return "< 1 s"
     if seconds < 120:
-        return f"{seconds:.0f} s"
-    return f"{seconds / 60:.0f} min"
+        return f"~{seconds:.0f} s"
+    return f"~{seconds / 60:.0f} min"

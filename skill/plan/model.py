@@ -55,13 +55,22 @@ class Step:
     estimate: str = "< 1 s"
     destructive: bool = False
     phase: str = "migrate"                  # expand | migrate | contract (T3 plans)
+    # Session settings to run first, before the forward AND before the reverse statements
+    # (lock_timeout, so a step waiting for its lock fails fast instead of queueing the app).
+    session: list[str] = field(default_factory=list)
+    # Post-conditions this step proves (validation tests), and lines it adds to the deployment
+    # guide by section (pre / execution / post / rollback): data steps need EXPLAIN, progress,
+    # pause and resume instructions that only the planner knows.
+    checks: list["Check"] = field(default_factory=list)
+    guide: dict[str, list[str]] = field(default_factory=dict)
 
 
 # The order of phases in a zero-downtime plan, and the app deploy that must happen before each.
 PHASE_ORDER = ("expand", "migrate", "contract")
 PHASE_GATES = {
-    "migrate": "Deploy the app version that writes both the old and the new shape "
-               "(and reads the old) before running this phase.",
+    "migrate": "Run once the expand phase has finished and its validation tests pass; where the "
+               "change renames something, first deploy the app version that reads the new name "
+               "(the sync trigger keeps both names written).",
     "contract": "Deploy the app version that uses only the new shape, and check that no "
                 "running instance still uses the old one, before running this phase.",
 }

@@ -113,8 +113,8 @@ def rename_table(ch: RenameTable, ctx: Context, path: str) -> list[Step]:
     ctx.warnings.append(f"Renaming {ch.table} to {ch.new_name} breaks every running app version "
                         f"that still queries {ch.table}: deploy the app change with it.")
     return [Step(f"rename table {ch.table} to {ch.new_name}",
-                 [d.sql("rename_table", table=ctx.q(ch.table), new_name=ctx.q(ch.new_name))],
-                 [d.sql("rename_table", table=ctx.q(ch.new_name), new_name=ctx.q(ch.table))],
+                 [d.sql("rename_table", **ctx.names(ch.table, new_name=ch.new_name))],
+                 [d.sql("rename_table", **ctx.names(ch.new_name, new_name=ch.table))],
                  d.locks["rename_table"], ch.table,
                  NativeOp("rename_table", {"table": ch.table, "new_name": ch.new_name}),
                  NativeOp("rename_table", {"table": ch.new_name, "new_name": ch.table}))]

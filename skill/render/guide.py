@@ -22,8 +22,15 @@ PREVIEW = {
 
 
 def validation_tests(plan: Plan) -> list[ValidationTest]:
+    checks = plan.checks + [c for s in plan.steps for c in s.checks]
+    unique = list({c.query: c for c in reversed(checks)}.values())[::-1]
     return [ValidationTest(description=c.description, query=c.query, expected_result=c.expected,
-                           compare="unchanged" if not c.expected else "equals") for c in plan.checks]
+                           compare="unchanged" if not c.expected else "equals") for c in unique]
+
+
+def _step_lines(steps, section: str) -> list[str]:
+    """Lines a step adds to a guide section (data steps: EXPLAIN, progress, pause/resume)."""
+    return [line for s in steps for line in s.guide.get(section, [])]
 
 
 def deployment_guide(plan: Plan, request: MigrationRequest, changesets: int) -> DeploymentGuide:
@@ -39,13 +46,13 @@ def deployment_guide(plan: Plan, request: MigrationRequest, changesets: int) -> 
         pre.append("Schedule a window: " + "; ".join(f"{s.description}: {s.estimate}" for s in blocking) + ".")
     manual = [m for s in steps for m in s.manual_steps]
     return DeploymentGuide(
-        pre_migration_steps=pre,
-        execution_steps=[f"Apply: {APPLY[tool]}."],
+        pre_migration_steps=pre + _step_lines(steps, "pre"),
+        execution_steps=[f"Apply: {APPLY[tool]}."] + _step_lines(steps, "execution"),
         post_migration_steps=["Run the validation tests; every result must equal expected_result."]
-        + _cleanup(steps),
+        + _cleanup(steps) + _step_lines(steps, "post"),
         rollback_procedure=[f"Roll back: {ROLLBACK[tool].format(n=changesets)}.",
                             "Run the validation tests marked 'unchanged' again: results must match."]
-        + manual,
+        + manual + _step_lines(steps, "rollback"),
         estimated_duration=_total(steps),
         lock_estimates=locks)
 

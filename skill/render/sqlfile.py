@@ -26,20 +26,32 @@ class Block:
     comments: list[str] = field(default_factory=list)
 
 
+def _with_session(steps: list[Step], statements_of) -> list[tuple[Step, list[str]]]:
+    """Each step's statements, led by its session settings unless the script set them already."""
+    current: list[str] = []
+    out = []
+    for s in steps:
+        statements = statements_of(s)
+        lead = s.session if s.session != current and statements else []
+        current = s.session if statements else current
+        out.append((s, lead + (statements or [])))
+    return out
+
+
 def forward_blocks(steps: list[Step], dialect: Dialect) -> list[Block]:
-    return [Block(s.description, [terminate(x, dialect) for x in s.forward],
+    return [Block(s.description, [terminate(x, dialect) for x in statements],
                   [f"lock: {s.lock.level}; blocks {s.lock.blocks}; {s.estimate}"]
                   + (["CONFIRMED DESTRUCTIVE: this step removes data (see warnings)"] if s.destructive else []))
-            for s in steps]
+            for s, statements in _with_session(steps, lambda s: s.forward)]
 
 
 def reverse_blocks(steps: list[Step], dialect: Dialect) -> list[Block]:
     blocks = []
-    for s in reversed(steps):
+    for s, statements in _with_session(list(reversed(steps)), lambda s: s.reverse):
         if s.reverse is None:
             blocks.append(Block(f"undo: {s.description}", [], [f"MANUAL: {m}" for m in s.manual_steps]))
-        elif s.reverse:
-            blocks.append(Block(f"undo: {s.description}", [terminate(x, dialect) for x in s.reverse]))
+        elif statements:
+            blocks.append(Block(f"undo: {s.description}", [terminate(x, dialect) for x in statements]))
     return blocks
 
 

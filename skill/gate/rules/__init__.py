@@ -11,7 +11,7 @@ import importlib
 import pkgutil
 from typing import Callable
 
-from ._base import (ALL_DATABASES, SEVERITIES, Context, Example, Hit, Rule, SqlView,  # noqa: F401
+from ._base import (ALL_DATABASES, IDENT, QNAME, SEVERITIES, Context, Example, Hit, Rule, SqlView,  # noqa: F401
                     added_columns, column_default, name_of, observe, version_tuple)
 
 RULES: dict[str, Rule] = {}

@@ -256,7 +256,9 @@ class Context:
 _CHECK_NOT_NULL = re.compile(rf"ADD\s+CONSTRAINT\s+({IDENT})\s+CHECK\s*\(\s*\(?\s*({IDENT})\s+IS\s+NOT\s+NULL\s*\)?\s*\)")
 _NOT_VALID_ADD = re.compile(rf"ADD\s+CONSTRAINT\s+({IDENT})\b.*\bNOT\s+VALID\b", re.S)
 _VALIDATE = re.compile(rf"VALIDATE\s+CONSTRAINT\s+({IDENT})")
-_LOCK_TIMEOUT = re.compile(r"\s*SET\s+(?:SESSION\s+|LOCAL\s+)?LOCK_TIMEOUT\s*(?:=|TO)\s*(\S+)")
+# PostgreSQL lock_timeout, MySQL lock_wait_timeout, SQL Server LOCK_TIMEOUT, Oracle ddl_lock_timeout.
+_LOCK_TIMEOUT = re.compile(r"\s*(?:SET\s+(?:SESSION\s+|LOCAL\s+|@@SESSION\.)?(?:LOCK_TIMEOUT|LOCK_WAIT_TIMEOUT)|"
+                           r"ALTER\s+SESSION\s+SET\s+DDL_LOCK_TIMEOUT)\s*(?:=|TO)?\s*(\S+)")
 
 
 def observe(view: SqlView, ctx: Context) -> None:

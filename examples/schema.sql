@@ -1,0 +1,5 @@
+CREATE TABLE users (
+  id BIGINT PRIMARY KEY,
+  name VARCHAR(100) NOT NULL,
+  legacy TEXT
+);

@@ -1,0 +1,216 @@
+"""`dbmig`: the CLI over the same engine as the MCP tools.
+
+Exit codes: 0 success/pass, 1 findings or a failed verification, 2 bad input.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import DbmigError, InvalidRequest
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad flags already; keep its message to one line."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        self.exit(EXIT_BAD_INPUT, f"dbmig: error: {message}\n")
+
+
+def _read(path_or_text: str, field: str) -> str:
+    p = Path(path_or_text)
+    try:
+        return p.read_text() if p.is_file() else path_or_text
+    except OSError as e:
+        raise InvalidRequest(f"cannot read {path_or_text}: {e.strerror}", field=field) from None
+
+
+def _json_arg(text: str | None, field: str):
+    if text is None:
+        return None
+    try:
+        return json.loads(_read(text, field))
+    except json.JSONDecodeError as e:
+        raise InvalidRequest(f"not valid JSON: {e.msg} at line {e.lineno}", field=field) from None
+
+
+def _request(a: argparse.Namespace) -> dict:
+    req = dict(migration_tool=a.tool, database=a.database, migration_type=a.type,
+               downtime_allowed=a.downtime_allowed, migration_description=a.description,
+               author=a.author, liquibase_format=a.liquibase_format,
+               confirm_data_loss=a.confirm_data_loss)
+    optional = dict(changes=_json_arg(a.changes, "changes"),
+                    sql=_read(a.sql, "sql") if a.sql else None,
+                    schema=_read(a.schema, "schema") if a.schema else None,
+                    table_rows=_json_arg(a.table_rows, "table_rows"),
+                    database_version=a.database_version, version=a.version,
+                    revision=a.revision, down_revision=a.down_revision)
+    return req | {k: v for k, v in optional.items() if v is not None}
+
+
+def write_files(out: Path, files) -> list[Path]:
+    """Write every file or none: each goes to a temp file first, then all are renamed."""
+    out.mkdir(parents=True, exist_ok=True)
+    staged = []
+    try:
+        for f in files:
+            fd, tmp = tempfile.mkstemp(dir=out, prefix=".dbmig-")
+            with os.fdopen(fd, "w") as h:
+                h.write(f.content)
+            staged.append((Path(tmp), out / f.filename))
+    except OSError:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, final in staged:
+        os.replace(tmp, final)
+    return [final for _, final in staged]
+
+
+def cmd_generate(a: argparse.Namespace) -> int:
+    from .api import generate
+    result = generate(_request(a))
+    written = write_files(Path(a.out), result.files) if a.out else []
+    if a.json:
+        print(result.model_dump_json(indent=2, by_alias=True))
+        return EXIT_OK
+    print(_summary(result, written))
+    return EXIT_OK
+
+
+def _summary(result, written: list[Path]) -> str:
+    lines = [f"dbmig {result.tier.value}: {result.migration_tool.value} / {result.database.value}"]
+    if written:
+        lines += [f"wrote {p}" for p in written]
+    else:
+        for f in result.files:
+            lines += [f"===== {f.filename}", f.content.rstrip()]
+    lines.append(f"validation tests: {len(result.validation_tests)}; "
+                 f"estimated duration: {result.deployment_guide.estimated_duration}")
+    lines += [f"warning: {w}" for w in result.warnings]
+    return "\n".join(lines)
+
+
+def _files(paths: list[str]) -> list[dict]:
+    out = []
+    for p in paths:
+        try:
+            out.append({"filename": Path(p).name, "content": Path(p).read_text()})
+        except OSError as e:
+            raise InvalidRequest(f"cannot read {p}: {e.strerror}", field="files") from None
+    return out
+
+
+def cmd_validate(a: argparse.Namespace) -> int:
+    from .lint import to_sarif, validate_migration
+    report = validate_migration(_files(a.files), a.database, a.tool, a.database_version)
+    if a.format == "json":
+        print(json.dumps(report, indent=2))
+    elif a.format == "sarif":
+        print(json.dumps(to_sarif(report), indent=2))
+    else:
+        for f in report["findings"]:
+            print(f"{f['file']}:{f['line']}:{f.get('column') or 1}: {f['severity']} {f['rule_id']}: "
+                  f"{f['message']}\n    safe alternative: {f['safe_alternative']}")
+        print(f"verdict: {report['verdict']}")
+    rank = {"info": 0, "warning": 1, "error": 2}
+    failing = [f for f in report["findings"] if rank[f["severity"]] >= rank[a.fail_on]]
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def cmd_explain(a: argparse.Namespace) -> int:
+    from .explain import explain_migration
+    sql = _read(a.sql, "sql") if a.sql else None
+    report = explain_migration(a.database, sql=sql, files=_files(a.files) if a.files else None,
+                               database_version=a.database_version,
+                               table_rows=_json_arg(a.table_rows, "table_rows"))
+    if a.json:
+        print(json.dumps(report, indent=2))
+        return EXIT_OK
+    for s in report["statements"]:
+        print(f"{s.get('file') or ''}:{s.get('line') or ''} {s['sql'][:100]}\n  {s['what']}\n"
+              f"  lock: {s['lock']} (blocks {s['blocks']}); {s['estimated_duration']}")
+        for r in s.get("risks") or []:
+            print(f"  risk: {r}")
+        if s.get("safe_alternative"):
+            print(f"  safe alternative: {s['safe_alternative']}")
+    return EXIT_OK
+
+
+def cmd_serve(a: argparse.Namespace) -> int:
+    from server.app import serve
+    serve(http=a.http, host=a.host, port=a.port)
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="dbmig", description="Database migrations an engineer would ship.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    g = sub.add_parser("generate", help="write a migration, its rollback, tests and guide")
+    g.add_argument("--tool", required=True)
+    g.add_argument("--database", required=True)
+    g.add_argument("--type", required=True)
+    g.add_argument("--downtime-allowed", dest="downtime_allowed", action=argparse.BooleanOptionalAction,
+                   required=True)
+    g.add_argument("--description", required=True)
+    g.add_argument("--changes", help="JSON file (or text) with the list of changes")
+    g.add_argument("--sql", help="SQL file (or text) with the change")
+    g.add_argument("--schema", help="SQL file with the current CREATE TABLE statements")
+    g.add_argument("--table-rows", help='JSON such as {"orders": 50000000}')
+    g.add_argument("--database-version")
+    g.add_argument("--version", help="Flyway version")
+    g.add_argument("--revision")
+    g.add_argument("--down-revision")
+    g.add_argument("--author", default="dbmig")
+    g.add_argument("--liquibase-format", default="xml")
+    g.add_argument("--confirm-data-loss", action="store_true")
+    g.add_argument("--out", help="directory to write the files into")
+    g.add_argument("--json", action="store_true")
+    g.set_defaults(func=cmd_generate)
+
+    v = sub.add_parser("validate", help="lint existing migration files")
+    v.add_argument("--tool")
+    v.add_argument("--database", required=True)
+    v.add_argument("--database-version")
+    v.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    v.add_argument("--fail-on", choices=["info", "warning", "error"], default="error")
+    v.add_argument("files", nargs="+")
+    v.set_defaults(func=cmd_validate)
+
+    e = sub.add_parser("explain", help="what a migration does to a live database")
+    e.add_argument("--database", required=True)
+    e.add_argument("--sql")
+    e.add_argument("--database-version")
+    e.add_argument("--table-rows")
+    e.add_argument("--json", action="store_true")
+    e.add_argument("files", nargs="*")
+    e.set_defaults(func=cmd_explain)
+
+    s = sub.add_parser("serve", help="run the MCP server (stdio by default)")
+    s.add_argument("--http", action="store_true")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8765)
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DbmigError as e:
+        if getattr(args, "json", False) or getattr(args, "format", "text") != "text":
+            print(json.dumps({"error": e.to_dict()}, indent=2))
+        print(f"dbmig: error: {e.field + ': ' if e.field else ''}{e.message}"
+              + (f" (allowed: {', '.join(e.allowed)})" if e.allowed else ""), file=sys.stderr)
+        return EXIT_BAD_INPUT if e.code != "internal_gate_failure" else EXIT_FINDINGS
+
+
+if __name__ == "__main__":
+    sys.exit(main())

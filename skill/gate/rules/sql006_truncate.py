@@ -1,0 +1,14 @@
+from . import Hit, rule
+
+
+@rule(id="SQL006-truncate", severity="error", reason="data loss",
+      message="TRUNCATE deletes every row at once under an exclusive table lock (PostgreSQL ACCESS EXCLUSIVE, "
+              "MySQL metadata lock); the data cannot be rolled back on MySQL, SQL Server outside a transaction, "
+              "or Oracle",
+      safe_alternative="Back up the table first (`CREATE TABLE t_backup AS SELECT * FROM t`), and delete in "
+                       "batches if the table is live; truncate only tables created for this migration.",
+      ok=["DELETE FROM staging_import WHERE batch_id = 7;"],
+      bad=["TRUNCATE TABLE audit_log;"])
+def check(view, ctx):
+    if view.startswith(r"TRUNCATE\b") and not ctx.is_new_table(view):
+        yield Hit(0, f"TRUNCATE {view.table}")

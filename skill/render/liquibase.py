@@ -1,0 +1,344 @@
+"""Liquibase: one changelog per phase (XML by default, YAML or formatted SQL on request).
+
+One changeSet per Step. A Step becomes a native change type (`addColumn`, `createIndex`, ...)
+only where Liquibase turns it into the same schema as the Step's SQL; otherwise the Step's SQL
+goes into `<sql dbms=...>`. What Liquibase makes of each native change was read from its own
+`update-sql` output (4.28, offline URLs for postgresql, mariadb, mssql, oracle); the tests in
+tests/test_liquibase.py re-check it.
+
+Rollback policy: every changeSet with a planned reverse carries an explicit `<rollback>` with the
+Step's reverse SQL (the exact statements the round-trip tests run, including data restores from
+backups), never a Liquibase-derived inverse. A Step without an automatic reverse (manual steps)
+is always rendered as `<sql>` and gets no `<rollback>`: Liquibase cannot invert raw SQL, so
+`rollback-count` stops at that changeSet with its own "No inverse" error, and the changeSet's
+comment plus the rollback review file say what to do by hand.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..models import ScriptFile
+from ..plan.model import Phase, Plan, Step
+from .common import one_line, render, request_id, slug
+from .sqlfile import reverse_blocks
+from .types import Rendered, ToolContext
+
+# Liquibase's database short names; a changeSet limited to "mysql" is skipped on MariaDB.
+DBMS = {"postgresql": "postgresql", "mysql": "mysql,mariadb", "sqlserver": "mssql", "oracle": "oracle"}
+EXTENSION = {"xml": "xml", "yaml": "yaml", "sql": "sql"}
+
+# Native types Liquibase passes through unchanged (or to a synonym) per database, from its
+# update-sql output. Others are rewritten: TEXT -> varchar(max) on SQL Server, SMALLINT ->
+# NUMBER(5) and BIGINT -> NUMBER(38,0) on Oracle, BOOLEAN -> BIT(1) on MariaDB. MySQL TIMESTAMP
+# is left out: Liquibase adds an explicit NULL, which changes the column where
+# explicit_defaults_for_timestamp is off.
+_N, _PS = r"\(\d+\)", r"\(\d+,\s*\d+\)"
+NATIVE_TYPES = {
+    "postgresql": [rf"(VAR)?CHAR{_N}", "TEXT", "SMALLINT", "INTEGER", "BIGINT", "BOOLEAN",
+                   rf"NUMERIC{_PS}", "DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ", "UUID", "JSONB?",
+                   "BYTEA", "REAL", "DOUBLE PRECISION"],
+    "mysql": [rf"(VAR)?CHAR{_N}", "TEXT", "SMALLINT", "INT", "BIGINT", r"TINYINT\(1\)",
+              rf"DECIMAL{_PS}", "DATE", "TIME", r"DATETIME\(6\)", "FLOAT", "DOUBLE", "JSON", "LONGBLOB"],
+    "sqlserver": [rf"N?(VAR)?CHAR{_N}", r"N?VARCHAR\(MAX\)", "SMALLINT", "INT", "BIGINT", "BIT",
+                  rf"(DECIMAL|NUMERIC){_PS}", "DATE", "TIME", rf"DATETIME2({_N})?", "DATETIMEOFFSET",
+                  "REAL", "UNIQUEIDENTIFIER", r"VARBINARY\(MAX\)"],
+    "oracle": [rf"N?VARCHAR2{_N}", rf"CHAR{_N}", "CLOB", "BLOB", rf"NUMBER({_N}|{_PS})", "DATE",
+               "INTEGER", rf"TIMESTAMP({_N})?( WITH TIME ZONE)?", "FLOAT"],
+}
+
+# Defaults Liquibase copies verbatim. Function calls are rewritten (CURRENT_TIMESTAMP ->
+# NOW() / GETDATE(), losing a fractional-seconds precision), so they stay in <sql>.
+LITERAL_DEFAULT = re.compile(r"(-?\d+(\.\d+)?|'([^']|'')*'|TRUE|FALSE)", re.I)
+
+ON_DELETE = {"cascade": "CASCADE", "set null": "SET NULL", "restrict": "RESTRICT", "no action": "NO ACTION"}
+
+
+@dataclass
+class Node:
+    """One Liquibase element: a change type, a <column>, <constraints>, <sql> or <sqlCheck>."""
+
+    tag: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+    children: list["Node"] = field(default_factory=list)
+    text: str | None = None
+
+
+@dataclass
+class ChangeSet:
+    id: str
+    comment: str
+    changes: list[Node]
+    rollback: list[Node] | None          # None: no automatic rollback (manual steps)
+    statements: list[str]                # the forward SQL, for formatted SQL
+    reverse: list[str] | None
+    in_transaction: bool = True
+    checks: list[Node] = field(default_factory=list)
+    manual: list[str] = field(default_factory=list)
+
+    @property
+    def delimiter(self) -> str:
+        """Formatted SQL splits forward and rollback SQL alike: statements end with ';' unless
+        one holds a ';' (a PL/SQL or T-SQL block, a literal): then each ends with a '/' line,
+        which Liquibase only takes as a delimiter on a line of its own."""
+        return "/" if any(";" in s for s in self.statements + (self.reverse or [])) else ";"
+
+    def terminated(self, statements: list[str]) -> list[str]:
+        end = self.delimiter
+        return [f"{s}\n/" if end == "/" else f"{s};" for s in statements]
+
+
+# --- when a native change reproduces the Step's SQL ---------------------------------------
+
+class _Native:
+    """The facts a native builder needs: the dialect's name and quoting, and the Step."""
+
+    def __init__(self, tc: ToolContext, step: Step):
+        self.db, self.dialect, self.step = tc.dialect.name, tc.dialect, step
+
+    def plain(self, *names: str) -> bool:
+        """Liquibase quotes per its own reserved-word list: keep names neither side quotes."""
+        return all(self.dialect.q(n) in (n, self.dialect.catalog_name(n)) for n in names)
+
+    def type_ok(self, native_type: str | None) -> bool:
+        return native_type is not None and any(
+            re.fullmatch(p, native_type.upper()) for p in NATIVE_TYPES.get(self.db, []))
+
+    def default_ok(self, default: str | None) -> bool:
+        return default is None or (LITERAL_DEFAULT.fullmatch(default.strip()) is not None
+                                   and self.db != "sqlserver")
+
+
+def _column(n: _Native, name: str, type_: str, nullable: bool, default: str | None,
+            **constraints: Any) -> Node | None:
+    if not (n.plain(name) and n.type_ok(type_) and n.default_ok(default)):
+        return None
+    attrs = {"name": name, "type": type_}
+    if default is not None:
+        attrs["defaultValueComputed"] = default
+    if not nullable:
+        constraints = {"nullable": False, **constraints}
+    return Node("column", attrs, [Node("constraints", constraints)] if constraints else [])
+
+
+def _create_table(n: _Native, f: dict) -> Node | None:
+    pk = f["primary_key"]
+    order = [c.name for c in f["columns"]]
+    if pk and [c for c in order if c in pk] != pk:      # Liquibase orders a composite PK by column
+        return None
+    unique = {u.columns[0]: u.name for u in f["unique"] if len(u.columns) == 1}
+    names = [f["table"], *([f["pk_name"]] if pk else []), *unique.values()]
+    if len(unique) != len(f["unique"]) or not n.plain(*names):
+        return None
+    columns = []
+    for c in f["columns"]:
+        extra = {"primaryKey": True, "primaryKeyName": f["pk_name"]} if c.name in pk else {}
+        if c.name in unique:
+            extra.update(unique=True, uniqueConstraintName=unique[c.name])
+        node = _column(n, c.name, c.type, c.nullable or c.name in pk, c.default, **extra)
+        if node is None:
+            return None
+        columns.append(node)
+    return Node("createTable", {"tableName": f["table"]}, columns)
+
+
+def _add_column(n: _Native, f: dict) -> Node | None:
+    col = _column(n, f["column"], f.get("type"), f.get("nullable", True), f.get("default"))
+    if col is None or not n.plain(f["table"]):
+        return None
+    return Node("addColumn", {"tableName": f["table"]}, [col])
+
+
+def _restated(n: _Native, f: dict) -> bool:
+    """MariaDB MODIFY and SQL Server ALTER COLUMN as Liquibase writes them drop what they do not
+    restate: only a nullable column without a default comes through unchanged."""
+    return n.db not in ("mysql", "sqlserver") or (f.get("nullable", True) and f.get("default") is None)
+
+
+def _modify_type(n: _Native, f: dict) -> Node | None:
+    using = any(" USING " in s.upper() for s in n.step.forward)   # no field for it on the NativeOp
+    if using or not (_restated(n, f) and n.type_ok(f.get("type")) and n.plain(f["table"], f["column"])):
+        return None
+    return Node("modifyDataType", {"tableName": f["table"], "columnName": f["column"], "newDataType": f["type"]})
+
+
+def _null_constraint(tag: str) -> Callable[[_Native, dict], Node | None]:
+    def build(n: _Native, f: dict) -> Node | None:
+        keeps_default = n.db != "mysql" or f.get("default") is None
+        if not (keeps_default and n.type_ok(f.get("type")) and n.plain(f["table"], f["column"])):
+            return None
+        return Node(tag, {"tableName": f["table"], "columnName": f["column"], "columnDataType": f["type"]})
+    return build
+
+
+def _set_default(n: _Native, f: dict) -> Node | None:
+    if f.get("default") is None or not (n.default_ok(f["default"]) and n.plain(f["table"], f["column"])):
+        return None
+    attrs = {"tableName": f["table"], "columnName": f["column"], "defaultValueComputed": f["default"]}
+    if n.type_ok(f.get("type")):
+        attrs["columnDataType"] = f["type"]
+    return Node("addDefaultValue", attrs)
+
+
+def _drop_default(n: _Native, f: dict) -> Node | None:
+    # SQL Server: Liquibase looks the default constraint up at run time; ours names it.
+    if n.db == "sqlserver" or not n.plain(f["table"], f["column"]):
+        return None
+    return Node("dropDefaultValue", {"tableName": f["table"], "columnName": f["column"]})
+
+
+def _rename_column(n: _Native, f: dict) -> Node | None:
+    # MariaDB: Liquibase renames with CHANGE, which drops NOT NULL and the default.
+    if n.db == "mysql" or not n.plain(f["table"], f["column"], f["new_name"]):
+        return None
+    return Node("renameColumn", {"tableName": f["table"], "oldColumnName": f["column"],
+                                 "newColumnName": f["new_name"]})
+
+
+def _create_index(n: _Native, f: dict) -> Node | None:
+    if f.get("where") or not n.plain(f["table"], f["name"], *f["columns"]):
+        return None                                      # Liquibase has no partial index
+    attrs = {"tableName": f["table"], "indexName": f["name"]}
+    if f.get("unique"):
+        attrs["unique"] = True
+    return Node("createIndex", attrs, [Node("column", {"name": c}) for c in f["columns"]])
+
+
+def _add_foreign_key(n: _Native, f: dict) -> Node | None:
+    on_delete = f.get("on_delete")
+    if on_delete and on_delete not in n.dialect.on_delete:
+        return None
+    if not n.plain(f["table"], f["name"], f["ref_table"], *f["columns"], *f["ref_columns"]):
+        return None
+    attrs = {"baseTableName": f["table"], "baseColumnNames": ",".join(f["columns"]),
+             "constraintName": f["name"], "referencedTableName": f["ref_table"],
+             "referencedColumnNames": ",".join(f["ref_columns"])}
+    if on_delete:
+        attrs["onDelete"] = ON_DELETE[on_delete]
+    return Node("addForeignKeyConstraint", attrs)
+
+
+def _add_unique(n: _Native, f: dict) -> Node | None:
+    if not n.plain(f["table"], f["name"], *f["columns"]):
+        return None
+    return Node("addUniqueConstraint", {"tableName": f["table"], "columnNames": ",".join(f["columns"]),
+                                        "constraintName": f["name"]})
+
+
+def _drop_constraint(n: _Native, f: dict) -> Node | None:
+    tag, table_attr = {"foreign_key": ("dropForeignKeyConstraint", "baseTableName"),
+                       "unique": ("dropUniqueConstraint", "tableName")}.get(f.get("kind"), (None, None))
+    if tag is None or not n.plain(f["table"], f["name"]):
+        return None                                      # dropCheckConstraint is Liquibase Pro only
+    return Node(tag, {table_attr: f["table"], "constraintName": f["name"]})
+
+
+def _simple(tag: str, **names: str) -> Callable[[_Native, dict], Node | None]:
+    """A change whose attributes are identifiers taken straight from the NativeOp."""
+    def build(n: _Native, f: dict) -> Node | None:
+        values = {attr: f[key] for attr, key in names.items()}
+        return Node(tag, values) if n.plain(*values.values()) else None
+    return build
+
+
+NATIVE: dict[str, Callable[[_Native, dict], Node | None]] = {
+    "create_table": _create_table,
+    "drop_table": _simple("dropTable", tableName="table"),
+    "rename_table": _simple("renameTable", oldTableName="table", newTableName="new_name"),
+    "add_column": _add_column,
+    "drop_column": _simple("dropColumn", tableName="table", columnName="column"),
+    "rename_column": _rename_column,
+    "modify_type": _modify_type,
+    "set_not_null": _null_constraint("addNotNullConstraint"),
+    "drop_not_null": _null_constraint("dropNotNullConstraint"),
+    "set_default": _set_default,
+    "drop_default": _drop_default,
+    "create_index": _create_index,
+    "drop_index": _simple("dropIndex", tableName="table", indexName="name"),
+    "add_foreign_key": _add_foreign_key,
+    "add_unique": _add_unique,
+    "drop_constraint": _drop_constraint,
+}
+
+
+def native_change(step: Step, tc: ToolContext) -> Node | None:
+    """The native change type saying exactly what the Step's SQL says, or None for <sql>.
+
+    A Step of several statements (SQL Server dropping a default constraint first, MariaDB
+    dropping a foreign key's index) is more than one change type can say. A Step without an
+    automatic reverse stays raw SQL so Liquibase cannot derive a rollback we did not plan."""
+    if step.native is None or step.reverse is None or len(step.forward) != 1:
+        return None
+    build = NATIVE.get(step.native.kind)
+    return build(_Native(tc, step), step.native.fields) if build else None
+
+
+# --- steps into changeSets -------------------------------------------------------------------
+
+def sql_node(statement: str, dbms: str) -> Node:
+    attrs: dict[str, Any] = {"dbms": dbms}
+    if ";" in statement:          # a PL/SQL block or a literal with ';': send it whole
+        attrs["splitStatements"] = False
+    return Node("sql", attrs, text=statement)
+
+
+def changeset(step: Step, cs_id: str, tc: ToolContext) -> ChangeSet:
+    dbms = DBMS[tc.dialect.name]
+    native = native_change(step, tc)
+    # Session settings (lock_timeout) run first, before the change and before its rollback.
+    session = [sql_node(s, dbms) for s in step.session]
+    changes = session + ([native] if native else [sql_node(s, dbms) for s in step.forward])
+    rollback = None if step.reverse is None else session + [sql_node(s, dbms) for s in step.reverse]
+    comment = one_line(step.description)
+    if step.destructive:
+        comment += " -- CONFIRMED DESTRUCTIVE: this step removes data (see warnings)"
+    if step.reverse is None:
+        comment += " -- NO AUTOMATIC ROLLBACK: " + " ".join(one_line(m) for m in step.manual_steps)
+    checks = [Node("sqlCheck", {"expectedResult": "0"}, text=g.query) for g in step.guards]
+    return ChangeSet(cs_id, comment, changes, rollback, step.session + step.forward,
+                     None if step.reverse is None else step.session + step.reverse,
+                     step.transactional, checks, step.manual_steps)
+
+
+def changelog_name(tc: ToolContext, phase: Phase, index: int, phases: int) -> str:
+    base = f"changelog-{slug(tc.request.migration_description)}"
+    if phases > 1:
+        base += f"-{index + 1}-{slug(phase.name)}"
+    return f"{base}.{EXTENSION[tc.request.liquibase_format.value]}"
+
+
+def render_phase(phase: Phase, tc: ToolContext, name: str, first_id: int) -> Rendered:
+    rid = request_id(tc.request)
+    sets = [changeset(s, f"{rid}-{first_id + i}", tc) for i, s in enumerate(phase.steps)]
+    fmt = tc.request.liquibase_format.value
+    header = dict(description=one_line(tc.request.migration_description), author=tc.request.author,
+                  tier=tc.tier, database=tc.dialect.name, notes=tc.notes, dbms=DBMS[tc.dialect.name])
+    changelog = ScriptFile(filename=name, content=render(
+        f"liquibase/changelog.{fmt}.j2", changesets=sets, logical_path=name, x=xml_escape,
+        q=json.dumps, bool=_bool, **header))
+    review = ScriptFile(filename=f"{name}.rollback.sql", content=render(
+        "liquibase/rollback.sql.j2", changelog=name, count=len(sets),
+        blocks=reverse_blocks(phase.steps, tc.dialect), **header))
+    return Rendered([changelog, review], changelog, review)
+
+
+def render_plan(plan: Plan, tc: ToolContext) -> tuple[list[Rendered], int]:
+    out, first = [], 1
+    for i, phase in enumerate(plan.phases):
+        name = changelog_name(tc, phase, i, len(plan.phases))
+        out.append(render_phase(phase, tc, name, first))
+        first += len(phase.steps)
+    return out, first - 1
+
+
+# --- formatting helpers the templates call ----------------------------------------------------
+
+def xml_escape(value: Any) -> str:
+    text = _bool(value) if isinstance(value, bool) else str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _bool(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)

@@ -1,0 +1,114 @@
+"""The Liquibase CLI, run for real: `update` and `rollback-count` on a scratch database, and
+`update-sql` against an offline URL for the databases without a server here (SQL Server, Oracle).
+
+The CLI is the npm package `liquibase@4.28` under `<repo>/.tools` (or `LIQUIBASE_BIN`); it needs
+Java. No credentials are written anywhere: the scratch servers trust local connections.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+from .engines import Scratch
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_BIN = REPO / ".tools/node_modules/liquibase/dist/liquibase/liquibase"
+# Liquibase's short names for the offline URL.
+OFFLINE = {"postgresql": "postgresql", "mysql": "mariadb", "sqlserver": "mssql", "oracle": "oracle"}
+QUIET = ["--show-banner=false", "--log-level=severe"]
+
+
+class LiquibaseError(RuntimeError):
+    pass
+
+
+def binary() -> Path:
+    path = Path(os.environ.get("LIQUIBASE_BIN") or DEFAULT_BIN)
+    if not path.is_file():
+        raise LiquibaseError(f"Liquibase CLI not found at {path}: run `npm install --prefix .tools "
+                             "liquibase@4.28` in the repository, or set LIQUIBASE_BIN")
+    return path
+
+
+def available() -> bool:
+    """True when the CLI and a Java runtime are there (tests skip or fail on this)."""
+    try:
+        binary()
+    except LiquibaseError:
+        return False
+    from shutil import which
+    return bool(os.environ.get("JAVA_HOME") or which("java"))
+
+
+def changelog(files: dict[str, str]) -> str:
+    """The changelog among the files (the rollback review file is not one)."""
+    names = sorted(n for n in files if n.startswith("changelog") and not n.endswith(".rollback.sql"))
+    if len(names) != 1:
+        raise LiquibaseError(f"expected one changelog among {sorted(files)}, found {names}")
+    return names[0]
+
+
+def changeset_count(text: str, name: str) -> int:
+    pattern = {"xml": r"<changeSet\b", "yaml": r"^\s*- changeSet:", "sql": r"^--changeset\s"}
+    return len(re.findall(pattern[name.rsplit(".", 1)[-1]], text, re.M))
+
+
+def run(workdir: Path, name: str, args: list[str]) -> str:
+    cmd = [str(binary()), *QUIET, f"--changelog-file={name}", f"--search-path={workdir}", *args]
+    proc = subprocess.run(cmd, cwd=workdir, capture_output=True, text=True, timeout=600)
+    if proc.returncode != 0:
+        raise LiquibaseError(f"liquibase {args[-1]} failed: {(proc.stderr or proc.stdout).strip()[-3000:]}")
+    return proc.stdout
+
+
+def _write(files: dict[str, str], workdir: Path) -> str:
+    workdir.mkdir(parents=True, exist_ok=True)
+    for filename, content in files.items():
+        (workdir / filename).write_text(content)
+    return changelog(files)
+
+
+def _connection(scratch: Scratch) -> list[str]:
+    s = scratch.server
+    args = [f"--url={scratch.jdbc_url()}", f"--username={s.user}"]
+    return args + ([f"--password={s.password}"] if s.password else [])
+
+
+def upgrade(scratch: Scratch, files: dict[str, str], workdir: Path) -> list[str]:
+    name = _write(files, Path(workdir))
+    run(Path(workdir), name, [*_connection(scratch), "update"])
+    return [name]
+
+
+def downgrade(scratch: Scratch, files: dict[str, str], workdir: Path) -> list[str]:
+    name = _write(files, Path(workdir))
+    count = changeset_count(files[name], name)
+    run(Path(workdir), name, [*_connection(scratch), "rollback-count", f"--count={count}"])
+    return [name]
+
+
+def _offline(files: dict[str, str], workdir: Path, database: str, command: str) -> str:
+    """Run a command against an offline URL with a fresh (empty) history file."""
+    workdir = Path(workdir)
+    name = _write(files, workdir)
+    history = workdir / "offline-history.csv"
+    history.unlink(missing_ok=True)
+    url = f"offline:{OFFLINE[database]}?changeLogFile={history}&outputLiquibaseSql=none"
+    return run(workdir, name, [f"--url={url}", command])
+
+
+def offline_update_sql(files: dict[str, str], workdir: Path, database: str) -> str:
+    """The SQL Liquibase would run for `update`, with no database."""
+    return _offline(files, workdir, database, "update-sql")
+
+
+def offline_rollback_sql(files: dict[str, str], workdir: Path, database: str) -> str:
+    """The SQL Liquibase would run to roll the whole changelog back, with no database."""
+    return _offline(files, workdir, database, "future-rollback-sql")
+
+
+def validate(files: dict[str, str], workdir: Path, database: str) -> str:
+    """Liquibase's own checks, including the XSD for XML changelogs."""
+    return _offline(files, workdir, database, "validate")

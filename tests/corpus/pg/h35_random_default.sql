@@ -1,0 +1,2 @@
+SET lock_timeout = '5s';
+ALTER TABLE experiments ADD COLUMN bucket double precision DEFAULT random();

@@ -1,0 +1,1 @@
+UPDATE settings SET value = 'on' WHERE key = 'new_checkout';

@@ -1,0 +1,126 @@
+"""Engine-level properties over the whole T1 matrix: determinism, budgets, gate, bad input."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from skill.api import generate
+from skill.errors import InvalidRequest, UnsafeRollback
+from skill.gate.budget import BUDGET, count_tokens
+
+from .roundtrip_cases import CASES, request
+
+TOOLS = ["flyway", "liquibase", "alembic"]
+DATABASES = ["postgresql", "mysql", "sqlserver", "oracle"]
+MATRIX = [(c, t, d) for c in sorted(CASES) for t in TOOLS for d in DATABASES]
+
+
+def _scripts(result) -> list[tuple[str, str]]:
+    return [(f.filename, f.content) for f in result.files]
+
+
+@pytest.mark.parametrize("case,tool,database", MATRIX)
+def test_deterministic_and_within_budget(case, tool, database):
+    a, b = generate(request(case, tool, database)), generate(request(case, tool, database))
+    assert _scripts(a) == _scripts(b)
+    assert a.model_dump(exclude={"timestamp"}) == b.model_dump(exclude={"timestamp"})
+    assert a.tier.value == "T1"
+    tokens = count_tokens(a.model_dump_json())
+    assert tokens <= BUDGET["T1"], f"{tokens} tokens > T1 budget"
+    assert a.validation_tests, "every T1 result carries validation tests"
+    assert a.rollback_script.content.strip()
+
+
+def test_timestamp_is_new_york_and_not_in_scripts():
+    r = generate(request("add_index", "flyway", "postgresql"))
+    assert r.timestamp[-6:] in ("-05:00", "-04:00")
+    assert all(r.timestamp[:10] not in f.content for f in r.files)
+
+
+BASE = dict(migration_tool="flyway", database="postgresql", migration_type="schema",
+            downtime_allowed=True, migration_description="x",
+            changes=[{"op": "add_column", "table": "users", "column": {"name": "a", "type": "integer"}}])
+
+
+def _col(**kw):
+    return [{"op": "add_column", "table": "users", "column": {"name": "a", "type": "integer"} | kw}]
+
+
+BAD = [
+    ("migration_tool", dict(migration_tool="dbmate")),
+    ("database", dict(database="sqlite")),
+    ("migration_type", dict(migration_type="both")),
+    ("downtime_allowed", dict(downtime_allowed="yes")),
+    ("migration_description", dict(migration_description="")),
+    ("changes.0.op", dict(changes=[{"op": "explode", "table": "users"}])),
+    ("changes.0.table", dict(changes=[{"op": "drop_table", "table": "x" * 64}])),
+    ("changes.0.table", dict(changes=[{"op": "drop_table", "table": 'users"; DROP TABLE x; --'}])),
+    ("changes.0.table", dict(changes=[{"op": "drop_table", "table": "us;ers"}])),
+    ("changes.0.table", dict(changes=[{"op": "drop_table", "table": "us\x00ers"}])),
+    ("changes.0.table", dict(changes=[{"op": "drop_table", "table": "us'ers"}])),
+    ("changes.0.column.type", dict(changes=_col(type="varchar2000"))),
+    ("changes.0.column.default", dict(changes=_col(default="0; DROP TABLE users"))),
+    ("changes.0.column.default", dict(changes=_col(default="(SELECT max(id) FROM users)"))),
+    ("changes.0.column.default", dict(changes=_col(nullable=False))),
+    ("sql", dict(changes=None, sql="ALTER TABLE WHERE (((")),
+    ("changes.0.bogus", dict(changes=[{"op": "drop_table", "table": "users", "bogus": 1}])),
+]
+
+
+@pytest.mark.parametrize("field,override", BAD, ids=[f"{f}-{i}" for i, (f, _) in enumerate(BAD)])
+def test_bad_input_names_the_field(field, override):
+    with pytest.raises(InvalidRequest) as e:
+        generate(BASE | override)
+    assert e.value.field == field, e.value.to_dict()
+    assert e.value.message
+
+
+def test_oracle_identifier_limit_depends_on_version():
+    long = "c" * 40
+    req = BASE | dict(database="oracle", changes=_col(name=long))
+    generate(req | dict(database_version="19"))
+    with pytest.raises(InvalidRequest) as e:
+        generate(req | dict(database_version="12.1"))
+    assert e.value.field == "changes.0.column.0.name" or e.value.field.startswith("changes.0.column")
+
+
+def test_drop_without_schema_aborts_unless_confirmed():
+    req = BASE | dict(changes=[{"op": "drop_table", "table": "users"}])
+    with pytest.raises(UnsafeRollback, match="Cannot generate safe rollback for DROP TABLE users"):
+        generate(req)
+    r = generate(req | dict(confirm_data_loss=True))
+    assert any("DATA LOSS" in w for w in r.warnings)
+    assert "DESTRUCTIVE" in r.migration_script.content
+    assert r.rollback_script.manual_steps
+
+
+def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "skill.cli", "generate", "--tool", "flyway", "--database",
+                           "postgresql", "--type", "schema", "--downtime-allowed", "--description", "x",
+                           "--changes", json.dumps(_col(type="nope")), "--out", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "changes.0.column.type" in proc.stderr and "Traceback" not in proc.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_cli_writes_files(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "skill.cli", "generate", "--tool", "flyway", "--database",
+                           "postgresql", "--type", "schema", "--downtime-allowed", "--description", "add a",
+                           "--changes", json.dumps(_col()), "--out", str(tmp_path), "--json"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    body = json.loads(proc.stdout)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f["filename"] for f in body["files"])
+
+
+def test_sql_intake_maps_statements_and_keeps_the_rest_raw():
+    r = generate(BASE | dict(changes=None, sql="ALTER TABLE users ADD COLUMN email VARCHAR(255); "
+                                               "CREATE INDEX ix_e ON users (email); GRANT SELECT ON users TO app"))
+    assert [c.op for c in r.changes] == ["add_column", "add_index", "raw_sql"]
+    assert any("raw SQL" in w for w in r.warnings)
+    assert r.rollback_script.manual_steps

@@ -1,0 +1,39 @@
+"""The official MCP Inspector (CLI mode) can list and call our tools: a client we did not write."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from tests.test_mcp_stdio import ROOT, TOOLS, server_command
+
+INSPECTOR = ["npx", "-y", "@modelcontextprotocol/inspector@0.15.0", "--cli"]
+
+pytestmark = pytest.mark.skipif(shutil.which("npx") is None, reason="npx (Node.js) is not installed")
+
+
+def inspect(*method_args: str) -> dict:
+    done = subprocess.run([*INSPECTOR, *server_command(), *method_args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def test_inspector_lists_the_tools():
+    tools = {t["name"]: t for t in inspect("--method", "tools/list")["tools"]}
+    assert set(tools) >= TOOLS
+    for name in TOOLS:
+        assert tools[name]["inputSchema"]["properties"] and tools[name]["outputSchema"]
+        assert tools[name]["annotations"]["readOnlyHint"] is True
+
+
+def test_inspector_calls_generate():
+    result = inspect("--method", "tools/call", "--tool-name", "generate_migration",
+                     "--tool-arg", "migration_tool=flyway", "--tool-arg", "database=postgresql",
+                     "--tool-arg", "migration_type=schema", "--tool-arg", "downtime_allowed=true",
+                     "--tool-arg", "migration_description=add column users.email text")
+    assert not result.get("isError")
+    assert result["structuredContent"]["tier"] == "T1"
+    assert "ALTER TABLE users ADD COLUMN email" in result["structuredContent"]["migration_script"]["content"]

@@ -1,0 +1,297 @@
+"""The MCP server as an agent sees it: a subprocess over stdio, driven by the SDK's client.
+
+Shared request builders and checks live here; test_mcp_http.py reuses them.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import anyio
+import jsonschema
+import pytest
+from mcp import Client
+from mcp.client.stdio import StdioServerParameters
+
+from server.budget import BUDGETS, received
+from server.tools import detail_response, fit_generate
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = {"generate_migration", "validate_migration", "explain_migration"}
+
+
+def server_command() -> list[str]:
+    """`dbmig serve` once the CLI exposes it; `python -m server` until then."""
+    if shutil.which("dbmig"):
+        probe = subprocess.run(["dbmig", "serve", "--help"], capture_output=True, cwd=ROOT)
+        if probe.returncode == 0:
+            return ["dbmig", "serve"]
+    return [sys.executable, "-m", "server"]
+
+
+def stdio_client() -> Client:
+    command, *args = server_command()
+    return Client(StdioServerParameters(command=command, args=args, cwd=str(ROOT)), read_timeout_seconds=60)
+
+
+def run(test):
+    """Run `test(client)` against a fresh stdio server."""
+    async def main():
+        async with stdio_client() as client:
+            await test(client)
+    anyio.run(main)
+
+
+def needs(module: str):
+    return pytest.mark.skipif(importlib.util.find_spec(module) is None, reason=f"{module} not written yet")
+
+
+# --- requests -------------------------------------------------------------------------------------
+
+def t1_request(**overrides) -> dict:
+    return {"migration_tool": "flyway", "database": "postgresql", "migration_type": "schema",
+            "downtime_allowed": True, "migration_description": "add email to users",
+            "changes": [{"op": "add_column", "table": "users",
+                         "column": {"name": "email", "type": "varchar(255)"}}]} | overrides
+
+
+def t3_request(**overrides) -> dict:
+    return {"migration_tool": "flyway", "database": "postgresql", "migration_type": "schema",
+            "downtime_allowed": False, "migration_description": "rename users.name to full_name",
+            "database_version": "15", "table_rows": {"users": 5_000_000}} | overrides
+
+
+VALIDATE_ARGS = {"database": "postgresql", "migration_tool": "flyway",
+                 "files": [{"filename": "V2__index.sql",
+                            "content": "CREATE INDEX ix_orders_customer ON orders (customer_id);\n"}]}
+EXPLAIN_ARGS = {"database": "postgresql", "database_version": "15", "table_rows": {"orders": 1_000_000},
+                "sql": "ALTER TABLE orders ADD COLUMN qty integer NOT NULL DEFAULT 0;"}
+
+# (tool, arguments, the field the error must name)
+BAD_CALLS = [
+    ("generate_migration", t1_request(migration_tool="gradle"), "migration_tool"),
+    ("generate_migration", {k: v for k, v in t1_request().items() if k != "database"}, "database"),
+    ("generate_migration", t1_request(downtime_allowed="maybe"), "downtime_allowed"),
+    ("generate_migration", t1_request(changes=[{"op": "explode", "table": "users"}]), "changes.0.op"),
+    ("generate_migration", t1_request(changes=[{"op": "add_column", "table": "users",
+                                                "column": {"name": "bad name", "type": "text"}}]),
+     "changes.0.column.name"),
+    ("generate_migration", t1_request(changes=None, migration_description="make it fast"), "migration_description"),
+    ("generate_migration", t1_request(detail="everything"), "detail"),
+    ("generate_migration", t1_request(unknown_argument=1), "unknown_argument"),
+    ("validate_migration", {"database": "postgresql", "files": []}, "files"),
+    ("validate_migration", {"database": "db2", "files": VALIDATE_ARGS["files"]}, "database"),
+    ("explain_migration", {"database": "postgresql"}, "sql"),
+    ("no_such_tool", {}, "name"),
+]
+
+
+def check_error(result, field: str) -> dict:
+    assert result.is_error, result
+    body = result.structured_content
+    assert body["field"] == field, body
+    assert body["code"] and body["message"] and body["suggestion"]
+    assert "Traceback" not in result.content[0].text
+    return body
+
+
+@functools.lru_cache(maxsize=16)
+def _validator(schema_json: str) -> jsonschema.Draft202012Validator:
+    # Compiling the schema costs ~200 ms; validating with a compiled one, well under 1 ms.
+    return jsonschema.Draft202012Validator(json.loads(schema_json))
+
+
+def check_structured(result, tool) -> dict:
+    assert not result.is_error, result.content[0].text
+    _validator(json.dumps(tool.output_schema, sort_keys=True)).validate(result.structured_content)
+    return result.structured_content
+
+
+async def listed(client) -> dict:
+    return {t.name: t for t in (await client.list_tools()).tools}
+
+
+def malformed_calls(n: int, seed: int = 4) -> list[tuple[str, object]]:
+    """Garbage an agent (or a fuzzer) could send: wrong types, nesting, sizes, unicode."""
+    rng = random.Random(seed)
+    junk = [None, 0, -1, 3.5, True, "", "x" * 10_000, "\x00\x1f", "😀", [], {}, [None], {"op": None},
+            "[not json", "{\"op\": 1}", [[[]]], {"a": {"b": {"c": []}}}]
+    fields = ["migration_tool", "database", "migration_type", "downtime_allowed", "migration_description",
+              "changes", "sql", "schema", "table_rows", "version", "detail", "files", "database_version"]
+    calls = []
+    for i in range(n):
+        tool = rng.choice(sorted(TOOLS))
+        base = t1_request() if tool == "generate_migration" else dict(VALIDATE_ARGS if i % 2 else EXPLAIN_ARGS)
+        for key in rng.sample(fields, rng.randint(1, 4)):
+            base[key] = rng.choice(junk)
+        calls.append((tool, base))
+    return calls
+
+
+# --- the tests --------------------------------------------------------------------------------------
+
+def test_tools_list_has_schemas_and_annotations():
+    async def test(client):
+        tools = await listed(client)
+        assert set(tools) >= TOOLS
+        for name in TOOLS:
+            tool = tools[name]
+            assert tool.input_schema["type"] == "object" and tool.input_schema["properties"]
+            assert tool.output_schema["type"] == "object"
+            assert tool.description
+            jsonschema.Draft202012Validator.check_schema(tool.input_schema)
+            jsonschema.Draft202012Validator.check_schema(tool.output_schema)
+            a = tool.annotations
+            assert (a.read_only_hint, a.idempotent_hint, a.destructive_hint) == (True, True, False)
+        generate = tools["generate_migration"].input_schema
+        assert generate["properties"]["migration_tool"] or generate["$defs"]["MigrationTool"]
+        assert generate["$defs"]["MigrationTool"]["enum"] == ["liquibase", "flyway", "alembic"]
+        assert "examples" in generate and all(p.get("description") for p in generate["properties"].values())
+        for example in generate["examples"]:
+            jsonschema.validate(example, generate)
+    run(test)
+
+
+async def generated(client, request) -> tuple[dict, str]:
+    tool = (await listed(client))["generate_migration"]
+    result = await client.call_tool("generate_migration", request)
+    body = check_structured(result, tool)
+    text = result.content[0].text
+    assert received(body, text) <= BUDGETS[body["tier"]]
+    assert body["migration_script"]["filename"] in text
+    assert body["files"] and all(f["content"] for f in body["files"])
+    return body, text
+
+
+def test_generate_t1_returns_schema_valid_result_within_budget():
+    async def test(client):
+        body, _ = await generated(client, t1_request())
+        assert body["tier"] == "T1"
+    run(test)
+
+
+def test_generate_t3_from_a_description():
+    async def test(client):
+        probe = await client.call_tool("generate_migration", t3_request())
+        if probe.is_error and probe.structured_content["code"] == "zero_downtime_impossible":
+            pytest.skip("the engine has no zero-downtime strategy for rename_column yet")
+        body, _ = await generated(client, t3_request())
+        assert body["tier"] == "T3" and body["phases"]
+        assert body["changes"][0]["op"] == "rename_column"  # parsed from the description, echoed
+    run(test)
+
+
+def test_generate_is_deterministic_and_detail_fetches_a_part():
+    async def test(client):
+        tool = (await listed(client))["generate_migration"]
+        first = check_structured(await client.call_tool("generate_migration", t1_request()), tool)
+        again = check_structured(await client.call_tool("generate_migration", t1_request()), tool)
+        assert first["files"] == again["files"]
+        part = check_structured(await client.call_tool("generate_migration", t1_request(detail="validation_tests")),
+                                tool)
+        assert part["validation_tests"] == first["validation_tests"] and "files" not in part
+    run(test)
+
+
+@needs("skill.lint")
+def test_validate_returns_findings():
+    async def test(client):
+        tool = (await listed(client))["validate_migration"]
+        body = check_structured(await client.call_tool("validate_migration", VALIDATE_ARGS), tool)
+        assert body["verdict"] in ("pass", "warn", "fail")
+    run(test)
+
+
+@needs("skill.explain")
+def test_explain_returns_statements():
+    async def test(client):
+        tool = (await listed(client))["explain_migration"]
+        body = check_structured(await client.call_tool("explain_migration", EXPLAIN_ARGS), tool)
+        assert body["statements"]
+    run(test)
+
+
+def test_bad_calls_name_the_field():
+    async def test(client):
+        for name, arguments, field in BAD_CALLS:
+            if name == "validate_migration" and importlib.util.find_spec("skill.lint") is None:
+                continue
+            check_error(await client.call_tool(name, arguments), field)
+        allowed = check_error(await client.call_tool(*BAD_CALLS[0][:2]), "migration_tool")["allowed"]
+        assert allowed == ["liquibase", "flyway", "alembic"]
+    run(test)
+
+
+def test_abort_condition_is_its_own_code():
+    async def test(client):
+        result = await client.call_tool("generate_migration", t1_request(
+            changes=[{"op": "drop_table", "table": "legacy"}], migration_description="drop legacy"))
+        assert result.is_error
+        body = result.structured_content
+        assert body["code"] == "unsafe_rollback" and "DROP TABLE" in body["message"] and body["suggestion"]
+    run(test)
+
+
+def test_alive_after_500_malformed_calls():
+    async def test(client):
+        for name, arguments in malformed_calls(500):
+            result = await client.call_tool(name, arguments)
+            assert result.is_error or result.structured_content is not None
+            assert "Traceback" not in result.content[0].text
+        tool = (await listed(client))["generate_migration"]
+        check_structured(await client.call_tool("generate_migration", t1_request()), tool)
+    run(test)
+
+
+def test_resources_and_prompts():
+    async def test(client):
+        uris = {str(r.uri) for r in (await client.list_resources()).resources}
+        assert uris >= {"dbmig://skill", "dbmig://schema/changes", "dbmig://matrix", "dbmig://lint/rules"}
+        skill = (await client.read_resource("dbmig://skill")).contents[0].text
+        assert skill == (ROOT / "SKILL.md").read_text(encoding="utf-8")
+        vocabulary = json.loads((await client.read_resource("dbmig://schema/changes")).contents[0].text)
+        jsonschema.validate(t1_request()["changes"], vocabulary)
+        matrix = json.loads((await client.read_resource("dbmig://matrix")).contents[0].text)
+        assert set(matrix["tools"]) == {"liquibase", "flyway", "alembic"} and "postgresql" in matrix["databases"]
+        assert isinstance(json.loads((await client.read_resource("dbmig://lint/rules")).contents[0].text), list)
+        prompts = {p.name: p for p in (await client.list_prompts()).prompts}
+        assert len(prompts) == 3
+        rendered = await client.get_prompt("plan_zero_downtime_change", {
+            "change": "rename users.name to full_name", "database": "postgresql", "migration_tool": "flyway"})
+        assert "rename users.name to full_name" in rendered.messages[0].content.text
+    run(test)
+
+
+# --- budgets, in process: a result too large for its tier keeps whole scripts and a pointer ----------
+
+def big_result() -> dict:
+    script = "ALTER TABLE users ADD COLUMN email varchar(255);\n"
+    return {"migration_tool": "flyway", "database": "postgresql", "migration_type": "schema",
+            "downtime_allowed": True, "tier": "T1", "timestamp": "2026-01-01T00:00:00-05:00",
+            "migration_script": {"filename": "V1__a.sql", "content": script},
+            "rollback_script": {"filename": "U1__a.sql", "content": "ALTER TABLE users DROP COLUMN email;\n",
+                                "manual_steps": []},
+            "files": [{"filename": "V1__a.sql", "content": script}],
+            "validation_tests": [{"description": f"check {i}", "query": "SELECT COUNT(*) FROM users " * 20,
+                                  "expected_result": [[i]]} for i in range(40)],
+            "deployment_guide": {"pre_migration_steps": ["back up"], "execution_steps": ["run"],
+                                 "post_migration_steps": [], "rollback_procedure": [],
+                                 "estimated_duration": "1 s"},
+            "warnings": ["w"], "changes": [{"op": "add_column"}]}
+
+
+def test_over_budget_result_keeps_scripts_and_points_to_the_rest():
+    full = big_result()
+    body, text = fit_generate(full)
+    assert received(body, text) <= BUDGETS["T1"]
+    assert body["files"] == full["files"] and body["migration_script"] == full["migration_script"]
+    assert "validation_tests" in body["omitted"]["sections"] and "detail" in body["omitted"]["how"]
+    assert full["migration_script"]["content"].strip() in text
+    part, _ = detail_response(full, "validation_tests")
+    assert part["validation_tests"] == full["validation_tests"]
