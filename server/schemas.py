@@ -155,14 +155,22 @@ class ExplainArgs(BaseModel):
 
 
 class StatementExplanation(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    statement: str
-    what: str | None = Field(default=None, description="What it does, in plain words.")
-    lock: str | None = None
+    """One statement as `skill.explain.explain_migration` describes it."""
+
+    file: str
+    line: int
+    sql: str
+    what: str = Field(description="What the statement does, in plain words.")
+    lock: str = Field(description="The lock it takes.")
+    blocks: str = Field(description="What that lock blocks, and for how long.")
+    rewrite: bool = Field(description="The table is copied row by row.")
+    scan: bool = Field(description="The table is read in full.")
+    estimated_duration: str
+    risks: list[str] = Field(description="Lint findings for this statement: `rule-id: message`.")
+    safe_alternative: str | None = None
 
 
 class ExplainResult(BaseModel):
-    model_config = ConfigDict(extra="allow")
     statements: list[StatementExplanation]
 
 

@@ -83,8 +83,12 @@ def explain_text(report: dict) -> str:
 
 
 def statement_line(index: int, s: dict) -> str:
-    facts = "; ".join(f"{k}: {v}" for k, v in s.items() if k != "statement" and isinstance(v, (str, int, float, bool)))
-    return f"{index}. {str(s.get('statement', '')).strip()}\n   {facts}"
+    changes = ", ".join(word for word, yes in (("rewrites the table", s["rewrite"]), ("scans it", s["scan"])) if yes)
+    lines = [f"{index}. {s['file']}:{s['line']} {s['sql'].strip()}",
+             f"   {s['what']} Lock: {s['lock']}; blocks {s['blocks']}. {changes.capitalize()}".rstrip(),
+             f"   Duration: {s['estimated_duration']}"]
+    lines += [f"   Risk: {risk}" for risk in s["risks"]]
+    return "\n".join(lines + ([f"   Safe alternative: {s['safe_alternative']}"] if s.get("safe_alternative") else []))
 
 
 def error_text(body: dict) -> str:

@@ -124,3 +124,18 @@ def test_sql_intake_maps_statements_and_keeps_the_rest_raw():
     assert [c.op for c in r.changes] == ["add_column", "add_index", "raw_sql"]
     assert any("raw SQL" in w for w in r.warnings)
     assert r.rollback_script.manual_steps
+
+
+def test_sql_intake_tsql_drop_column_is_planned_not_raw():
+    r = generate(BASE | dict(database="sqlserver", changes=None, sql="ALTER TABLE users DROP COLUMN legacy",
+                             schema="CREATE TABLE users (id INT PRIMARY KEY, legacy NVARCHAR(MAX))"))
+    assert [c.op for c in r.changes] == ["drop_column"]
+    assert "dbmig_bak_users_legacy" in r.migration_script.content
+
+
+def test_raw_sql_that_destroys_data_needs_down_or_confirmation():
+    raw = [{"op": "raw_sql", "up": "DELETE FROM users WHERE id < 10"}]
+    with pytest.raises(UnsafeRollback) as e:
+        generate(BASE | dict(changes=raw))
+    assert e.value.field == "changes.0.down"
+    assert generate(BASE | dict(changes=raw, confirm_data_loss=True)).rollback_script.manual_steps

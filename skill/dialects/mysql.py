@@ -57,6 +57,34 @@ MYSQL = Dialect(
         "update_from_backup": "UPDATE {table} t JOIN {backup} b ON {join_t} SET t.{column} = b.{column}",
         "lock_timeout": "SET SESSION lock_wait_timeout = {timeout_s}",
         "online_suffix": ", ALGORITHM={algorithm}, LOCK={lock}",
+        # Batched data migrations (skill/plan/data.py): MySQL has no anonymous block, so the
+        # loop is a procedure created, called and dropped (dropped first too: an interrupted run
+        # leaves it behind). START TRANSACTION/COMMIT make each batch its own transaction.
+        "batch_loop": ("DROP PROCEDURE IF EXISTS {proc}",
+                       "CREATE PROCEDURE {proc}()\nBEGIN\n  DECLARE dbmig_lo BIGINT;\n  DECLARE dbmig_hi BIGINT;\n"
+                       "  DECLARE dbmig_n BIGINT;\n  DECLARE dbmig_msg VARCHAR(255);\n{guard}"
+                       "  SET dbmig_lo = {start};\n  dbmig_batches: LOOP\n"
+                       "    SET dbmig_hi = (SELECT MAX({pk}) FROM (SELECT {pk} FROM {keys} WHERE {pk} > dbmig_lo "
+                       "ORDER BY {pk} LIMIT {size}) dbmig_batch);\n"
+                       "    IF dbmig_hi IS NULL THEN LEAVE dbmig_batches; END IF;\n    START TRANSACTION;\n"
+                       "{body}    COMMIT;\n    SET dbmig_lo = dbmig_hi;\n{pause}  END LOOP;\nEND",
+                       "CALL {proc}()",
+                       "DROP PROCEDURE {proc}"),
+        "batch_statement": "    {statement};\n",
+        "batch_guard": "  SET dbmig_n = ({query});\n  IF dbmig_n > 0 THEN\n    SET dbmig_msg = CONCAT({message}, "
+                       "' (', dbmig_n, ' rows)');\n    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = dbmig_msg;\n"
+                       "  END IF;\n",
+        "batch_pause": "    DO SLEEP({seconds});\n",
+        "batch_restore": "UPDATE {table} AS dbmig_t JOIN {backup} AS dbmig_b ON {join} SET {assign} WHERE {range}",
+        "batch_assign": "dbmig_t.{column} = dbmig_b.{column}",
+        # SUBSTRING_INDEX matches case-sensitively (LOCATE would not under a _ci collation).
+        "batch_split_before": "SUBSTRING_INDEX({value}, {sep}, 1)",
+        "batch_concat": "CONCAT({a}, {b})",
+        # Binary: the default collations compare case-insensitively and ignore trailing spaces.
+        "batch_differs": "NOT CAST({a} AS BINARY) <=> CAST({b} AS BINARY)",
+        "batch_hash": "SELECT COUNT(*), SUM(CRC32(CONCAT_WS('|', {columns}))) FROM {table}",
+        "batch_hash_column": "COALESCE(CAST({column} AS CHAR), '~')",
+        "batch_explain": "EXPLAIN {statement}",
         # zero-downtime (T3) forms: name the algorithm so the server fails fast instead of
         # silently falling back to a locking table copy.
         "online_add_column": "ALTER TABLE {table} ADD COLUMN {column_def}, ALGORITHM=INSTANT",

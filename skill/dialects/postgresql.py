@@ -43,6 +43,26 @@ POSTGRESQL = Dialect(
         "add_index_online": "CREATE {unique}INDEX CONCURRENTLY {name} ON {table} ({columns}){where}",
         "drop_index_online": "DROP INDEX CONCURRENTLY {name}",
         "lock_timeout": "SET lock_timeout = '{timeout}'",
+        # Batched data migrations (skill/plan/data.py). A DO block may COMMIT per batch only
+        # outside a transaction block (PG 11+), so its step is non-transactional. The dollar tag
+        # is ours; data.py refuses request text containing it.
+        "batch_loop": "DO $dbmig$\nDECLARE\n  dbmig_lo BIGINT;\n  dbmig_hi BIGINT;\n  dbmig_n BIGINT;\n"
+                      "BEGIN\n{guard}  dbmig_lo = {start};\n  LOOP\n"
+                      "    SELECT MAX({pk}) INTO dbmig_hi FROM (SELECT {pk} FROM {keys} WHERE {pk} > dbmig_lo "
+                      "ORDER BY {pk} LIMIT {size}) dbmig_batch;\n    EXIT WHEN dbmig_hi IS NULL;\n"
+                      "{body}    COMMIT;\n    dbmig_lo = dbmig_hi;\n{pause}  END LOOP;\nEND\n$dbmig$",
+        "batch_statement": "    {statement};\n",
+        "batch_guard": "  dbmig_n = ({query});\n  IF dbmig_n > 0 THEN\n    RAISE EXCEPTION USING MESSAGE = "
+                       "{message} || ' (' || dbmig_n || ' rows)';\n  END IF;\n",
+        "batch_pause": "    PERFORM pg_sleep({seconds});\n",
+        "batch_restore": "UPDATE {table} AS dbmig_t SET {assign} FROM {backup} AS dbmig_b WHERE {join} AND {range}",
+        "batch_assign": "{column} = dbmig_b.{column}",
+        "batch_split_before": "SPLIT_PART({value}, {sep}, 1)",
+        "batch_concat": "({a} || {b})",
+        "batch_differs": "{a} IS DISTINCT FROM {b}",
+        "batch_hash": "SELECT COUNT(*), SUM(HASHTEXT(CONCAT_WS('|', {columns}))) FROM {table}",
+        "batch_hash_column": "COALESCE(CAST({column} AS TEXT), '~')",
+        "batch_explain": "EXPLAIN {statement}",
         # zero-downtime (T3) forms: constraints added NOT VALID, then validated under SHARE
         # UPDATE EXCLUSIVE (reads and writes go on); see skill/plan/online/.
         "zd_fk_not_valid": "ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY ({columns}) "
@@ -112,6 +132,7 @@ POSTGRESQL = Dialect(
         re.compile(r"^ALTER TABLE \S+ VALIDATE CONSTRAINT \S+$"),
         re.compile(r"^ALTER TABLE \S+ ADD CONSTRAINT (\S+) UNIQUE USING INDEX \1$"),
         re.compile(r"^DO \$dbmig\$\n(?:(?!\$dbmig\$).)*\n\$dbmig\$$", re.S),
+        re.compile(r"^EXPLAIN UPDATE \S+ SET "),       # the guide's check of a batch's plan
         re.compile(r"^CREATE OR REPLACE FUNCTION \S+\(\) RETURNS trigger LANGUAGE plpgsql AS "
                    r"\$dbmig\$\n(?:(?!\$dbmig\$).)*\n\$dbmig\$$", re.S),
     ),

@@ -84,10 +84,11 @@ def _action(table: str, a: exp.Expression, d: str) -> m.Change | None:
         c = next(iter(t.columns.values()))
         return m.AddColumn(table=table, column=m.Column(name=c.name, type=str(c.type),
                                                         nullable=c.nullable, default=c.default))
-    if isinstance(a, exp.Drop) and a.kind == "COLUMN":
-        return m.DropColumn(table=table, column=a.this.name)
-    if isinstance(a, exp.Drop) and a.kind == "CONSTRAINT":
-        return m.DropConstraint(table=table, name=a.this.name)
+    if isinstance(a, exp.Drop) and a.kind in ("COLUMN", "CONSTRAINT"):
+        (target,) = [a.this] if a.this is not None else a.args["tables"]
+        if a.kind == "COLUMN":
+            return m.DropColumn(table=table, column=target.name)
+        return m.DropConstraint(table=table, name=target.name)
     if isinstance(a, exp.RenameColumn):
         return m.RenameColumn(table=table, column=a.this.name, new_name=a.args["to"].name)
     if isinstance(a, exp.AlterRename):

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import hashlib
 
+import sqlglot
+from sqlglot import exp
+
 from ..dialects.base import Lock
-from ..errors import InvalidRequest
+from ..errors import InvalidRequest, UnsafeRollback
 from ..gate.sqlgate import split_statements
 from ..models import AddCheck, AddForeignKey, AddIndex, AddUnique, DropConstraint, DropIndex, RawSql
 from ..schema import ConstraintDef, IndexDef
@@ -158,6 +161,16 @@ def drop_constraint(ch: DropConstraint, ctx: Context, path: str) -> list[Step]:
                  NativeOp("drop_constraint", {"table": ch.table, "name": ch.name, "kind": old.kind}))]
 
 
+def _destroys_data(statements: list[str], dialect: str) -> bool:
+    """DROP / TRUNCATE / DELETE, or ALTER ... DROP: data that no automatic rollback brings back."""
+    for st in (sqlglot.parse_one(s, read=dialect) for s in statements):
+        if isinstance(st, (exp.Drop, exp.Delete, exp.TruncateTable)):
+            return True
+        if isinstance(st, exp.Alter) and any(isinstance(a, exp.Drop) for a in st.args.get("actions") or []):
+            return True
+    return False
+
+
 @direct("raw_sql")
 def raw_sql(ch: RawSql, ctx: Context, path: str) -> list[Step]:
     manual = [] if ch.down else ["Write the reverse of the raw SQL by hand: none was given (`down`)."]
@@ -165,5 +178,11 @@ def raw_sql(ch: RawSql, ctx: Context, path: str) -> list[Step]:
         ctx.warnings.append("raw_sql without `down`: the rollback is a manual step.")
     up = split_statements(ch.up, ctx.dialect, f"{path}.up")
     down = split_statements(ch.down, ctx.dialect, f"{path}.down") if ch.down else None
+    destructive = _destroys_data(up, ctx.dialect.sqlglot)
+    if destructive and not ch.down and not ctx.request.confirm_data_loss:
+        raise UnsafeRollback("Cannot generate safe rollback for raw SQL that removes data "
+                             f"({up[0][:60]}...): give `down`, or set `confirm_data_loss`",
+                             field=f"{path}.down", suggestion="use a structured change (drop_column, "
+                             "drop_table) with `schema`, give `down`, or set `confirm_data_loss`")
     return [Step("raw SQL", up, down, Lock("unknown (raw SQL)", "unknown: review the statements"), None,
-                 manual_steps=manual)]
+                 manual_steps=manual, destructive=destructive)]

@@ -23,9 +23,11 @@ PREVIEW = {
 
 def validation_tests(plan: Plan) -> list[ValidationTest]:
     checks = plan.checks + [c for s in plan.steps for c in s.checks]
-    unique = list({c.query: c for c in reversed(checks)}.values())[::-1]
+    unique: dict[str, object] = {}
+    for c in checks:                    # the first check of each query wins, in order
+        unique.setdefault(c.query, c)
     return [ValidationTest(description=c.description, query=c.query, expected_result=c.expected,
-                           compare="unchanged" if not c.expected else "equals") for c in unique]
+                           compare="unchanged" if not c.expected else "equals") for c in unique.values()]
 
 
 def _step_lines(steps, section: str) -> list[str]:
