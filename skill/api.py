@@ -68,7 +68,8 @@ def generate(data: dict | MigrationRequest) -> MigrationResult:
         deployment_guide=deployment_guide(plan, request, changesets),
         warnings=plan.warnings,
         timestamp=datetime.now(ZoneInfo("America/New_York")).isoformat(timespec="seconds"),
-        files=[f for r in rendered for f in r.files],
+        extra_files=[f for r in rendered for f in r.files
+                     if f.filename not in (first.migration.filename, first.rollback.filename)],
         phases=[PhaseFiles(name=p.name, gate_before=p.gate_before, files=r.files)
                 for p, r in zip(plan.phases, rendered)] if len(plan.phases) > 1 else None,
         changes=changes)

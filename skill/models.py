@@ -326,6 +326,19 @@ class MigrationResult(Strict):
     deployment_guide: DeploymentGuide
     warnings: list[str]
     timestamp: str
-    files: list[ScriptFile] = Field(description="Every file to write, in apply order.")
+    extra_files: list[ScriptFile] = Field(
+        default_factory=list, description="Files besides the migration and rollback scripts "
+        "(Flyway .conf sidecars, further V/U files), in apply order.")
     phases: list[PhaseFiles] | None = None
     changes: list[Change] = Field(description="The changes as dbmig understood them.")
+
+    @property
+    def files(self) -> list[ScriptFile]:
+        """Every file to write, in apply order, each once (not serialized: it would repeat
+        the scripts and double the tokens an agent receives)."""
+        if self.phases:
+            listed = [f for p in self.phases for f in p.files]
+        else:
+            listed = [self.migration_script, *self.extra_files, self.rollback_script]
+        seen: set[str] = set()
+        return [f for f in listed if not (f.filename in seen or seen.add(f.filename))]

@@ -115,7 +115,8 @@ def test_cli_writes_files(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     body = json.loads(proc.stdout)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f["filename"] for f in body["files"])
+    listed = [body["migration_script"], body["rollback_script"], *body["extra_files"]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f["filename"] for f in listed)
 
 
 def test_sql_intake_maps_statements_and_keeps_the_rest_raw():

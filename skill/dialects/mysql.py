@@ -106,6 +106,12 @@ MYSQL = Dialect(
         "zd_sync_insert": "CREATE TRIGGER {trigger} BEFORE INSERT ON {table} FOR EACH ROW SET {assignments}",
         "zd_sync_update": "CREATE TRIGGER {trigger} BEFORE UPDATE ON {table} FOR EACH ROW SET {assignments}",
         "zd_drop_trigger": "DROP TRIGGER IF EXISTS {trigger}",
+        # sync bodies: one SET each (no compound statement, so scripts need no DELIMITER);
+        # whichever column the app wrote wins
+        "zd_set_both_insert": "NEW.{new} = COALESCE(NEW.{new}, NEW.{old}), NEW.{old} = COALESCE(NEW.{old}, NEW.{new})",
+        "zd_set_both_update": "NEW.{new} = IF(NOT (NEW.{old} <=> OLD.{old}), NEW.{old}, NEW.{new}), "
+                              "NEW.{old} = IF(NOT (NEW.{new} <=> OLD.{new}), NEW.{new}, NEW.{old})",
+        "zd_set_one": "NEW.{dst} = NEW.{src}",
         "zd_distinct": "NOT ({a} <=> {b})",
         "zd_lock_write": "LOCK TABLES {table} WRITE",
         "zd_unlock": "UNLOCK TABLES",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..dialects import Dialect
 from ..models import Change, MigrationRequest, Tier
 from ..schema import parse_schema
-from . import columns, constraints, online, tables  # noqa: F401  (registers the strategies)
+from . import columns, constraints, data, online, tables  # noqa: F401  (registers the strategies)
 from .checks import checks_for
 from .context import Context
 from .model import PHASE_GATES, PHASE_ORDER, Phase, Plan, Step

@@ -16,7 +16,9 @@ from .model import NativeColumn
 
 # Rough throughput of this class of machine (2 cores, SSD) for turning row counts into
 # durations; deliberately conservative. Rewrites copy every row and rebuild indexes.
-ROWS_PER_SECOND = {"rewrite": 400_000, "scan": 2_000_000, "index": 800_000, "update": 50_000}
+ROWS_PER_SECOND = {"rewrite": 400_000, "scan": 2_000_000, "index": 800_000, "update": 50_000,
+                   # batches of 1,000 with a backup copy (benchmarks/backfill.py)
+                   "batched_update": 15_000}
 
 
 @dataclass

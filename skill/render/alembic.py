@@ -65,7 +65,10 @@ EXECUTE_ON: dict[str, frozenset[str]] = {
 
 CONSTRAINT_TYPES = {"foreign_key": "foreignkey", "unique": "unique", "check": "check",
                     "primary_key": "primary"}
-_BIND = re.compile(r"(?<![:\w\\]):(?=\w)")   # what sa.text() would take for a bind parameter
+# sa.text()'s own patterns (sqlalchemy/sql/elements.py, compiler.py): a bind parameter, and
+# the escaped colon it turns back into ":".
+_BIND = re.compile(r"(?<![:\w\x5c]):(\w+)(?!:)")
+_BIND_ESC = re.compile(r"\x5c(:[\w\$]*)(?![:\w\$])")
 WIDTH = 96
 
 
@@ -79,16 +82,36 @@ class Block:
     transactional: bool = True
 
 
+class NoOp(Exception):
+    """The op would not reproduce the planner's SQL: the step runs as SQL."""
+
+
 # --- Python source pieces -------------------------------------------------------------------
 
+def statement(sql: str) -> str:
+    """A statement for op.execute: `sa.text(...)`, or `sa.DDL(...)` for the few texts sa.text()
+    cannot carry unchanged (`\\:` inside a literal, `:a:` runs); DDL sends its string as is,
+    only `%` is special there."""
+    try:
+        return sa_text(sql)
+    except NoOp:
+        return _literal("sa.DDL", sql.replace("%", "%%"))
+
+
 def sa_text(sql: str) -> str:
-    """`sa.text(...)` for SQL; colons escaped so that `:name` is not taken for a bind parameter;
+    """`sa.text(...)` with colons escaped so that `:name` is not taken for a bind parameter;
     multi-line SQL as one literal per line (implicit concatenation keeps it readable)."""
-    escaped = _BIND.sub(r"\\:", sql)
-    pieces = escaped.splitlines(keepends=True)
+    escaped = _BIND.sub(r"\\\g<0>", sql)
+    if _BIND_ESC.sub(r"\1", escaped) != sql or _BIND.search(escaped):
+        raise NoOp("sa.text() cannot carry this text unchanged")
+    return _literal("sa.text", escaped)
+
+
+def _literal(fn: str, text: str) -> str:
+    pieces = text.splitlines(keepends=True)
     if len(pieces) == 1:
-        return f"sa.text({pieces[0]!r})"
-    return "sa.text(\n" + "\n".join(f"    {p!r}" for p in pieces) + "\n)"
+        return f"{fn}({pieces[0]!r})"
+    return f"{fn}(\n" + "\n".join(f"    {p!r}" for p in pieces) + "\n)"
 
 
 def call(fn: str, *args: str, **kwargs: str | None) -> str:
@@ -102,14 +125,10 @@ def call(fn: str, *args: str, **kwargs: str | None) -> str:
 
 
 def execute(sql: str) -> str:
-    return call("op.execute", sa_text(sql))
+    return call("op.execute", statement(sql))
 
 
 # --- mapping native fields to SQLAlchemy -------------------------------------------------------
-
-class NoOp(Exception):
-    """The op would not reproduce the planner's SQL: the step runs as SQL."""
-
 
 def name(value: str, dialect: Dialect) -> str:
     """An identifier as SQLAlchemy must get it to quote it as the planner does. SQLAlchemy takes
@@ -315,7 +334,7 @@ def upgrade_blocks(steps: list[Step], tc: ToolContext) -> list[Block]:
         comments = [f"lock: {s.lock.level}; blocks {s.lock.blocks}; {s.estimate}"]
         if s.destructive:
             comments.append("CONFIRMED DESTRUCTIVE: this step removes data (see warnings)")
-        guards = [call("_guard", sa_text(g.query), repr(g.message)) for g in s.guards]
+        guards = [call("_guard", statement(g.query), repr(g.message)) for g in s.guards]
         code = [execute(x) for x in lead] + guards + code_for(s.native, s.forward, tc)
         blocks.append(Block(one_line(s.description), code, comments, s.transactional))
     return blocks

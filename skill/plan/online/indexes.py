@@ -6,7 +6,8 @@ from ...schema import IndexDef
 from ..context import Context
 from ..model import Step
 from ..registry import online
-from ..tables import add_index as direct_add_index, index_sql
+from ..constraints import add_index as direct_add_index
+from ..tables import index_sql
 from .common import online_lock, step
 
 # A failed CREATE INDEX CONCURRENTLY (deadlock, unique violation, cancel) leaves an INVALID
@@ -56,8 +57,9 @@ def _flyway_note(ctx: Context) -> None:
 @online("add_index", database="postgresql")
 @online("add_index", database="mysql")
 def add_index(ch: AddIndex, ctx: Context, path: str) -> list[Step]:
+    n = len(ctx.warnings)
     direct_add_index(ch, ctx, path)          # validates, names, records it in the virtual schema
-    ctx.warnings.pop()                       # its blocking-lock warning is about the naive form
+    del ctx.warnings[n:]                     # they describe the blocking form
     name = ch.name or ctx.name("ux" if ch.unique else "ix", ch.table, ch.columns)
     return [build_index(ctx, ch.table, ctx.table(ch.table).indexes[name.lower()])]
 

@@ -1,0 +1,335 @@
+"""Direct (T2) strategies for data: backfill, update_rows, split_column, as batched loops.
+
+Every data step has one shape, whatever the op:
+
+- a backup table `dbmig_bak_*` keyed by the primary key holds the original values of every row
+  the migration changed. It is also the ledger that makes the loop restartable: a rerun resumes
+  after the highest key in it, so no row is changed twice (an `UPDATE price = price * 1.1`
+  applied twice would be wrong), and the rollback restores exactly those rows;
+- the loop walks the primary key in key ranges (keyset, never OFFSET: each batch is an index
+  range scan) of `batch_size` rows, each batch its own transaction: lock the rows that need the
+  change (`FOR UPDATE`, so a concurrent writer waits for one batch instead of being overwritten),
+  copy their old values to the backup, update exactly those rows, COMMIT;
+- the loop is the database's idiomatic one, from its dialect table (`batch_loop`): PostgreSQL a
+  DO block (COMMIT in DO needs PG 11 and no surrounding transaction: the step is
+  non-transactional), MySQL/MariaDB a procedure created, called and dropped;
+- guards (split values lacking the separator) run inside the same block, before the first batch,
+  and are also `Step.guards` for the tools that check preconditions themselves.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from ..errors import InvalidRequest, UnsafeRollback
+from ..gate.sqlgate import check_statement
+from ..models import Backfill, SplitColumn, UpdateRows
+from ..schema import ColumnDef, parse_schema
+from . import sqlexpr
+from .context import ROWS_PER_SECOND, Context, _duration
+from .model import Check, Guard, Step
+from .registry import direct
+
+DEFAULT_BATCH = 1_000
+INTEGER_KEYS = ("smallint", "integer", "bigint")
+TAG = "$dbmig$"          # the dollar-quote tag of PostgreSQL blocks: request text may not hold it
+
+
+@dataclass
+class Batched:
+    """One batched data change on one table, before it becomes SQL."""
+
+    table: str
+    pk: str
+    columns: list[str]                  # the columns the change writes (their old values are kept)
+    assignments: list[tuple[str, str]]  # (column, SQL expression)
+    todo: list[str]                     # predicates: the rows that still need the change
+    size: int
+    pause_ms: int | None
+    what: str                           # for descriptions and messages
+    guards: list[Guard] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+
+
+# --- the ops ---------------------------------------------------------------------------------
+
+@direct("backfill")
+def backfill(ch: Backfill, ctx: Context, path: str) -> list[Step]:
+    pk = _keyset(ctx, ch.table, path)
+    _known(ctx, ch.table, ch.column, f"{path}.column")
+    value = _expr(ctx, ch.value, f"{path}.value")
+    col = ctx.q(ch.column)
+    # Backfill fills what is empty: re-running it, or rows the app already filled, are left alone.
+    todo = [f"{col} IS NULL"] + ([f"({_expr(ctx, ch.where, f'{path}.where')})"] if ch.where else [])
+    job = Batched(ch.table, pk, [ch.column], [(ch.column, value)], todo, _size(ch), ch.pause_ms,
+                  f"backfill {ch.table}.{ch.column}")
+    job.checks.append(Check(f"no row of {ch.table} left with {ch.column} NULL where the backfill "
+                            "gives a value", _count(ctx, ch.table, todo + [f"({value}) IS NOT NULL"]),
+                            [[0]]))
+    return [_step(ctx, job)]
+
+
+@direct("update_rows")
+def update_rows(ch: UpdateRows, ctx: Context, path: str) -> list[Step]:
+    pk = _keyset(ctx, ch.table, path)
+    if pk.lower() in (c.lower() for c in ch.set):
+        raise InvalidRequest(f"update_rows cannot change the primary key {ch.table}.{pk}",
+                             field=f"{path}.set.{pk}")
+    sets = []
+    for column, text in sorted(ch.set.items()):
+        _known(ctx, ch.table, column, f"{path}.set.{column}")
+        sets.append((column, _expr(ctx, text, f"{path}.set.{column}")))
+    _warn_order(ctx, ch.table, sets)
+    where = [f"({_expr(ctx, ch.where, f'{path}.where')})"] if ch.where else []
+    job = Batched(ch.table, pk, [c for c, _ in sets], sets, where, _size(ch), ch.pause_ms,
+                  f"update {', '.join(c for c, _ in sets)} of {ch.table}")
+    bak = ctx.q(_backup_name(ctx, job))
+    job.checks.append(Check(f"every target row of {ch.table} was updated (is in the backup)",
+                            _count(ctx, ch.table, where + [f"NOT EXISTS (SELECT 1 FROM {bak} dbmig_b WHERE "
+                                                           f"{_join(ctx, job, ctx.q(ch.table))})"]), [[0]]))
+    return [_step(ctx, job)]
+
+
+@direct("split_column")
+def split_column(ch: SplitColumn, ctx: Context, path: str) -> list[Step]:
+    pk = _keyset(ctx, ch.table, path)
+    source = _known(ctx, ch.table, ch.column, f"{path}.column")
+    if ch.column.lower() in (c.lower() for c in ch.into) or len({c.lower() for c in ch.into}) < len(ch.into):
+        raise InvalidRequest("`into` must name distinct columns other than the split column",
+                             field=f"{path}.into")
+    steps = _add_parts(ctx, ch, source)
+    sep, full = ctx.dialect.literal(ch.separator), ctx.q(ch.column)
+    parts = _split_parts(ctx, full, sep, len(ch.into))
+    job = Batched(ch.table, pk, list(ch.into), list(zip(ch.into, parts)), [f"{full} IS NOT NULL"],
+                  _size(ch), ch.pause_ms, f"split {ch.table}.{ch.column} into {', '.join(ch.into)}")
+    lacking = [f"{full} IS NOT NULL", f"{parts[-1]} IS NULL"]
+    if ch.on_unsplittable == "fail":
+        job.guards.append(Guard(_count(ctx, ch.table, lacking),
+                                f"dbmig guard: values of {ch.table}.{ch.column} lack the separator "
+                                f"{ch.separator!r} {len(ch.into) - 1} time(s); nothing was changed"))
+    else:
+        ctx.warnings.append(f"Values of {ch.table}.{ch.column} without the separator stay whole in "
+                            f"{ch.into[0]} (on_unsplittable=keep-in-first); count them: "
+                            f"{_count(ctx, ch.table, lacking)}")
+    joined = _recombine(ctx, [ctx.q(c) for c in ch.into], sep)
+    job.checks.append(Check(f"{' || sep || '.join(ch.into)} equals {ch.column} on every row",
+                            _count(ctx, ch.table, [f"{full} IS NOT NULL",
+                                                   ctx.dialect.sql("batch_differs", a=joined, b=full)]), [[0]]))
+    return steps + [_step(ctx, job)]
+
+
+# --- request pieces ----------------------------------------------------------------------------
+
+def _keyset(ctx: Context, table: str, path: str) -> str:
+    """The single integer primary key the batches walk; anything else has no cheap key range."""
+    t = ctx.schema.table(table)
+    pk = t.primary_key if t else []
+    if not pk:
+        raise UnsafeRollback(
+            f"Cannot plan a batched data migration of {table}: pass `schema` with its CREATE TABLE "
+            "(dbmig needs the primary key to walk the table in key ranges and to key the backup "
+            "that makes the rollback exact)", field="schema", suggestion="pass `schema`")
+    col = t.columns.get(pk[0].lower())
+    if len(pk) != 1 or col is None or col.type is None or col.type.name not in INTEGER_KEYS:
+        raise InvalidRequest(f"batched data migrations need a single-column integer primary key; "
+                             f"{table} has ({', '.join(pk)})", field=f"{path}.table",
+                             suggestion="use raw_sql for this table")
+    return pk[0]
+
+
+def _known(ctx: Context, table: str, column: str, path: str) -> ColumnDef:
+    """The column's definition: the backup table restates its type."""
+    col = ctx.schema.column(table, column)
+    if col is None or col.type is None:
+        raise InvalidRequest(f"column {table}.{column} is not in the given schema", field=path)
+    return col
+
+
+def _expr(ctx: Context, text: str, path: str) -> str:
+    sql = ctx.expr(text, path)
+    if TAG in sql:
+        raise InvalidRequest(f"{TAG} is reserved by dbmig", field=path)
+    return sql
+
+
+def _size(ch) -> int:
+    return ch.batch_size or DEFAULT_BATCH
+
+
+def _warn_order(ctx: Context, table: str, sets: list[tuple[str, str]]) -> None:
+    """MySQL assigns left to right: a later SET sees the new value of an earlier column."""
+    written = {c.lower() for c, _ in sets}
+    for column, expr in sets:
+        read = sqlexpr.columns_in(expr, ctx.dialect.sqlglot) & written - {column.lower()}
+        if read and ctx.dialect.name == "mysql":
+            ctx.warnings.append(f"MySQL evaluates SET left to right: {table}.{column} reads "
+                                f"{', '.join(sorted(read))}, also set here, and sees its NEW value.")
+
+
+def _add_parts(ctx: Context, ch: SplitColumn, source: ColumnDef) -> list[Step]:
+    """Target columns missing from the table are added, nullable, with the source's type."""
+    from .columns import add_column  # a sibling strategy; imported late to keep modules flat
+    from ..models import AddColumn, Column
+    steps = []
+    for name in ch.into:
+        if ctx.schema.column(ch.table, name) is None:
+            col = Column(name=name, type=str(source.type))
+            steps += add_column(AddColumn(table=ch.table, column=col), ctx, f"changes.split.{name}")
+    return steps
+
+
+def _split_parts(ctx: Context, value: str, sep: str, n: int) -> list[str]:
+    """Part i of n: what precedes the i-th separator; the last part keeps the rest. A value with
+    too few separators gives NULL for the missing parts (so the first keeps it whole)."""
+    d, parts = ctx.dialect, []
+    for _ in range(n - 1):
+        head = d.sql("batch_split_before", value=value, sep=sep)
+        parts.append(head)
+        value = (f"CASE WHEN CHAR_LENGTH({head}) < CHAR_LENGTH({value}) THEN "
+                 f"SUBSTRING({value}, CHAR_LENGTH({head}) + CHAR_LENGTH({sep}) + 1) END")
+    return parts + [value]
+
+
+def _recombine(ctx: Context, columns: list[str], sep: str) -> str:
+    d, out = ctx.dialect, columns[-1]
+    for col in reversed(columns[:-1]):
+        tail = d.sql("batch_concat", a=sep, b=out)
+        out = d.sql("batch_concat", a=col, b=f"COALESCE({tail}, '')")
+    return out
+
+
+def _count(ctx: Context, table: str, predicates: list[str]) -> str:
+    return f"SELECT COUNT(*) FROM {ctx.q(table)} WHERE {' AND '.join(predicates)}"
+
+
+# --- the step ------------------------------------------------------------------------------
+
+def _backup_name(ctx: Context, job: Batched) -> str:
+    return ctx.name("dbmig_bak", job.table, job.columns)
+
+
+def _join(ctx: Context, job: Batched, table_ref: str) -> str:
+    return f"dbmig_b.{ctx.q(job.pk)} = {table_ref}.{ctx.q(job.pk)}"
+
+
+def _step(ctx: Context, job: Batched) -> Step:
+    d, bak = ctx.dialect, _backup_name(ctx, job)
+    lock = replace(d.locks["update"], level="row locks, one batch at a time",
+                   blocks=f"writers of the rows of the current batch ({job.size:,} rows, one short transaction)")
+    forward = [_backup_table(ctx, job, bak)] + _forward_loop(ctx, job, bak)
+    reverse = _restore_loop(ctx, job, bak) + [d.sql("drop_table", table=ctx.q(bak))]
+    step = Step(f"{job.what} in batches of {job.size:,} (keyset on {job.pk}; old values kept in {bak})",
+                forward, reverse, lock, job.table, transactional=False, guards=job.guards,
+                estimate=_estimate(ctx, job), checks=job.checks + [_untouched(ctx, job)])
+    step.guide = _guide(ctx, job, bak)
+    ctx.warnings.append(
+        f"{job.what}: runs in batches of {job.size:,} rows, each its own transaction, so the app keeps "
+        f"writing; an interrupted run resumes where it stopped when run again. {bak} keeps the old "
+        "values for the rollback: drop it once the migration is final.")
+    return step
+
+
+def _backup_table(ctx: Context, job: Batched, bak: str) -> str:
+    """IF NOT EXISTS: a rerun after an interruption keeps the backup, which is the ledger."""
+    key = replace(ctx.schema.column(job.table, job.pk), default=None, nullable=False)
+    cols = [replace(ctx.schema.column(job.table, c), nullable=True, default=None) for c in job.columns]
+    body = ", ".join(ctx.column_def(bak, c) for c in [key, *cols])
+    return f"CREATE TABLE IF NOT EXISTS {ctx.q(bak)} ({body}, PRIMARY KEY ({ctx.q(job.pk)}))"
+
+
+def _forward_loop(ctx: Context, job: Batched, bak: str) -> list[str]:
+    t, pk, q = ctx.q(job.table), ctx.q(job.pk), ctx.q
+    rng = f"{pk} > dbmig_lo AND {pk} <= dbmig_hi"
+    where = " AND ".join([rng] + job.todo)
+    cols = ", ".join([pk] + [q(c) for c in job.columns])
+    body = [f"INSERT INTO {q(bak)} ({cols}) SELECT {cols} FROM {t} WHERE {where} FOR UPDATE",
+            f"UPDATE {t} SET {_assignments(ctx, job)} WHERE {rng} AND EXISTS "
+            f"(SELECT 1 FROM {q(bak)} dbmig_b WHERE {_join(ctx, job, t)})"]
+    # Resume after the last key a finished batch backed up; a fresh run starts below the first key.
+    start = f"COALESCE((SELECT MAX({pk}) FROM {q(bak)}), (SELECT MIN({pk}) FROM {t}) - 1)"
+    return _loop(ctx, job, "fwd", t, start, body)
+
+
+def _restore_loop(ctx: Context, job: Batched, bak: str) -> list[str]:
+    d, pk, b = ctx.dialect, ctx.q(job.pk), ctx.q(bak)
+    assign = ", ".join(d.sql("batch_assign", column=ctx.q(c)) for c in job.columns)
+    body = [d.sql("batch_restore", table=ctx.q(job.table), backup=b, assign=assign,
+                  join=_join(ctx, job, "dbmig_t"),
+                  range=f"dbmig_b.{pk} > dbmig_lo AND dbmig_b.{pk} <= dbmig_hi")]
+    # Restoring is idempotent: a rerun after an interruption simply starts over.
+    return _loop(ctx, replace(job, guards=[], pause_ms=None), "undo", b, f"(SELECT MIN({pk}) FROM {b}) - 1", body)
+
+
+def _assignments(ctx: Context, job: Batched) -> str:
+    return ", ".join(f"{ctx.q(c)} = {e}" for c, e in job.assignments)
+
+
+def _loop(ctx: Context, job: Batched, kind: str, keys: str, start: str, body: list[str]) -> list[str]:
+    """The dialect's loop around `body`; each statement inside is gated on its own, since the
+    block as a whole is opaque to sqlglot."""
+    d = ctx.dialect
+    for sql in body + [g.query for g in job.guards]:
+        check_statement(sql.replace("dbmig_lo", "0").replace("dbmig_hi", "1"), d, job.what)
+    guard = "".join(d.sql("batch_guard", query=g.query, message=d.literal(g.message)) for g in job.guards)
+    pause = d.sql("batch_pause", seconds=f"{job.pause_ms / 1000:g}") if job.pause_ms else ""
+    return d.statements("batch_loop", proc=ctx.q(ctx.name(f"dbmig_{kind}", job.table, job.columns)),
+                        pk=ctx.q(job.pk), keys=keys, start=start, size=str(job.size), guard=guard,
+                        body="".join(d.sql("batch_statement", statement=s) for s in body), pause=pause)
+
+
+# --- proofs and instructions -----------------------------------------------------------------
+
+def _untouched(ctx: Context, job: Batched) -> Check:
+    """Count and hash of the columns no change of the request writes: must not move."""
+    d = ctx.dialect
+    before = parse_schema(ctx.request.schema_sql, d.sqlglot).table(job.table)
+    named = {n.lower() for ch in (ctx.request.changes or []) for n in _names_in(ch)}
+    keep = [c.name for c in before.columns.values() if c.name.lower() not in named | {
+        x.lower() for x in job.columns}] if before else [job.pk]
+    columns = ", ".join(d.sql("batch_hash_column", column=ctx.q(c)) for c in keep)
+    return Check(f"count and hash of {job.table} ({', '.join(keep)}) unchanged",
+                 d.sql("batch_hash", columns=columns, table=ctx.q(job.table)), [])
+
+
+def _names_in(ch) -> list[str]:
+    """Every column a change names (written, renamed, dropped): not 'untouched'."""
+    names = [getattr(ch, k) for k in ("column", "new_name") if isinstance(getattr(ch, k, None), str)]
+    column = getattr(ch, "column", None)
+    names += [column.name] if hasattr(column, "name") else []
+    return names + list(getattr(ch, "into", []) or []) + list(getattr(ch, "set", {}) or {})
+
+
+def _estimate(ctx: Context, job: Batched) -> str:
+    rows = ctx.rows(job.table)
+    if rows is None:
+        return (f"proportional to the rows of {job.table} (batched update); pass `table_rows` for a "
+                "figure")
+    batches = math.ceil(rows / job.size)
+    batched = rows / ROWS_PER_SECOND["batched_update"] + batches * (job.pause_ms or 0) / 1000
+    single = rows / ROWS_PER_SECOND["update"]
+    return (f"{_duration(batched)} for {rows:,} rows in {batches:,} batches; several times one "
+            f"UPDATE ({_duration(single)}), which would block the table's writers throughout")
+
+
+def _guide(ctx: Context, job: Batched, bak: str) -> dict[str, list[str]]:
+    d, t, pk = ctx.dialect, ctx.q(job.table), ctx.q(job.pk)
+    where = " AND ".join([f"{pk} > 0 AND {pk} <= {job.size}"] + job.todo)
+    explain = d.sql("batch_explain", statement=f"UPDATE {t} SET {_assignments(ctx, job)} WHERE {where}")
+    check_statement(explain, d, "EXPLAIN of a batch")
+    cancel = ("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'DO $dbmig$%'"
+              if d.name == "postgresql" else "KILL QUERY <id of the CALL in SHOW PROCESSLIST>")
+    return {
+        "pre": [f"{job.what}: check that a batch uses the primary key (an index range scan on "
+                f"{job.pk}, not a full scan): {explain}"] + [
+                f"Guard (aborts by itself, before any change): {g.query} must return 0." for g in job.guards],
+        "execution": [
+            f"Progress of {job.what}: SELECT COUNT(*), MAX({pk}) FROM {ctx.q(bak)}; compare with "
+            f"SELECT MAX({pk}) FROM {t}.",
+            f"Pause {job.what}: {cancel}. The running batch rolls back; finished batches stay.",
+            "Resume: run the migration again (Flyway: repair, then migrate; Liquibase: update; "
+            f"Alembic: upgrade): it continues after MAX({job.pk}) of {bak}, no row is done twice."],
+        "post": [f"Once the migration is final, drop {bak} (the original values, for the rollback)."],
+        "rollback": [f"The rollback restores the original values of {', '.join(job.columns)} from {bak} "
+                     "in batches, then drops it; app writes to those columns since the migration are "
+                     "overwritten."],
+    }

@@ -1,0 +1,223 @@
+"""Expand/contract for changes that break running app versions: rename column, type change,
+drop column. Expand adds the new column and a sync trigger (PL/pgSQL on PostgreSQL, a one-SET
+MySQL trigger on MySQL) and backfills in batches; migrate switches; contract drops the old."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ...models import AlterColumnType, DropColumn, RenameColumn
+from ...schema import ColumnDef
+from .. import columns as direct_columns
+from ..columns import parts
+from ..context import Context
+from ..model import Step
+from ..registry import online
+from .columns import set_not_null_steps
+from .common import backfill, distinct, guarded, impossible, online_lock, phase_check, rephase, step
+from .constraints import BRIEF
+
+PREPARED = ("{table}.{column}: clients using server-side prepared statements on PostgreSQL get "
+            "'cached plan must not change result type' after the column swap until they reconnect.")
+
+
+# --- sync triggers as data of the dialect ------------------------------------------------------
+
+def _names(ctx: Context, table: str, column: str) -> dict[str, str]:
+    return {k: ctx.q(ctx.name(k, table, [column])) for k in ("zd_sync", "zd_ins", "zd_upd")}
+
+
+def sync_sql(ctx: Context, table: str, column: str, both: tuple[str, str] | None = None,
+             one: tuple[str, str, str] | None = None) -> list[str]:
+    """Triggers keeping two columns equal: `both` = (new, old) two-way; `one` = (dst, src, type)."""
+    d, n, t = ctx.dialect, _names(ctx, table, column), ctx.q(table)
+    if d.has("zd_sync_function"):
+        body = (d.sql("zd_sync_both", new=ctx.q(both[0]), old=ctx.q(both[1])) if both else
+                d.sql("zd_sync_one", dst=ctx.q(one[0]), value=d.sql("zd_cast", value=f"NEW.{ctx.q(one[1])}", type=one[2])))
+        return [d.sql("zd_sync_function", function=n["zd_sync"], body=body),
+                d.sql("zd_sync_trigger", trigger=n["zd_sync"], table=t, function=n["zd_sync"])]
+    if both:
+        ins = d.sql("zd_set_both_insert", new=ctx.q(both[0]), old=ctx.q(both[1]))
+        upd = d.sql("zd_set_both_update", new=ctx.q(both[0]), old=ctx.q(both[1]))
+    else:
+        ins = upd = d.sql("zd_set_one", dst=ctx.q(one[0]), src=ctx.q(one[1]))
+    return [d.sql("zd_sync_insert", trigger=n["zd_ins"], table=t, assignments=ins),
+            d.sql("zd_sync_update", trigger=n["zd_upd"], table=t, assignments=upd)]
+
+
+def drop_sync_sql(ctx: Context, table: str, column: str) -> list[str]:
+    d, n = ctx.dialect, _names(ctx, table, column)
+    if d.has("zd_drop_sync"):
+        return d.statements("zd_drop_sync", trigger=n["zd_sync"], table=ctx.q(table), function=n["zd_sync"])
+    return [d.sql("zd_drop_trigger", trigger=n["zd_ins"]), d.sql("zd_drop_trigger", trigger=n["zd_upd"])]
+
+
+# --- shared pieces -------------------------------------------------------------------------------
+
+def _add_sql(ctx: Context, table: str, col: ColumnDef) -> list[str]:
+    p = parts(ctx, table, col)
+    form = "online_add_column" if ctx.dialect.has("online_add_column") else "add_column"
+    return ctx.dialect.statements(form, **p)
+
+
+def _drop_sql(ctx: Context, table: str, col: ColumnDef) -> list[str]:
+    form = "online_drop_column" if ctx.dialect.has("online_drop_column") else "drop_column"
+    return ctx.dialect.statements(form, **parts(ctx, table, col))
+
+
+def _dependents(ctx: Context, op: str, table: str, column: str) -> None:
+    t, c = ctx.table(table), column.lower()
+    used = [k.name for k in t.constraints.values() if c in (x.lower() for x in k.columns)]
+    used += [i.name for i in t.indexes.values() if c in (x.lower() for x in i.columns)]
+    if used:
+        raise impossible(op, ctx, f"{table}.{column} is used by {', '.join(sorted(used))}, which would have "
+                         "to be rebuilt on the new column", "allow downtime; or drop and re-create those "
+                         "objects online around the change (add_index/add_unique/add_foreign_key are online)")
+
+
+def expand_steps(ctx: Context, table: str, new: ColumnDef, triggers: list[str], value: str, src: str) -> list[Step]:
+    """Add the new column, start the sync, copy existing rows in batches."""
+    q = ctx.q
+    pending = distinct(ctx, q(new.name), value)
+    phase_check(ctx, "expand", f"every row of {table} has {new.name} in sync with {src}",
+                f"SELECT COUNT(*) FROM {q(table)} WHERE {pending}", [[0]])
+    return [step(ctx, f"expand: add column {table}.{new.name}", guarded(ctx, _add_sql(ctx, table, new)),
+                 guarded(ctx, _drop_sql(ctx, table, new)), online_lock("ACCESS EXCLUSIVE / metadata lock", BRIEF),
+                 table, "expand"),
+            step(ctx, f"expand: sync trigger {src} -> {new.name}", guarded(ctx, triggers),
+                 guarded(ctx, drop_sync_sql(ctx, table, src)), online_lock("SHARE ROW EXCLUSIVE / metadata lock", BRIEF),
+                 table, "expand"),
+            backfill(ctx, table, f"{q(new.name)} = {value}", pending, "expand", f"copy {src} into {new.name}")]
+
+
+def contract_step(ctx: Context, table: str, old: ColumnDef, keep: str, triggers: list[str], value: str) -> Step:
+    """Drop the trigger and the old column together; the rollback brings both back and refills
+    the old column in one UPDATE (a rollback path, not the hot path)."""
+    d, loose = ctx.dialect, replace(old, nullable=True)
+    refill = d.sql("update", table=ctx.q(table), assignments=f"{ctx.q(old.name)} = {value}",
+                   where=f" WHERE {distinct(ctx, ctx.q(old.name), value)}")
+    back = _add_sql(ctx, table, loose) + triggers + [refill]
+    if not old.nullable:
+        back += d.statements("set_not_null", **parts(ctx, table, old))
+    return step(ctx, f"contract: drop sync trigger and column {table}.{old.name}",
+                guarded(ctx, drop_sync_sql(ctx, table, keep) + _drop_sql(ctx, table, old)), guarded(ctx, back),
+                online_lock("ACCESS EXCLUSIVE / metadata lock", BRIEF), table, "contract", destructive=True)
+
+
+# --- the ops -----------------------------------------------------------------------------------
+
+@online("rename_column", database="postgresql")
+@online("rename_column", database="mysql")
+def rename_column(ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
+    old = ctx.known_column(ch.table, ch.column, f"renaming {ch.table}.{ch.column} without downtime", path)
+    _dependents(ctx, "rename_column", ch.table, ch.column)
+    t, new = ctx.table(ch.table), replace(old, name=ch.new_name, nullable=True)
+    t.columns[ch.new_name.lower()] = replace(old, name=ch.new_name)
+    del t.columns[ch.column.lower()]
+    both = sync_sql(ctx, ch.table, ch.column, both=(ch.new_name, ch.column))
+    steps = expand_steps(ctx, ch.table, new, both, ctx.q(ch.column), ch.column)
+    if not old.nullable:
+        steps += set_not_null_steps(ctx, ch.table, replace(old, name=ch.new_name), "migrate")
+    ctx.warnings.append(f"Rename {ch.table}.{ch.column} -> {ch.new_name} in three phases: after expand deploy the app "
+                        f"that reads {ch.new_name} (writing either name is kept in sync); before contract no running "
+                        f"instance may use {ch.column}.")
+    return steps + [contract_step(ctx, ch.table, old, ch.column, both, ctx.q(ch.new_name))]
+
+
+@online("alter_column_type", database="postgresql")
+@online("alter_column_type", database="mysql")
+def alter_column_type(ch: AlterColumnType, ctx: Context, path: str) -> list[Step]:
+    d, t = ctx.dialect, ctx.table(ch.table)
+    old = ctx.known_column(ch.table, ch.column, f"changing the type of {ch.table}.{ch.column}", path)
+    target = ctx.type(ch.type, f"{path}.type")
+    (direct,) = direct_columns.alter_column_type(ch, ctx, path)
+    if not direct.lock.rewrite or _inplace(ctx, old, target):
+        return _in_place(ctx, ch, direct, old, target)
+    if ch.using:
+        raise impossible("alter_column_type", ctx, "a `using` conversion cannot be replayed by the sync trigger",
+                         "allow downtime, or convert in the app and use add_column + backfill + drop_column")
+    _dependents(ctx, "alter_column_type", ch.table, ch.column)
+    return _swap(ctx, ch.table, old, replace(old, type=target), t)
+
+
+def _inplace(ctx: Context, old: ColumnDef, target) -> bool:
+    """MySQL widens VARCHAR in place while the length prefix keeps its size (both < 256 bytes
+    or both >= 256 bytes at 4 bytes a character)."""
+    if not ctx.dialect.has("online_modify") or old.type.name != "varchar" or target.name != "varchar":
+        return False
+    a, b = old.type.args[0] * 4, target.args[0] * 4
+    return b >= a and (a < 256) == (b < 256)
+
+
+def _in_place(ctx: Context, ch, direct: Step, old: ColumnDef, target) -> list[Step]:
+    if ctx.dialect.has("online_modify"):
+        new = replace(old, type=target)
+        direct.forward = [ctx.dialect.sql("online_modify", **parts(ctx, ch.table, new))]
+        direct.reverse = [ctx.dialect.sql("online_modify", **parts(ctx, ch.table, old))]
+        direct.lock = online_lock("metadata lock (INPLACE, LOCK=NONE)")
+    ctx.warnings[:] = [w for w in ctx.warnings if "may not fit" not in w or "narrow" in w]
+    return rephase([direct], ctx)
+
+
+def _swap(ctx: Context, table: str, old: ColumnDef, new: ColumnDef, t) -> list[Step]:
+    """Copy into `<c>_new`, then swap names in one short lock; `<c>_old` is kept in sync the other
+    way until contract so the switch can be rolled back without losing writes."""
+    d, c = ctx.dialect, old.name
+    tmp, prev = f"{c}_new"[:d.max_identifier], f"{c}_old"[:d.max_identifier]
+    t.columns[c.lower()] = new
+    new_type, old_type = d.native_type(new.type), d.native_type(old.type)
+    fwd_sync = sync_sql(ctx, table, c, one=(tmp, c, new_type))
+    steps = expand_steps(ctx, table, replace(new, name=tmp, nullable=True), fwd_sync,
+                         d.sql("zd_cast", value=ctx.q(c), type=new_type) if d.has("zd_cast") else ctx.q(c), c)
+    if not old.nullable:
+        steps += set_not_null_steps(ctx, table, replace(new, name=tmp), "migrate")
+    back_sync = sync_sql(ctx, table, c, one=(prev, c, old_type))
+    steps.append(_switch(ctx, table, c, tmp, prev, fwd_sync, back_sync))
+    if d.name == "postgresql":
+        ctx.warnings.append(PREPARED.format(table=table, column=c))
+    ctx.warnings.append(f"{table}.{c} {old.type} -> {new.type}: copied into {tmp}, swapped in place in the migrate "
+                        f"phase; until contract a trigger keeps {prev} written too, so values that do not fit "
+                        f"{old.type} are rejected (that keeps the rollback exact). Alternative on MySQL: "
+                        f"pt-online-schema-change --alter \"MODIFY {c} {new_type}\" D=<db>,t={table} --execute.")
+    value = d.sql("zd_cast", value=ctx.q(c), type=old_type) if d.has("zd_cast") else ctx.q(c)
+    return steps + [contract_step(ctx, table, replace(old, name=prev), c, back_sync, value)]
+
+
+def _switch(ctx: Context, table: str, c: str, tmp: str, prev: str, fwd: list[str], back: list[str]) -> Step:
+    d, q = ctx.dialect, ctx.q
+    phase_check(ctx, "migrate", f"{table}.{prev} holds the old values", f"SELECT COUNT(*) FROM {q(table)} WHERE "
+                f"{distinct(ctx, q(prev), d.sql('zd_cast', value=q(c), type=d.native_type(ctx.table(table).columns[c.lower()].type)) if d.has('zd_cast') else q(c))}", [[0]])
+    if d.has("zd_rename_columns"):
+        # MySQL triggers name columns in their body: swap them under LOCK TABLES so no write
+        # slips between dropping the old triggers and creating the new ones.
+        rename = d.sql("zd_rename_columns", table=q(table), a=q(c), a_to=q(prev), b=q(tmp), b_to=q(c))
+        unrename = d.sql("zd_rename_columns", table=q(table), a=q(c), a_to=q(tmp), b=q(prev), b_to=q(c))
+        lock, unlock = d.sql("zd_lock_write", table=q(table)), d.sql("zd_unlock")
+        drop = drop_sync_sql(ctx, table, c)
+        return step(ctx, f"migrate: swap {table}.{c} and {tmp}", guarded(ctx, [lock] + drop + [rename] + back + [unlock]),
+                    guarded(ctx, [lock] + drop + [unrename] + fwd + [unlock]),
+                    online_lock("table WRITE lock (LOCK TABLES), milliseconds", BRIEF), table, "migrate",
+                    transactional=False)
+    ren = lambda a, b: d.sql("rename_column", table=q(table), column=q(a), new_name=q(b))  # noqa: E731
+    # PL/pgSQL resolves NEW.<column> at run time: replacing the function in the same
+    # transaction as the renames keeps the trigger valid at every instant.
+    return step(ctx, f"migrate: swap {table}.{c} and {tmp}", guarded(ctx, [ren(c, prev), ren(tmp, c), back[0]]),
+                guarded(ctx, [ren(c, tmp), ren(prev, c), fwd[0]]), online_lock("ACCESS EXCLUSIVE", BRIEF), table, "migrate")
+
+
+@online("drop_column", database="postgresql")
+@online("drop_column", database="mysql")
+def drop_column(ch: DropColumn, ctx: Context, path: str) -> list[Step]:
+    col = ctx.table(ch.table).columns.get(ch.column.lower())
+    expand = []
+    if col is not None and col.type is not None and not col.nullable and col.default is None:
+        # the app version that stops writing the column must still be able to insert
+        loose = replace(col, nullable=True)
+        form = "online_modify" if ctx.dialect.has("online_modify") else "drop_not_null"
+        expand = [step(ctx, f"expand: allow NULL in {ch.table}.{ch.column}",
+                       guarded(ctx, ctx.dialect.statements(form, **parts(ctx, ch.table, loose))), guarded(
+                           ctx, ctx.dialect.statements("online_modify" if form == "online_modify" else "set_not_null",
+                                                       **parts(ctx, ch.table, col))),
+                       online_lock("ACCESS EXCLUSIVE / metadata lock", BRIEF), ch.table, "expand")]
+    ctx.warnings.append(f"Drop {ch.table}.{ch.column}: deploy the app version that neither reads nor writes it "
+                        "before the contract phase.")
+    return expand + rephase(direct_columns.drop_column(ch, ctx, path), ctx, "contract")
