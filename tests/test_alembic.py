@@ -128,7 +128,7 @@ def test_using_clause_runs_as_sql():
                                           "type": "bigint", "using": "age::bigint"}],
                           schema="CREATE TABLE customers (id INTEGER PRIMARY KEY, age INTEGER);")
     body = upgrade_body(revision_file(generate(req)).content)
-    assert "op.execute(sa.text('ALTER TABLE customers ALTER COLUMN age TYPE BIGINT USING " in body
+    assert "TYPE BIGINT USING CAST(age AS BIGINT)')" in body and "op.execute(" in body
     assert "op.alter_column" not in body
 
 
@@ -214,9 +214,16 @@ def test_multi_phase_revisions_chain():
 
 # --- offline (--sql) mode: Alembic's SQL is the planner's SQL, on every database ----------------
 
+# sqlglot 30.30 misreads PostgreSQL's `RENAME col TO new` (COLUMN omitted, as Alembic writes
+# it) as a table rename: spell the keyword out before parsing (pinned below).
+_PG_RENAME = re.compile(r"^(ALTER TABLE \S+ RENAME) (?!TO |COLUMN )", re.M)
+
+
 def statements(text: str, database: str) -> list[exp.Expression]:
     """Parse SQL (Alembic's output or the planner's) into statements, batch separators aside."""
     d = get_dialect(database)
+    if database == "postgresql":
+        text = _PG_RENAME.sub(r"\1 COLUMN ", text)
     sep = SEPARATOR.get(database)
     chunks = re.split(rf"^\s*{re.escape(sep)}\s*$", text, flags=re.M) if sep else [text]
     out = []
@@ -272,7 +279,11 @@ def _assert_parses(text: str, database: str) -> None:
     d = get_dialect(database)
     for s in statements(text, database):
         if isinstance(s, exp.Command):
-            assert any(p.match(s.sql(d.sqlglot).strip()) for p in d.command_allow), s.sql(d.sqlglot)
+            s = s.copy()
+            for node in s.walk():
+                node.comments = None
+            sql = s.sql(d.sqlglot).strip()
+            assert any(p.match(sql) for p in d.command_allow), sql
 
 
 @pytest.mark.parametrize("database", DATABASES)
@@ -307,3 +318,9 @@ def test_every_type_maps_to_the_same_native_type(database, tmp_path):
     sql = offline_sql({f.filename: f.content for f in result.files}, tmp_path, database)
     assert_same_sql(sql.upgrade, planned(plan_for(alembic_request(database, changes)).steps,
                                          lambda s: s.forward), database)
+
+
+def test_sqlglot_gap_postgres_rename_without_column_keyword():
+    """Pinned: when this fails, sqlglot reads `RENAME c TO n` right; drop `_PG_RENAME`."""
+    parsed = sqlglot.parse_one("ALTER TABLE t RENAME c TO n", read="postgres")
+    assert parsed.sql("postgres") != "ALTER TABLE t RENAME COLUMN c TO n"

@@ -26,6 +26,18 @@ def gate_result(result: MigrationResult, plan: Plan, dialect: Dialect) -> None:
         check_statement(test.query, dialect, f"validation test {test.description!r}")
     for f in result.files:
         _well_formed(f.filename, f.content)
+    _lint_clean(result)
+
+
+def _lint_clean(result: MigrationResult) -> None:
+    """The rules that lint users' migrations gate ours: no error-level finding ships."""
+    from ..lint import validate_migration
+    report = validate_migration([f.model_dump() for f in result.files], result.database.value,
+                                result.migration_tool.value)
+    errors = [f for f in report["findings"] if f["severity"] == "error"]
+    if errors:
+        e = errors[0]
+        raise GateFailure(f"generated {e['file']}:{e['line']} fails lint rule {e['rule_id']}: {e['message']}")
 
 
 def _well_formed(filename: str, content: str) -> None:

@@ -51,14 +51,18 @@ SA_TYPES: dict[str, dict[str, str]] = {
 
 # Ops whose Alembic SQL differs from the planner's on a database (both work; ours is tested):
 # MySQL renames a column with CHANGE, which restates the whole column; Alembic's mssql
-# sp_rename leaves the new name unquoted and its default drop is its own batch; MariaDB drops
-# a CHECK with DROP CONSTRAINT but Alembic's offline MySQL SQL says DROP CHECK.
+# sp_rename leaves the new name unquoted, its default drop is its own batch, and its ALTER
+# COLUMN says NULL where the planner leaves nullability to the session; Oracle's planner
+# writes ADD (...) / MODIFY (...), the form sqlglot's gate allow-lists, Alembic a bare MODIFY;
+# MariaDB drops a CHECK with DROP CONSTRAINT, Alembic's offline MySQL SQL says DROP CHECK.
 EXECUTE_ON: dict[str, frozenset[str]] = {
     "rename_column": frozenset({"mysql", "sqlserver"}),
     "rename_table": frozenset({"sqlserver"}),
     "drop_column": frozenset({"sqlserver"}),
-    "set_default": frozenset({"sqlserver"}),
-    "drop_default": frozenset({"sqlserver"}),
+    "set_default": frozenset({"sqlserver", "oracle"}),
+    "drop_default": frozenset({"sqlserver", "oracle"}),
+    "modify_type": frozenset({"sqlserver", "oracle"}),
+    **{kind: frozenset({"oracle"}) for kind in ("add_column", "set_not_null", "drop_not_null")},
     "drop_constraint:check": frozenset({"mysql"}),
     "drop_constraint:primary_key": frozenset({"mysql"}),
 }
