@@ -85,9 +85,8 @@ class Dialect:
         if template is None:
             raise Unsupported(f"type {t} has no equivalent on {self.name}", field="type")
         args = list(t.args)
-        if t.name == "decimal":
-            args = (args + [18, 0])[:2] if args else [18, 0]
-            args = args if len(args) == 2 else [args[0], 0]
+        if t.name == "decimal":     # decimal -> (18, 0); decimal(p) -> (p, 0)
+            args = [args[0], 0] if len(args) == 1 else (args or [18, 0])
         return template.format(*args)
 
     def has(self, form: str) -> bool:

@@ -127,7 +127,8 @@ SQLSERVER = Dialect(
         "table": "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = {schema} "
                  "AND TABLE_NAME = {table}",
         "constraint": "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLE_CONSTRAINTS WHERE "
-                      "TABLE_SCHEMA = {schema} AND TABLE_NAME = {table} AND CONSTRAINT_NAME = {name}",
+                      "TABLE_SCHEMA = {schema} AND TABLE_NAME = {table} "
+                      "AND CONSTRAINT_NAME = {name}",
         "index": "SELECT COUNT(*) FROM sys.indexes AS i JOIN sys.tables AS t "
                  "ON t.object_id = i.object_id WHERE SCHEMA_NAME(t.schema_id) = {schema} "
                  "AND t.name = {table} AND i.name = {name}",

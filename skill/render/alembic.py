@@ -152,10 +152,11 @@ def names(values: list[str], dialect: Dialect) -> str:
 def sa_type(native: str | None, database: str) -> str:
     if not native:
         raise NoOp("type unknown")
-    args = re.findall(r"\d+", native)
-    key = re.sub(r"\s*,\s*", ",", native.strip().upper())
-    for i, arg in enumerate(args):
-        key = key.replace(arg, "{%d}" % i, 1)
+    head, _, inside = native.strip().upper().partition("(")
+    args = re.findall(r"\d+", inside)
+    counter = iter(range(len(args)))
+    inside = re.sub(r"\d+", lambda m: "{%d}" % next(counter), re.sub(r"\s*,\s*", ",", inside))
+    key = f"{head}({inside}" if inside else head
     template = SA_TYPES.get(database, {}).get(key) or SA_TYPES["*"].get(key)
     if template is None:
         raise NoOp(native)
