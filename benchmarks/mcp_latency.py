@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT))
 
 from tests.test_mcp_stdio import stdio_client, t1_request, t3_request  # noqa: E402
 
-REQUESTS = {"T1": t1_request(), "T3": t3_request(migration_description="rename users.name to full_name")}
+# T3: rename_column on PostgreSQL with downtime_allowed=false (expand / migrate / contract).
+REQUESTS = {"T1": t1_request(), "T3": t3_request()}
 
 
 def percentiles(samples: list[float]) -> str:

@@ -15,7 +15,6 @@ import anyio.to_thread
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument
 from mcp.server.mcpserver.resources import FileResource, FunctionResource
-from mcp_types import CallToolResult, ListToolsResult  # noqa: F401  (re-exported for tests)
 
 from skill.models import Database, MigrationTool
 

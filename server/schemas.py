@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from skill.models import Change, Database, MigrationRequest, MigrationResult, MigrationTool
 
 # Parts of a generate result that may be left out (in this order) when the whole result
-# would exceed the tier's budget; scripts and warnings are never left out.
-DEFERRABLE = ("phases", "validation_tests", "deployment_guide", "changes")
+# would exceed the tier's budget; scripts (including `phases`) and warnings never are.
+DEFERRABLE = ("validation_tests", "deployment_guide", "changes")
 IDENTITY = ("migration_tool", "database", "migration_type", "downtime_allowed", "tier", "timestamp")
 
 GENERATE_HELP = {

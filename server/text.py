@@ -6,8 +6,8 @@ is in the structured content and is only named here.
 from __future__ import annotations
 
 
-def generate_text(result: dict, with_files: bool = True) -> str:
-    files = result.get("files", [])
+def generate_text(result: dict, files: list[dict], with_files: bool = True) -> str:
+    """`files`: every file in apply order (`MigrationResult.files`)."""
     lines = [f"{result['tier']} {result['migration_tool']} migration for {result['database']}: "
              f"{len(files)} file(s), apply in this order."]
     lines += _phase_files(result, files, with_files)
@@ -18,21 +18,18 @@ def generate_text(result: dict, with_files: bool = True) -> str:
 
 
 def _phase_files(result: dict, files: list[dict], with_files: bool) -> list[str]:
-    names = _phase_of(result)
+    phases = {f["filename"]: p for p in result.get("phases") or [] for f in p["files"]}
     lines, current = [], None
     for f in files:
-        phase = names.get(f["filename"])
-        if phase and phase != current:
+        phase = phases.get(f["filename"])
+        if phase and phase is not current:
             current = phase
-            lines.append(f"\n## phase {phase}")
+            gate = f" (before it: {phase['gate_before']})" if phase.get("gate_before") else ""
+            lines.append(f"\n## phase {phase['name']}{gate}")
         lines += _file(f, with_files)
     if not with_files:
-        lines.append("(file contents are complete in the structured content: `files`)")
+        lines.append("(file contents are complete in the structured content)")
     return lines
-
-
-def _phase_of(result: dict) -> dict[str, str]:
-    return {f["filename"]: p["name"] for p in result.get("phases") or [] for f in p["files"]}
 
 
 def _file(f: dict, with_content: bool) -> list[str]:

@@ -79,21 +79,25 @@ def run_generate(arguments: dict) -> Structured:
         raise InvalidRequest(f"detail must name a part of the result, not {detail!r}",
                              field="detail", allowed=list(schemas.DEFERRABLE))
     request = MigrationRequest.model_validate(args)
-    result = generate(request).model_dump(mode="json", by_alias=True, exclude_none=True)
-    return detail_response(result, detail) if detail else fit_generate(result)
+    model = generate(request)
+    result = model.model_dump(mode="json", by_alias=True, exclude_none=True)
+    if detail:
+        return detail_response(result, detail)
+    return fit_generate(result, [f.model_dump(mode="json") for f in model.files])
 
 
-def fit_generate(result: dict) -> Structured:
+def fit_generate(result: dict, files: list[dict]) -> Structured:
     budget = BUDGETS[result["tier"]]
     present = [s for s in schemas.DEFERRABLE if s in result]
     # Most complete first: leave out parts one at a time, and file contents in the text
-    # (they are also in `files`) before the small echo of `changes`.
+    # (they are also in the structured scripts) before the small echo of `changes`.
     plans = [(present[:n], True) for n in range(max(len(present), 1))]
     plans += [(present[:-1], False), (present, False)]
-    return first_fitting((lambda p=p: _generate_candidate(result, *p, budget) for p in plans), budget)
+    return first_fitting((lambda p=p: _generate_candidate(result, files, *p, budget) for p in plans), budget)
 
 
-def _generate_candidate(result: dict, leave_out: list[str], with_files: bool, budget: int) -> Structured:
+def _generate_candidate(result: dict, files: list[dict], leave_out: list[str], with_files: bool,
+                        budget: int) -> Structured:
     trimmed = {k: v for k, v in result.items() if k not in leave_out}
     if leave_out:
         trimmed["omitted"] = {
@@ -101,12 +105,12 @@ def _generate_candidate(result: dict, leave_out: list[str], with_files: bool, bu
             "reason": f"The full result exceeds the {result['tier']} budget of {budget} tokens.",
             "how": "Call generate_migration again with the same arguments and detail=<section>; "
                    "the scripts are deterministic, so the parts match."}
-    return trimmed, text.generate_text(trimmed, with_files)
+    return trimmed, text.generate_text(trimmed, files, with_files)
 
 
 def detail_response(result: dict, section: str) -> Structured:
     part = {k: result[k] for k in schemas.IDENTITY}
-    part[section] = result.get(section, [] if section != "deployment_guide" else None)
+    part[section] = result[section]
     budget = BUDGETS[result["tier"]]
     value_json = as_json(part[section])
     return first_fitting([lambda: (part, text.detail_text(part, section, value_json)),

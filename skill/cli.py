@@ -77,11 +77,15 @@ def cmd_generate(a: argparse.Namespace) -> int:
     from .api import generate
     result = generate(_request(a))
     written = write_files(Path(a.out), result.files) if a.out else []
-    if a.json:
-        print(result.model_dump_json(indent=2, by_alias=True))
+    print(result.model_dump_json(indent=2, by_alias=True) if a.json else _summary(result, written))
+    if not a.verify:
         return EXIT_OK
-    print(_summary(result, written))
-    return EXIT_OK
+    from .verify import to_text, verify
+    report = verify(a.tool, a.database, {f.filename: f.content for f in result.files}, dsn=a.dsn,
+                    schema_sql=_read(a.schema, "schema") if a.schema else None,
+                    tests=result.validation_tests)
+    print(report.model_dump_json(indent=2) if a.json else to_text(report))
+    return EXIT_OK if report.verdict == "pass" else EXIT_FINDINGS
 
 
 def _summary(result, written: list[Path]) -> str:
@@ -143,6 +147,18 @@ def cmd_explain(a: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_verify(a: argparse.Namespace) -> int:
+    from .models import ValidationTest
+    from .verify import to_text, verify
+    tests = [ValidationTest.model_validate(t) for t in (_json_arg(a.tests, "tests") or [])]
+    files = {f["filename"]: f["content"] for f in _files(a.files)}
+    report = verify(a.tool, a.database, files, dsn=a.dsn, schema_sql=_read(a.schema, "schema") if a.schema else None,
+                    seed_sql=_read(a.seed, "seed") if a.seed else None, tests=tests,
+                    allow_nonempty=a.allow_nonempty)
+    print(report.model_dump_json(indent=2) if a.json else to_text(report))
+    return EXIT_OK if report.verdict == "pass" else EXIT_FINDINGS
+
+
 def cmd_serve(a: argparse.Namespace) -> int:
     from server.app import serve
     serve(http=a.http, host=a.host, port=a.port)
@@ -172,7 +188,21 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--confirm-data-loss", action="store_true")
     g.add_argument("--out", help="directory to write the files into")
     g.add_argument("--json", action="store_true")
+    g.add_argument("--verify", action="store_true", help="dry-run the result (see `dbmig verify`)")
+    g.add_argument("--dsn", help="with --verify: a server to use instead of a throwaway one")
     g.set_defaults(func=cmd_generate)
+
+    r = sub.add_parser("verify", help="dry run: up, validation tests, down, diff, up again")
+    r.add_argument("--tool", required=True)
+    r.add_argument("--database", required=True)
+    r.add_argument("--dsn", help="postgresql://user@host:5432/db or mysql://user@host:3306/db")
+    r.add_argument("--schema", help="SQL file with the starting schema")
+    r.add_argument("--seed", help="SQL file with rows to load")
+    r.add_argument("--tests", help="JSON file with validation tests (as generate returns them)")
+    r.add_argument("--allow-nonempty", action="store_true")
+    r.add_argument("--json", action="store_true")
+    r.add_argument("files", nargs="+")
+    r.set_defaults(func=cmd_verify)
 
     v = sub.add_parser("validate", help="lint existing migration files")
     v.add_argument("--tool")

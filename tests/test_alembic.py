@@ -366,3 +366,57 @@ def test_sqlglot_gap_postgres_rename_without_column_keyword():
     """Pinned: when this fails, sqlglot reads `RENAME c TO n` right; drop `_PG_RENAME`."""
     parsed = sqlglot.parse_one("ALTER TABLE t RENAME c TO n", read="postgres")
     assert parsed.sql("postgres") != "ALTER TABLE t RENAME COLUMN c TO n"
+
+
+# --- real engines: what the escaping promises holds when Alembic runs it -----------------------
+
+@pytest.mark.engine
+@pytest.mark.parametrize("database", ["postgresql", "mysql"])
+def test_colons_percent_and_quotes_survive_a_real_run(database, tmp_path):
+    from skill.runners import alembic as alembic_runner
+
+    from .conftest import live_server
+    value = "a:b 50% it''s :x"
+    changes = [{"op": "create_table", "table": "notes", "columns": [
+        {"name": "id", "type": "integer", "primary_key": True},
+        {"name": "body", "type": "varchar(40)", "default": f"'{value}'"}]},
+        {"op": "raw_sql", "up": f"INSERT INTO notes (id) VALUES (1); UPDATE notes SET body = '{value}:y'",
+         "down": "DELETE FROM notes"}]
+    result = generate(alembic_request(database, changes))
+    files = {f.filename: f.content for f in result.files}
+    with live_server(database).scratch("alembic_esc") as scratch:
+        alembic_runner.upgrade(scratch, files, tmp_path)
+        assert scratch.query("SELECT body FROM notes") == [["a:b 50% it's :x:y"]]
+        scratch.execute(["INSERT INTO notes (id) VALUES (2)"])
+        assert scratch.query("SELECT body FROM notes WHERE id = 2") == [["a:b 50% it's :x"]]
+        scratch.execute(["DELETE FROM notes WHERE id = 2"])
+        alembic_runner.downgrade(scratch, files, tmp_path)
+        assert scratch.query("SELECT COUNT(*) FROM alembic_version") == [[0]]
+
+
+@pytest.mark.engine
+def test_given_down_revision_gets_a_stand_in_parent(tmp_path):
+    from skill.runners import alembic as alembic_runner
+
+    from .conftest import live_server
+    result = generate(alembic_request(changes=[{"op": "create_table", "table": "t1", "columns": [
+        {"name": "id", "type": "integer"}]}], revision="r2", down_revision="r1"))
+    files = {f.filename: f.content for f in result.files}
+    with live_server("postgresql").scratch("alembic_parent") as scratch:
+        alembic_runner.upgrade(scratch, files, tmp_path)
+        assert scratch.query("SELECT version_num FROM alembic_version") == [["r2"]]
+        alembic_runner.downgrade(scratch, files, tmp_path)
+        assert scratch.query("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 't1'") == [[0]]
+
+
+def test_oracle_names_sqlalchemy_quotes_are_names_the_planner_quotes():
+    """`name()` passes an Oracle name to SQLAlchemy in lower case when the planner leaves it
+    unquoted: that holds only while SQLAlchemy's reserved words are ours too."""
+    from sqlalchemy.dialects.oracle.base import RESERVED_WORDS
+    oracle = get_dialect("oracle")
+    assert {w for w in RESERVED_WORDS if w.upper() not in oracle.reserved} == set()
+    tc = _tool_context("oracle")
+    assert renderer.name("Users", tc.dialect) == "'users'"
+    for quoted in ("Order", "_x"):
+        with pytest.raises(renderer.NoOp):
+            renderer.name(quoted, tc.dialect)

@@ -58,7 +58,9 @@ class Dialect:
     def q(self, name: str) -> str:
         """Quote an identifier only where needed: reserved, or case the database would fold."""
         stored = self.catalog_name(name)
-        plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) is not None
+        # Oracle's unquoted names start with a letter; elsewhere `_` may lead.
+        first = r"[A-Za-z]" if self.fold == "upper" else r"[A-Za-z_]"
+        plain = re.fullmatch(first + r"[A-Za-z0-9_]*", name) is not None
         needs = (not plain or name.upper() in self.reserved
                  or (self.fold == "lower" and name != name.lower()))
         if not needs:

@@ -60,8 +60,8 @@ POSTGRESQL = Dialect(
         "batch_split_before": "SPLIT_PART({value}, {sep}, 1)",
         "batch_concat": "({a} || {b})",
         "batch_differs": "{a} IS DISTINCT FROM {b}",
-        "batch_hash": "SELECT COUNT(*), SUM(HASHTEXT(CONCAT_WS('|', {columns}))) FROM {table}",
-        "batch_hash_column": "COALESCE(CAST({column} AS TEXT), '~')",
+        # a JSON array tells NULL from '' and keeps column boundaries
+        "batch_hash": "SELECT COUNT(*), SUM(HASHTEXT(CAST(JSON_BUILD_ARRAY({columns}) AS TEXT))) FROM {table}",
         "batch_explain": "EXPLAIN {statement}",
         # zero-downtime (T3) forms: constraints added NOT VALID, then validated under SHARE
         # UPDATE EXCLUSIVE (reads and writes go on); see skill/plan/online/.

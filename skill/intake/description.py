@@ -123,10 +123,16 @@ def _create_table(g):
     return {"op": "create_table", "table": _name(g["table"]), "columns": columns}
 
 
-@phrase(r"(?:drop|remove|delete) column {column} {on} {table}", "drop column legacy from users")
-@phrase(r"(?:drop|remove|delete) {tcol}", "drop column users.legacy")
-def _drop_column(g):
-    return {"op": "drop_column", **_target(g)}
+# Phrasings whose change is only {op, table, column}.
+COLUMN_PHRASES = [
+    ("drop_column", r"(?:drop|remove|delete) column {column} {on} {table}", "drop column legacy from users"),
+    ("drop_column", r"(?:drop|remove|delete) {tcol}", "drop column users.legacy"),
+    ("drop_not_null", r"(?:make|set|alter) {tcol} (?:nullable|optional|null)", "make users.nickname nullable"),
+    ("drop_not_null", r"drop not null (?:constraint )?(?:on|from) {tcol}", "drop not null on users.nickname"),
+    ("drop_default", r"(?:drop|remove) (?:the )?default (?:on|from|of) {tcol}", "drop default on orders.qty"),
+]
+for _op, _pattern, _example in COLUMN_PHRASES:
+    phrase(_pattern, _example)(lambda g, op=_op: {"op": op, **_target(g)})
 
 
 @phrase(r"rename {column} to {new} {on} {table}", "rename column name to full_name on users")
@@ -203,12 +209,6 @@ def _set_not_null(g):
     return change | ({"backfill": g["expr"].strip()} if g.get("expr") else {})
 
 
-@phrase(r"(?:make|set|alter) {tcol} (?:nullable|optional|null)", "make users.nickname nullable")
-@phrase(r"drop not null (?:constraint )?(?:on|from) {tcol}", "drop not null on users.nickname")
-def _drop_not_null(g):
-    return {"op": "drop_not_null", **_target(g)}
-
-
 @phrase(r"change (?:the )?type of {tcol} to {type}(?: using {expr})?", "change type of users.age to bigint")
 @phrase(r"(?:alter|change) {tcol} (?:type )?to {type}(?: using {expr})?", "change users.age to bigint")
 @phrase(r"(?:alter|change) {column} {on} {table} (?:type |to )+{type}(?: using {expr})?",
@@ -222,11 +222,6 @@ def _alter_type(g):
 @phrase(r"set (?:the )?default (?:of|for) {tcol} to {expr}", "set the default of orders.qty to 0")
 def _set_default(g):
     return {"op": "set_default", **_target(g), "default": g["expr"].strip()}
-
-
-@phrase(r"(?:drop|remove) (?:the )?default (?:on|from|of) {tcol}", "drop default on orders.qty")
-def _drop_default(g):
-    return {"op": "drop_default", **_target(g)}
 
 
 @phrase(r"add (?:a )?(?:new )?(?:nullable )?{tcol} (?P<definition>.+)",

@@ -20,7 +20,7 @@ def parts(ctx: Context, table: str, col: ColumnDef, **extra: str) -> dict[str, s
     return dict(ctx.names(table, col.name),
                 type=ctx.dialect.native_type(col.type) if typed else "",
                 column_def=ctx.column_def(table, col) if typed else "",
-                null="" if col.nullable else " NOT NULL",
+                null=" NULL" if col.nullable else " NOT NULL",   # explicit: SQL Server's default varies
                 default=col.default or "NULL", default_name=ctx.q(ctx.name("DF", table, [col.name])),
                 **extra)
 

@@ -63,8 +63,7 @@ def backfill(ch: Backfill, ctx: Context, path: str) -> list[Step]:
     todo = [f"{col} IS NULL"] + ([f"({_expr(ctx, ch.where, f'{path}.where')})"] if ch.where else [])
     job = Batched(ch.table, pk, [ch.column], [(ch.column, value)], todo, _size(ch), ch.pause_ms,
                   f"backfill {ch.table}.{ch.column}")
-    job.checks.append(Check(f"no row of {ch.table} left with {ch.column} NULL where the backfill "
-                            "gives a value", _count(ctx, ch.table, todo + [f"({value}) IS NOT NULL"]),
+    job.checks.append(Check(f"{ch.table}.{ch.column} filled wherever the value is not NULL", _count(ctx, ch.table, todo + [f"({value}) IS NOT NULL"]),
                             [[0]]))
     return [_step(ctx, job)]
 
@@ -99,7 +98,7 @@ def split_column(ch: SplitColumn, ctx: Context, path: str) -> list[Step]:
                              field=f"{path}.into")
     steps = _add_parts(ctx, ch, source)
     sep, full = ctx.dialect.literal(ch.separator), ctx.q(ch.column)
-    parts = _split_parts(ctx, full, sep, len(ch.into))
+    parts = _split_parts(ctx, full, ch.separator, len(ch.into))
     job = Batched(ch.table, pk, list(ch.into), list(zip(ch.into, parts)), [f"{full} IS NOT NULL"],
                   _size(ch), ch.pause_ms, f"split {ch.table}.{ch.column} into {', '.join(ch.into)}")
     lacking = [f"{full} IS NOT NULL", f"{parts[-1]} IS NULL"]
@@ -178,15 +177,16 @@ def _add_parts(ctx: Context, ch: SplitColumn, source: ColumnDef) -> list[Step]:
     return steps
 
 
-def _split_parts(ctx: Context, value: str, sep: str, n: int) -> list[str]:
+def _split_parts(ctx: Context, value: str, separator: str, n: int) -> list[str]:
     """Part i of n: what precedes the i-th separator; the last part keeps the rest. A value with
     too few separators gives NULL for the missing parts (so the first keeps it whole)."""
-    d, parts = ctx.dialect, []
+    d, parts, sep = ctx.dialect, [], ctx.dialect.literal(separator)
+    skip = len(separator) + 1          # characters, as CHAR_LENGTH counts them
     for _ in range(n - 1):
         head = d.sql("batch_split_before", value=value, sep=sep)
         parts.append(head)
         value = (f"CASE WHEN CHAR_LENGTH({head}) < CHAR_LENGTH({value}) THEN "
-                 f"SUBSTRING({value}, CHAR_LENGTH({head}) + CHAR_LENGTH({sep}) + 1) END")
+                 f"SUBSTRING({value}, CHAR_LENGTH({head}) + {skip}) END")
     return parts + [value]
 
 
@@ -214,19 +214,25 @@ def _join(ctx: Context, job: Batched, table_ref: str) -> str:
 
 def _step(ctx: Context, job: Batched) -> Step:
     d, bak = ctx.dialect, _backup_name(ctx, job)
-    lock = replace(d.locks["update"], level="row locks, one batch at a time",
-                   blocks=f"writers of the rows of the current batch ({job.size:,} rows, one short transaction)")
+    lock = replace(d.locks["update"], level="row locks of one batch", blocks="writers of that batch's rows")
     forward = [_backup_table(ctx, job, bak)] + _forward_loop(ctx, job, bak)
-    reverse = _restore_loop(ctx, job, bak) + [d.sql("drop_table", table=ctx.q(bak))]
-    step = Step(f"{job.what} in batches of {job.size:,} (keyset on {job.pk}; old values kept in {bak})",
+    # Columns this request adds are dropped by the rollback anyway: restoring them is wasted.
+    restore = [] if set(map(str.lower, job.columns)) <= _added(ctx, job.table) else _restore_loop(ctx, job, bak)
+    reverse = restore + [d.sql("drop_table", table=ctx.q(bak))]
+    step = Step(f"{job.what} in batches of {job.size:,}",
                 forward, reverse, lock, job.table, transactional=False, guards=job.guards,
                 estimate=_estimate(ctx, job), checks=job.checks + [_untouched(ctx, job)])
     step.guide = _guide(ctx, job, bak)
-    ctx.warnings.append(
-        f"{job.what}: runs in batches of {job.size:,} rows, each its own transaction, so the app keeps "
-        f"writing; an interrupted run resumes where it stopped when run again. {bak} keeps the old "
-        "values for the rollback: drop it once the migration is final.")
     return step
+
+
+def _added(ctx: Context, table: str) -> set[str]:
+    """Columns of `table` that this request creates (they are not in the given schema)."""
+    before = parse_schema(ctx.request.schema_sql, ctx.dialect.sqlglot).table(table)
+    known = set(before.columns) if before else set()
+    named = {n.lower() for ch in (ctx.request.changes or []) if getattr(ch, "table", None) == table
+             and ch.op in ("add_column", "split_column") for n in _names_in(ch)}
+    return named - known
 
 
 def _backup_table(ctx: Context, job: Batched, bak: str) -> str:
@@ -286,9 +292,8 @@ def _untouched(ctx: Context, job: Batched) -> Check:
     named = {n.lower() for ch in (ctx.request.changes or []) for n in _names_in(ch)}
     keep = [c.name for c in before.columns.values() if c.name.lower() not in named | {
         x.lower() for x in job.columns}] if before else [job.pk]
-    columns = ", ".join(d.sql("batch_hash_column", column=ctx.q(c)) for c in keep)
     return Check(f"count and hash of {job.table} ({', '.join(keep)}) unchanged",
-                 d.sql("batch_hash", columns=columns, table=ctx.q(job.table)), [])
+                 d.sql("batch_hash", columns=ctx.qlist(keep), table=ctx.q(job.table)), [])
 
 
 def _names_in(ch) -> list[str]:
@@ -307,8 +312,7 @@ def _estimate(ctx: Context, job: Batched) -> str:
     batches = math.ceil(rows / job.size)
     batched = rows / ROWS_PER_SECOND["batched_update"] + batches * (job.pause_ms or 0) / 1000
     single = rows / ROWS_PER_SECOND["update"]
-    return (f"{_duration(batched)} for {rows:,} rows in {batches:,} batches; several times one "
-            f"UPDATE ({_duration(single)}), which would block the table's writers throughout")
+    return f"{_duration(batched)} ({batches:,} batches; one UPDATE: {_duration(single)}, blocking writers)"
 
 
 def _guide(ctx: Context, job: Batched, bak: str) -> dict[str, list[str]]:
@@ -318,18 +322,16 @@ def _guide(ctx: Context, job: Batched, bak: str) -> dict[str, list[str]]:
     check_statement(explain, d, "EXPLAIN of a batch")
     cancel = ("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'DO $dbmig$%'"
               if d.name == "postgresql" else "KILL QUERY <id of the CALL in SHOW PROCESSLIST>")
+    # Lines that do not name the op are the same for every data step: the guide keeps one.
     return {
-        "pre": [f"{job.what}: check that a batch uses the primary key (an index range scan on "
-                f"{job.pk}, not a full scan): {explain}"] + [
-                f"Guard (aborts by itself, before any change): {g.query} must return 0." for g in job.guards],
+        "pre": [f"{job.what}: a batch must use an index range scan on {job.pk}: {explain}"] + [
+                f"Guard (the migration checks it itself): {g.query} = 0." for g in job.guards],
         "execution": [
-            f"Progress of {job.what}: SELECT COUNT(*), MAX({pk}) FROM {ctx.q(bak)}; compare with "
-            f"SELECT MAX({pk}) FROM {t}.",
-            f"Pause {job.what}: {cancel}. The running batch rolls back; finished batches stay.",
-            "Resume: run the migration again (Flyway: repair, then migrate; Liquibase: update; "
-            f"Alembic: upgrade): it continues after MAX({job.pk}) of {bak}, no row is done twice."],
-        "post": [f"Once the migration is final, drop {bak} (the original values, for the rollback)."],
-        "rollback": [f"The rollback restores the original values of {', '.join(job.columns)} from {bak} "
-                     "in batches, then drops it; app writes to those columns since the migration are "
-                     "overwritten."],
+            f"Progress: SELECT COUNT(*), MAX({pk}) FROM {ctx.q(bak)} vs SELECT MAX({pk}) FROM {t}.",
+            f"Pause: {cancel}. The running batch rolls back; finished batches stay.",
+            "Resume: run the migration again (Flyway: repair, then migrate): it continues after the "
+            "last finished batch (the highest key in its backup table), no row is done twice."],
+        "post": [f"Once final, drop {bak}."],
+        "rollback": ["The rollback restores the original values from the backup tables in batches, then "
+                     "drops them; app writes to those columns since the migration are overwritten."],
     }

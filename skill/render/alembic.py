@@ -139,7 +139,8 @@ def name(value: str, dialect: Dialect) -> str:
     lower case as case-insensitive; where the database folds to upper case (Oracle) only names
     the planner leaves unquoted map to one SQLAlchemy name."""
     if dialect.fold == "upper":
-        if dialect.q(value).startswith(dialect.quote[0]):
+        # SQLAlchemy also quotes a leading "_" or "$" (Oracle wants a letter first)
+        if dialect.q(value).startswith(dialect.quote[0]) or not value[:1].isalpha():
             raise NoOp(value)
         return repr(value.lower())
     return repr(value)
@@ -285,7 +286,8 @@ def _add_foreign_key(f: dict, tc: ToolContext) -> str:
 
 def _add_unique(f: dict, tc: ToolContext) -> str:
     d = tc.dialect
-    return call("op.create_unique_constraint", name(f["name"], d), name(f["table"], d), names(f["columns"], d))
+    return call("op.create_unique_constraint", name(f["name"], d), name(f["table"], d),
+                names(f["columns"], d))
 
 
 def _drop_constraint(f: dict, tc: ToolContext) -> str:
@@ -330,7 +332,8 @@ def code_for(native: NativeOp | None, statements: list[str], tc: ToolContext) ->
 def _session_lead(pairs, statements_of) -> list[tuple[Step, list[str]]]:
     """Each step with the session settings (lock_timeout) to run before it: the SQL files'
     rule, so that the revision runs what the review file shows."""
-    return [(s, combined[:len(combined) - len(statements_of(s) or [])]) for s, combined in pairs]
+    return [(s, combined[:len(combined) - len(statements_of(s) or [])])
+            for s, combined in pairs]
 
 
 def upgrade_blocks(steps: list[Step], tc: ToolContext) -> list[Block]:
@@ -353,13 +356,14 @@ def downgrade_blocks(steps: list[Step], tc: ToolContext) -> list[Block]:
             for s, lead in _session_lead(pairs, lambda s: s.reverse) if s.reverse]
 
 
-def manual_downgrade(steps: list[Step], target: str) -> str | None:
-    """The NotImplementedError message of a downgrade that needs manual steps, or None."""
+def manual_downgrade(steps: list[Step], target: str) -> list[str]:
+    """The NotImplementedError message of a downgrade that needs manual steps, in pieces (one
+    string literal each); empty when every step reverses by itself."""
     manual = [m for s in steps if s.reverse is None for m in (s.manual_steps or [f"Undo: {s.description}."])]
     if not manual:
-        return None
-    return ("This migration cannot be reversed automatically. By hand: " + " ".join(manual)
-            + f" Then mark it undone with `alembic stamp {target}`.")
+        return []
+    return (["This migration cannot be reversed automatically. By hand:"] + [f" {m}" for m in manual]
+            + [f" Then mark it undone with `alembic stamp {target}`."])
 
 
 def revisions(plan: Plan, tc: ToolContext) -> list[tuple[str, str | None]]:
@@ -401,8 +405,9 @@ def render_phase(phase: Phase, tc: ToolContext, revision: str, down: str | None)
     stem = f"{revision}_{slug(request.migration_description, 40)}"
     script = ScriptFile(filename=f"{stem}.py", content=render("alembic/revision.py.j2", **data))
     rollback = ScriptFile(filename=f"{stem}_rollback.sql", content=render(
-        "alembic/rollback.sql.j2", blocks=reverse_blocks(phase.steps, dialect), target=target, **{
-            k: data[k] for k in ("description", "author", "revision", "tier", "database", "notes")}))
+        "alembic/rollback.sql.j2", blocks=reverse_blocks(phase.steps, dialect), target=target,
+        description=one_line(request.migration_description), author=request.author, revision=revision,
+        tier=tc.tier, database=dialect.name, notes=tc.notes))
     return Rendered([script, rollback], script, rollback)
 
 

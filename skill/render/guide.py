@@ -32,7 +32,7 @@ def validation_tests(plan: Plan) -> list[ValidationTest]:
 
 def _step_lines(steps, section: str) -> list[str]:
     """Lines a step adds to a guide section (data steps: EXPLAIN, progress, pause/resume)."""
-    return [line for s in steps for line in s.guide.get(section, [])]
+    return list(dict.fromkeys(line for s in steps for line in s.guide.get(section, [])))
 
 
 def deployment_guide(plan: Plan, request: MigrationRequest, changesets: int) -> DeploymentGuide:

@@ -4,9 +4,9 @@ undo runs `U<version>__*.sql` newest first. Scripts go through the database's ow
 client (psql, mariadb), which parses them as the real tools' users would."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
-import tempfile
 from pathlib import Path
 
 from .engines import Scratch
@@ -52,21 +52,20 @@ def downgrade(scratch: Scratch, files: dict[str, str], workdir: Path | None = No
 
 
 def run_script(scratch: Scratch, text: str, transactional: bool, name: str) -> None:
+    """Run one script with the database's own client; the script goes in on stdin (the MariaDB
+    client's `-e "source f"` goes on after an error and exits 0: stdin stops and exits 1)."""
     s = scratch.server
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / name
-        path.write_text(text)
-        if scratch.kind == "postgresql":
-            cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", s.host, "-p", str(s.port),
-                   "-U", s.user, "-d", scratch.database, "-f", str(path)]
-            if transactional:
-                cmd.insert(1, "--single-transaction")
-        else:
-            if transactional:     # as Flyway does; MySQL DDL still commits implicitly
-                path.write_text(f"START TRANSACTION;\n{text}\nCOMMIT;\n")
-            cmd = ["mariadb" if _has("mariadb") else "mysql", "-h", s.host, "-P", str(s.port), "-u", s.user,
-                   "--default-character-set=utf8mb4", scratch.database, "-e", f"source {path}"]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if scratch.kind == "postgresql":
+        cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", s.host, "-p", str(s.port),
+               "-U", s.user, "-d", scratch.database, "-f", "-"] + (["--single-transaction"] if transactional else [])
+    else:
+        if transactional:     # as Flyway does; MySQL DDL still commits implicitly
+            text = f"START TRANSACTION;\n{text}\nCOMMIT;\n"
+        cmd = ["mariadb" if _has("mariadb") else "mysql", "-h", s.host, "-P", str(s.port), "-u", s.user,
+               "--default-character-set=utf8mb4", scratch.database]
+    # A password goes through the environment, never the command line (visible in `ps`).
+    env = dict(os.environ, PGPASSWORD=s.password, MYSQL_PWD=s.password) if s.password else None
+    proc = subprocess.run(cmd, input=text, capture_output=True, text=True, timeout=600, env=env)
     if proc.returncode != 0:
         raise FlywayError(f"{name} failed: {proc.stderr.strip()[:2000]}")
 

@@ -1,0 +1,152 @@
+"""Lock benchmark: what a live app feels while a migration runs, naive (T1) vs dbmig (T3).
+
+A 1,000,000-row table, 4 threads of short app transactions (point update, insert, select);
+per scenario and engine: the app's max stall and p99 latency during the migration, and the
+migration's wall time. Both forms are dbmig output (downtime allowed -> T1, the naive form;
+not allowed -> T3), applied with the Flyway file runner, phase after phase.
+
+    python benchmarks/lockbench.py [--rows 1000000] [--engines postgresql,mysql]
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import random
+import re
+import threading
+import time
+from pathlib import Path
+
+from skill.api import generate
+from skill.runners import flyway
+from skill.runners.engines import Server
+
+SCHEMA = {
+    "postgresql": "CREATE TABLE customers (id INTEGER PRIMARY KEY);\n"
+                  "CREATE TABLE accounts (id INTEGER PRIMARY KEY, customer_id INTEGER, email VARCHAR(100), "
+                  "balance INTEGER, note VARCHAR(50));",
+    "mysql": "CREATE TABLE customers (id INT PRIMARY KEY);\n"
+             "CREATE TABLE accounts (id INT PRIMARY KEY, customer_id INT, email VARCHAR(100), "
+             "balance INT, note VARCHAR(50));",
+}
+FILL = {
+    "postgresql": ["INSERT INTO customers SELECT g FROM generate_series(1, 1000) g",
+                   "INSERT INTO accounts SELECT g, 1 + g % 1000, 'u' || g || '@x.org', g % 5000, 'n' "
+                   "FROM generate_series(1, {rows}) g", "VACUUM ANALYZE accounts"],
+    "mysql": ["INSERT INTO customers SELECT seq FROM seq_1_to_1000",
+              "INSERT INTO accounts SELECT seq, 1 + seq % 1000, CONCAT('u', seq, '@x.org'), seq % 5000, 'n' "
+              "FROM seq_1_to_{rows}", "ANALYZE TABLE accounts"],
+}
+SCENARIOS = {
+    "add index": [{"op": "add_index", "table": "accounts", "columns": ["email"]}],
+    "add NOT NULL column": [{"op": "add_column", "table": "accounts",
+                             "column": {"name": "flag", "type": "integer", "nullable": False, "default": "0"}}],
+    "set NOT NULL": [{"op": "set_not_null", "table": "accounts", "column": "email"}],
+    "add FK": [{"op": "add_foreign_key", "table": "accounts", "columns": ["customer_id"],
+                "ref_table": "customers", "ref_columns": ["id"]}],
+    "int -> bigint": [{"op": "alter_column_type", "table": "accounts", "column": "balance", "type": "bigint"}],
+    "rename column": [{"op": "rename_column", "table": "accounts", "column": "note", "new_name": "memo"}],
+}
+
+
+class App:
+    """4 threads of short transactions; latencies recorded with their start time."""
+
+    def __init__(self, server: Server, database: str, rows: int, threads: int = 4):
+        self.server, self.database, self.rows = server, database, rows
+        self.samples: list[tuple[float, float]] = []
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self.work, args=(i,), daemon=True) for i in range(threads)]
+
+    def work(self, n: int) -> None:
+        rnd, next_id = random.Random(n), self.rows + 1_000_000 * (n + 1)
+        with contextlib.closing(self.server.connect(self.database)) as conn, conn.cursor() as cur:
+            while not self.stop.is_set():
+                k, start = rnd.randint(1, self.rows), time.perf_counter()
+                op = rnd.random()
+                if op < 0.5:
+                    cur.execute(f"UPDATE accounts SET balance = balance + 1 WHERE id = {k}")
+                elif op < 0.7:
+                    next_id += 1
+                    cur.execute(f"INSERT INTO accounts (id, customer_id, email, balance) VALUES "
+                                f"({next_id}, {1 + k % 1000}, 'new{next_id}@x.org', 1)")
+                else:
+                    cur.execute(f"SELECT balance FROM accounts WHERE id = {k}")
+                    cur.fetchall()
+                self.samples.append((start, time.perf_counter() - start))
+                time.sleep(0.002)
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        time.sleep(0.5)
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for t in self.threads:
+            t.join()
+
+    def window(self, t0: float, t1: float) -> tuple[float, float]:
+        lat = sorted(d for s, d in self.samples if s + d >= t0 and s <= t1)
+        if not lat:
+            return 0.0, 0.0
+        return lat[-1], lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+
+
+def apply(scratch, result) -> None:
+    """Phase after phase, as the deploy would; a MySQL batch step is repeated to the end."""
+    phases = result.phases or [type("P", (), {"files": result.files})]
+    for phase in phases:
+        files = {f.filename: f.content for f in phase.files}
+        flyway.upgrade(scratch, files)
+        for name in flyway.scripts(files, "V"):
+            for batch in re.findall(r"^(UPDATE .* LIMIT \d+);$", files[name], re.M):
+                _repeat(scratch, batch)
+
+
+def _repeat(scratch, statement: str) -> None:
+    with contextlib.closing(scratch.server.connect(scratch.database)) as conn, conn.cursor() as cur:
+        while cur.execute(statement) or cur.rowcount:
+            pass
+
+
+def run(engine: str, scenario: str, downtime: bool, rows: int) -> tuple[float, float, float]:
+    server = Server.local(engine)
+    req = dict(migration_tool="flyway", database=engine, migration_type="schema", downtime_allowed=downtime,
+               migration_description=f"lockbench {scenario}", changes=SCENARIOS[scenario],
+               schema=SCHEMA[engine], table_rows={"accounts": rows, "customers": 1000})
+    result = generate(req)
+    with server.scratch("lockbench") as scratch:
+        scratch.execute(SCHEMA[engine].split(";\n") + [s.format(rows=rows) for s in FILL[engine]])
+        with App(server, scratch.database, rows) as app:
+            t0 = time.perf_counter()
+            apply(scratch, result)
+            t1 = time.perf_counter()
+            time.sleep(0.3)
+        stall, p99 = app.window(t0, t1)
+    return stall, p99, t1 - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--engines", default="postgresql,mysql")
+    ap.add_argument("--scenarios", default=",".join(SCENARIOS))
+    args = ap.parse_args()
+    print(f"{'engine':<11}{'scenario':<22}{'naive stall':>12}{'p99':>8}{'wall':>8}"
+          f"{'dbmig stall':>13}{'p99':>8}{'wall':>8}")
+    for engine in args.engines.split(","):
+        for scenario in args.scenarios.split(","):
+            cells = []
+            for downtime in (True, False):
+                try:
+                    cells.append("%10.0fms%6.0fms%7.1fs" % tuple(
+                        x * f for x, f in zip(run(engine, scenario, downtime, args.rows), (1000, 1000, 1))))
+                except Exception as e:  # noqa: BLE001 - a failed form is a result too
+                    cells.append(f"  failed: {str(e).splitlines()[0][:40]}")
+            print(f"{engine:<11}{scenario:<22}{cells[0]}  {cells[1]}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
