@@ -6,12 +6,10 @@ nothing it can fix, so unexpected exceptions are logged on stderr and reported a
 from __future__ import annotations
 
 import logging
-import re
 
 from pydantic import ValidationError
 
-from skill.errors import DbmigError
-from skill.models import OPS
+from skill.errors import DbmigError, invalid_from_pydantic
 
 log = logging.getLogger("dbmig.server")
 
@@ -28,9 +26,6 @@ SUGGESTIONS = {
     "internal_error": "this is a bug in dbmig; report it with the request",
 }
 
-_QUOTED = re.compile(r"'([^']*)'")
-
-
 def error_body(exc: BaseException) -> dict:
     if isinstance(exc, DbmigError):
         body = exc.to_dict()
@@ -45,36 +40,7 @@ def error_body(exc: BaseException) -> dict:
 
 
 def validation_body(exc: ValidationError) -> dict:
-    """The first pydantic error, named by its dotted field path; the rest in `errors`."""
-    errors = [_one(err) for err in exc.errors(include_url=False)]
-    body = dict(errors[0])
+    """The first pydantic error, named by its dotted field path (the engine's own mapping)."""
+    body = invalid_from_pydantic(exc).to_dict()
     body["message"] = f"{body['field']}: {body['message']}" if body["field"] else body["message"]
-    if len(errors) > 1:
-        body["errors"] = errors[1:]
-    return {"code": "invalid_request", **body}
-
-
-def _one(err: dict) -> dict:
-    loc = _field_path(err["loc"])
-    one = {"field": loc, "message": err["msg"]}
-    if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-        # The union is keyed by `op`: point at it and list the vocabulary.
-        got = err["input"].get("op") if isinstance(err.get("input"), dict) else None
-        one.update(field=f"{loc}.op", allowed=list(OPS),
-                   message=f"unknown op {got!r}" if got is not None else "each change needs an `op`")
-    elif err["type"] in ("enum", "literal_error"):
-        one["allowed"] = _QUOTED.findall(str(err.get("ctx", {}).get("expected", "")))
-    return one
-
-
-def _field_path(loc: tuple) -> str:
-    """('changes', 0, 'add_column', 'column', 'name') -> 'changes.0.column.name'.
-
-    pydantic inserts the union tag after a list index; it is not a field the caller wrote.
-    """
-    parts = []
-    for i, part in enumerate(loc):
-        if isinstance(part, str) and part in OPS and i > 0 and isinstance(loc[i - 1], int):
-            continue
-        parts.append(str(part))
-    return ".".join(parts)
+    return body

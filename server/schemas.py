@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from skill.models import Change, Database, MigrationRequest, MigrationResult, MigrationTool
+from skill.models import Change, Database, MigrationRequest, MigrationResult, MigrationTool, ValidationTest
 
 # Parts of a generate result that may be left out (in this order) when the whole result
 # would exceed the tier's budget; scripts (including `phases`) and warnings never are.
@@ -152,6 +152,27 @@ class ExplainArgs(BaseModel):
                                          description="Locks and rewrites depend on it (e.g. 10 vs 11+).")
     table_rows: dict[str, int] = Field(default_factory=dict,
                                        description="Approximate rows per table, for duration estimates.")
+
+
+class VerifyArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    migration_tool: MigrationTool = Field(description="Tool whose files these are; the real tool applies them.")
+    database: Database = Field(description="postgresql and mysql run for real; sqlserver and oracle are "
+                                           "checked offline.")
+    files: list[MigrationFile] = Field(min_length=1, max_length=200,
+                                       description="The migration files, e.g. those generate_migration returned.")
+    dsn: str | None = Field(default=None, max_length=500,
+                            description="postgresql://user@host:5432/db or mysql://user@host:3306/db. Without "
+                                        "it PostgreSQL runs on a throwaway embedded server, MySQL on a local "
+                                        "mariadbd if installed. The named database must be empty unless "
+                                        "allow_nonempty; work happens in a scratch database that is dropped.")
+    schema_sql: str | None = Field(default=None, alias="schema", max_length=1_000_000,
+                                   description="The starting schema (CREATE TABLE text).")
+    seed: str | None = Field(default=None, max_length=5_000_000,
+                             description="INSERT statements; sample rows are generated when absent.")
+    validation_tests: list[ValidationTest] = Field(
+        default_factory=list, description="Tests to run after `up` (as generate_migration returns them).")
+    allow_nonempty: bool = Field(default=False, description="Allow a DSN whose database already has tables.")
 
 
 class StatementExplanation(BaseModel):

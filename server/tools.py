@@ -34,10 +34,12 @@ class ToolSpec:
     read_only: bool = True
 
     def listing(self) -> MCPTool:
-        # Nothing here touches a database or the file system, so a client may call freely
-        # and retry: read-only, idempotent (same request, same scripts), not destructive.
+        # generate/validate/explain touch no database or file, so a client may call freely and
+        # retry: read-only, idempotent (same request, same scripts), not destructive. verify is
+        # not read-only: it creates and drops a scratch database, on a server a DSN may name.
         annotations = ToolAnnotations(title=self.title, read_only_hint=self.read_only,
-                                      destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+                                      destructive_hint=False, idempotent_hint=True,
+                                      open_world_hint=not self.read_only)
         return MCPTool(name=self.name, title=self.title, description=self.description,
                        input_schema=self.input_schema, output_schema=self.output_schema,
                        annotations=annotations)
@@ -197,9 +199,38 @@ def _explain_spec() -> ToolSpec:
                     schemas.model_output_schema(schemas.ExplainResult), run_explain)
 
 
-# verify_migration (a dry run on a throwaway database) joins this list from its own issue,
-# with read_only=False: it is the one tool that touches a database.
-SPEC_BUILDERS = (_generate_spec, _validate_spec, _explain_spec)
+VERIFY_DESCRIPTION = """\
+Dry-run migration files on a real, throwaway database: apply them with the real tool (Alembic, the
+Liquibase CLI, Flyway's file order and transaction rules), run the validation tests, roll back, diff
+schema and rows against the start (must be empty), and apply again. PostgreSQL runs on an embedded
+server unless `dsn` names one; SQL Server and Oracle are checked offline. Creates and drops only its
+own scratch database."""
+
+
+def run_verify(arguments: dict) -> Structured:
+    args = schemas.VerifyArgs.model_validate(_parsed_json(arguments, ("files", "validation_tests")))
+    from skill.verify import to_text, verify
+
+    report = verify(args.migration_tool.value, args.database.value,
+                    {f.filename: f.content for f in args.files}, dsn=args.dsn, schema_sql=args.schema_sql,
+                    seed_sql=args.seed, tests=args.validation_tests, allow_nonempty=args.allow_nonempty)
+    return report.model_dump(mode="json"), to_text(report)
+
+
+def _verify_spec() -> ToolSpec:
+    from skill.verify import VerifyReport
+    return ToolSpec("verify_migration", "Verify a migration on a throwaway database", VERIFY_DESCRIPTION,
+                    schemas.model_input_schema(schemas.VerifyArgs),
+                    _untitled_output(VerifyReport), run_verify, read_only=False)
+
+
+def _untitled_output(model) -> dict:
+    schema = schemas.model_output_schema(model)
+    schema["properties"].pop("omitted", None)
+    return schema
+
+
+SPEC_BUILDERS = (_generate_spec, _validate_spec, _explain_spec, _verify_spec)
 
 
 def tool_specs() -> list[ToolSpec]:

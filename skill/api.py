@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from .dialects import get_dialect
-from .errors import InvalidRequest
+from .errors import invalid_from_pydantic
 from .gate import gate_result
 from .intake import changes_for
-from .models import OPS, MigrationRequest, MigrationResult, PhaseFiles, RollbackScript
+from .models import MigrationRequest, MigrationResult, PhaseFiles, RollbackScript
 from .plan import build_plan
 from .render import render_plan
 from .render.guide import deployment_guide, validation_tests
@@ -28,25 +28,6 @@ def parse_request(data: dict | MigrationRequest) -> MigrationRequest:
         return MigrationRequest.model_validate(data)
     except ValidationError as e:
         raise invalid_from_pydantic(e) from None
-
-
-def invalid_from_pydantic(e: ValidationError) -> InvalidRequest:
-    err = e.errors()[0]
-    # pydantic puts the union tag (`add_column`) into the location: the caller never wrote it.
-    path = ".".join(str(p) for p in err["loc"] if p not in OPS)
-    allowed = None
-    message = err["msg"].removeprefix("Value error, ")
-    if err["type"] == "enum":
-        allowed = [a.strip(" '") for a in err["ctx"]["expected"].replace(" or ", ",").split(",")]
-    elif err["type"] == "union_tag_invalid":
-        allowed = list(OPS)
-        message = f"unknown op {err['ctx']['tag']!r}"
-        path = f"{path}.op"
-    elif err["type"] == "extra_forbidden":
-        message = f"unknown field {err['loc'][-1]!r}"
-    if err["type"] == "missing":
-        message = f"{path or 'field'} is required"
-    return InvalidRequest(message, field=path or None, allowed=allowed)
 
 
 def generate(data: dict | MigrationRequest) -> MigrationResult:

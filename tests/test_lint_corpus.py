@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import require
+
 from skill.lint import validate_migration
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -79,8 +81,8 @@ def _rates(flags: dict[str, bool], cases: list[dict]) -> tuple[float, float]:
     return catch, false_pos
 
 
-@pytest.mark.skipif(shutil.which("squawk") is None, reason="squawk-cli not installed")
 def test_dbmig_catches_at_least_as_much_as_squawk_with_fewer_false_positives():
+    require(shutil.which("squawk") is not None, "squawk (pip install squawk-cli)")
     cases = _pg_sql_cases()
     dbmig = {c["path"]: any(f["severity"] != "info" for f in _dbmig(c)) for c in cases}
     raw = {c["path"]: _squawk(c) for c in cases}

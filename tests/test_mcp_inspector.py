@@ -9,9 +9,14 @@ import pytest
 
 from tests.test_mcp_stdio import ROOT, TOOLS, server_command
 
+from .conftest import require
+
 INSPECTOR = ["npx", "-y", "@modelcontextprotocol/inspector@0.15.0", "--cli"]
 
-pytestmark = pytest.mark.skipif(shutil.which("npx") is None, reason="npx (Node.js) is not installed")
+
+@pytest.fixture(autouse=True)
+def _npx():
+    require(shutil.which("npx") is not None, "npx (Node.js)")
 
 
 def inspect(*method_args: str) -> dict:

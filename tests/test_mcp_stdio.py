@@ -48,9 +48,6 @@ def run(test):
     anyio.run(main)
 
 
-def needs(module: str):
-    return pytest.mark.skipif(importlib.util.find_spec(module) is None, reason=f"{module} not written yet")
-
 
 # --- requests -------------------------------------------------------------------------------------
 
@@ -207,7 +204,6 @@ def test_generate_is_deterministic_and_detail_fetches_a_part():
     run(test)
 
 
-@needs("skill.lint")
 def test_validate_returns_findings():
     async def test(client):
         tool = (await listed(client))["validate_migration"]
@@ -216,7 +212,6 @@ def test_validate_returns_findings():
     run(test)
 
 
-@needs("skill.explain")
 def test_explain_returns_statements():
     async def test(client):
         tool = (await listed(client))["explain_migration"]
@@ -303,3 +298,17 @@ def test_over_budget_result_keeps_scripts_and_points_to_the_rest():
     assert full["migration_script"]["content"].strip() in text
     part, _ = detail_response(full, "validation_tests")
     assert part["validation_tests"] == full["validation_tests"]
+
+
+def test_verify_tool_checks_offline_and_is_not_read_only():
+    async def test(client):
+        tool = (await listed(client))["verify_migration"]
+        assert tool.annotations.read_only_hint is False and tool.annotations.destructive_hint is False
+        files = [{"filename": "V1__add.sql", "content": "ALTER TABLE t ADD c INT;"},
+                 {"filename": "U1__add.sql", "content": "ALTER TABLE t DROP COLUMN c;"}]
+        body = check_structured(await client.call_tool("verify_migration", {
+            "migration_tool": "flyway", "database": "sqlserver", "files": files}), tool)
+        assert body["mode"] == "offline" and body["verdict"] == "pass"
+        check_error(await client.call_tool("verify_migration", {
+            "migration_tool": "flyway", "database": "postgresql", "files": files, "dsn": "http://x"}), "dsn")
+    run(test)
