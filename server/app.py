@@ -17,11 +17,12 @@ from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument
 from mcp.server.mcpserver.resources import FileResource, FunctionResource
 
 from skill.models import Database, MigrationTool
+from skill.resources import resource_root
 
 from . import schemas
 from .tools import ToolSpec, error_result, tool_specs
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = resource_root()
 SKILL_PATH = ROOT / "SKILL.md"
 PROMPTS_DIR = ROOT / "prompts"
 

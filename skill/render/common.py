@@ -9,8 +9,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..models import MigrationRequest
+from ..resources import resource_root
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = resource_root() / "templates"
 
 
 @lru_cache(maxsize=1)
