@@ -140,3 +140,9 @@ def test_raw_sql_that_destroys_data_needs_down_or_confirmation():
         generate(BASE | dict(changes=raw))
     assert e.value.field == "changes.0.down"
     assert generate(BASE | dict(changes=raw, confirm_data_loss=True)).rollback_script.manual_steps
+
+
+@pytest.mark.parametrize("fmt", ["xml", "yaml", "sql"])
+def test_liquibase_author_with_a_space_in_every_format(fmt):
+    r = generate(BASE | dict(migration_tool="liquibase", liquibase_format=fmt, author="Ann Lee"))
+    assert "Ann Lee" in r.migration_script.content

@@ -62,6 +62,9 @@ APP = {
 }
 
 
+KEEPS_BACKFILL = {"set_not_null"}
+
+
 def request(case: str, tool: str, database: str, **extra) -> dict:
     return dict(migration_tool=tool, database=database, migration_type="schema", downtime_allowed=False,
                 migration_description=f"zero downtime {case.replace('_', ' ')}", changes=ZD_CASES[case],
@@ -122,7 +125,11 @@ def test_phases_on_real_engine(case, tool, database, tmp_path):
             run_app(scratch, APP.get(case, {}).get(name, []))
             after = scratch.snapshot()
             run.downgrade(scratch, files, tmp_path)
-            assert scratch.snapshot() == snapshots[-1], f"rollback of phase {name} did not restore the state"
+            back = scratch.snapshot()
+            # a NULL backfill stays after its rollback (said in the warnings): compare the schema
+            key = "schema" if case in KEEPS_BACKFILL else "rows"
+            assert back["schema"] == snapshots[-1]["schema"] and back[key] == snapshots[-1][key], \
+                f"rollback of phase {name} did not restore the state"
             run.upgrade(scratch, files, tmp_path)
             again = scratch.snapshot()
             key = "schema" if "volatile" in case else "rows"    # per-row defaults differ per run
@@ -130,7 +137,10 @@ def test_phases_on_real_engine(case, tool, database, tmp_path):
             snapshots.append(after)
         for name, files in reversed(phases):
             run.downgrade(scratch, files, tmp_path)
-        assert scratch.snapshot() == snapshots[0], "rolling back every phase did not restore the start"
+        end = scratch.snapshot()
+        assert end["schema"] == snapshots[0]["schema"], "rolling back every phase did not restore the schema"
+        if case not in KEEPS_BACKFILL:
+            assert end["rows"] == snapshots[0]["rows"], "rolling back every phase did not restore the rows"
 
 
 @pytest.mark.parametrize("database", ENGINES + ["sqlserver", "oracle"])
@@ -176,6 +186,10 @@ SQUAWK_EXPLAINED = {
     "renaming-column",               # only inside the expand/contract swap, explained in warnings
     "adding-serial-primary-key-field", "ban-drop-column",  # contract phase, explained in warnings
     "constraint-missing-not-valid", "adding-not-nullable-field",  # false positives on rollback/U files
+    "require-statement-timeout",     # a statement_timeout would kill the long online steps (CIC, VALIDATE, batches)
+    "ban-drop-constraint",           # the helper CHECK (c IS NOT NULL) once SET NOT NULL used it
+    "ban-drop-function",             # the sync trigger's function, in contract
+    "changing-column-type",          # varchar widening: binary-coercible, catalog only (warned)
 }
 
 

@@ -175,11 +175,13 @@ def alter_column_type(ch: AlterColumnType, ctx: Context, path: str) -> list[Step
                             "statements get 'cached plan must not change result type' until they reconnect.")
     ctx.table(ch.table).columns[ch.column.lower()] = new
     fwd = parts(ctx, ch.table, new, using=d.sql("using_clause", using=using) if using else "")
-    back = parts(ctx, ch.table, old, using=_reverse_using(ctx, old, new))
+    back_using = _reverse_using(ctx, old, new)
+    back = parts(ctx, ch.table, old, using=d.sql("using_clause", using=back_using) if back_using else "")
     return [Step(f"change type of {ch.table}.{ch.column} to {new.type}",
                  d.statements("alter_column_type", **fwd), d.statements("alter_column_type", **back),
-                 lock, ch.table, _native("modify_type", ch.table, ctx, new),
-                 _native("modify_type", ch.table, ctx, old), estimate=ctx.estimate(ch.table, lock))]
+                 lock, ch.table, _native("modify_type", ch.table, ctx, new, using=using),
+                 _native("modify_type", ch.table, ctx, old, using=back_using),
+                 estimate=ctx.estimate(ch.table, lock))]
 
 
 def _type_change_lock(ctx: Context, old: ColumnDef, new: ColumnDef):
@@ -191,10 +193,11 @@ def _type_change_lock(ctx: Context, old: ColumnDef, new: ColumnDef):
     return lock
 
 
-def _reverse_using(ctx: Context, old: ColumnDef, new: ColumnDef) -> str:
+def _reverse_using(ctx: Context, old: ColumnDef, new: ColumnDef) -> str | None:
+    """The cast back to the old type, where the database takes one (PostgreSQL USING)."""
     if not ctx.dialect.has("using_clause") or old.type.name == new.type.name:
-        return ""
-    return ctx.dialect.sql("using_clause", using=f"{ctx.q(old.name)}::{ctx.dialect.native_type(old.type)}")
+        return None
+    return f"{ctx.q(old.name)}::{ctx.dialect.native_type(old.type)}"
 
 
 @direct("set_not_null")

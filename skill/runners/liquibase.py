@@ -62,13 +62,20 @@ def run(workdir: Path, name: str, args: list[str]) -> str:
     env = {**os.environ, "JAVA_OPTS": os.environ.get("JAVA_OPTS", JAVA_OPTS)}
     proc = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
-        raise LiquibaseError(f"liquibase {args[-1]} failed: {(proc.stderr or proc.stdout).strip()[-3000:]}")
+        raise LiquibaseError(f"liquibase {args[-1]} failed: {_reason(proc.stderr + proc.stdout)}")
     return proc.stdout
+
+
+def _reason(output: str) -> str:
+    """Liquibase's message without the Java stack frames."""
+    lines = [ln for ln in output.splitlines() if ln.strip() and not ln.lstrip().startswith(("at ", "..."))]
+    return "\n".join(lines)[:3000]
 
 
 def _write(files: dict[str, str], workdir: Path) -> str:
     workdir.mkdir(parents=True, exist_ok=True)
     for filename, content in files.items():
+        (workdir / filename).parent.mkdir(parents=True, exist_ok=True)
         (workdir / filename).write_text(content)
     return changelog(files)
 

@@ -152,7 +152,7 @@ def _in_place(ctx: Context, ch, direct: Step, old: ColumnDef, target) -> list[St
     if ctx.dialect.has("online_modify"):
         new = replace(old, type=target)
         direct.forward = [ctx.dialect.sql("online_modify", **parts(ctx, ch.table, new))]
-        direct.reverse = [ctx.dialect.sql("online_modify", **parts(ctx, ch.table, old))]
+        # narrowing back is COPY-only: the rollback keeps the plain MODIFY (a rollback path)
         direct.lock = online_lock("metadata lock (INPLACE, LOCK=NONE)")
     ctx.warnings[:] = [w for w in ctx.warnings if "may not fit" not in w or "narrow" in w]
     return rephase([direct], ctx)
