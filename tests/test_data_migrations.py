@@ -10,7 +10,6 @@ import time
 import pytest
 
 from skill.api import generate
-from skill.errors import GateFailure
 from skill.gate.budget import BUDGET, count_tokens
 from skill.runners import runner
 from skill.runners import engines
@@ -115,23 +114,11 @@ def schema_of(scratch: Scratch) -> dict:
 
 
 def generated(req: dict):
-    """generate(), with the MySQL blocker named: the procedure body is beyond sqlglot."""
-    try:
-        return generate(req)
-    except GateFailure as e:
-        if req["database"] == "mysql" and "CREATE PROCEDURE" in str(e):
-            pytest.xfail("gate: sqlglot 30 cannot parse a MySQL procedure body (needs the sqlgate patch "
-                         "in the T2 report)")
-        raise
+    return generate(req)
 
 
 def apply(tool: str, scratch: Scratch, files: dict, tmp_path, direction: str = "upgrade") -> None:
-    try:
-        getattr(runner(tool), direction)(scratch, files, tmp_path)
-    except Exception as e:  # noqa: BLE001 - name the known renderer gap, fail on anything else
-        if scratch.kind == "mysql" and tool == "flyway" and "DELIMITER" not in str(files):
-            pytest.xfail(f"Flyway file needs DELIMITER around the procedure (sqlfile patch): {e}"[:300])
-        raise
+    getattr(runner(tool), direction)(scratch, files, tmp_path)
 
 
 def _engine(database: str, tool: str):
@@ -304,8 +291,6 @@ def test_split_guard_aborts_and_leaves_data_intact(tool, database, tmp_path):
         after = table_rows(scratch)
         assert {i: {k: v for k, v in r.items() if k in before[i]} for i, r in after.items()} == before
         assert all(r.get("first_name") is None for r in after.values()), "the guard let a batch through"
-        if aborted is None and tool == "flyway" and database == "mysql":
-            pytest.xfail("runner: `mariadb -e 'source f'` exits 0 after a SIGNAL in CALL (feed the file on stdin)")
         assert aborted and re.search(r"lack the separator|dbmig guard|Precondition failed", aborted), aborted
 
 

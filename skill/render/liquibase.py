@@ -77,6 +77,7 @@ class ChangeSet:
     in_transaction: bool = True
     checks: list[Node] = field(default_factory=list)
     manual: list[str] = field(default_factory=list)
+    check_message: str = ""               # what Liquibase says when a guard stops the changeSet
 
     @property
     def delimiter(self) -> str:
@@ -299,7 +300,8 @@ def changeset(step: Step, cs_id: str, tc: ToolContext) -> ChangeSet:
     checks = [Node("sqlCheck", {"expectedResult": "0"}, text=g.query) for g in step.guards]
     return ChangeSet(cs_id, comment, changes, rollback, step.session + step.forward,
                      None if step.reverse is None else step.session + step.reverse,
-                     step.transactional, checks, step.manual_steps)
+                     step.transactional, checks, step.manual_steps,
+                     " ".join(one_line(g.message) for g in step.guards))
 
 
 def changelog_name(tc: ToolContext, phase: Phase, index: int, phases: int) -> str:

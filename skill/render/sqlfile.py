@@ -14,6 +14,8 @@ def terminate(statement: str, dialect: Dialect) -> str:
     head = statement.lstrip().upper()
     if dialect.name == "oracle" and head.startswith(PLSQL_START):
         return f"{statement}\n/"
+    if dialect.has("batch_delimited") and head.startswith("CREATE PROCEDURE"):
+        return dialect.sql("batch_delimited", statement=statement)   # a body full of ';' 
     end = "" if statement.rstrip().endswith(";") else dialect.statement_end
     text = f"{statement}{end}"
     return f"{text}\n{dialect.batch_separator}" if dialect.batch_separator else text
