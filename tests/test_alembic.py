@@ -17,7 +17,7 @@ from skill.api import generate
 from skill.dialects import get_dialect
 from skill.dialects.base import Lock
 from skill.models import MigrationRequest, Tier
-from skill.plan.model import Guard, NativeOp, Phase, Plan, Step
+from skill.plan.model import Guard, Phase, Plan, Step
 from skill.render import alembic as renderer
 from skill.render.common import request_id
 from skill.render.sqlfile import _with_session

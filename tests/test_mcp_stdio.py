@@ -15,7 +15,6 @@ from pathlib import Path
 
 import anyio
 import jsonschema
-import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 

