@@ -16,7 +16,7 @@ from skill.errors import ZeroDowntimeImpossible
 from skill.gate.budget import count_tokens
 from skill.runners import runner
 
-from .conftest import live_server
+from .conftest import live_server, require
 from .roundtrip_cases import CASES, START, seed_statements
 
 TOOLS = [t for t in ("flyway", "liquibase", "alembic") if importlib.util.find_spec(f"skill.runners.{t}")]
@@ -101,12 +101,9 @@ def phase_files(result) -> list[tuple[str, dict[str, str]]]:
 
 
 @pytest.mark.engine
-@pytest.mark.parametrize("database", ENGINES)
-@pytest.mark.parametrize("tool", TOOLS)
-@pytest.mark.parametrize("case", sorted(ZD_CASES))
+@pytest.mark.parametrize("case,tool,database", [(c, t, d) for c in sorted(ZD_CASES) for t in TOOLS
+                                                for d in ENGINES if applies(c, d)])
 def test_phases_on_real_engine(case, tool, database, tmp_path):
-    if not applies(case, database):
-        pytest.skip("PostgreSQL-only case")
     server = live_server(database)
     result = generate(request(case, tool, database))
     assert result.tier.value == "T3"
@@ -143,11 +140,9 @@ def test_phases_on_real_engine(case, tool, database, tmp_path):
             assert end["rows"] == snapshots[0]["rows"], "rolling back every phase did not restore the rows"
 
 
-@pytest.mark.parametrize("database", ENGINES + ["sqlserver", "oracle"])
-@pytest.mark.parametrize("case", sorted(ZD_CASES))
+@pytest.mark.parametrize("case,database", [(c, d) for c in sorted(ZD_CASES)
+                                           for d in ENGINES + ["sqlserver", "oracle"] if applies(c, d)])
 def test_budget_and_determinism(case, database):
-    if not applies(case, database):
-        pytest.skip("PostgreSQL-only case")
     req = request(case, "flyway", database)
     if database in ("sqlserver", "oracle"):
         req["schema"] = None
@@ -196,8 +191,7 @@ SQUAWK_EXPLAINED = {
 @pytest.mark.parametrize("case", sorted(ZD_CASES))
 def test_squawk_on_postgresql_output(case, tmp_path):
     import shutil
-    if not shutil.which("squawk"):
-        pytest.skip("squawk not installed")
+    require(shutil.which("squawk") is not None, "squawk (pip install squawk-cli)")
     result = generate(request(case, "flyway", "postgresql"))
     paths = []
     for f in result.files:

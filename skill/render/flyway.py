@@ -16,6 +16,9 @@ def version_for(request: MigrationRequest) -> str:
     return request.version or "1"
 
 
+NO_TRANSACTION = "executeInTransaction=false\n"
+
+
 def render_phase(phase: Phase, tc: ToolContext, version: str) -> Rendered:
     """One V/U pair per run of steps with the same transaction mode (usually exactly one)."""
     request, dialect = tc.request, tc.dialect
@@ -30,10 +33,13 @@ def render_phase(phase: Phase, tc: ToolContext, version: str) -> Rendered:
             "flyway/script.sql.j2", title="Migration", how="apply with `flyway migrate`.",
             blocks=forward_blocks(steps, dialect), **header)))
         if not transactional:
-            forward.append(ScriptFile(filename=f"V{name}.conf", content="executeInTransaction=false\n"))
-        undo.insert(0, ScriptFile(filename=f"U{name}", content=render(
+            forward.append(ScriptFile(filename=f"V{name}.conf", content=NO_TRANSACTION))
+        undo_files = [ScriptFile(filename=f"U{name}", content=render(
             "flyway/script.sql.j2", title="Undo", how=f"reverses V{v} (`flyway undo`, or run by hand).",
-            blocks=reverse_blocks(steps, dialect), **header)))
+            blocks=reverse_blocks(steps, dialect), **header))]
+        if not transactional:     # Flyway reads each script's own sidecar, undo scripts too
+            undo_files.append(ScriptFile(filename=f"U{name}.conf", content=NO_TRANSACTION))
+        undo[:0] = undo_files
     return Rendered(forward + undo, forward[0], undo[0])
 
 

@@ -87,9 +87,18 @@ def upgrade(scratch: Scratch, files: dict[str, str], workdir: Path) -> list[str]
 
 
 def downgrade(scratch: Scratch, files: dict[str, str], workdir: Path) -> list[str]:
+    """Undo exactly these revisions: down to the parent of the oldest one, not to `base` (going
+    through a stand-in parent would forget the earlier phases still applied)."""
     root = environment(files, workdir)
-    command.downgrade(config(root, scratch.sqlalchemy_url()), "base")
+    command.downgrade(config(root, scratch.sqlalchemy_url()), downgrade_target(files))
     return sorted((n for n in files if n.endswith(".py")), reverse=True)
+
+
+def downgrade_target(files: dict[str, str]) -> str:
+    ids = [_ids(c) for n, c in files.items() if n.endswith(".py")]
+    mine = {i.get("revision") for i in ids}
+    parents = {d for i in ids for d in _as_list(i.get("down_revision"))} - mine
+    return parents.pop() if len(parents) == 1 else "base"
 
 
 def offline_sql(files: dict[str, str], workdir: Path, database: str) -> OfflineSql:

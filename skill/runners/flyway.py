@@ -46,7 +46,7 @@ def upgrade(scratch: Scratch, files: dict[str, str], workdir: Path | None = None
 def downgrade(scratch: Scratch, files: dict[str, str], workdir: Path | None = None) -> list[str]:
     applied = []
     for name in scripts(files, "U"):
-        run_script(scratch, files[name], _in_transaction(files, "V" + name[1:]), name)
+        run_script(scratch, files[name], _in_transaction(files, name), name)
         applied.append(name)
     return applied
 

@@ -25,7 +25,10 @@ def build_index(ctx: Context, table: str, idx: IndexDef, phase: str = "migrate")
     """One concurrent/in-place index build with its reverse, in its own non-transactional step."""
     d = ctx.dialect
     create = index_sql(ctx, table, idx.name, idx.columns, idx.unique, idx.where, form=_form(ctx, "add"))
-    drop = _drop(ctx, table, idx.name)
+    # IF EXISTS: a later step may have turned the index into a constraint whose rollback drops
+    # it, and a failed concurrent build may have left nothing (or an INVALID index) behind.
+    drop = (d.sql("zd_drop_index_if_exists", name=ctx.q(idx.name)) if d.has("zd_drop_index_if_exists")
+            else _drop(ctx, table, idx.name))
     if d.name == "postgresql":
         query = d.sql("zd_invalid_index", name=ctx.lit(idx.name))
         ctx.warnings.append(RECOVERY.format(name=idx.name, query=query))
