@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from ..errors import InvalidRequest, UnsafeRollback
+from ..errors import InvalidRequest, UnsafeRollback, Unsupported
 from ..gate.sqlgate import check_statement
 from ..models import Backfill, SplitColumn, UpdateRows
 from ..schema import ColumnDef, parse_schema
@@ -121,6 +121,10 @@ def split_column(ch: SplitColumn, ctx: Context, path: str) -> list[Step]:
 
 def _keyset(ctx: Context, table: str, path: str) -> str:
     """The single integer primary key the batches walk; anything else has no cheap key range."""
+    if not ctx.dialect.has("batch_loop"):
+        raise Unsupported(f"batched data migrations (T2) are not available for {ctx.dialect.name} yet",
+                          field="database", allowed=["postgresql", "mysql"],
+                          suggestion="write the batched update as raw_sql with its `down`")
     t = ctx.schema.table(table)
     pk = t.primary_key if t else []
     if not pk:
