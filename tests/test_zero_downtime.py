@@ -25,6 +25,7 @@ ENGINES = ["postgresql", "mysql"]
 # op list, and per phase the app statements that must work after it: (sql, expected rows or None)
 OLD_READ, NEW_READ = "SELECT name FROM customers WHERE id = 1", "SELECT full_name FROM customers WHERE id = 1"
 ZD_CASES = {
+    "drop_table": [{"op": "drop_table", "table": "orders"}],
     "add_index": CASES["add_index"],
     "drop_index": CASES["drop_index"],
     "add_foreign_key": CASES["add_foreign_key"],
@@ -184,6 +185,7 @@ SQUAWK_EXPLAINED = {
     "require-statement-timeout",     # a statement_timeout would kill the long online steps (CIC, VALIDATE, batches)
     "ban-drop-constraint",           # the helper CHECK (c IS NOT NULL) once SET NOT NULL used it
     "ban-drop-function",             # the sync trigger's function, in contract
+    "ban-drop-table",                # drop_table: contract phase after its backup, explained in warnings
     "changing-column-type",          # varchar widening: binary-coercible, catalog only (warned)
 }
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...models import AlterColumnType, DropColumn, RenameColumn
+from ...models import AlterColumnType, DropColumn, DropTable, RenameColumn, RenameTable
 from ...schema import ColumnDef
 from .. import columns as direct_columns
+from .. import tables as direct_tables
 from ..columns import parts
 from ..context import Context
 from ..model import Step
@@ -221,3 +222,21 @@ def drop_column(ch: DropColumn, ctx: Context, path: str) -> list[Step]:
     ctx.warnings.append(f"Drop {ch.table}.{ch.column}: deploy the app version that neither reads nor writes it "
                         "before the contract phase.")
     return expand + rephase(direct_columns.drop_column(ch, ctx, path), ctx, "contract")
+
+
+@online("drop_table", database="postgresql")
+@online("drop_table", database="mysql")
+def drop_table(ch: DropTable, ctx: Context, path: str) -> list[Step]:
+    """Dropping is a brief catalog change; the risk is a running app that still reads the table,
+    so the drop (after its backup) is the contract phase behind the app-deploy gate."""
+    ctx.warnings.append(f"Drop table {ch.table}: deploy the app version that no longer uses it before "
+                        "the contract phase.")
+    return rephase(direct_tables.drop_table(ch, ctx, path), ctx, "contract")
+
+
+@online("rename_table")
+def rename_table(ch: RenameTable, ctx: Context, path: str) -> list[Step]:
+    raise impossible("rename_table", ctx, f"renaming {ch.table} to {ch.new_name} switches every query at "
+                     "once, so the app versions before and after cannot run side by side",
+                     "allow downtime and deploy the app with the rename, or create the new table, sync "
+                     "it with triggers and move the app over (expand/contract) by hand")
