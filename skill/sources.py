@@ -654,7 +654,7 @@ def _yaml_text(el: Element, node, content: str) -> None:
 
 
 # `--changeset author:id`; an author with spaces is quoted: `--changeset "Ann Lee":id`.
-_CHANGESET_HEADER = re.compile(r'^--\s*changeset\s+("[^"\n]*"|[^\s:]+):(\S*)(.*)$', re.I | re.M)
+_CHANGESET_HEADER = re.compile(r'^--\s*changeset\s+("[^"\n]*"|[^\s:]+)(?::(\S*))?(.*)$', re.I | re.M)
 _ROLLBACK_MARK = re.compile(r"^--\s*rollback\b|/\*\s*liquibase\s+rollback", re.I | re.M)
 
 
@@ -663,7 +663,7 @@ def _read_liquibase_sql(src: SourceFile, dialect: str, database: str, confs: dic
     headers = list(_CHANGESET_HEADER.finditer(text))
     for n, m in enumerate(headers):
         end = headers[n + 1].start() if n + 1 < len(headers) else len(text)
-        author, cs_id = m.group(1).strip('"'), m.group(2)
+        author, cs_id = m.group(1).strip('"'), m.group(2) or ""
         attrs = dict(re.findall(r"(\w+):(\S+)", m.group(3)))
         line, col = line_col(text, m.start())
         cs = ChangeSet(_str_or_none(cs_id), _str_or_none(author), line, col,

@@ -96,8 +96,8 @@ def _embedded_ok() -> bool:
 
 def _flyway(up: str, down: str, conf: str | None = None) -> dict[str, str]:
     files = {"V1__change.sql": up, "U1__change.sql": down}
-    if conf is not None:
-        files["V1__change.sql.conf"] = conf
+    if conf is not None:      # Flyway reads each script's own sidecar
+        files["V1__change.sql.conf"] = files["U1__change.sql.conf"] = conf
     return files
 
 
