@@ -19,7 +19,7 @@ def require(ok: bool, what: str) -> None:
         return
     if IN_CI:
         pytest.fail(f"{what} is required under CI=true but is not available", pytrace=False)
-    pytest.skip(f"{what} not available")
+    pytest.skip(f"{what} not available (under CI=true this fails instead)")
 
 
 _servers: dict[str, Server | None] = {}

@@ -25,19 +25,25 @@ def choose_tier(request: MigrationRequest, changes: list[Change]) -> Tier:
 
 def check_identifiers(changes: list[Change], dialect: Dialect, version: tuple[int, ...]) -> None:
     for i, ch in enumerate(changes):
-        for key, value in ch.model_dump().items():
-            path = f"changes.{i}.{key}"
-            if key in IDENT_KEYS:
-                for j, name in enumerate(value if isinstance(value, list) else [value]):
-                    if isinstance(name, str):
-                        dialect.check_identifier(name, path if not isinstance(value, list) else f"{path}.{j}", version)
-            if key in ("column", "columns") and value and isinstance(value, (dict, list)):
-                for j, col in enumerate(value if isinstance(value, list) else [value]):
-                    if isinstance(col, dict):
-                        dialect.check_identifier(col["name"], f"{path}.{j}.name", version)
-            if key == "set":
-                for name in value:
-                    dialect.check_identifier(name, f"{path}.{name}", version)
+        for path, name in _identifiers(ch.model_dump(), f"changes.{i}"):
+            dialect.check_identifier(name, path, version)
+
+
+def _identifiers(value, path: str):
+    """(field path, identifier) for every identifier in a dumped change, at any depth."""
+    if isinstance(value, list):
+        for j, item in enumerate(value):
+            yield from _identifiers(item, f"{path}.{j}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key == "set":                                   # update_rows: column -> value
+                yield from ((f"{path}.set.{c}", c) for c in item)
+            elif key in IDENT_KEYS and isinstance(item, str):
+                yield f"{path}.{key}", item
+            elif key in IDENT_KEYS and isinstance(item, list) and all(isinstance(x, str) for x in item):
+                yield from ((f"{path}.{key}.{j}", x) for j, x in enumerate(item))
+            else:
+                yield from _identifiers(item, f"{path}.{key}")
 
 
 def build_plan(request: MigrationRequest, dialect: Dialect, changes: list[Change]) -> tuple[Plan, Context]:
