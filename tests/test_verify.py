@@ -192,3 +192,26 @@ def test_bad_dsn_is_a_structured_error():
     with pytest.raises(InvalidRequest) as e:
         verify("flyway", "postgresql", {"V1__x.sql": "SELECT 1;"}, dsn="http://nope")
     assert e.value.field == "dsn"
+
+
+def _t2(tool: str, database: str) -> dict:
+    return dict(migration_tool=tool, database=database, migration_type="data", downtime_allowed=True,
+                migration_description="fill status", schema=START[database],
+                changes=[{"op": "backfill", "table": "customers", "column": "status", "value": "'active'",
+                          "where": "status IS NULL"}])
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("tool", ["flyway", "liquibase", "alembic"])
+@pytest.mark.parametrize("database", ["postgresql", "mysql"])
+def test_verify_passes_on_dbmig_t2_and_t3_output(tool, database, empty_db):
+    from .test_zero_downtime import request as zd_request
+    if tool == "liquibase":
+        liquibase_bin()
+    dsn = empty_db(database)
+    for req in (_t2(tool, database), zd_request("rename_column", tool, database)):
+        result = generate(req)
+        assert result.tier.value in ("T2", "T3")
+        final = [t for t in result.validation_tests if not t.description.startswith("after ")]
+        report = verify(tool, database, _files(result), dsn=dsn, schema_sql=START[database], tests=final)
+        assert report.verdict == "pass", (result.tier, report.model_dump())

@@ -44,9 +44,18 @@ def available() -> bool:
     return bool(os.environ.get("JAVA_HOME") or which("java"))
 
 
-def changelog(files: dict[str, str]) -> str:
-    """The changelog among the files (the rollback review file is not one)."""
+def changelogs(files: dict[str, str]) -> list[str]:
+    """The changelogs among the files, in apply order (a zero-downtime plan has one per phase:
+    `-1-expand`, `-2-migrate`, ...); the rollback review files are not changelogs."""
     names = sorted(n for n in files if n.startswith("changelog") and not n.endswith(".rollback.sql"))
+    if not names:
+        raise LiquibaseError(f"no changelog among {sorted(files)}")
+    return names
+
+
+def changelog(files: dict[str, str]) -> str:
+    """The one changelog among the files, for commands that take a single changelog."""
+    names = changelogs(files)
     if len(names) != 1:
         raise LiquibaseError(f"expected one changelog among {sorted(files)}, found {names}")
     return names[0]
@@ -57,9 +66,9 @@ def changeset_count(text: str, name: str) -> int:
     return len(re.findall(pattern[name.rsplit(".", 1)[-1]], text, re.M))
 
 
-def run(workdir: Path, name: str, args: list[str]) -> str:
+def run(workdir: Path, name: str, args: list[str], password: dict[str, str] | None = None) -> str:
     cmd = [str(binary()), *QUIET, f"--changelog-file={name}", f"--search-path={workdir}", *args]
-    env = {**os.environ, "JAVA_OPTS": os.environ.get("JAVA_OPTS", JAVA_OPTS)}
+    env = {**os.environ, "JAVA_OPTS": os.environ.get("JAVA_OPTS", JAVA_OPTS), **(password or {})}
     proc = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
         raise LiquibaseError(f"liquibase {args[-1]} failed: {_reason(proc.stderr + proc.stdout)}")
@@ -73,30 +82,43 @@ def _reason(output: str) -> str:
 
 
 def _write(files: dict[str, str], workdir: Path) -> str:
+    _write_all(files, workdir)
+    return changelog(files)
+
+
+def _write_all(files: dict[str, str], workdir: Path) -> None:
     workdir.mkdir(parents=True, exist_ok=True)
     for filename, content in files.items():
         (workdir / filename).parent.mkdir(parents=True, exist_ok=True)
         (workdir / filename).write_text(content)
-    return changelog(files)
 
 
 def _connection(scratch: Scratch) -> list[str]:
-    s = scratch.server
-    args = [f"--url={scratch.jdbc_url()}", f"--username={s.user}"]
-    return args + ([f"--password={s.password}"] if s.password else [])
+    return [f"--url={scratch.jdbc_url()}", f"--username={scratch.server.user}"]
+
+
+def _password(scratch: Scratch) -> dict[str, str]:
+    """Through the environment, never the command line (visible in `ps`)."""
+    return {"LIQUIBASE_COMMAND_PASSWORD": scratch.server.password} if scratch.server.password else {}
 
 
 def upgrade(scratch: Scratch, files: dict[str, str], workdir: Path) -> list[str]:
-    name = _write(files, Path(workdir))
-    run(Path(workdir), name, [*_connection(scratch), "update"])
-    return [name]
+    _write_all(files, Path(workdir))
+    names = changelogs(files)
+    for name in names:
+        run(Path(workdir), name, [*_connection(scratch), "update"], _password(scratch))
+    return names
 
 
 def downgrade(scratch: Scratch, files: dict[str, str], workdir: Path) -> list[str]:
-    name = _write(files, Path(workdir))
-    count = changeset_count(files[name], name)
-    run(Path(workdir), name, [*_connection(scratch), "rollback-count", f"--count={count}"])
-    return [name]
+    """Each changelog's own changeSets, newest changelog first."""
+    _write_all(files, Path(workdir))
+    names = changelogs(files)[::-1]
+    for name in names:
+        count = changeset_count(files[name], name)
+        run(Path(workdir), name, [*_connection(scratch), "rollback-count", f"--count={count}"],
+            _password(scratch))
+    return names
 
 
 def _offline(files: dict[str, str], workdir: Path, database: str, command: str) -> str:
