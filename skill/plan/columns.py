@@ -285,7 +285,7 @@ def _default_step(ctx: Context, table: str, column: str, default: str | None, pa
     if old is not None:
         ctx.table(table).columns[column.lower()] = new
     form = lambda c: "set_default" if c.default is not None else "drop_default"  # noqa: E731
-    forward = d.statements(form(new), **_default_parts(ctx, table, new))
+    forward = d.statements(form(new), **parts(ctx, table, new))
     what = f"{'set' if default else 'drop'} default of {table}.{column}"
     if default is None:
         ctx.warnings.append(f"After dropping the default of {table}.{column}, inserts that omit "
@@ -294,12 +294,6 @@ def _default_step(ctx: Context, table: str, column: str, default: str | None, pa
         return [Step(what, forward, None, d.locks[form(new)], table,
                      manual_steps=[f"Restore the previous default of {table}.{column} (unknown to "
                                    "dbmig: pass `schema` to get it generated)."])]
-    reverse = d.statements(form(old), **_default_parts(ctx, table, old))
+    reverse = d.statements(form(old), **parts(ctx, table, old))
     return [Step(what, forward, reverse, d.locks[form(new)], table,
                  _native(form(new), table, ctx, new), _native(form(old), table, ctx, old))]
-
-
-def _default_parts(ctx: Context, table: str, col: ColumnDef) -> dict[str, str]:
-    return dict(ctx.names(table, col.name), default=col.default or "NULL",
-                default_name=ctx.q(ctx.name("DF", table, [col.name])),
-                type=ctx.dialect.native_type(col.type) if col.type else "")
