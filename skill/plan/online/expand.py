@@ -127,7 +127,7 @@ def rename_column(ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
 @online("alter_column_type", database="postgresql")
 @online("alter_column_type", database="mysql")
 def alter_column_type(ch: AlterColumnType, ctx: Context, path: str) -> list[Step]:
-    d, t = ctx.dialect, ctx.table(ch.table)
+    t = ctx.table(ch.table)
     old = ctx.known_column(ch.table, ch.column, f"changing the type of {ch.table}.{ch.column}", path)
     target = ctx.type(ch.type, f"{path}.type")
     (direct,) = direct_columns.alter_column_type(ch, ctx, path)
