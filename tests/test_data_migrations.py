@@ -336,13 +336,3 @@ def test_no_schema_means_no_keyset():
     req.pop("schema")
     with pytest.raises(UnsafeRollback, match="primary key"):
         generate(req)
-
-
-@pytest.mark.parametrize("database", ["sqlserver", "oracle"])
-def test_t2_on_sqlserver_and_oracle_is_a_clean_unsupported_error(database):
-    from skill.errors import Unsupported
-    with pytest.raises(Unsupported) as e:
-        generate(dict(migration_tool="flyway", database=database, migration_type="data", downtime_allowed=True,
-                      migration_description="fill status", schema="CREATE TABLE c (id INT PRIMARY KEY, s VARCHAR(9))",
-                      changes=[{"op": "backfill", "table": "c", "column": "s", "value": "'a'"}]))
-    assert e.value.field == "database"

@@ -32,6 +32,19 @@ ANSI_FORMS = {
     "default_clause": " DEFAULT {default}",
 }
 
+# Batched data loops (skill/plan/data.py): the pieces PostgreSQL and MySQL share; SQL Server
+# and Oracle have their own (no IF NOT EXISTS for tables, no FOR UPDATE inside INSERT ... SELECT).
+BATCH_DEFAULTS = {
+    "batch_var": "{name}",                  # how the loop's variables are referenced
+    # IF NOT EXISTS: a rerun after an interruption keeps the backup, which is the ledger.
+    "batch_create_if_absent": "CREATE TABLE IF NOT EXISTS {table} ({body})",
+    # FOR UPDATE: a concurrent writer waits for one batch instead of being overwritten.
+    "batch_copy": "INSERT INTO {backup} ({columns}) SELECT {columns} FROM {table} WHERE {where} FOR UPDATE",
+    "batch_length": "CHAR_LENGTH({value})",
+    "batch_from": "SUBSTRING({value}, {start})",
+    "batch_explain": "EXPLAIN {statement}",
+}
+
 # One COUNT(*) query per kind of fact; filters are appended. Expected result: [[1]] or [[0]].
 INFO_SCHEMA_CHECKS = {
     "column": "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = {schema} "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .base import Dialect
-from .common import ANSI_FORMS, INFO_SCHEMA_CHECKS, RESERVED_CORE, lock
+from .common import ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, RESERVED_CORE, lock
 
 MDL = "metadata lock"
 
@@ -42,6 +42,7 @@ MYSQL = Dialect(
     restates_column=frozenset({"alter_column_type", "set_not_null", "drop_not_null"}),
     forms={
         **ANSI_FORMS,
+        **BATCH_DEFAULTS,
         # MODIFY restates the whole column: the planner passes the full definition.
         "alter_column_type": "ALTER TABLE {table} MODIFY COLUMN {column_def}",
         "set_not_null": "ALTER TABLE {table} MODIFY COLUMN {column_def}",
@@ -75,6 +76,7 @@ MYSQL = Dialect(
                        "' (', dbmig_n, ' rows)');\n    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = dbmig_msg;\n"
                        "  END IF;\n",
         "batch_pause": "    DO SLEEP({seconds});\n",
+        "batch_cancel": "KILL QUERY <id of the CALL in SHOW PROCESSLIST>",
         "batch_restore": "UPDATE {table} AS dbmig_t JOIN {backup} AS dbmig_b ON {join} SET {assign} WHERE {range}",
         "batch_assign": "dbmig_t.{column} = dbmig_b.{column}",
         # SUBSTRING_INDEX matches case-sensitively (LOCATE would not under a _ci collation).
@@ -84,7 +86,6 @@ MYSQL = Dialect(
         "batch_differs": "NOT CAST({a} AS BINARY) <=> CAST({b} AS BINARY)",
         # a JSON array tells NULL from '' and keeps column boundaries
         "batch_hash": "SELECT COUNT(*), SUM(CRC32(JSON_ARRAY({columns}))) FROM {table}",
-        "batch_explain": "EXPLAIN {statement}",
         # How a SQL script (mysql client, Flyway) must carry a procedure body full of ';'.
         "batch_delimited": "DELIMITER //\n{statement} //\nDELIMITER ;",
         # zero-downtime (T3) forms: name the algorithm so the server fails fast instead of

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .base import Dialect
-from .common import ANSI_FORMS, INFO_SCHEMA_CHECKS, RESERVED_CORE, lock
+from .common import ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, RESERVED_CORE, lock
 
 X_DML = "exclusive DML lock (TM)"
 BRIEF = "reads and writes are queued only briefly (dictionary change)"
@@ -23,6 +23,50 @@ def _identifier_limit(version: tuple[int, ...]) -> int:
     Identifiers are validated ASCII, so bytes are characters."""
     return 30 if version and version < (12, 2) else 128
 
+
+# Batched data loops (T2, and T3 backfills): see skill/plan/data.py.
+BATCH_FORMS: dict[str, str | tuple[str, ...]] = {
+    # CREATE TABLE IF NOT EXISTS is 23ai: ORA-00955 (name already used) means an interrupted
+    # run left the backup, which is the ledger to resume from.
+    "batch_create_if_absent": "BEGIN\n  EXECUTE IMMEDIATE {create_lit};\nEXCEPTION WHEN OTHERS THEN\n"
+                              "  IF SQLCODE != -955 THEN RAISE; END IF;\nEND;",
+    # FOR UPDATE is allowed only in a top-level query, not inside INSERT ... SELECT: opening a
+    # cursor FOR UPDATE locks the batch's rows to its COMMIT, then the copy reads them.
+    "batch_lock": "FOR dbmig_r IN ({select}) LOOP NULL; END LOOP",
+    "batch_copy": "INSERT INTO {backup} ({columns}) SELECT {columns} FROM {table} WHERE {where}",
+    # PL/SQL expressions cannot hold subqueries (PLS-00405): SELECT ... INTO ... FROM dual.
+    # FETCH FIRST is 12c+.
+    "batch_loop": "DECLARE\n  dbmig_lo NUMBER;\n  dbmig_hi NUMBER;\n  dbmig_n NUMBER;\nBEGIN\n"
+                  "{guard}  SELECT {start} INTO dbmig_lo FROM dual;\n  LOOP\n"
+                  "    SELECT MAX({pk}) INTO dbmig_hi FROM (SELECT {pk} FROM {keys} WHERE {pk} > dbmig_lo "
+                  "ORDER BY {pk} FETCH FIRST {size} ROWS ONLY);\n    EXIT WHEN dbmig_hi IS NULL;\n"
+                  "{body}    COMMIT;\n    dbmig_lo := dbmig_hi;\n{pause}  END LOOP;\nEND;",
+    "batch_statement": "    {statement};\n",
+    "batch_guard": "  SELECT ({query}) INTO dbmig_n FROM dual;\n  IF dbmig_n > 0 THEN\n"
+                   "    RAISE_APPLICATION_ERROR(-20001, {message} || ' (' || dbmig_n || ' rows)');\n  END IF;\n",
+    "batch_pause": "    DBMS_SESSION.SLEEP({seconds});\n",      # 18c+; DBMS_LOCK.SLEEP before
+    "batch_cancel": "ALTER SYSTEM CANCEL SQL '<sid>, <serial#>' (18c+; the session from v$session)",
+    # No UPDATE ... FROM: MERGE joins the backup's batch.
+    "batch_restore": "MERGE INTO {table} dbmig_t USING (SELECT * FROM {backup} dbmig_b WHERE {range}) dbmig_b "
+                     "ON ({join}) WHEN MATCHED THEN UPDATE SET {assign}",
+    "batch_assign": "dbmig_t.{column} = dbmig_b.{column}",
+    # INSTR compares bytes (NLS_COMP=BINARY). Oracle stores '' as NULL: a value ending in the
+    # separator has a NULL last part and counts as lacking it.
+    "batch_split_before": "CASE WHEN INSTR({value}, {sep}) > 0 THEN SUBSTR({value}, 1, INSTR({value}, {sep}) - 1) "
+                          "ELSE {value} END",
+    "batch_length": "LENGTH({value})",
+    "batch_from": "SUBSTR({value}, {start})",
+    # || skips NULLs; the recombination needs NULL in, NULL out.
+    "batch_concat": "CASE WHEN {a} IS NOT NULL AND {b} IS NOT NULL THEN {a} || {b} END",
+    "batch_differs": "({a} IS NULL OR {a} <> {b})",
+    # JSON_ARRAY drops NULLs unless told: NULL ON NULL keeps column positions.
+    "batch_hash": "SELECT COUNT(*), SUM(ORA_HASH(JSON_ARRAY({columns} NULL ON NULL))) FROM {table}",
+    "batch_explain": "EXPLAIN PLAN FOR {statement}",
+}
+
+# Zero-downtime (T3) forms: see skill/plan/online/.
+ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
+}
 
 ORACLE = Dialect(
     name="oracle",
@@ -64,6 +108,9 @@ ORACLE = Dialect(
     transactional_ddl=False,            # every DDL commits the open transaction, then itself
     forms={
         **ANSI_FORMS,
+        **BATCH_DEFAULTS,
+        **BATCH_FORMS,
+        **ONLINE_FORMS,
         "add_column": "ALTER TABLE {table} ADD ({column_def})",
         # DROP COLUMN rewrites every row block; SET UNUSED is the metadata-only alternative.
         # MODIFY names only what changes: no restated column.
@@ -138,6 +185,11 @@ ORACLE = Dialect(
         "update": lock("row locks (TX) + row exclusive table lock", "writers of the same rows"),
     },
     command_allow=(
+        # dbmig's batch loop and create-if-absent (skill/plan/data.py): PL/SQL blocks, which
+        # sqlglot cannot parse; data.py gates each statement inside them on its own.
+        re.compile(r"^DECLARE\n  dbmig_lo NUMBER;\n  dbmig_hi NUMBER;\n  dbmig_n NUMBER;\nBEGIN\n.*\nEND;$", re.S),
+        re.compile(r"^BEGIN\n  EXECUTE IMMEDIATE '(?:[^']|'')*';\nEXCEPTION WHEN OTHERS THEN\n"
+                   r"  IF SQLCODE != -955 THEN RAISE; END IF;\nEND;$"),
         # alter_column_type, set/drop_not_null, set/drop_default: sqlglot 30.30 knows no MODIFY.
         re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+MODIFY\s*\(\s*{_ID}\s+[^;]+\)$", re.I),
         # add_index_online: the trailing ONLINE is a Command.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from .base import Dialect
-from .common import ANSI_FORMS, BRIEF, INFO_SCHEMA_CHECKS, RESERVED_CORE, lock
+from .common import ANSI_FORMS, BATCH_DEFAULTS, BRIEF, INFO_SCHEMA_CHECKS, RESERVED_CORE, lock
 
 AE = "ACCESS EXCLUSIVE"
 
@@ -35,6 +35,7 @@ POSTGRESQL = Dialect(
     transactional_ddl=True,
     forms={
         **ANSI_FORMS,
+        **BATCH_DEFAULTS,
         "alter_column_type": "ALTER TABLE {table} ALTER COLUMN {column} TYPE {type}{using}",
         "using_clause": " USING {using}",
         "set_not_null": "ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL",
@@ -55,6 +56,7 @@ POSTGRESQL = Dialect(
         "batch_guard": "  dbmig_n = ({query});\n  IF dbmig_n > 0 THEN\n    RAISE EXCEPTION USING MESSAGE = "
                        "{message} || ' (' || dbmig_n || ' rows)';\n  END IF;\n",
         "batch_pause": "    PERFORM pg_sleep({seconds});\n",
+        "batch_cancel": "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'DO $dbmig$%'",
         "batch_restore": "UPDATE {table} AS dbmig_t SET {assign} FROM {backup} AS dbmig_b WHERE {join} AND {range}",
         "batch_assign": "{column} = dbmig_b.{column}",
         "batch_split_before": "SPLIT_PART({value}, {sep}, 1)",
@@ -62,7 +64,6 @@ POSTGRESQL = Dialect(
         "batch_differs": "{a} IS DISTINCT FROM {b}",
         # a JSON array tells NULL from '' and keeps column boundaries
         "batch_hash": "SELECT COUNT(*), SUM(HASHTEXT(CAST(JSON_BUILD_ARRAY({columns}) AS TEXT))) FROM {table}",
-        "batch_explain": "EXPLAIN {statement}",
         # zero-downtime (T3) forms: constraints added NOT VALID, then validated under SHARE
         # UPDATE EXCLUSIVE (reads and writes go on); see skill/plan/online/.
         "zd_fk_not_valid": "ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY ({columns}) "
@@ -132,7 +133,6 @@ POSTGRESQL = Dialect(
         re.compile(r"^ALTER TABLE \S+ VALIDATE CONSTRAINT \S+$"),
         re.compile(r"^ALTER TABLE \S+ ADD CONSTRAINT (\S+) UNIQUE USING INDEX \1$"),
         re.compile(r"^DO \$dbmig\$\n(?:(?!\$dbmig\$).)*\n\$dbmig\$$", re.S),
-        re.compile(r"^EXPLAIN UPDATE \S+ SET "),       # the guide's check of a batch's plan
         re.compile(r"^CREATE OR REPLACE FUNCTION \S+\(\) RETURNS trigger LANGUAGE plpgsql AS "
                    r"\$dbmig\$\n(?:(?!\$dbmig\$).)*\n\$dbmig\$$", re.S),
     ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .base import Dialect
-from .common import ANSI_FORMS, RESERVED_CORE, lock
+from .common import ANSI_FORMS, BATCH_DEFAULTS, RESERVED_CORE, lock
 
 SCH_M = "Sch-M (schema modification)"
 BRIEF = "reads and writes, brief (metadata change)"
@@ -36,6 +36,51 @@ DROP_DEFAULT_CONSTRAINT = (
     "AND COL_NAME(d.parent_object_id, d.parent_column_id) = {column_lit};\n"
     "EXEC sp_executesql @dbmig_sql"
 )
+
+# Batched data loops (T2, and T3 backfills): see skill/plan/data.py.
+BATCH_FORMS: dict[str, str | tuple[str, ...]] = {
+    "batch_var": "@{name}",
+    # No CREATE TABLE IF NOT EXISTS: OBJECT_ID finds the backup an interrupted run left.
+    "batch_create_if_absent": "IF OBJECT_ID({table_lit}, N'U') IS NULL CREATE TABLE {table} ({body})",
+    # UPDLOCK holds the batch's rows to its COMMIT (a concurrent writer waits for one batch
+    # instead of being overwritten); ROWLOCK + batches under 5,000 rows avoid lock escalation.
+    "batch_copy": "INSERT INTO {backup} ({columns}) SELECT {columns} FROM {table} WITH (UPDLOCK, ROWLOCK) "
+                  "WHERE {where}",
+    # One batch (ended by GO). SELECT TOP walks the key in order; UPDATE TOP (n) has no ORDER
+    # BY, so it could not tell which key range is done. XACT_ABORT: an error rolls back the
+    # open batch instead of leaving its transaction open on the connection.
+    "batch_loop": "SET XACT_ABORT ON;\nDECLARE @dbmig_lo BIGINT, @dbmig_hi BIGINT, @dbmig_n BIGINT;\n"
+                  "{guard}SET @dbmig_lo = {start};\nWHILE 1 = 1\nBEGIN\n"
+                  "    SELECT @dbmig_hi = MAX({pk}) FROM (SELECT TOP ({size}) {pk} FROM {keys} "
+                  "WHERE {pk} > @dbmig_lo ORDER BY {pk}) AS dbmig_batch;\n"
+                  "    IF @dbmig_hi IS NULL BREAK;\n    BEGIN TRANSACTION;\n"
+                  "{body}    COMMIT;\n    SET @dbmig_lo = @dbmig_hi;\n{pause}END",
+    "batch_statement": "    {statement};\n",
+    "batch_guard": "SET @dbmig_n = ({query});\nIF @dbmig_n > 0\nBEGIN\n"
+                   "    DECLARE @dbmig_msg NVARCHAR(2048) = CONCAT({message}, N' (', @dbmig_n, N' rows)');\n"
+                   "    THROW 50000, @dbmig_msg, 1;\nEND;\n",
+    "batch_pause": "    WAITFOR DELAY '{delay}';\n",
+    "batch_cancel": "KILL <session_id of the batch, from sys.dm_exec_requests>",
+    "batch_restore": "UPDATE dbmig_t SET {assign} FROM {table} AS dbmig_t JOIN {backup} AS dbmig_b "
+                     "ON {join} WHERE {range}",
+    "batch_assign": "{column} = dbmig_b.{column}",
+    # CHARINDEX follows the column's collation (case-insensitive by default): a binary one
+    # matches the separator exactly. Appending it makes a value without one come back whole.
+    "batch_split_before": "LEFT({value}, CHARINDEX({sep} COLLATE Latin1_General_BIN2, {value} + {sep}) - 1)",
+    "batch_length": "(LEN({value} + N'x') - 1)",      # LEN ignores trailing spaces
+    "batch_from": "SUBSTRING({value}, {start}, 2147483647)",
+    "batch_concat": "({a} + {b})",                      # NULL-propagating, as || (CONCAT is not)
+    # = ignores trailing spaces even under a binary collation: compare the byte lengths too.
+    "batch_differs": "({a} IS NULL OR DATALENGTH({a}) <> DATALENGTH({b}) "
+                     "OR {a} COLLATE Latin1_General_BIN2 <> {b})",
+    # BINARY_CHECKSUM, not CHECKSUM: CHECKSUM follows the collation and misses case changes.
+    "batch_hash": "SELECT COUNT(*), SUM(CAST(BINARY_CHECKSUM({columns}) AS BIGINT)) FROM {table}",
+    "batch_explain": "SET SHOWPLAN_TEXT ON, then {statement}",
+}
+
+# Zero-downtime (T3) forms: see skill/plan/online/.
+ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
+}
 
 SQLSERVER = Dialect(
     name="sqlserver",
@@ -82,6 +127,9 @@ SQLSERVER = Dialect(
     restates_column=frozenset({"alter_column_type", "set_not_null", "drop_not_null"}),
     forms={
         **ANSI_FORMS,
+        **BATCH_DEFAULTS,
+        **BATCH_FORMS,
+        **ONLINE_FORMS,
         # sp_rename: objname may be bracketed (it is split like PARSENAME); newname is taken
         # literally, brackets included, so it gets the bare catalog name as a literal.
         "rename_table": "EXEC sp_rename '{table}', {new_name_lit}",
@@ -175,6 +223,10 @@ SQLSERVER = Dialect(
         "update": lock("row locks (X), escalate to table at 5,000", "writers of the same rows"),
     },
     command_allow=(
+        # dbmig's batch loop (skill/plan/data.py): sqlglot cannot parse WHILE; data.py gates
+        # each statement inside it on its own.
+        re.compile(r"^SET XACT_ABORT ON;\nDECLARE @dbmig_lo BIGINT, @dbmig_hi BIGINT, @dbmig_n BIGINT;\n"
+                   r".*\nWHILE 1 = 1\nBEGIN\n.*\nEND$", re.S),
         # set_default: ADD CONSTRAINT ... DEFAULT ... FOR col is a Command in sqlglot 30.30.
         re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+ADD\s+CONSTRAINT\s+{_ID}\s+DEFAULT\s+[^;]+"
                    rf"\s+FOR\s+{_ID}$", re.I),

@@ -12,7 +12,8 @@ Every data step has one shape, whatever the op:
   copy their old values to the backup, update exactly those rows, COMMIT;
 - the loop is the database's idiomatic one, from its dialect table (`batch_loop`): PostgreSQL a
   DO block (COMMIT in DO needs PG 11 and no surrounding transaction: the step is
-  non-transactional), MySQL/MariaDB a procedure created, called and dropped;
+  non-transactional), MySQL/MariaDB a procedure created, called and dropped, SQL Server a
+  WHILE batch, Oracle a PL/SQL block;
 - guards (split values lacking the separator) run inside the same block, before the first batch,
   and are also `Step.guards` for the tools that check preconditions themselves.
 """
@@ -21,7 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from ..errors import InvalidRequest, UnsafeRollback, Unsupported
+from ..errors import InvalidRequest, UnsafeRollback
 from ..gate.sqlgate import check_statement
 from ..models import Backfill, SplitColumn, UpdateRows
 from ..schema import ColumnDef, parse_schema
@@ -121,10 +122,6 @@ def split_column(ch: SplitColumn, ctx: Context, path: str) -> list[Step]:
 
 def _keyset(ctx: Context, table: str, path: str) -> str:
     """The single integer primary key the batches walk; anything else has no cheap key range."""
-    if not ctx.dialect.has("batch_loop"):
-        raise Unsupported(f"batched data migrations (T2) are not available for {ctx.dialect.name} yet",
-                          field="database", allowed=["postgresql", "mysql"],
-                          suggestion="write the batched update as raw_sql with its `down`")
     t = ctx.schema.table(table)
     pk = t.primary_key if t else []
     if not pk:
@@ -133,11 +130,17 @@ def _keyset(ctx: Context, table: str, path: str) -> str:
             "(dbmig needs the primary key to walk the table in key ranges and to key the backup "
             "that makes the rollback exact)", field="schema", suggestion="pass `schema`")
     col = t.columns.get(pk[0].lower())
-    if len(pk) != 1 or col is None or col.type is None or col.type.name not in INTEGER_KEYS:
+    if len(pk) != 1 or col is None or not _integral(col.type):
         raise InvalidRequest(f"batched data migrations need a single-column integer primary key; "
                              f"{table} has ({', '.join(pk)})", field=f"{path}.table",
                              suggestion="use raw_sql for this table")
     return pk[0]
+
+
+def _integral(t) -> bool:
+    """An integer type; Oracle's integers are NUMBER(p) (scale 0), read as decimal(p)."""
+    return t is not None and (t.name in INTEGER_KEYS or (t.name == "decimal" and t.args[1:2] in ((), (0,))
+                                                         and len(t.args) >= 1))
 
 
 def _known(ctx: Context, table: str, column: str, path: str) -> ColumnDef:
@@ -185,12 +188,13 @@ def _split_parts(ctx: Context, value: str, separator: str, n: int) -> list[str]:
     """Part i of n: what precedes the i-th separator; the last part keeps the rest. A value with
     too few separators gives NULL for the missing parts (so the first keeps it whole)."""
     d, parts, sep = ctx.dialect, [], ctx.dialect.literal(separator)
-    skip = len(separator) + 1          # characters, as CHAR_LENGTH counts them
+    skip = len(separator) + 1          # characters, as the length form counts them
     for _ in range(n - 1):
         head = d.sql("batch_split_before", value=value, sep=sep)
         parts.append(head)
-        value = (f"CASE WHEN CHAR_LENGTH({head}) < CHAR_LENGTH({value}) THEN "
-                 f"SUBSTRING({value}, CHAR_LENGTH({head}) + {skip}) END")
+        length, rest = d.sql("batch_length", value=head), d.sql("batch_length", value=value)
+        tail = d.sql("batch_from", value=value, start=f"{length} + {skip}")
+        value = f"CASE WHEN {length} < {rest} THEN {tail} END"
     return parts + [value]
 
 
@@ -240,27 +244,32 @@ def _added(ctx: Context, table: str) -> set[str]:
 
 
 def _backup_table(ctx: Context, job: Batched, bak: str) -> str:
-    """IF NOT EXISTS: a rerun after an interruption keeps the backup, which is the ledger."""
+    """Created only if absent: a rerun after an interruption keeps the backup, the ledger."""
+    d, t = ctx.dialect, ctx.q(bak)
     key = replace(ctx.schema.column(job.table, job.pk), default=None, nullable=False)
     cols = [replace(ctx.schema.column(job.table, c), nullable=True, default=None) for c in job.columns]
-    body = ", ".join(ctx.column_def(bak, c) for c in [key, *cols])
-    return f"CREATE TABLE IF NOT EXISTS {ctx.q(bak)} ({body}, PRIMARY KEY ({ctx.q(job.pk)}))"
+    body = ", ".join(ctx.column_def(bak, c) for c in [key, *cols]) + f", PRIMARY KEY ({ctx.q(job.pk)})"
+    create = d.sql("create_table", table=t, body=body)
+    check_statement(create, d, job.what)
+    return d.sql("batch_create_if_absent", table=t, body=body, table_lit=d.literal(t),
+                 create_lit=d.literal(create))
 
 
 def _forward_loop(ctx: Context, job: Batched, bak: str) -> list[str]:
-    t, pk, q = ctx.q(job.table), ctx.q(job.pk), ctx.q
-    rng, bak_rng = _range(pk), _range(f"dbmig_b.{pk}")
+    d, t, pk, q = ctx.dialect, ctx.q(job.table), ctx.q(job.pk), ctx.q
+    rng, bak_rng = _range(ctx, pk), _range(ctx, f"dbmig_b.{pk}")
     where = " AND ".join([rng] + job.todo)
     cols = ", ".join([pk] + [q(c) for c in job.columns])
     # The key range is repeated on the backup: PL/pgSQL caches a generic plan made while the
     # backup was empty, which otherwise scans the whole backup every batch (quadratic: 1M rows
     # took 11 min instead of ~40 s in benchmarks/backfill.py).
-    body = [f"INSERT INTO {q(bak)} ({cols}) SELECT {cols} FROM {t} WHERE {where} FOR UPDATE",
+    body = [d.sql("batch_copy", backup=q(bak), columns=cols, table=t, where=where),
             f"UPDATE {t} SET {_assignments(ctx, job)} WHERE {rng} AND EXISTS (SELECT 1 FROM {q(bak)} "
             f"dbmig_b WHERE {_join(ctx, job, t)} AND {bak_rng})"]
+    locks = [f"SELECT {pk} FROM {t} WHERE {where} FOR UPDATE"] if d.has("batch_lock") else []
     # Resume after the last key a finished batch backed up; a fresh run starts below the first key.
     start = f"COALESCE((SELECT MAX({pk}) FROM {q(bak)}), (SELECT MIN({pk}) FROM {t}) - 1)"
-    return _loop(ctx, job, "fwd", t, start, body)
+    return _loop(ctx, job, "fwd", t, start, body, locks)
 
 
 def _restore_loop(ctx: Context, job: Batched, bak: str) -> list[str]:
@@ -268,31 +277,44 @@ def _restore_loop(ctx: Context, job: Batched, bak: str) -> list[str]:
     assign = ", ".join(d.sql("batch_assign", column=ctx.q(c)) for c in job.columns)
     body = [d.sql("batch_restore", table=ctx.q(job.table), backup=b, assign=assign,
                   join=_join(ctx, job, "dbmig_t"),
-                  range=_range(f"dbmig_b.{pk}"))]
+                  range=_range(ctx, f"dbmig_b.{pk}"))]
     # Restoring is idempotent: a rerun after an interruption simply starts over.
     return _loop(ctx, replace(job, guards=[], pause_ms=None), "undo", b, f"(SELECT MIN({pk}) FROM {b}) - 1", body)
 
 
-def _range(key: str) -> str:
+def _var(ctx: Context, name: str) -> str:
+    return ctx.dialect.sql("batch_var", name=name)
+
+
+def _range(ctx: Context, key: str) -> str:
     """The current batch: keys after the last one done, up to this batch's last."""
-    return f"{key} > dbmig_lo AND {key} <= dbmig_hi"
+    return f"{key} > {_var(ctx, 'dbmig_lo')} AND {key} <= {_var(ctx, 'dbmig_hi')}"
 
 
 def _assignments(ctx: Context, job: Batched) -> str:
     return ", ".join(f"{ctx.q(c)} = {e}" for c, e in job.assignments)
 
 
-def _loop(ctx: Context, job: Batched, kind: str, keys: str, start: str, body: list[str]) -> list[str]:
-    """The dialect's loop around `body`; each statement inside is gated on its own, since the
-    block as a whole is opaque to sqlglot."""
+def _loop(ctx: Context, job: Batched, kind: str, keys: str, start: str, body: list[str],
+          locks: list[str] = ()) -> list[str]:
+    """The dialect's loop around `body` (led by `locks`: queries whose rows the batch locks,
+    where the copy cannot lock them itself); each statement inside is gated on its own, since
+    the block as a whole is opaque to sqlglot."""
     d = ctx.dialect
-    for sql in body + [g.query for g in job.guards]:
-        check_statement(sql.replace("dbmig_lo", "0").replace("dbmig_hi", "1"), d, job.what)
+    for sql in [*locks, *body, *(g.query for g in job.guards)]:
+        sql = sql.replace(_var(ctx, "dbmig_lo"), "0").replace(_var(ctx, "dbmig_hi"), "1")
+        check_statement(sql, d, job.what)
     guard = "".join(d.sql("batch_guard", query=g.query, message=d.literal(g.message)) for g in job.guards)
-    pause = d.sql("batch_pause", seconds=f"{job.pause_ms / 1000:g}") if job.pause_ms else ""
+    pause = d.sql("batch_pause", seconds=f"{job.pause_ms / 1000:g}", delay=_delay(job.pause_ms)) if job.pause_ms else ""
+    inner = [d.sql("batch_lock", select=s) for s in locks] + body
     return d.statements("batch_loop", proc=ctx.q(ctx.name(f"dbmig_{kind}", job.table, job.columns)),
                         pk=ctx.q(job.pk), keys=keys, start=start, size=str(job.size), guard=guard,
-                        body="".join(d.sql("batch_statement", statement=s) for s in body), pause=pause)
+                        body="".join(d.sql("batch_statement", statement=s) for s in inner), pause=pause)
+
+
+def _delay(ms: int) -> str:
+    """hh:mm:ss.mmm, as SQL Server's WAITFOR DELAY takes it."""
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
 # --- proofs and instructions -----------------------------------------------------------------
@@ -330,10 +352,9 @@ def _estimate(ctx: Context, job: Batched) -> str:
 def _guide(ctx: Context, job: Batched, bak: str) -> dict[str, list[str]]:
     d, t, pk = ctx.dialect, ctx.q(job.table), ctx.q(job.pk)
     where = " AND ".join([f"{pk} > 0 AND {pk} <= {job.size}"] + job.todo)
-    explain = d.sql("batch_explain", statement=f"UPDATE {t} SET {_assignments(ctx, job)} WHERE {where}")
-    check_statement(explain, d, "EXPLAIN of a batch")
-    cancel = ("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'DO $dbmig$%'"
-              if d.name == "postgresql" else "KILL QUERY <id of the CALL in SHOW PROCESSLIST>")
+    batch = f"UPDATE {t} SET {_assignments(ctx, job)} WHERE {where}"
+    check_statement(batch, d, "EXPLAIN of a batch")
+    explain, cancel = d.sql("batch_explain", statement=batch), d.sql("batch_cancel")
     # Lines that do not name the op are the same for every data step: the guide keeps one.
     return {
         "pre": [f"{job.what}: a batch must use an index range scan on {job.pk}: {explain}"] + [
