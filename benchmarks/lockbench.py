@@ -15,7 +15,6 @@ import random
 import re
 import threading
 import time
-from pathlib import Path
 
 from skill.api import generate
 from skill.runners import flyway

@@ -36,7 +36,7 @@ def generate(data: dict | MigrationRequest) -> MigrationResult:
     changes, intake_warnings = changes_for(request, dialect)
     plan, _ = build_plan(request, dialect, changes)
     plan.warnings[:0] = intake_warnings
-    rendered, changesets = render_plan(plan, request, dialect)
+    rendered = render_plan(plan, request, dialect)
     first = rendered[0]
     result = MigrationResult(
         migration_tool=request.migration_tool, database=request.database,
@@ -46,7 +46,7 @@ def generate(data: dict | MigrationRequest) -> MigrationResult:
         rollback_script=RollbackScript(filename=first.rollback.filename, content=first.rollback.content,
                                        manual_steps=[m for s in plan.steps for m in s.manual_steps]),
         validation_tests=validation_tests(plan),
-        deployment_guide=deployment_guide(plan, request, changesets),
+        deployment_guide=deployment_guide(plan, request, rendered),
         warnings=plan.warnings,
         timestamp=datetime.now(ZoneInfo("America/New_York")).isoformat(timespec="seconds"),
         extra_files=[f for r in rendered for f in r.files

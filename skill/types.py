@@ -44,6 +44,8 @@ FROM_SQLGLOT = {
 
 _TYPE_RE = re.compile(r"^\s*([a-z][a-z ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*$")
 _INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
+INT_RANGE = {"smallint": (-32768, 32767), "integer": (-2147483648, 2147483647),
+             "bigint": (-9223372036854775808, 9223372036854775807)}
 
 
 @dataclass(frozen=True)

@@ -163,31 +163,37 @@ def _backend_of(scratch: Scratch, conn) -> int:
 
 @pytest.mark.engine
 @pytest.mark.parametrize("database", ENGINES)
-def test_restart_after_kill_does_no_row_twice(database, tmp_path):
-    """`score = score + 1` is not idempotent: a row updated twice would show +2."""
-    server = _engine(database, "flyway")
-    changes = [{"op": "update_rows", "table": "people", "set": {"score": "score + 1"}, "batch_size": 500,
+@pytest.mark.parametrize("tool", TOOLS)
+def test_restart_after_kill_does_no_row_twice(tool, database, tmp_path):
+    """`score = score + 1` is not idempotent: a row updated twice would show +2. The column added
+    before the loop is committed when the loop starts: the rerun must not add it again (Flyway
+    and Alembic put the loop in its own file / revision, Liquibase in its own changeSet)."""
+    server = _engine(database, tool)
+    changes = [_add("flag", "varchar(5)"),
+               {"op": "update_rows", "table": "people", "set": {"score": "score + 1"}, "batch_size": 500,
                 "pause_ms": 2}]
-    result = generated(request("restart", "flyway", database, changes))
+    result = generated(request("restart", tool, database, changes))
     files = {f.filename: f.content for f in result.files}
     with server.scratch("t2restart") as scratch:
         seed(scratch)
-        before = table_rows(scratch)
+        start, before = schema_of(scratch), table_rows(scratch)
         bak = "dbmig_bak_people_score"
         killer = threading.Thread(target=_kill_when_started, args=(scratch, bak, 20))
         killer.start()
         try:    # the kill fails the run (the mariadb runner may still exit 0: see the guard test)
-            apply("flyway", scratch, files, tmp_path)
+            apply(tool, scratch, files, tmp_path)
         except Exception:  # noqa: BLE001
             pass
         killer.join()
         done = scratch.query(f"SELECT COUNT(*) FROM {bak}")[0][0]
         assert 0 < done < ROWS, f"the kill should land midway ({done} rows done)"
-        apply("flyway", scratch, files, tmp_path)                # rerun: resumes
+        if tool == "liquibase":                              # as the guide says after a kill
+            runner(tool).release_locks(scratch, files, tmp_path)
+        apply(tool, scratch, files, tmp_path)                # rerun: resumes
         after = table_rows(scratch)
         assert all(after[i]["score"] == before[i]["score"] + 1 for i in before), "a row was done twice or not at all"
-        apply("flyway", scratch, files, tmp_path, "downgrade")
-        assert table_rows(scratch) == before
+        apply(tool, scratch, files, tmp_path, "downgrade")
+        assert table_rows(scratch) == before and schema_of(scratch) == start
 
 
 def _kill_when_started(scratch: Scratch, bak: str, batches: int) -> None:
@@ -292,6 +298,48 @@ def test_split_guard_aborts_and_leaves_data_intact(tool, database, tmp_path):
         assert {i: {k: v for k, v in r.items() if k in before[i]} for i, r in after.items()} == before
         assert all(r.get("first_name") is None for r in after.values()), "the guard let a batch through"
         assert aborted and re.search(r"lack the separator|dbmig guard|Precondition failed", aborted), aborted
+
+
+NARROW = {   # case -> (changes, SQL that makes some rows not fit, whether they then do not fit)
+    "varchar_cut": ([{"op": "alter_column_type", "table": "people", "column": "note", "type": "varchar(5)"}],
+                    "UPDATE people SET note = 'a long note' WHERE id % 100 = 0"),
+    # every value fits: the guard lets it through and the rollback converts back
+    "int_fits": ([{"op": "alter_column_type", "table": "people", "column": "score", "type": "smallint"}], None),
+    # NUMERIC scale cut: PostgreSQL would round 12.25 to 12.3 without a word
+    "decimal_rounds": ([{"op": "alter_column_type", "table": "prices", "column": "amount", "type": "decimal(10,1)"}],
+                       "UPDATE prices SET amount = amount + 0.05 WHERE id % 7 = 0"),
+}
+PRICES = "CREATE TABLE prices (id INTEGER PRIMARY KEY, amount DECIMAL(10,2) NOT NULL)"
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("database", ENGINES)
+@pytest.mark.parametrize("tool", TOOLS)
+@pytest.mark.parametrize("case", sorted(NARROW))
+def test_narrowing_guard_stops_before_damage(case, tool, database, tmp_path):
+    """A type change that would cut or round values stops before any change, with the count;
+    one where every value fits applies and rolls back."""
+    server = _engine(database, tool)
+    changes, damage = NARROW[case]
+    req = request("x", tool, database, changes)
+    req["schema"] += ";\n" + PRICES
+    files = {f.filename: f.content for f in generated(req).files}
+    with server.scratch("t2narrow") as scratch:
+        seed(scratch, n=2_000)
+        scratch.execute([PRICES, "INSERT INTO prices SELECT id, id / 10.0 FROM people"] + ([damage] if damage else []))
+        start, before = scratch.snapshot(), table_rows(scratch)
+        try:
+            apply(tool, scratch, files, tmp_path)
+            aborted = None
+        except Exception as e:  # noqa: BLE001 - the tool's own error type
+            aborted = str(e)
+        if case == "int_fits":
+            assert aborted is None, aborted
+            assert table_rows(scratch) == before
+            apply(tool, scratch, files, tmp_path, "downgrade")
+        else:
+            assert aborted and re.search(r"dbmig guard|Precondition failed", aborted), aborted
+        assert scratch.snapshot() == start, "the data or the schema changed"
 
 
 # --- pure: determinism, budget, refusals -----------------------------------------------------

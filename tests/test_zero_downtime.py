@@ -145,8 +145,6 @@ def test_phases_on_real_engine(case, tool, database, tmp_path):
                                            for d in ENGINES + ["sqlserver", "oracle"] if applies(c, d)])
 def test_budget_and_determinism(case, database):
     req = request(case, "flyway", database)
-    if database in ("sqlserver", "oracle"):
-        req["schema"] = None
     try:
         a, b = generate(req), generate(req)
     except ZeroDowntimeImpossible as e:

@@ -76,6 +76,8 @@ MYSQL = Dialect(
                        "' (', dbmig_n, ' rows)');\n    SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = dbmig_msg;\n"
                        "  END IF;\n",
         "batch_pause": "    DO SLEEP({seconds});\n",
+        "guard_block": ("DROP PROCEDURE IF EXISTS {proc}", "CREATE PROCEDURE {proc}()\nBEGIN\n{guard}END",
+                        "CALL {proc}()", "DROP PROCEDURE {proc}"),
         "batch_cancel": "KILL QUERY <id of the CALL in SHOW PROCESSLIST>",
         "batch_restore": "UPDATE {table} AS dbmig_t JOIN {backup} AS dbmig_b ON {join} SET {assign} WHERE {range}",
         "batch_assign": "dbmig_t.{column} = dbmig_b.{column}",
@@ -105,7 +107,7 @@ MYSQL = Dialect(
         "zd_rename_columns": "ALTER TABLE {table} RENAME COLUMN {a} TO {a_to}, RENAME COLUMN {b} TO {b_to}, "
                              "ALGORITHM=INSTANT",
         # one batch: MySQL has no anonymous block to loop in, so the step says to repeat it
-        "zd_batch_pending": "UPDATE {table} SET {assignments} WHERE {pending} LIMIT {batch}",
+        "zd_batch_once": "UPDATE {table} SET {assignments} WHERE {pending} LIMIT {batch}",
         "zd_sync_insert": "CREATE TRIGGER {trigger} BEFORE INSERT ON {table} FOR EACH ROW SET {assignments}",
         "zd_sync_update": "CREATE TRIGGER {trigger} BEFORE UPDATE ON {table} FOR EACH ROW SET {assignments}",
         "zd_drop_trigger": "DROP TRIGGER IF EXISTS {trigger}",

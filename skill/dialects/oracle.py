@@ -45,6 +45,7 @@ BATCH_FORMS: dict[str, str | tuple[str, ...]] = {
     "batch_guard": "  SELECT ({query}) INTO dbmig_n FROM dual;\n  IF dbmig_n > 0 THEN\n"
                    "    RAISE_APPLICATION_ERROR(-20001, {message} || ' (' || dbmig_n || ' rows)');\n  END IF;\n",
     "batch_pause": "    DBMS_SESSION.SLEEP({seconds});\n",      # 18c+; DBMS_LOCK.SLEEP before
+    "guard_block": "DECLARE\n  dbmig_n NUMBER;\nBEGIN\n{guard}END;",
     "batch_cancel": "ALTER SYSTEM CANCEL SQL '<sid>, <serial#>' (18c+; the session from v$session)",
     # No UPDATE ... FROM: MERGE joins the backup's batch.
     "batch_restore": "MERGE INTO {table} dbmig_t USING (SELECT * FROM {backup} dbmig_b WHERE {range}) dbmig_b "
@@ -64,8 +65,78 @@ BATCH_FORMS: dict[str, str | tuple[str, ...]] = {
     "batch_explain": "EXPLAIN PLAN FOR {statement}",
 }
 
-# Zero-downtime (T3) forms: see skill/plan/online/.
+# Zero-downtime (T3) forms: see skill/plan/online/. From the SQL Language Reference ("ALTER
+# TABLE": constraint_state, SET UNUSED ... ONLINE, the metadata-only DEFAULT of ADD column and
+# its restrictions; "CREATE INDEX" ONLINE), Database Concepts ("Constraint States": a constraint
+# moved from ENABLE NOVALIDATE to VALIDATE is checked while DML goes on) and the Administrator's
+# Guide ("Redefining Tables Online"). `form@N`: the variant from version N on (online/common.py
+# `versioned`). Not statements: `*_note`, `*_options`, `*_why` and `zd_unchecked_words` are texts
+# for the result, `zd_baseline_version` a version, and `zd_slow_add_column`, `zd_lob_type`,
+# `zd_inplace_widening` and `zd_narrowing_refused` regexes.
+# tests/test_zero_downtime_offline.py gates them as tests/test_dialects_offline.py does the rest.
 ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
+    # The version assumed when the request gives none: 19c, as the module docstring says.
+    "zd_baseline_version": "19",
+    # ENABLE NOVALIDATE: checked for every new or changed row from now on, existing rows not
+    # read (a brief exclusive DDL lock); MODIFY CONSTRAINT ... VALIDATE then reads them while
+    # DML goes on, because the constraint is already enforced.
+    "zd_fk_not_valid": "ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY ({columns}) "
+                       "REFERENCES {ref_table} ({ref_columns}){on_delete} ENABLE NOVALIDATE",
+    "zd_check_not_valid": "ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({expression}) ENABLE NOVALIDATE",
+    "zd_validate": "ALTER TABLE {table} MODIFY CONSTRAINT {name} VALIDATE",
+    "zd_unchecked_words": "ENABLE NOVALIDATE",       # for step descriptions
+    # 19c has no DROP CONSTRAINT IF EXISTS (23ai has); a rollback only runs for applied steps.
+    "zd_drop_constraint_if_exists": "ALTER TABLE {table} DROP CONSTRAINT {name}",
+    # The unique index (built ONLINE first) backs the constraint: no second build, no scan.
+    "zd_unique_using_index": "ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE ({columns}) USING INDEX {name}",
+    # Its rollback: KEEP INDEX says what the index's own step then drops, whatever the
+    # version's default for an index the constraint did not create.
+    "zd_detach_unique": "ALTER TABLE {table} DROP CONSTRAINT {name} KEEP INDEX",
+    # NOT NULL as a named NOT NULL constraint in ENABLE NOVALIDATE, then VALIDATE: once
+    # validated it IS the column's nullability (ALL_TAB_COLUMNS.NULLABLE = 'N', which the
+    # optimizer uses). A CHECK (c IS NOT NULL) never becomes that, and unlike PostgreSQL 12+
+    # Oracle does not use a validated CHECK to skip the scan of a later MODIFY (c NOT NULL).
+    "zd_not_null_novalidate": "ALTER TABLE {table} MODIFY ({column} CONSTRAINT {name} NOT NULL ENABLE NOVALIDATE)",
+    # 12.1+: a dictionary change that waits for, but does not block, DML. The data stays on disk
+    # until DROP UNUSED COLUMNS (a rewrite, for a window); an unused column cannot come back.
+    "zd_set_unused@12.1": "ALTER TABLE {table} SET UNUSED ({column}) ONLINE",
+    "zd_dropped_column_note": "{table}.{column} is only marked unused: reclaim its space in a maintenance "
+                              "window with `ALTER TABLE {table} DROP UNUSED COLUMNS CHECKPOINT 10000` (rewrites "
+                              "every block and blocks DML on {table} meanwhile).",
+    "zd_dropped_table_note": "DROP TABLE keeps {table} in the recycle bin until it is purged: "
+                             "`FLASHBACK TABLE {table} TO BEFORE DROP` brings it back with its rows, indexes "
+                             "and constraints faster than the restore from the backup table.",
+    "zd_rename_column_options": "allow downtime and deploy the app with the rename (RENAME COLUMN is a brief "
+                                "dictionary change); or Edition-Based Redefinition (an editioning view per "
+                                "edition exposing {column} or {new_name}, crossedition triggers); or by hand: add "
+                                "{new_name}, keep both equal with a BEFORE INSERT OR UPDATE ... FOR EACH ROW "
+                                "trigger, backfill in batches, move the app over, then drop {column}",
+    # Regex over '<native type> NULL|NOT NULL[ DEFAULT <expr>]' of an added column: the DEFAULT
+    # of these is written into every row (LOB columns; SYS_GUID and sequences differ per row).
+    # Others keep it in the dictionary: NOT NULL from 11g, nullable from 12c -- unless the
+    # table has a LOB column (`zd_lob_type` over its columns' types).
+    "zd_slow_add_column@12": r"^(?:N?CLOB|BLOB) (?:NOT )?NULL DEFAULT |\bDEFAULT\b.*(?:\bSYS_GUID\s*\(|\.NEXTVAL\b)",
+    "zd_lob_type": r"^(?:N?CLOB|BLOB)$",
+    # Regex over the old and the new native type: a longer VARCHAR2 or a wider NUMBER is a
+    # dictionary change on a non-empty column; any other change is ORA-01439 or a rewrite.
+    "zd_inplace_widening": r"^(?:VARCHAR2\(\d+(?: CHAR| BYTE)?\)|NUMBER\(\d+(?:,\s*\d+)?\)|RAW\(\d+\))$",
+    # ... and the ones Oracle will not narrow back while rows exist (ORA-01440).
+    "zd_narrowing_refused": r"^NUMBER\b",
+    "zd_retry_note": "A step that fails with ORA-00054 ('resource busy and acquire with NOWAIT specified or "
+                     "timeout expired') changed nothing: find the blocker (v$session.blocking_session), wait "
+                     "for its transaction to end and run the same phase again.",
+    "zd_edition_note": "CREATE INDEX ... ONLINE and DROP INDEX ... ONLINE need Oracle Enterprise Edition (other "
+                       "editions raise ORA-00439 and nothing changes; there, schedule a window for them).",
+    "zd_index_interrupted_note": "If the online build of {name} is killed it can leave a half-built index "
+                                 "behind: have a DBA run `DECLARE done BOOLEAN; BEGIN done := "
+                                 "DBMS_REPAIR.ONLINE_INDEX_CLEAN(); END;` before running the step again.",
+    "zd_type_change_why": "{table}.{column} from {old} to {new} is not a widening Oracle makes in its "
+                          "dictionary: on a column holding rows MODIFY either fails (ORA-01439) or rewrites "
+                          "every row under an exclusive lock",
+    "zd_type_change_options": "online redefinition with DBMS_REDEFINITION (CAN_REDEF_TABLE; an interim table "
+                              "with {column} {type}; START_REDEF_TABLE with col_mapping 'CAST({column} AS "
+                              "{type}) {column}'; COPY_TABLE_DEPENDENTS; SYNC_INTERIM_TABLE; FINISH_REDEF_TABLE, "
+                              "which locks {table} only briefly at the end); or allow downtime",
 }
 
 ORACLE = Dialect(
@@ -183,11 +254,24 @@ ORACLE = Dialect(
         "drop_constraint": lock(X_DML, BRIEF),
         # Oracle never escalates row locks.
         "update": lock("row locks (TX) + row exclusive table lock", "writers of the same rows"),
+        # Zero-downtime (T3) forms (ONLINE_FORMS above).
+        "add_index_online": lock("row share (TM mode 2) for the build (ONLINE)",
+                                 "nothing; waits at start and end for open transactions on the table"),
+        "drop_index_online": lock("row share (ONLINE)", "nothing; waits for open transactions on the table"),
+        "zd_fk_not_valid": lock(X_DML + ", ENABLE NOVALIDATE (existing rows not read)", BRIEF),
+        "zd_check_not_valid": lock(X_DML + ", ENABLE NOVALIDATE (existing rows not read)", BRIEF),
+        "zd_not_null_novalidate": lock(X_DML + ", ENABLE NOVALIDATE (existing rows not read)", BRIEF),
+        "zd_unique_using_index": lock(X_DML + " (the unique index already enforces it)", BRIEF),
+        "zd_validate": lock("row share while existing rows are read (NOVALIDATE -> VALIDATE)",
+                            "nothing (DML goes on: the constraint is already enforced)"),
+        "zd_allow_null": lock(X_DML, BRIEF),
+        "zd_set_unused": lock("row share (SET UNUSED ... ONLINE)", "nothing; waits for open transactions on the table"),
     },
     command_allow=(
         # dbmig's batch loop and create-if-absent (skill/plan/data.py): PL/SQL blocks, which
         # sqlglot cannot parse; data.py gates each statement inside them on its own.
         re.compile(r"^DECLARE\n  dbmig_lo NUMBER;\n  dbmig_hi NUMBER;\n  dbmig_n NUMBER;\nBEGIN\n.*\nEND;$", re.S),
+        re.compile(r"^DECLARE\n  dbmig_n NUMBER;\nBEGIN\n.*\nEND;$", re.S),        # guard_block
         re.compile(r"^BEGIN\n  EXECUTE IMMEDIATE '(?:[^']|'')*';\nEXCEPTION WHEN OTHERS THEN\n"
                    r"  IF SQLCODE != -955 THEN RAISE; END IF;\nEND;$"),
         # alter_column_type, set/drop_not_null, set/drop_default: sqlglot 30.30 knows no MODIFY.
@@ -197,6 +281,14 @@ ORACLE = Dialect(
                    r"\s+ONLINE$", re.I),
         # drop_index_online: a ParseError, not even a Command.
         re.compile(rf"^DROP\s+INDEX\s+{_NAME}\s+ONLINE$", re.I),
+        # T3 (ONLINE_FORMS): sqlglot 30.30 reads constraint states and SET UNUSED as Commands.
+        re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+ADD\s+CONSTRAINT\s+{_ID}\s+(?:FOREIGN\s+KEY|CHECK)"
+                   r"\s*\([^;]+\s+ENABLE\s+NOVALIDATE$", re.I),
+        re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+MODIFY\s+CONSTRAINT\s+{_ID}\s+VALIDATE$", re.I),
+        re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+ADD\s+CONSTRAINT\s+({_ID})\s+UNIQUE\s*\([^();]+\)"
+                   r"\s+USING\s+INDEX\s+\1$", re.I),
+        re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+DROP\s+CONSTRAINT\s+{_ID}\s+KEEP\s+INDEX$", re.I),
+        re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+SET\s+UNUSED\s*\(\s*{_ID}\s*\)\s+ONLINE$", re.I),
         # lock_timeout: ALTER SESSION is a Command.
         re.compile(r"^ALTER\s+SESSION\s+SET\s+ddl_lock_timeout\s*=\s*\d+$", re.I),
     ),

@@ -56,6 +56,8 @@ POSTGRESQL = Dialect(
         "batch_guard": "  dbmig_n = ({query});\n  IF dbmig_n > 0 THEN\n    RAISE EXCEPTION USING MESSAGE = "
                        "{message} || ' (' || dbmig_n || ' rows)';\n  END IF;\n",
         "batch_pause": "    PERFORM pg_sleep({seconds});\n",
+        # Flyway has no preconditions: a step's guard runs as its own block (skill/render/sqlfile.py).
+        "guard_block": "DO $dbmig$\nDECLARE\n  dbmig_n BIGINT;\nBEGIN\n{guard}END\n$dbmig$",
         "batch_cancel": "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'DO $dbmig$%'",
         "batch_restore": "UPDATE {table} AS dbmig_t SET {assign} FROM {backup} AS dbmig_b WHERE {join} AND {range}",
         "batch_assign": "{column} = dbmig_b.{column}",
@@ -74,15 +76,7 @@ POSTGRESQL = Dialect(
         "zd_drop_constraint_if_exists": "ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}",
         "zd_drop_index_if_exists": "DROP INDEX CONCURRENTLY IF EXISTS {name}",
         "zd_statement_timeout": "SET statement_timeout = 0",
-        # keyset batches on the primary key, one COMMIT per batch (PG11+, outside a transaction);
-        # `pending` makes a re-run skip rows already done.
-        "zd_batch_keyset": "DO $dbmig$\nDECLARE lo {key_type}; hi {key_type};\nBEGIN\n"
-                           "  SELECT min({key}) INTO lo FROM {table};\n  WHILE lo IS NOT NULL LOOP\n"
-                           "    SELECT max({key}) INTO hi FROM (SELECT {key} FROM {table} WHERE {key} >= lo "
-                           "ORDER BY {key} LIMIT {batch}) b;\n"
-                           "    UPDATE {table} SET {assignments} WHERE {key} BETWEEN lo AND hi AND ({pending});\n"
-                           "    COMMIT;\n    SELECT min({key}) INTO lo FROM {table} WHERE {key} > hi;\n"
-                           "  END LOOP;\nEND\n$dbmig$",
+        # batches by ctid when there is no integer key to walk (else skill/plan/data.py's loop)
         "zd_batch_pending": "DO $dbmig$\nBEGIN\n  LOOP\n    UPDATE {table} SET {assignments} WHERE ctid = ANY "
                             "(ARRAY(SELECT ctid FROM {table} WHERE {pending} LIMIT {batch}));\n"
                             "    EXIT WHEN NOT FOUND;\n    COMMIT;\n  END LOOP;\nEND\n$dbmig$",

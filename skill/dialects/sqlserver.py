@@ -60,6 +60,7 @@ BATCH_FORMS: dict[str, str | tuple[str, ...]] = {
                    "    DECLARE @dbmig_msg NVARCHAR(2048) = CONCAT({message}, N' (', @dbmig_n, N' rows)');\n"
                    "    THROW 50000, @dbmig_msg, 1;\nEND;\n",
     "batch_pause": "    WAITFOR DELAY '{delay}';\n",
+    "guard_block": "DECLARE @dbmig_n BIGINT;\n{guard}",
     "batch_cancel": "KILL <session_id of the batch, from sys.dm_exec_requests>",
     "batch_restore": "UPDATE dbmig_t SET {assign} FROM {table} AS dbmig_t JOIN {backup} AS dbmig_b "
                      "ON {join} WHERE {range}",
@@ -78,8 +79,92 @@ BATCH_FORMS: dict[str, str | tuple[str, ...]] = {
     "batch_explain": "SET SHOWPLAN_TEXT ON, then {statement}",
 }
 
-# Zero-downtime (T3) forms: see skill/plan/online/.
+# Zero-downtime (T3) forms: see skill/plan/online/. From Microsoft Learn: "CREATE INDEX" (ONLINE;
+# RESUMABLE from 2019; WAIT_AT_LOW_PRIORITY from 2022), "ALTER TABLE" (WITH CHECK | NOCHECK;
+# ALTER COLUMN ... WITH (ONLINE = ON) from 2016; "Adding NOT NULL columns as an online
+# operation"), "Disable check constraints" (enabling a constraint always takes Sch-M).
+# `form@N`: the variant from major version N on (online/common.py `versioned`); the plain
+# add_index_online in `forms` is the 2016 baseline. Not statements: `*_note`, `*_options`, `*_why`
+# and `zd_unchecked_words` are texts for the result, `zd_baseline_version` a version, and
+# `zd_slow_add_column` / `zd_inplace_widening` regexes.
+# tests/test_zero_downtime_offline.py gates them as tests/test_dialects_offline.py does the rest.
 ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
+    # The version assumed when the request gives none: 13 = SQL Server 2016, the oldest one
+    # these strategies support (ALTER COLUMN ... WITH (ONLINE = ON)).
+    "zd_baseline_version": "13",
+    # 2019+: a resumable build that is killed or fails over pauses instead of rolling back, and
+    # running the same CREATE INDEX again resumes it. Never inside an explicit transaction: the
+    # planner makes index steps non-transactional.
+    "add_index_online@15": "CREATE {unique}INDEX {name} ON {table} ({columns}){where} "
+                           "WITH (ONLINE = ON, RESUMABLE = ON)",
+    # 2022+: the brief S locks at start and end wait at low priority, so app queries arriving
+    # meanwhile do not queue behind the build; after a minute it gives up (SELF), to be re-run.
+    "add_index_online@16": "CREATE {unique}INDEX {name} ON {table} ({columns}){where} WITH (ONLINE = ON "
+                           "(WAIT_AT_LOW_PRIORITY (MAX_DURATION = 1 MINUTES, ABORT_AFTER_WAIT = SELF)), "
+                           "RESUMABLE = ON)",
+    "zd_drop_index_if_exists": "DROP INDEX IF EXISTS {name} ON {table}",
+    # WITH NOCHECK: new writes are checked from now on, existing rows are not read (brief Sch-M).
+    # The constraint stays untrusted (is_not_trusted = 1: the optimizer ignores it) until
+    # WITH CHECK CHECK CONSTRAINT re-reads every row -- under Sch-M for the whole scan.
+    "zd_fk_not_valid": "ALTER TABLE {table} WITH NOCHECK ADD CONSTRAINT {name} FOREIGN KEY ({columns}) "
+                       "REFERENCES {ref_table} ({ref_columns}){on_delete}",
+    "zd_check_not_valid": "ALTER TABLE {table} WITH NOCHECK ADD CONSTRAINT {name} CHECK ({expression})",
+    "zd_validate": "ALTER TABLE {table} WITH CHECK CHECK CONSTRAINT {name}",
+    "zd_unchecked_words": "WITH NOCHECK",            # for step descriptions
+    "zd_drop_constraint_if_exists": "ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}",
+    # 2016+: the column is rebuilt online (Sch-M only briefly at the end). Online alter column
+    # "doesn't reduce the restrictions": a column in an index, a default, a CHECK, UNIQUE or
+    # FOREIGN KEY still cannot change type (error 5074); the planner aborts for those.
+    "online_set_not_null@13": "ALTER TABLE {table} ALTER COLUMN {column} {type} NOT NULL WITH (ONLINE = ON)",
+    "online_alter_type@13": "ALTER TABLE {table} ALTER COLUMN {column} {type}{null} WITH (ONLINE = ON)",
+    # Regex over '<native type> NULL|NOT NULL[ DEFAULT <expr>]' of an added column: these add it
+    # size-of-data under Sch-M (a MAX type; a default that is not a runtime constant). The rest
+    # is metadata-only on 2012+ Enterprise; a nullable column never fills existing rows.
+    "zd_slow_add_column@11": r"^(?:N?VARCHAR|VARBINARY)\(MAX\) NOT NULL DEFAULT "
+                             r"|^\S.* NOT NULL DEFAULT .*\b(?:NEWID|NEWSEQUENTIALID)\s*\(",
+    # Regex over the old and the new native type: a longer variable-length string keeps every
+    # stored value as it is (metadata-only); any other type change rewrites every row.
+    "zd_inplace_widening": r"^(?:N?VARCHAR|VARBINARY)\(\d+\)$",
+    "zd_dropped_column_note": "{table}.{column} is dropped from the catalog only: its space comes back when "
+                              "{table} is rebuilt (`ALTER TABLE {table} REBUILD WITH (ONLINE = ON)` on Enterprise, "
+                              "or DBCC CLEANTABLE for a variable-length column), in a quiet period.",
+    "zd_rename_column_options": "allow downtime and deploy the app with the rename (sp_rename is a brief Sch-M); "
+                                "or by hand: add {new_name}, keep both columns equal with an AFTER INSERT, UPDATE "
+                                "trigger, backfill in batches, move the app over, then drop {column}",
+    # rename_table: sp_rename and a synonym under the old name in ONE transaction (DDL is
+    # transactional here), so app versions using either name run side by side until contract.
+    "zd_synonym": "CREATE SYNONYM {name} FOR {target}",
+    "zd_drop_synonym": "DROP SYNONYM IF EXISTS {name}",
+    "zd_synonym_check": "SELECT COUNT(*) FROM sys.synonyms WHERE name = {name} AND schema_id = SCHEMA_ID()",
+    "zd_synonym_note": "Until the contract phase the synonym {name} stands for {target}: it serves SELECT, "
+                       "INSERT, UPDATE, DELETE and EXEC, but not DDL, TRUNCATE, catalog lookups (sys.tables, "
+                       "INFORMATION_SCHEMA) or bulk-copy APIs: an old app version that uses those needs {target}.",
+    "zd_retry_note": "A step that fails with error 1222 ('Lock request time out period exceeded') changed "
+                     "nothing: find the blocker (sys.dm_exec_requests.blocking_session_id), wait for its "
+                     "transaction to end and run the same phase again.",
+    "zd_edition_note": "ONLINE = ON needs SQL Server Enterprise or Developer edition, Azure SQL Database or "
+                       "Managed Instance: other editions reject the statement (error 1712) and nothing "
+                       "changes; there, schedule a window for these steps instead.",
+    "zd_add_column_note": "ADD COLUMN ... NOT NULL with a constant DEFAULT is metadata-only on SQL Server 2012+ "
+                          "Enterprise (and Azure SQL); Standard edition writes the default into every row "
+                          "under Sch-M: schedule a window there.",
+    "zd_index_interrupted_note@15": "A resumable build of {name} that is killed or interrupted stays PAUSED "
+                                    "(sys.index_resumable_operations) and blocks other DDL on {table}: run "
+                                    "the step again to resume it, or `ALTER INDEX {name} ON {table} ABORT`.",
+    "zd_trust_note": "{name} is enforced for new writes from its first step; the second, WITH CHECK CHECK "
+                     "CONSTRAINT, makes it trusted (used by the optimizer) but holds Sch-M on {table} while "
+                     "it reads every row ({estimate}): run it when {table} is quiet, or leave the "
+                     "constraint untrusted.",
+    "zd_unique_note": "SQL Server cannot turn an existing index into a constraint: the online form of "
+                      "UNIQUE ({columns}) is the unique index {name} (enforces the same; not listed in "
+                      "INFORMATION_SCHEMA.TABLE_CONSTRAINTS, and a valid foreign key target). Like a "
+                      "UNIQUE constraint there, it lets only one row hold NULL in ({columns}); for "
+                      "several, index WHERE the columns are NOT NULL (a filtered unique index).",
+    "zd_type_change_why": "before SQL Server 2016 ALTER COLUMN has no ONLINE option: {table}.{column} would be "
+                          "converted from {old} to {new} row by row under Sch-M",
+    "zd_type_change_options": "allow downtime (a window), or do it by hand: add the new column, keep it in "
+                              "sync with an AFTER INSERT, UPDATE trigger, backfill in batches, switch the app, "
+                              "then drop the old column and sp_rename the new one",
 }
 
 SQLSERVER = Dialect(
@@ -221,12 +306,29 @@ SQLSERVER = Dialect(
         # One statement taking >= 5,000 row locks escalates to a table lock ("Lock escalation"):
         # batches stay below that.
         "update": lock("row locks (X), escalate to table at 5,000", "writers of the same rows"),
+        # Zero-downtime (T3) forms (ONLINE_FORMS above). A nonclustered online build holds IS
+        # during the build and S only briefly at start and end ("How online index operations
+        # work"); dropping a nonclustered index is a metadata change either way.
+        "add_index_online": lock("IS for the build; S briefly at start and end (ONLINE = ON)",
+                                 "nothing; the brief S waits for running writers of the table"),
+        "drop_index_online": lock(SCH_M, BRIEF),
+        "zd_fk_not_valid": lock(SCH_M + ", WITH NOCHECK (existing rows not read)", BRIEF),
+        "zd_check_not_valid": lock(SCH_M + ", WITH NOCHECK (existing rows not read)", BRIEF),
+        # Enabling a constraint "always requires a schema modification lock (Sch-M)": the
+        # trusting scan blocks the table for its whole duration.
+        "zd_validate": lock(SCH_M, "reads and writes while every existing row is checked", scan=True),
+        "zd_allow_null": lock(SCH_M, BRIEF),         # NOT NULL -> NULL is metadata-only
+        "online_set_not_null": lock("Sch-S while the column is rebuilt; Sch-M briefly at the end "
+                                    "(ONLINE = ON)", BRIEF),
+        "online_alter_type": lock("Sch-S while the column is rebuilt; Sch-M briefly at the end "
+                                  "(ONLINE = ON)", BRIEF),
     },
     command_allow=(
         # dbmig's batch loop (skill/plan/data.py): sqlglot cannot parse WHILE; data.py gates
         # each statement inside it on its own.
         re.compile(r"^SET XACT_ABORT ON;\nDECLARE @dbmig_lo BIGINT, @dbmig_hi BIGINT, @dbmig_n BIGINT;\n"
                    r".*\nWHILE 1 = 1\nBEGIN\n.*\nEND$", re.S),
+        re.compile(r"^DECLARE @dbmig_n BIGINT;\nSET @dbmig_n = \(.*\nEND;$", re.S),   # guard_block
         # set_default: ADD CONSTRAINT ... DEFAULT ... FOR col is a Command in sqlglot 30.30.
         re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+ADD\s+CONSTRAINT\s+{_ID}\s+DEFAULT\s+[^;]+"
                    rf"\s+FOR\s+{_ID}$", re.I),
@@ -234,6 +336,20 @@ SQLSERVER = Dialect(
         # clause alone parses.
         re.compile(rf"^CREATE\s+(?:UNIQUE\s+)?INDEX\s+{_ID}\s+ON\s+{_NAME}\s*\([^();]+\)\s+"
                    r"WHERE\s+[^;]+\s+WITH\s*\(\s*ONLINE\s*=\s*ON\s*\)$", re.I),
+        # add_index_online@15/@16 (T3): WHERE before WITH is a Command, and WAIT_AT_LOW_PRIORITY
+        # a ParseError in sqlglot 30.30; the pattern admits exactly dbmig's two option lists.
+        re.compile(rf"^CREATE\s+(?:UNIQUE\s+)?INDEX\s+{_ID}\s+ON\s+{_NAME}\s*\([^();]+\)"
+                   r"(?:\s+WHERE\s+[^;]+?)?\s+WITH\s*\(\s*ONLINE\s*=\s*ON\s*(?:\(\s*WAIT_AT_LOW_PRIORITY\s*"
+                   r"\(\s*MAX_DURATION\s*=\s*\d+\s+MINUTES\s*,\s*ABORT_AFTER_WAIT\s*=\s*SELF\s*\)\s*\)\s*)?"
+                   r",\s*RESUMABLE\s*=\s*ON\s*\)$", re.I),
+        # zd_fk_not_valid / zd_check_not_valid (T3): WITH NOCHECK ADD is a Command.
+        re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+WITH\s+NOCHECK\s+ADD\s+CONSTRAINT\s+{_ID}\s+"
+                   r"(?:FOREIGN\s+KEY|CHECK)\s*\([^;]+$", re.I),
+        # zd_synonym / zd_drop_synonym (T3 rename_table): synonyms are Commands.
+        re.compile(rf"^CREATE\s+SYNONYM\s+{_NAME}\s+FOR\s+{_NAME}$", re.I),
+        re.compile(rf"^DROP\s+SYNONYM\s+IF\s+EXISTS\s+{_NAME}$", re.I),
+        # zd_validate (T3): WITH CHECK CHECK CONSTRAINT is a Command.
+        re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+WITH\s+CHECK\s+CHECK\s+CONSTRAINT\s+{_ID}$", re.I),
     ),
     batch_separator="GO",               # after every statement: a batch compiles as a whole,
     statement_end=";",                  # so a column added above is unknown below without GO

@@ -5,7 +5,7 @@ from ..dialects import Dialect
 from ..models import Change, MigrationRequest, Tier
 from ..schema import parse_schema
 from . import columns, constraints, data, online, tables  # noqa: F401  (registers the strategies)
-from .checks import checks_for
+from .checks import checks_for, drop_stale
 from .context import Context
 from .model import PHASE_GATES, PHASE_ORDER, Phase, Plan, Step
 from .registry import planner_for
@@ -55,6 +55,7 @@ def build_plan(request: MigrationRequest, dialect: Dialect, changes: list[Change
     for i, ch in enumerate(changes):
         steps += planner_for(ch.op, dialect.name, tier == Tier.T3)(ch, ctx, f"changes.{i}")
     guard_locks(steps, ctx, created)
+    drop_stale(steps, ctx)
     plan = Plan(tier, phases_of(steps), ctx.phase_checks + checks_for(changes, ctx, created), ctx.warnings, changes)
     return plan, ctx
 

@@ -6,10 +6,13 @@ its new name), and what is not known (no `schema`) is not claimed.
 """
 from __future__ import annotations
 
+import sqlglot
+from sqlglot import exp
+
 from ..models import Change
 from ..schema import ColumnDef
 from .context import Context
-from .model import Check
+from .model import Check, Step
 
 
 def checks_for(changes: list[Change], ctx: Context, created: set[str]) -> list[Check]:
@@ -23,6 +26,32 @@ def checks_for(changes: list[Change], ctx: Context, created: set[str]) -> list[C
             out.append(Check(f"row count of {table} unchanged",
                              ctx.dialect.check("row_count", table=ctx.q(table)), []))
     return _unique(out)
+
+
+def drop_stale(steps: list[Step], ctx: Context) -> None:
+    """A step's check may read a column a later change drops (merge: backfill from a column,
+    then drop it): it cannot run after the migration, so it goes, and the result says so."""
+    for step in steps:
+        kept = []
+        for check in step.checks:
+            gone = _gone_columns(check.query, ctx)
+            if gone:
+                ctx.warnings.append(f"Validation test {check.description!r} omitted: it reads "
+                                    f"{', '.join(sorted(gone))}, which this migration drops.")
+            else:
+                kept.append(check)
+        step.checks = kept
+
+
+def _gone_columns(query: str, ctx: Context) -> set[str]:
+    """Columns the query reads that none of its tables has in the final schema (unknown tables:
+    nothing is claimed)."""
+    tree = sqlglot.parse_one(query, read=ctx.dialect.sqlglot)
+    tables = [ctx.schema.table(t.name) for t in tree.find_all(exp.Table)]
+    if not ctx.schema.known or not tables or None in tables:
+        return set()
+    have = {c.lower() for t in tables for c in t.columns}
+    return {c.name for c in tree.find_all(exp.Column) if c.name.lower() not in have}
 
 
 def _unique(checks: list[Check]) -> list[Check]:

@@ -8,8 +8,9 @@ from ..errors import InvalidRequest, UnsafeRollback
 from ..models import (AddColumn, AlterColumnType, DropColumn, DropDefault, DropNotNull,
                       RenameColumn, SetDefault, SetNotNull)
 from ..schema import ColumnDef
+from ..types import INT_RANGE
 from .context import Context
-from .model import NativeOp, Step
+from .model import Guard, NativeOp, Step
 from .registry import direct
 from .tables import index_sql
 
@@ -164,8 +165,8 @@ def alter_column_type(ch: AlterColumnType, ctx: Context, path: str) -> list[Step
     using = ctx.expr(ch.using, f"{path}.using") if ch.using else None
     if using and not d.has("using_clause"):
         raise InvalidRequest(f"`using` is not available on {d.name}", field=f"{path}.using")
-    widening = old.type.widens_to(new.type)
-    if not widening:
+    guard = _narrowing_guard(ctx, ch.table, old, new)
+    if not old.type.widens_to(new.type) and guard is None:
         ctx.warnings.append(
             f"{ch.table}.{ch.column} {old.type} -> {new.type} may not fit every value: the statement "
             "fails (nothing is changed) if a value does not convert; the rollback converts back.")
@@ -181,7 +182,29 @@ def alter_column_type(ch: AlterColumnType, ctx: Context, path: str) -> list[Step
                  d.statements("alter_column_type", **fwd), d.statements("alter_column_type", **back),
                  lock, ch.table, _native("modify_type", ch.table, ctx, new, using=using),
                  _native("modify_type", ch.table, ctx, old, using=back_using),
-                 estimate=ctx.estimate(ch.table, lock))]
+                 estimate=ctx.estimate(ch.table, lock), guards=[guard] if guard else [])]
+
+
+def _narrowing_guard(ctx: Context, table: str, old: ColumnDef, new: ColumnDef) -> Guard | None:
+    """Rows whose value the new type would cut, round or reject. Some databases fail on them
+    (PostgreSQL, MariaDB in strict mode), others truncate or round silently (a NUMERIC scale
+    cut rounds everywhere): the migration counts them first and stops before any change."""
+    c, o, n = ctx.q(old.name), old.type, new.type
+    if o.widens_to(n):
+        return None
+    if n.name in ("varchar", "char") and o.name in ("varchar", "char", "text"):
+        lost = f"{ctx.dialect.sql('batch_length', value=c)} > {n.args[0]}"
+    elif n.name in INT_RANGE and (o.name in INT_RANGE or o.name == "decimal"):
+        lo, hi = INT_RANGE[n.name]
+        lost = f"({c} < {lo} OR {c} > {hi}" + (f" OR {c} <> ROUND({c}, 0))" if o.name == "decimal" else ")")
+    elif n.name == "decimal" and (o.name in INT_RANGE or o.name == "decimal"):
+        p, s = (*n.args, 0)[:2] if n.args else (18, 0)      # decimal(p) is decimal(p, 0)
+        lost = f"({c} <> ROUND({c}, {s}) OR ABS({c}) >= 1{'0' * (p - s)})"
+    else:
+        return None
+    return Guard(f"SELECT COUNT(*) FROM {ctx.q(table)} WHERE {lost}",
+                 f"dbmig guard: values of {table}.{old.name} do not fit {n} (they would be cut or rounded); "
+                 "nothing was changed")
 
 
 def _type_change_lock(ctx: Context, old: ColumnDef, new: ColumnDef):

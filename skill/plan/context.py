@@ -53,8 +53,8 @@ class Context:
             out |= dict(new_name=self.q(new_name), new_name_raw=new_name, new_name_lit=self.lit(new_name))
         return out
 
-    def expr(self, text: str, field_path: str) -> str:
-        return sqlexpr.expression(text, self.dialect.sqlglot, field_path)
+    def expr(self, text: str, field_path: str, subqueries: bool = False) -> str:
+        return sqlexpr.expression(text, self.dialect.sqlglot, field_path, subqueries)
 
     def type(self, text: str, field_path: str) -> SqlType:
         return parse_type(text, field_path)

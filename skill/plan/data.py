@@ -20,6 +20,7 @@ Every data step has one shape, whatever the op:
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 
 from ..errors import InvalidRequest, UnsafeRollback
@@ -130,14 +131,14 @@ def _keyset(ctx: Context, table: str, path: str) -> str:
             "(dbmig needs the primary key to walk the table in key ranges and to key the backup "
             "that makes the rollback exact)", field="schema", suggestion="pass `schema`")
     col = t.columns.get(pk[0].lower())
-    if len(pk) != 1 or col is None or not _integral(col.type):
+    if len(pk) != 1 or col is None or not integral(col.type):
         raise InvalidRequest(f"batched data migrations need a single-column integer primary key; "
                              f"{table} has ({', '.join(pk)})", field=f"{path}.table",
                              suggestion="use raw_sql for this table")
     return pk[0]
 
 
-def _integral(t) -> bool:
+def integral(t) -> bool:
     """An integer type; Oracle's integers are NUMBER(p) (scale 0), read as decimal(p)."""
     return t is not None and (t.name in INTEGER_KEYS or (t.name == "decimal" and t.args[1:2] in ((), (0,))
                                                          and len(t.args) >= 1))
@@ -152,7 +153,7 @@ def _known(ctx: Context, table: str, column: str, path: str) -> ColumnDef:
 
 
 def _expr(ctx: Context, text: str, path: str) -> str:
-    sql = ctx.expr(text, path)
+    sql = ctx.expr(text, path, subqueries=True)      # a lookup conversion reads another table
     if TAG in sql:
         raise InvalidRequest(f"{TAG} is reserved by dbmig", field=path)
     return sql
@@ -272,6 +273,17 @@ def _forward_loop(ctx: Context, job: Batched, bak: str) -> list[str]:
     return _loop(ctx, job, "fwd", t, start, body, locks)
 
 
+def pending_loop(ctx: Context, table: str, pk: str, assignments: str, pending: str, size: int,
+                 what: str) -> list[str]:
+    """Batches that update the rows still `pending`, with no backup: for fills whose rollback
+    drops what they filled (a T3 expand copying into a new column). A rerun walks the keys
+    again; `pending` skips the rows already done."""
+    t, k = ctx.q(table), ctx.q(pk)
+    job = Batched(table, pk, [re.sub(r"\W+", "_", what)], [], [f"({pending})"], size, None, what)
+    body = [f"UPDATE {t} SET {assignments} WHERE {_range(ctx, k)} AND ({pending})"]
+    return _loop(ctx, job, "fill", t, f"(SELECT MIN({k}) FROM {t}) - 1", body)
+
+
 def _restore_loop(ctx: Context, job: Batched, bak: str) -> list[str]:
     d, pk, b = ctx.dialect, ctx.q(job.pk), ctx.q(bak)
     assign = ", ".join(d.sql("batch_assign", column=ctx.q(c)) for c in job.columns)
@@ -362,7 +374,8 @@ def _guide(ctx: Context, job: Batched, bak: str) -> dict[str, list[str]]:
         "execution": [
             f"Progress: SELECT COUNT(*), MAX({pk}) FROM {ctx.q(bak)} vs SELECT MAX({pk}) FROM {t}.",
             f"Pause: {cancel}. The running batch rolls back; finished batches stay.",
-            "Resume: run the migration again (Flyway: repair, then migrate): it continues after the "
+            "Resume: run the migration again (Flyway: `repair`, then `migrate`; Liquibase: `release-locks` "
+            "if the process was killed, then `update`; Alembic: `upgrade head`): it continues after the "
             "last finished batch (the highest key in its backup table), no row is done twice."],
         "post": [f"Once final, drop {bak}."],
         "rollback": ["The rollback restores the original values from the backup tables in batches, then "

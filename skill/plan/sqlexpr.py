@@ -2,7 +2,9 @@
 
 The text is parsed in the target dialect and the SQL emitted is sqlglot's rendering of that
 parse, so what runs is what was checked: `0; DROP TABLE users` is two statements and refused,
-`(SELECT ...)` or `DROP ...` are statements, not expressions, and refused.
+`SELECT ...` or `DROP ...` are statements, not expressions, and refused. Data changes may read
+other tables through a parenthesized scalar or EXISTS subquery (a lookup-table conversion
+fills a key from one); nothing inside it may write or lock.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ _STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Alter, exp.Drop, ex
                exp.Transaction, exp.Commit, exp.Rollback, exp.Use)
 
 
-def expression(text: str, dialect: str, field: str) -> str:
+def expression(text: str, dialect: str, field: str, subqueries: bool = False) -> str:
     try:
         parsed = sqlglot.parse(text, read=dialect)
     except (ParseError, TokenError) as e:
@@ -26,10 +28,19 @@ def expression(text: str, dialect: str, field: str) -> str:
     if len(parsed) != 1:
         raise InvalidRequest(f"{text!r} must be exactly one SQL expression", field=field)
     node = parsed[0]
-    if isinstance(node, _STATEMENTS) or any(isinstance(n, _STATEMENTS) for n in node.walk()):
-        raise InvalidRequest(f"{text!r} must be an expression, not a statement or subquery",
-                             field=field)
+    if any(isinstance(n, _STATEMENTS) and not (subqueries and _reads(n)) for n in node.walk()):
+        raise InvalidRequest(f"{text!r} must be an expression, not a statement"
+                             + ("" if subqueries else " or subquery"), field=field)
     return node.sql(dialect)
+
+
+def _reads(node: exp.Expression) -> bool:
+    """A plain SELECT inside parentheses or EXISTS (and those parentheses): no INTO, no FOR
+    UPDATE, no WITH (a CTE may hold a DELETE ... RETURNING), no set operation."""
+    if type(node) is exp.Subquery:
+        return _reads(node.this)
+    return (type(node) is exp.Select and isinstance(node.parent, (exp.Subquery, exp.Exists))
+            and not any(node.args.get(k) for k in ("into", "locks", "with")))
 
 
 def columns_in(text: str, dialect: str) -> set[str]:

@@ -18,8 +18,8 @@ def _notes(plan: Plan) -> list[str]:
     return [f"DESTRUCTIVE: {', '.join(destructive)} - {confirmed}."]
 
 
-def render_plan(plan: Plan, request: MigrationRequest, dialect: Dialect) -> tuple[list[Rendered], int]:
-    """Files per phase, and how many units the tool applies (Liquibase changeSets)."""
+def render_plan(plan: Plan, request: MigrationRequest, dialect: Dialect) -> list[Rendered]:
+    """Files per phase."""
     module = import_module(f"{__name__}.{request.migration_tool.value}")
     tc = ToolContext(request, dialect, plan.tier.value, _notes(plan))
     return module.render_plan(plan, tc)

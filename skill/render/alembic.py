@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..dialects.base import Dialect
 from ..models import ScriptFile
 from ..plan.model import NativeOp, Phase, Plan, Step
-from .common import one_line, render, request_id, slug
+from .common import one_line, render, request_id, slug, transaction_groups
 from .sqlfile import _with_session, reverse_blocks
 from .types import Rendered, ToolContext
 
@@ -367,16 +367,18 @@ def manual_downgrade(steps: list[Step], target: str) -> list[str]:
 
 
 def revisions(plan: Plan, tc: ToolContext) -> list[tuple[str, str | None]]:
-    """(revision, down_revision) per phase, chained. Ids fit alembic_version.version_num
-    (VARCHAR(32)) and derive from the request, never from the clock."""
+    """(revision, down_revision) per unit (a phase's run of steps sharing a transaction mode,
+    see `transaction_groups`), chained. Ids fit alembic_version.version_num (VARCHAR(32)) and
+    derive from the request, never from the clock."""
     base = tc.request.revision or request_id(tc.request)
     down = tc.request.down_revision
-    if len(plan.phases) == 1:
+    labels = [name if n == 1 else f"{name}{i + 1}" for name, n in
+              ((p.name, len(transaction_groups(p.steps))) for p in plan.phases) for i in range(n)]
+    if len(labels) == 1:
         return [(base, down)]
     out = []
-    for phase in plan.phases:
-        suffix = f"_{phase.name}"
-        rev = base[:32 - len(suffix)] + suffix if tc.request.revision else _derived(base, phase.name)
+    for label in labels:
+        rev = base[:32 - len(label) - 1] + f"_{label}" if tc.request.revision else _derived(base, label)
         out.append((rev, down))
         down = rev
     return out
@@ -391,26 +393,35 @@ def docstring(text: str) -> str:
     return one_line(text).replace("\\", "\\\\").replace('"', '\\"')
 
 
-def render_phase(phase: Phase, tc: ToolContext, revision: str, down: str | None) -> Rendered:
+def render_phase(phase: Phase, tc: ToolContext, ids: list[tuple[str, str | None]]) -> Rendered:
+    """One revision per unit of the phase, and one rollback script for the whole phase."""
     request, dialect = tc.request, tc.dialect
-    target = down or "base"
-    upgrade = upgrade_blocks(phase.steps, tc)
-    manual = manual_downgrade(phase.steps, target)
+    units = [steps for _, steps in transaction_groups(phase.steps)]
+    scripts = [_revision(phase, steps, tc, rev, down) for steps, (rev, down) in zip(units, ids)]
+    revision, target = ids[0][0], ids[0][1] or "base"
+    rollback = ScriptFile(filename=f"{revision}_{slug(request.migration_description, 40)}_rollback.sql",
+                          content=render(
+        "alembic/rollback.sql.j2", blocks=reverse_blocks(phase.steps, dialect), target=target,
+        description=one_line(request.migration_description), author=request.author, revision=ids[-1][0],
+        tier=tc.tier, database=dialect.name, notes=tc.notes))
+    return Rendered(scripts + [rollback], scripts[0], rollback, [rev for rev, _ in ids])
+
+
+def _revision(phase: Phase, steps: list[Step], tc: ToolContext, revision: str, down: str | None) -> ScriptFile:
+    request, dialect = tc.request, tc.dialect
+    manual = manual_downgrade(steps, down or "base")
     data = dict(description=docstring(request.migration_description), author=docstring(request.author),
                 revision=revision, down_revision=down, tier=tc.tier, database=dialect.name,
                 phase=phase.name, notes=[docstring(n) for n in tc.notes],
-                sa_dialect=SA_DIALECT.get(dialect.name), upgrade=upgrade,
-                downgrade=[] if manual else downgrade_blocks(phase.steps, tc), manual=manual,
-                guards=any(s.guards for s in phase.steps))
+                sa_dialect=SA_DIALECT.get(dialect.name), upgrade=upgrade_blocks(steps, tc),
+                downgrade=[] if manual else downgrade_blocks(steps, tc), manual=manual,
+                guards=any(s.guards for s in steps))
     stem = f"{revision}_{slug(request.migration_description, 40)}"
-    script = ScriptFile(filename=f"{stem}.py", content=render("alembic/revision.py.j2", **data))
-    rollback = ScriptFile(filename=f"{stem}_rollback.sql", content=render(
-        "alembic/rollback.sql.j2", blocks=reverse_blocks(phase.steps, dialect), target=target,
-        description=one_line(request.migration_description), author=request.author, revision=revision,
-        tier=tc.tier, database=dialect.name, notes=tc.notes))
-    return Rendered([script, rollback], script, rollback)
+    return ScriptFile(filename=f"{stem}.py", content=render("alembic/revision.py.j2", **data))
 
 
-def render_plan(plan: Plan, tc: ToolContext) -> tuple[list[Rendered], int]:
-    out = [render_phase(p, tc, rev, down) for p, (rev, down) in zip(plan.phases, revisions(plan, tc))]
-    return out, len(out)
+def render_plan(plan: Plan, tc: ToolContext) -> list[Rendered]:
+    ids, out = iter(revisions(plan, tc)), []
+    for phase in plan.phases:
+        out.append(render_phase(phase, tc, [next(ids) for _ in transaction_groups(phase.steps)]))
+    return out

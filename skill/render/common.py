@@ -40,3 +40,16 @@ def request_id(request: MigrationRequest) -> str:
 def one_line(text: str) -> str:
     """Descriptions go into comments: keep them on one line and free of comment terminators."""
     return re.sub(r"\s+", " ", text).replace("*/", "* /").replace("-->", "-- >").strip()
+
+
+def transaction_groups(steps: list) -> list[tuple[bool, list]]:
+    """Consecutive steps with the same transaction mode. A non-transactional step commits what
+    ran before it, so each run is its own unit (Flyway file, Alembic revision): a rerun after an
+    interruption resumes at the interrupted unit instead of repeating committed DDL."""
+    groups: list[tuple[bool, list]] = []
+    for step in steps:
+        if groups and groups[-1][0] == step.transactional:
+            groups[-1][1].append(step)
+        else:
+            groups.append((step.transactional, [step]))
+    return groups or [(True, [])]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..models import MigrationRequest, ScriptFile
 from ..plan.model import Phase
-from .common import one_line, render, slug
+from .common import one_line, render, slug, transaction_groups
 from .sqlfile import forward_blocks, reverse_blocks
 from .types import Rendered, ToolContext
 
@@ -24,10 +24,11 @@ def render_phase(phase: Phase, tc: ToolContext, version: str) -> Rendered:
     request, dialect = tc.request, tc.dialect
     header = dict(description=one_line(request.migration_description), author=request.author,
                   tier=tc.tier, database=dialect.name, notes=tc.notes)
-    groups = _transaction_groups(phase)
-    forward, undo = [], []
+    groups = transaction_groups(phase.steps)
+    forward, undo, versions = [], [], []
     for i, (transactional, steps) in enumerate(groups):
         v = f"{version}.{i + 1}" if len(groups) > 1 else version
+        versions.append(v)
         name = f"{v}__{slug(request.migration_description)}.sql"
         forward.append(ScriptFile(filename=f"V{name}", content=render(
             "flyway/script.sql.j2", title="Migration", how="apply with `flyway migrate`.",
@@ -40,23 +41,12 @@ def render_phase(phase: Phase, tc: ToolContext, version: str) -> Rendered:
         if not transactional:     # Flyway reads each script's own sidecar, undo scripts too
             undo_files.append(ScriptFile(filename=f"U{name}.conf", content=NO_TRANSACTION))
         undo[:0] = undo_files
-    return Rendered(forward + undo, forward[0], undo[0])
+    return Rendered(forward + undo, forward[0], undo[0], versions)
 
 
-def _transaction_groups(phase: Phase) -> list[tuple[bool, list]]:
-    """Consecutive steps with the same transaction mode share one file."""
-    groups: list[tuple[bool, list]] = []
-    for step in phase.steps:
-        if groups and groups[-1][0] == step.transactional:
-            groups[-1][1].append(step)
-        else:
-            groups.append((step.transactional, [step]))
-    return groups or [(True, [])]
-
-
-def render_plan(plan, tc: ToolContext) -> tuple[list[Rendered], int]:
+def render_plan(plan, tc: ToolContext) -> list[Rendered]:
     base = version_for(tc.request)
     phases = plan.phases
     out = [render_phase(p, tc, base if len(phases) == 1 else f"{base}.{i + 1}")
            for i, p in enumerate(phases)]
-    return out, sum(len(r.files) for r in out)
+    return out

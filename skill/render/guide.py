@@ -3,16 +3,22 @@ from __future__ import annotations
 
 from ..models import DeploymentGuide, LockEstimate, MigrationRequest, ValidationTest
 from ..plan.model import Plan
+from .types import Rendered
 
 APPLY = {
     "flyway": "flyway -locations=filesystem:<dir> migrate",
     "liquibase": "liquibase --changelog-file=<changelog> update",
     "alembic": "alembic upgrade head",
 }
+APPLY_PHASE = {
+    "flyway": "flyway migrate -target={target}",
+    "liquibase": "liquibase --changelog-file={file} update",
+    "alembic": "alembic upgrade {target}",
+}
 ROLLBACK = {
-    "flyway": "flyway undo (Teams), or run the U file(s) with your SQL client, newest first",
-    "liquibase": "liquibase --changelog-file=<changelog> rollback-count --count={n}",
-    "alembic": "alembic downgrade -1",
+    "flyway": "flyway undo (Teams) {n} time(s), or run {undo} with your SQL client, in that order",
+    "liquibase": "liquibase --changelog-file={file} rollback-count --count={n}",
+    "alembic": "alembic downgrade -{n}",
 }
 PREVIEW = {
     "flyway": "flyway info (shows the pending versions)",
@@ -35,7 +41,7 @@ def _step_lines(steps, section: str) -> list[str]:
     return list(dict.fromkeys(line for s in steps for line in s.guide.get(section, [])))
 
 
-def deployment_guide(plan: Plan, request: MigrationRequest, changesets: int) -> DeploymentGuide:
+def deployment_guide(plan: Plan, request: MigrationRequest, rendered: list[Rendered]) -> DeploymentGuide:
     tool = request.migration_tool.value
     steps = plan.steps
     locks = [LockEstimate(statement=s.description, lock=s.lock.level, blocks=s.lock.blocks,
@@ -49,14 +55,39 @@ def deployment_guide(plan: Plan, request: MigrationRequest, changesets: int) -> 
     manual = [m for s in steps for m in s.manual_steps]
     return DeploymentGuide(
         pre_migration_steps=pre + _step_lines(steps, "pre"),
-        execution_steps=[f"Apply: {APPLY[tool]}."] + _step_lines(steps, "execution"),
+        execution_steps=_apply(plan, tool, rendered) + _step_lines(steps, "execution"),
         post_migration_steps=["Run the validation tests; every result must equal expected_result."]
         + _cleanup(steps) + _step_lines(steps, "post"),
-        rollback_procedure=[f"Roll back: {ROLLBACK[tool].format(n=changesets)}.",
-                            "Run the validation tests marked 'unchanged' again: results must match."]
+        rollback_procedure=_roll_back(plan, tool, rendered)
+        + ["Run the validation tests marked 'unchanged' again: results must match."]
         + manual + _step_lines(steps, "rollback"),
         estimated_duration=_total(steps),
         lock_estimates=locks)
+
+
+def _apply(plan: Plan, tool: str, rendered: list[Rendered]) -> list[str]:
+    if len(plan.phases) == 1:
+        return [f"Apply: {APPLY[tool]}."]
+    out = []
+    for i, (phase, r) in enumerate(zip(plan.phases, rendered), 1):
+        if phase.gate_before:
+            out.append(f"GATE before phase {i} ({phase.name}): {phase.gate_before}")
+        out.append(f"Phase {i} ({phase.name}): {APPLY_PHASE[tool].format(target=r.units[-1], file=r.migration.filename)}, "
+                   f"then run the validation tests marked 'after {phase.name}'.")
+    return out
+
+
+def _roll_back(plan: Plan, tool: str, rendered: list[Rendered]) -> list[str]:
+    pairs = list(zip(plan.phases, rendered))
+    if len(pairs) == 1:
+        return [f"Roll back: {_rollback(tool, rendered[0], '<changelog>')}."]
+    return [f"Roll back phase {i} ({p.name}), newest phase first: {_rollback(tool, r, r.migration.filename)}."
+            for i, (p, r) in reversed(list(enumerate(pairs, 1)))]
+
+
+def _rollback(tool: str, r: Rendered, changelog: str) -> str:
+    undo = ", ".join(f"U{u}" for u in reversed(r.units))
+    return ROLLBACK[tool].format(n=len(r.units), file=changelog, undo=undo)
 
 
 def _cleanup(steps) -> list[str]:

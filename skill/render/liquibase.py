@@ -323,16 +323,16 @@ def render_phase(phase: Phase, tc: ToolContext, name: str, first_id: int) -> Ren
     review = ScriptFile(filename=f"{name}.rollback.sql", content=render(
         "liquibase/rollback.sql.j2", changelog=name, count=len(sets),
         blocks=reverse_blocks(phase.steps, tc.dialect), **header))
-    return Rendered([changelog, review], changelog, review)
+    return Rendered([changelog, review], changelog, review, [cs.id for cs in sets])
 
 
-def render_plan(plan: Plan, tc: ToolContext) -> tuple[list[Rendered], int]:
+def render_plan(plan: Plan, tc: ToolContext) -> list[Rendered]:
     out, first = [], 1
     for i, phase in enumerate(plan.phases):
         name = changelog_name(tc, phase, i, len(plan.phases))
         out.append(render_phase(phase, tc, name, first))
         first += len(phase.steps)
-    return out, first - 1
+    return out
 
 
 # --- formatting helpers the templates call ----------------------------------------------------

@@ -1,6 +1,7 @@
 """Plain SQL script pieces shared by Flyway files, Liquibase formatted SQL and review files."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from ..dialects.base import Dialect
@@ -38,11 +39,24 @@ def _with_session(steps: list[Step], statements_of) -> list[tuple[Step, list[str
     return out
 
 
+def guard_statements(step: Step, dialect: Dialect) -> list[str]:
+    """A plain script has no preconditions: each guard runs as a block that raises before the
+    step. A batched loop already checks its guards inside its own block."""
+    out, inline = [], "\n".join(step.forward)
+    for g in step.guards:
+        if g.query in inline:
+            continue
+        check = dialect.sql("batch_guard", query=g.query, message=dialect.literal(g.message))
+        proc = "dbmig_guard_" + hashlib.sha1(g.query.encode()).hexdigest()[:8]
+        out += [x.rstrip() for x in dialect.statements("guard_block", guard=check, proc=proc)]
+    return out
+
+
 def forward_blocks(steps: list[Step], dialect: Dialect) -> list[Block]:
     return [Block(s.description, [terminate(x, dialect) for x in statements],
                   [f"lock: {s.lock.level}; blocks {s.lock.blocks}; {s.estimate}"]
                   + (["CONFIRMED DESTRUCTIVE: this step removes data (see warnings)"] if s.destructive else []))
-            for s, statements in _with_session(steps, lambda s: s.forward)]
+            for s, statements in _with_session(steps, lambda s: guard_statements(s, dialect) + s.forward)]
 
 
 def reverse_blocks(steps: list[Step], dialect: Dialect) -> list[Block]:

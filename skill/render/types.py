@@ -20,3 +20,6 @@ class Rendered:
     files: list[ScriptFile]          # every file, in apply order (forward files first)
     migration: ScriptFile
     rollback: ScriptFile
+    # what the tool calls each unit it applies, in order: Flyway versions, Alembic revision ids,
+    # Liquibase changeSet ids (the guide's apply targets and rollback counts)
+    units: list[str] = field(default_factory=list)

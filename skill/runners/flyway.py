@@ -1,7 +1,11 @@
 """Flyway's file conventions, executed as Flyway would: `V<version>__*.sql` in version order,
 each in one transaction unless its sidecar `.sql.conf` says `executeInTransaction=false`;
 undo runs `U<version>__*.sql` newest first. Scripts go through the database's own command-line
-client (psql, mariadb), which parses them as the real tools' users would."""
+client (psql, mariadb), which parses them as the real tools' users would.
+
+Like Flyway, a schema history table records each version that succeeded: a rerun after a
+failure skips them and starts at the failed version (real Flyway first needs `flyway repair`
+to clear the failed row), and undo reverses only applied versions."""
 from __future__ import annotations
 
 import os
@@ -35,20 +39,44 @@ def scripts(files: dict[str, str], prefix: str) -> list[str]:
     return sorted(names, key=version_key, reverse=(prefix == "U"))
 
 
+HISTORY = "flyway_schema_history"
+
+
 def upgrade(scratch: Scratch, files: dict[str, str], workdir: Path | None = None) -> list[str]:
-    applied = []
+    scratch.execute([f"CREATE TABLE IF NOT EXISTS {HISTORY} (version VARCHAR(50) PRIMARY KEY, "
+                     "script VARCHAR(200) NOT NULL)"])
+    done, applied = _history(scratch), []
     for name in scripts(files, "V"):
+        if _version(name) in done:
+            continue
         run_script(scratch, files[name], _in_transaction(files, name), name)
+        scratch.execute([f"INSERT INTO {HISTORY} (version, script) VALUES ('{_version(name)}', '{name}')"])
         applied.append(name)
     return applied
 
 
 def downgrade(scratch: Scratch, files: dict[str, str], workdir: Path | None = None) -> list[str]:
-    applied = []
+    """Undo the applied versions, newest first (all of them when nothing was recorded)."""
+    done, applied = _history(scratch), []
     for name in scripts(files, "U"):
+        if done and _version(name) not in done:
+            continue
         run_script(scratch, files[name], _in_transaction(files, name), name)
+        if done:
+            scratch.execute([f"DELETE FROM {HISTORY} WHERE version = '{_version(name)}'"])
         applied.append(name)
     return applied
+
+
+def _version(filename: str) -> str:
+    return _NAME.match(filename).group(2)
+
+
+def _history(scratch: Scratch) -> set[str]:
+    try:
+        return {v for (v,) in scratch.query(f"SELECT version FROM {HISTORY}")}
+    except Exception:  # noqa: BLE001 - no history table: nothing recorded
+        return set()
 
 
 def run_script(scratch: Scratch, text: str, transactional: bool, name: str) -> None:

@@ -110,6 +110,12 @@ def upgrade(scratch: Scratch, files: dict[str, str], workdir: Path) -> list[str]
     return names
 
 
+def release_locks(scratch: Scratch, files: dict[str, str], workdir: Path) -> None:
+    """What a user runs after a killed `update`: Liquibase could not clear its changelog lock."""
+    _write_all(files, Path(workdir))
+    run(Path(workdir), changelogs(files)[0], [*_connection(scratch), "release-locks"], _password(scratch))
+
+
 def downgrade(scratch: Scratch, files: dict[str, str], workdir: Path) -> list[str]:
     """Each changelog's own changeSets, newest changelog first."""
     _write_all(files, Path(workdir))

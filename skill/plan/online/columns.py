@@ -1,7 +1,13 @@
 """Online column changes: add, NOT NULL, defaults. Catalog-only changes keep their T1 SQL
-behind the lock timeout; what would scan or rewrite the table is split."""
+behind the lock timeout; what would scan or rewrite the table is split.
+
+NOT NULL per database: PostgreSQL 12+ a validated CHECK then SET NOT NULL; MySQL in place;
+SQL Server 2016+ ALTER COLUMN ... NOT NULL WITH (ONLINE = ON); Oracle a NOT NULL constraint
+ENABLE NOVALIDATE, then VALIDATE while DML goes on. ADD COLUMN on SQL Server/Oracle: in place
+where the database keeps the default in its catalog, else add bare + default + batched fill."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ...dialects.postgresql import VOLATILE
@@ -13,7 +19,8 @@ from ..columns import parts
 from ..context import Context
 from ..model import Step
 from ..registry import online
-from .common import backfill, guarded, impossible, online_lock, phase_check, rephase, step
+from .common import (backfill, guarded, impossible, lock_of, note, offers, online_lock, phase_check, rephase,
+                     step, versioned)
 from .constraints import BRIEF, not_valid_then_validate
 
 
@@ -38,6 +45,12 @@ def not_null_steps(ctx: Context, table: str, col: ColumnDef, phase: str) -> list
 
 def set_not_null_steps(ctx: Context, table: str, col: ColumnDef, phase: str) -> list[Step]:
     d = ctx.dialect
+    if offers(ctx, "online_set_not_null"):
+        return [_online_not_null(ctx, table, col, phase)]
+    if d.has("zd_not_null_novalidate"):
+        nn = ctx.name("nn", table, [col.name])
+        add = d.sql("zd_not_null_novalidate", table=ctx.q(table), column=ctx.q(col.name), name=ctx.q(nn))
+        return not_valid_then_validate(ctx, table, nn, add, "", phase, "zd_not_null_novalidate")
     if d.has("zd_check_not_valid"):
         return not_null_steps(ctx, table, col, phase)
     new, loose = replace(col, nullable=False), replace(col, nullable=True)
@@ -45,6 +58,23 @@ def set_not_null_steps(ctx: Context, table: str, col: ColumnDef, phase: str) -> 
                  guarded(ctx, [d.sql("online_modify", **parts(ctx, table, new))]),
                  guarded(ctx, [d.sql("online_modify", **parts(ctx, table, loose))]),
                  online_lock("metadata lock (INPLACE, LOCK=NONE, table rebuilt)"), table, phase, work="rewrite")]
+
+
+def _online_not_null(ctx: Context, table: str, col: ColumnDef, phase: str) -> Step:
+    """SQL Server 2016+: the column is rebuilt online and every row checked on the way; Sch-M
+    only briefly at the end. Back to NULL is metadata-only, so the reverse is the plain form (an
+    online NOT NULL -> NULL is even refused for a column in a nonclustered index)."""
+    d, form = ctx.dialect, versioned(ctx, "online_set_not_null")
+    if form is None:
+        raise impossible("set_not_null", ctx, "before SQL Server 2016 ALTER COLUMN has no ONLINE option and "
+                         "NOT NULL reads every row under Sch-M", "allow downtime; or enforce it with a CHECK "
+                         "(column IS NOT NULL) added online (add_check), or upgrade to 2016+")
+    note(ctx, "zd_edition_note")
+    new, loose = replace(col, nullable=False), replace(col, nullable=True)
+    return step(ctx, f"set {table}.{col.name} NOT NULL online (rebuilds the column, checks every row)",
+                guarded(ctx, [d.sql(form, **parts(ctx, table, new))]),
+                guarded(ctx, d.statements("drop_not_null", **parts(ctx, table, loose))),
+                lock_of(ctx, form, "Sch-M"), table, phase, transactional=False, work="rewrite")
 
 
 def fill_nulls(ctx: Context, table: str, column: str, value: str, phase: str) -> Step:
@@ -55,6 +85,8 @@ def fill_nulls(ctx: Context, table: str, column: str, value: str, phase: str) ->
 
 @online("set_not_null", database="postgresql")
 @online("set_not_null", database="mysql")
+@online("set_not_null", database="sqlserver")
+@online("set_not_null", database="oracle")
 def set_not_null(ch: SetNotNull, ctx: Context, path: str) -> list[Step]:
     col = direct_columns._column_for(ctx, ch.table, ch.column, "set_not_null", path)
     ctx.table(ch.table).columns[ch.column.lower()] = replace(col, nullable=False)
@@ -77,9 +109,10 @@ def add_column_pg(ch: AddColumn, ctx: Context, path: str) -> list[Step]:
     return _add_then_fill(ctx, ch.table, col, path)
 
 
-def _add_then_fill(ctx: Context, table: str, col: ColumnDef, path: str) -> list[Step]:
+def _add_then_fill(ctx: Context, table: str, col: ColumnDef, path: str, why: str = "") -> list[Step]:
     """A per-row default would rewrite the table under ACCESS EXCLUSIVE: add the column bare,
-    give new rows the default, fill old rows in batches, then NOT NULL online."""
+    give new rows the default, fill old rows in batches, then NOT NULL online. `why`: the reason
+    where it is not a per-row default (Oracle writes any default into rows of a table with LOBs)."""
     d, t = ctx.dialect, ctx.table(table)
     if col.name.lower() in t.columns:
         raise InvalidRequest(f"column {table}.{col.name} already exists", field=f"{path}.column.name")
@@ -88,13 +121,15 @@ def _add_then_fill(ctx: Context, table: str, col: ColumnDef, path: str) -> list[
     p = parts(ctx, table, bare)
     steps = [step(ctx, f"add column {table}.{col.name} without default (catalog change)",
                   guarded(ctx, d.statements("add_column", **{**p, "column_def": ctx.column_def(table, bare)})),
-                  guarded(ctx, d.statements("drop_column", **p)), online_lock("ACCESS EXCLUSIVE", BRIEF), table),
+                  guarded(ctx, d.statements("drop_column", **p)), online_lock(d.locks["add_column"].level, BRIEF),
+                  table),
+             # SQL Server's set_default is two statements (it drops the default constraint first)
              step(ctx, f"default {col.default} for new rows of {table}.{col.name}",
-                  guarded(ctx, [d.sql("set_default", **parts(ctx, table, col))]), [],
-                  online_lock("ACCESS EXCLUSIVE", BRIEF), table),
+                  guarded(ctx, d.statements("set_default", **parts(ctx, table, col))), [],
+                  online_lock(d.locks["set_default"].level, BRIEF), table),
              fill_nulls(ctx, table, col.name, col.default, "migrate")]
-    ctx.warnings.append(f"DEFAULT {col.default} differs per row: dbmig adds {col.name} without it and fills "
-                        "existing rows in batches (several times slower than one rewrite, but no long lock).")
+    ctx.warnings.append(f"{why or f'DEFAULT {col.default} differs per row'}: dbmig adds {col.name} without it and "
+                        "fills existing rows in batches (several times slower than one rewrite, but no long lock).")
     return steps + ([] if col.nullable else set_not_null_steps(ctx, table, col, "migrate"))
 
 
@@ -106,6 +141,50 @@ def add_column_mysql(ch: AddColumn, ctx: Context, path: str) -> list[Step]:
     return [step(ctx, f"add column {ch.table}.{col.name} instantly", guarded(ctx, [ctx.dialect.sql("online_add_column", **p)]),
                  guarded(ctx, [ctx.dialect.sql("online_drop_column", **p)]),
                  online_lock("metadata lock (ALGORITHM=INSTANT)", BRIEF), ch.table)]
+
+
+@online("add_column", database="sqlserver")
+@online("add_column", database="oracle")
+def add_column_in_place(ch: AddColumn, ctx: Context, path: str) -> list[Step]:
+    """Metadata-only where the database keeps the DEFAULT in its catalog (SQL Server 2012+
+    Enterprise: NOT NULL with a runtime-constant default; Oracle 12c+: any default, unless the
+    table has a LOB column), behind the lock timeout; else add bare, then fill in batches."""
+    col = ctx.from_request(ch.column, f"{path}.column")
+    why = _default_written(ctx, ch.table, col)
+    if why:
+        steps = _add_then_fill(ctx, ch.table, col, path, why)
+    else:
+        if col.default is not None and not col.nullable:
+            note(ctx, "zd_add_column_note")     # SQL Server: metadata-only on Enterprise only
+        steps = rephase(direct_columns.add_column(ch, ctx, path), ctx)
+    unused = versioned(ctx, "zd_set_unused")
+    if unused:
+        # Oracle's DROP COLUMN rewrites every block under an exclusive lock: the rollback marks
+        # the column unused instead (dictionary only); its space comes back with DROP UNUSED.
+        undo = ctx.dialect.sql(unused, **ctx.names(ch.table, col.name))
+        steps[0].reverse, steps[0].reverse_native = guarded(ctx, [undo]), None
+    return steps
+
+
+def _default_written(ctx: Context, table: str, col: ColumnDef) -> str:
+    """Why the database would write the new column's DEFAULT into every existing row ('' when it
+    keeps it in the catalog). Facts as dialect regexes: `zd_slow_add_column` over the column's
+    '<type> NULL|NOT NULL DEFAULT <expr>', `zd_lob_type` over the table's column types."""
+    d = ctx.dialect
+    if col.default is None:
+        return ""
+    form = versioned(ctx, "zd_slow_add_column")
+    if form is None:
+        return f"{d.name} {ctx.request.database_version} writes a new column's DEFAULT into every row"
+    described = f"{d.native_type(col.type)} {'NULL' if col.nullable else 'NOT NULL'} DEFAULT {col.default}"
+    if re.search(d.forms[form], described, re.I):
+        return f"{d.name} writes DEFAULT {col.default} of a {d.native_type(col.type)} column into every row"
+    lob = d.forms.get("zd_lob_type")
+    lobs = [c.name for c in ctx.table(table).columns.values()
+            if lob and c.type and re.search(lob, d.native_type(c.type))]
+    if lobs:
+        return f"{table} has LOB column(s) {', '.join(lobs)}, so {d.name} writes DEFAULT {col.default} into every row"
+    return ""
 
 
 def _passthrough(op: str, planner) -> None:

@@ -1,6 +1,10 @@
 """Online constraints. PostgreSQL: add NOT VALID (brief lock), then VALIDATE in its own
 transaction (SHARE UPDATE EXCLUSIVE: reads and writes go on); UNIQUE from a concurrent unique
-index. MySQL: in place with LOCK=NONE; a foreign key in place once a guard found no orphans."""
+index. MySQL: in place with LOCK=NONE; a foreign key in place once a guard found no orphans.
+SQL Server and Oracle take the PostgreSQL shape with their own forms: WITH NOCHECK then WITH
+CHECK CHECK CONSTRAINT (which holds Sch-M for its scan: the lock says so), ENABLE NOVALIDATE
+then MODIFY CONSTRAINT ... VALIDATE (DML goes on); UNIQUE from an online unique index, which on
+SQL Server is the constraint itself (no USING INDEX there)."""
 from __future__ import annotations
 
 from ...models import AddCheck, AddForeignKey, AddUnique
@@ -10,7 +14,7 @@ from ..constraints import drop_constraint_sql
 from ..context import Context
 from ..model import Guard, Step
 from ..registry import online
-from .common import guarded, impossible, online_lock, phase_check, step
+from .common import guarded, impossible, lock_of, note, online_lock, phase_check, step
 from .indexes import build_index
 
 BRIEF = "reads and writes, brief (waits at most the lock timeout)"
@@ -25,13 +29,24 @@ def _planned(direct, ch, ctx: Context, path: str):
     return s, c
 
 
-def not_valid_then_validate(ctx: Context, table: str, name: str, add: str, level: str, phase: str) -> list[Step]:
+def not_valid_then_validate(ctx: Context, table: str, name: str, add: str, level: str, phase: str,
+                            form: str = "") -> list[Step]:
+    """`add` checks new rows only; the validation reads the existing ones in its own step. Locks
+    from the dialect where it records them for `form` (`level` is PostgreSQL's)."""
     d, parts = ctx.dialect, dict(table=ctx.q(table), name=ctx.q(name))
     drop = [d.sql("zd_drop_constraint_if_exists", **parts)]
-    return [step(ctx, f"add constraint {name} NOT VALID (new rows checked from now on)", guarded(ctx, [add]),
-                 guarded(ctx, drop), online_lock(level, BRIEF), table, phase),
-            step(ctx, f"validate constraint {name} (scans existing rows)", [d.sql("zd_validate", **parts)], [],
-                 online_lock("SHARE UPDATE EXCLUSIVE"), table, phase, transactional=False, work="scan")]
+    validate = lock_of(ctx, "zd_validate", "SHARE UPDATE EXCLUSIVE")
+    if validate.scan:                        # SQL Server: trusting blocks the table for the scan
+        note(ctx, "zd_trust_note", name=name, table=table, estimate=ctx.estimate(table, validate, "scan"))
+    how = d.forms.get("zd_unchecked_words", "NOT VALID")
+    check = [d.sql("zd_validate", **parts)]
+    return [step(ctx, f"add constraint {name} {how} (new rows checked from now on)", guarded(ctx, [add]),
+                 guarded(ctx, drop), lock_of(ctx, form, level, BRIEF) if form else online_lock(level, BRIEF),
+                 table, phase),
+            # non-transactional: in the add's transaction the scan would hold the add's lock; a
+            # validation that blocks (SQL Server's Sch-M) waits at most the lock timeout for it
+            step(ctx, f"validate constraint {name} (scans existing rows)", guarded(ctx, check) if validate.scan
+                 else check, [], validate, table, phase, transactional=False, work="scan")]
 
 
 def _orphans(ctx: Context, ch: AddForeignKey) -> str:
@@ -43,13 +58,16 @@ def _orphans(ctx: Context, ch: AddForeignKey) -> str:
 
 
 @online("add_foreign_key", database="postgresql")
+@online("add_foreign_key", database="sqlserver")
+@online("add_foreign_key", database="oracle")
 def add_foreign_key_pg(ch: AddForeignKey, ctx: Context, path: str) -> list[Step]:
     s, c = _planned(direct_fk, ch, ctx, path)
     add = ctx.dialect.sql("zd_fk_not_valid", table=ctx.q(ch.table), name=ctx.q(c.name), columns=ctx.qlist(ch.columns),
                           ref_table=ctx.q(ch.ref_table), ref_columns=ctx.qlist(ch.ref_columns),
                           on_delete=ctx.dialect.on_delete.get(ch.on_delete or "", ""))
     phase_check(ctx, "migrate", f"no row of {ch.table} lacks its {ch.ref_table}", _orphans(ctx, ch), [[0]])
-    return not_valid_then_validate(ctx, ch.table, c.name, add, "SHARE ROW EXCLUSIVE (both tables)", "migrate")
+    return not_valid_then_validate(ctx, ch.table, c.name, add, "SHARE ROW EXCLUSIVE (both tables)", "migrate",
+                                   "zd_fk_not_valid")
 
 
 @online("add_foreign_key", database="mysql")
@@ -68,10 +86,12 @@ def add_foreign_key_mysql(ch: AddForeignKey, ctx: Context, path: str) -> list[St
 
 
 @online("add_check", database="postgresql")
+@online("add_check", database="sqlserver")
+@online("add_check", database="oracle")
 def add_check_pg(ch: AddCheck, ctx: Context, path: str) -> list[Step]:
     s, c = _planned(direct_check, ch, ctx, path)
     add = ctx.dialect.sql("zd_check_not_valid", table=ctx.q(ch.table), name=ctx.q(c.name), expression=c.expression)
-    return not_valid_then_validate(ctx, ch.table, c.name, add, "ACCESS EXCLUSIVE", "migrate")
+    return not_valid_then_validate(ctx, ch.table, c.name, add, "ACCESS EXCLUSIVE", "migrate", "zd_check_not_valid")
 
 
 @online("add_check", database="mysql")
@@ -88,15 +108,41 @@ def _shadow_options(ctx: Context, table: str, alter: str) -> str:
 
 
 @online("add_unique", database="postgresql")
+@online("add_unique", database="sqlserver")
+@online("add_unique", database="oracle")
 def add_unique_pg(ch: AddUnique, ctx: Context, path: str) -> list[Step]:
     s, c = _planned(direct_unique, ch, ctx, path)
     build = build_index(ctx, ch.table, IndexDef(c.name, list(ch.columns), unique=True))
-    attach = ctx.dialect.sql("zd_unique_using_index", table=ctx.q(ch.table), name=ctx.q(c.name))
     ctx.warnings.append(f"The unique index {c.name} fails if {ch.table} holds duplicates of "
                         f"({', '.join(ch.columns)}): check first.")
+    if not ctx.dialect.has("zd_unique_using_index"):
+        return [_unique_index_only(ctx, ch, c, build)]
+    attach = ctx.dialect.sql("zd_unique_using_index", table=ctx.q(ch.table), name=ctx.q(c.name),
+                             columns=ctx.qlist(ch.columns))
+    detach = ([ctx.dialect.sql("zd_detach_unique", table=ctx.q(ch.table), name=ctx.q(c.name))]
+              if ctx.dialect.has("zd_detach_unique") else drop_constraint_sql(ctx, ch.table, c))
     return [build, step(ctx, f"attach {c.name} as UNIQUE constraint (catalog change)", guarded(ctx, [attach]),
-                        guarded(ctx, drop_constraint_sql(ctx, ch.table, c)), online_lock("ACCESS EXCLUSIVE", BRIEF),
-                        ch.table)]
+                        guarded(ctx, detach),
+                        lock_of(ctx, "zd_unique_using_index", "ACCESS EXCLUSIVE", BRIEF), ch.table)]
+
+
+def _unique_index_only(ctx: Context, ch: AddUnique, c, build: Step) -> Step:
+    """SQL Server has no USING INDEX: a constraint cannot take over an existing index, and ADD
+    CONSTRAINT ... UNIQUE builds its own (Learn's ALTER TABLE index_option page even says unique
+    nonclustered ones cannot be built online). The online unique index enforces the same, so it
+    is the constraint here -- recorded as what it is, an index, for the validation tests."""
+    t = ctx.table(ch.table)
+    del t.constraints[c.name.lower()]
+    t.indexes[c.name.lower()] = IndexDef(c.name, list(ch.columns), unique=True)
+    note(ctx, "zd_unique_note", name=c.name, columns=", ".join(ch.columns))
+    d = ctx.dialect
+    phase_check(ctx, "migrate", f"unique index {c.name} exists", d.check(
+        "index", schema=d.checks.get("schema", ""), table=ctx.lit(ch.table), name=ctx.lit(c.name)), [[1]])
+    cols = ctx.qlist(ch.columns)
+    build.description = f"create unique index {c.name} online (the UNIQUE constraint)"
+    build.guards.append(Guard(f"SELECT COUNT(*) FROM (SELECT {cols} FROM {ctx.q(ch.table)} GROUP BY {cols} "
+                              "HAVING COUNT(*) > 1) d", f"duplicates of ({', '.join(ch.columns)}) in {ch.table}"))
+    return build
 
 
 @online("add_unique", database="mysql")

@@ -14,7 +14,8 @@ from ..context import Context
 from ..model import Step
 from ..registry import online
 from .columns import set_not_null_steps
-from .common import backfill, distinct, guarded, impossible, online_lock, phase_check, rephase, step
+from .common import (backfill, distinct, guarded, impossible, lock_of, offers, online_lock, phase_check,
+                     rephase, step, versioned)
 from .constraints import BRIEF
 
 PREPARED = ("{table}.{column}: clients using server-side prepared statements on PostgreSQL get "
@@ -207,6 +208,8 @@ def _switch(ctx: Context, table: str, c: str, tmp: str, prev: str, fwd: list[str
 
 @online("drop_column", database="postgresql")
 @online("drop_column", database="mysql")
+@online("drop_column", database="sqlserver")
+@online("drop_column", database="oracle")
 def drop_column(ch: DropColumn, ctx: Context, path: str) -> list[Step]:
     col = ctx.table(ch.table).columns.get(ch.column.lower())
     expand = []
@@ -214,24 +217,51 @@ def drop_column(ch: DropColumn, ctx: Context, path: str) -> list[Step]:
         # the app version that stops writing the column must still be able to insert
         loose = replace(col, nullable=True)
         form = "online_modify" if ctx.dialect.has("online_modify") else "drop_not_null"
+        back = form if form == "online_modify" else versioned(ctx, "online_set_not_null") or "set_not_null"
         expand = [step(ctx, f"expand: allow NULL in {ch.table}.{ch.column}",
-                       guarded(ctx, ctx.dialect.statements(form, **parts(ctx, ch.table, loose))), guarded(
-                           ctx, ctx.dialect.statements("online_modify" if form == "online_modify" else "set_not_null",
-                                                       **parts(ctx, ch.table, col))),
-                       online_lock("ACCESS EXCLUSIVE / metadata lock", BRIEF), ch.table, "expand")]
+                       guarded(ctx, ctx.dialect.statements(form, **parts(ctx, ch.table, loose))),
+                       guarded(ctx, ctx.dialect.statements(back, **parts(ctx, ch.table, col))),
+                       lock_of(ctx, "zd_allow_null", "ACCESS EXCLUSIVE / metadata lock", BRIEF), ch.table, "expand")]
     ctx.warnings.append(f"Drop {ch.table}.{ch.column}: deploy the app version that neither reads nor writes it "
                         "before the contract phase.")
-    return expand + rephase(direct_columns.drop_column(ch, ctx, path), ctx, "contract")
+    steps = direct_columns.drop_column(ch, ctx, path)
+    for s in steps:
+        if s.destructive:
+            _dictionary_drop(ctx, ch, s)
+    return expand + rephase(steps, ctx, "contract")
+
+
+def _dictionary_drop(ctx: Context, ch: DropColumn, s: Step) -> None:
+    """Oracle 12.1+: SET UNUSED ... ONLINE instead of DROP COLUMN, which rewrites every block
+    under an exclusive lock. Where the dialect says how, the guide tells how to get the space
+    back later (SQL Server: DROP COLUMN is already metadata-only)."""
+    d, names = ctx.dialect, ctx.names(ch.table, ch.column)
+    if offers(ctx, "zd_set_unused"):
+        form = versioned(ctx, "zd_set_unused")
+        if form is None:
+            raise impossible("drop_column", ctx, "before Oracle 12.1 SET UNUSED has no ONLINE and DROP COLUMN "
+                             "rewrites every block under an exclusive lock", "allow a brief window for "
+                             f"`ALTER TABLE {ch.table} SET UNUSED ({ch.column})`, or upgrade to 12.1+")
+        s.forward = [d.sql(form, **names)]
+        s.lock = lock_of(ctx, form, "row share")
+        s.estimate = ctx.estimate(ch.table, s.lock)
+    if d.has("zd_dropped_column_note"):
+        s.guide.setdefault("post", []).append(d.sql("zd_dropped_column_note", table=ch.table, column=ch.column))
 
 
 @online("drop_table", database="postgresql")
 @online("drop_table", database="mysql")
+@online("drop_table", database="sqlserver")
+@online("drop_table", database="oracle")
 def drop_table(ch: DropTable, ctx: Context, path: str) -> list[Step]:
     """Dropping is a brief catalog change; the risk is a running app that still reads the table,
     so the drop (after its backup) is the contract phase behind the app-deploy gate."""
     ctx.warnings.append(f"Drop table {ch.table}: deploy the app version that no longer uses it before "
                         "the contract phase.")
-    return rephase(direct_tables.drop_table(ch, ctx, path), ctx, "contract")
+    steps = direct_tables.drop_table(ch, ctx, path)
+    if ctx.dialect.has("zd_dropped_table_note"):     # Oracle: the recycle bin keeps it
+        steps[-1].guide.setdefault("rollback", []).append(ctx.dialect.sql("zd_dropped_table_note", table=ch.table))
+    return rephase(steps, ctx, "contract")
 
 
 @online("rename_table")

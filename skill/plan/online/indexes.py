@@ -1,4 +1,6 @@
-"""Online index builds: PostgreSQL CONCURRENTLY outside a transaction, MySQL INPLACE/LOCK=NONE."""
+"""Online index builds: PostgreSQL CONCURRENTLY outside a transaction, MySQL INPLACE/LOCK=NONE,
+SQL Server WITH (ONLINE = ON) (RESUMABLE from 2019, WAIT_AT_LOW_PRIORITY from 2022), Oracle
+ONLINE. The statement and its lock come from the dialect; one planner serves all four."""
 from __future__ import annotations
 
 from ...models import AddIndex, DropIndex
@@ -8,7 +10,7 @@ from ..model import Step
 from ..registry import online
 from ..constraints import add_index as direct_add_index
 from ..tables import index_sql
-from .common import online_lock, step
+from .common import guarded, lock_of, note, step, versioned
 
 # A failed CREATE INDEX CONCURRENTLY (deadlock, unique violation, cancel) leaves an INVALID
 # index behind that still slows writes and blocks the retry under the same name.
@@ -27,13 +29,14 @@ def build_index(ctx: Context, table: str, idx: IndexDef, phase: str = "migrate")
     create = index_sql(ctx, table, idx.name, idx.columns, idx.unique, idx.where, form=_form(ctx, "add"))
     # IF EXISTS: a later step may have turned the index into a constraint whose rollback drops
     # it, and a failed concurrent build may have left nothing (or an INVALID index) behind.
-    drop = (d.sql("zd_drop_index_if_exists", name=ctx.q(idx.name)) if d.has("zd_drop_index_if_exists")
-            else _drop(ctx, table, idx.name))
+    drop = (d.sql("zd_drop_index_if_exists", name=ctx.q(idx.name), table=ctx.q(table))
+            if d.has("zd_drop_index_if_exists") else _drop(ctx, table, idx.name))
     if d.name == "postgresql":
         query = d.sql("zd_invalid_index", name=ctx.lit(idx.name))
         ctx.warnings.append(RECOVERY.format(name=idx.name, query=query))
         _flyway_note(ctx)
-    lock = online_lock(_level(ctx), "nothing; waits for running transactions on the table to end")
+    _online_notes(ctx, table, idx.name)
+    lock = _lock(ctx, "add")
     # no NativeOp: a tool-native createIndex would drop CONCURRENTLY / ALGORITHM
     # PostgreSQL refuses CONCURRENTLY inside a transaction block
     return step(ctx, f"create index {idx.name} online", [create], [drop], lock, table, phase,
@@ -41,11 +44,20 @@ def build_index(ctx: Context, table: str, idx: IndexDef, phase: str = "migrate")
 
 
 def _form(ctx: Context, what: str) -> str:
-    return f"{what}_index_online" if ctx.dialect.has(f"{what}_index_online") else f"online_{what}_index"
+    """The online form for this version: SQL Server 2019 adds RESUMABLE, 2022 a low-priority wait."""
+    return versioned(ctx, f"{what}_index_online") or f"online_{what}_index"
 
 
-def _level(ctx: Context) -> str:
-    return "SHARE UPDATE EXCLUSIVE" if ctx.dialect.name == "postgresql" else "metadata lock (INPLACE, LOCK=NONE)"
+def _lock(ctx: Context, what: str):
+    level = "SHARE UPDATE EXCLUSIVE" if ctx.dialect.name == "postgresql" else "metadata lock (INPLACE, LOCK=NONE)"
+    return lock_of(ctx, f"{what}_index_online", level, "nothing; waits for running transactions on the table to end")
+
+
+def _online_notes(ctx: Context, table: str, name: str) -> None:
+    """Edition needed for ONLINE, and how to recover an interrupted build (SQL Server 2019+: a
+    resumable build pauses; Oracle: a killed online build may need cleaning)."""
+    note(ctx, "zd_edition_note")
+    note(ctx, "zd_index_interrupted_note", name=name, table=table)
 
 
 def _drop(ctx: Context, table: str, name: str) -> str:
@@ -59,6 +71,8 @@ def _flyway_note(ctx: Context) -> None:
 
 @online("add_index", database="postgresql")
 @online("add_index", database="mysql")
+@online("add_index", database="sqlserver")
+@online("add_index", database="oracle")
 def add_index(ch: AddIndex, ctx: Context, path: str) -> list[Step]:
     n = len(ctx.warnings)
     direct_add_index(ch, ctx, path)          # validates, names, records it in the virtual schema
@@ -69,12 +83,16 @@ def add_index(ch: AddIndex, ctx: Context, path: str) -> list[Step]:
 
 @online("drop_index", database="postgresql")
 @online("drop_index", database="mysql")
+@online("drop_index", database="sqlserver")
+@online("drop_index", database="oracle")
 def drop_index(ch: DropIndex, ctx: Context, path: str) -> list[Step]:
     old = ctx.table(ch.table).indexes.pop(ch.name.lower(), None)
-    lock = online_lock(_level(ctx), "nothing; waits for running transactions on the table to end")
+    lock = _lock(ctx, "drop")
     if ctx.dialect.name == "postgresql":
         _flyway_note(ctx)
+    # SQL Server drops a nonclustered index under a brief Sch-M: behind the T3 lock timeout
     forward = [_drop(ctx, ch.table, ch.name)]
+    forward = guarded(ctx, forward) if lock.blocks.startswith("reads and writes") else forward
     if old is None:
         return [step(ctx, f"drop index {ch.name} online", forward, None, lock, ch.table,
                      transactional=not ctx.dialect.transactional_ddl,

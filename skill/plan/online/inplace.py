@@ -1,0 +1,145 @@
+"""Type changes the engine makes online by itself (SQL Server, Oracle), and the renames dbmig
+does not plan there.
+
+SQL Server: a longer (N)VARCHAR/VARBINARY is a metadata-only ALTER COLUMN; any other type change
+is ALTER COLUMN ... WITH (ONLINE = ON) (2016+), which rebuilds the column while reads and writes
+go on -- but, as Microsoft Learn says, it "doesn't reduce the restrictions": a column in an
+index, a default, a CHECK, UNIQUE or FOREIGN KEY still cannot change type, so those abort.
+Oracle: a longer VARCHAR2 or a wider NUMBER is a dictionary change; anything else rewrites the
+table (or is ORA-01439), so it aborts pointing at DBMS_REDEFINITION.
+SQL Server renames a table behind a synonym under the old name (one transaction); column renames
+abort on both (no sync trigger is planned there).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ...dialects.base import Lock
+from ...models import AlterColumnType, RenameColumn, RenameTable
+from ...schema import ColumnDef
+from .. import columns as direct_columns, tables as direct_tables
+from ..columns import parts
+from ..context import Context
+from ..model import Step
+from ..registry import online
+from .common import (guarded, impossible, lock_of, note, phase_check, rephase, step, versioned)
+from .constraints import BRIEF
+
+
+@online("alter_column_type", database="sqlserver")
+@online("alter_column_type", database="oracle")
+def alter_column_type(ch: AlterColumnType, ctx: Context, path: str) -> list[Step]:
+    old = ctx.known_column(ch.table, ch.column, f"changing the type of {ch.table}.{ch.column}", path)
+    (direct,) = direct_columns.alter_column_type(ch, ctx, path)   # checks, warnings, virtual schema
+    new = replace(old, type=ctx.type(ch.type, f"{path}.type"))
+    if _widening_in_place(ctx, old, new):
+        return _catalog_only(ctx, ch, direct, old, new)
+    form = versioned(ctx, "online_alter_type")
+    options = ctx.dialect.sql("zd_type_change_options", table=ch.table, column=ch.column,
+                              type=ctx.dialect.native_type(new.type))
+    if form is None:
+        why = ctx.dialect.sql("zd_type_change_why", table=ch.table, column=ch.column, old=ctx.dialect.native_type(
+            old.type), new=ctx.dialect.native_type(new.type))
+        raise impossible("alter_column_type", ctx, why, options)
+    bound = _bound(ctx, ch.table, old, same_type=_base(ctx, old) == _base(ctx, new))
+    if bound:
+        raise impossible("alter_column_type", ctx, f"{ch.table}.{ch.column} is bound to {', '.join(bound)}: ALTER "
+                         "COLUMN cannot change its type while they exist, online or not (error 5074)", options)
+    note(ctx, "zd_edition_note")
+    direct.forward = guarded(ctx, [ctx.dialect.sql(form, **parts(ctx, ch.table, new))])
+    direct.reverse = guarded(ctx, [ctx.dialect.sql(form, **parts(ctx, ch.table, old))])
+    direct.description = f"change type of {ch.table}.{ch.column} to {new.type} online (rebuilds the column)"
+    direct.lock, direct.native, direct.reverse_native = lock_of(ctx, form, "Sch-M"), None, None
+    direct.estimate = ctx.estimate(ch.table, direct.lock, "rewrite")
+    direct.transactional = False           # commit the rebuild on its own, not with other steps
+    return [direct]
+
+
+def _base(ctx: Context, col: ColumnDef) -> str:
+    return ctx.dialect.native_type(col.type).split("(", 1)[0]
+
+
+def _widening_in_place(ctx: Context, old: ColumnDef, new: ColumnDef) -> bool:
+    """Both native types are ones the dialect widens in its catalog (`zd_inplace_widening`), of
+    the same shape (VARCHAR2(n CHAR), NUMBER(p,s)), and every old value fits the new one. Read
+    from the native types: Oracle's NUMBER(10) and NUMBER(19) are one type, integer and bigint
+    two portable ones, and a schema's NUMBER(10) even reads back as decimal(10)."""
+    pattern = ctx.dialect.forms.get("zd_inplace_widening")
+    a, b = (ctx.dialect.native_type(c.type) for c in (old, new))
+    if not pattern or not all(re.match(pattern, n, re.I) for n in (a, b)):
+        return False
+    shape = lambda n: re.sub(r"[\d,\s]+", "", n).upper()  # noqa: E731
+    (p, s), (p2, s2) = (_size(a), _size(b))
+    return shape(a) == shape(b) and s2 >= s and p2 - s2 >= p - s
+
+
+def _size(native: str) -> tuple[int, int]:
+    """(length or precision, scale) of a native type; a missing scale is 0."""
+    numbers = [int(x) for x in re.findall(r"\d+", native.partition("(")[2])] + [0, 0]
+    return numbers[0], numbers[1]
+
+
+def _catalog_only(ctx: Context, ch: AlterColumnType, direct: Step, old: ColumnDef, new: ColumnDef) -> list[Step]:
+    """The T1 statement is already a catalog change: keep it, behind the lock timeout."""
+    d = ctx.dialect
+    direct.lock = replace(direct.lock, blocks=BRIEF, rewrite=False, scan=False)
+    direct.estimate = ctx.estimate(ch.table, direct.lock)
+    # every old value fits (`_widening_in_place`): no narrowing warning, no guard counting misfits
+    ctx.warnings[:] = [w for w in ctx.warnings if "may not fit every value" not in w]
+    direct.guards = []
+    refused = d.forms.get("zd_narrowing_refused")
+    if refused and re.match(refused, d.native_type(old.type), re.I):
+        # Oracle will not lower a NUMBER's precision while rows exist (ORA-01440): the rollback
+        # keeps the wider type, which every old value and the old app still fit.
+        direct.reverse, direct.reverse_native = [], None
+        ctx.warnings.append(f"The rollback keeps {ch.table}.{ch.column} as {d.native_type(new.type)}: {d.name} "
+                            f"cannot narrow it back to {d.native_type(old.type)} while it holds rows.")
+    return rephase([direct], ctx)
+
+
+def _bound(ctx: Context, table: str, col: ColumnDef, same_type: bool) -> list[str]:
+    """What keeps ALTER COLUMN from changing the column's type: indexes and constraints on it
+    (and foreign keys of other tables pointing at it), CHECKs naming it, and its default unless
+    only the length or precision changes."""
+    c, t = col.name.lower(), ctx.table(table)
+    named = re.compile(rf"(?<![\w$#@]){re.escape(col.name)}(?![\w$#@])", re.I)
+    bound = [i.name for i in t.indexes.values() if c in (x.lower() for x in i.columns)]
+    bound += [k.name for k in t.constraints.values()
+              if c in (x.lower() for x in k.columns) or named.search(k.expression or "")]
+    bound += [k.name for other in ctx.schema.tables.values() for k in other.constraints.values()
+              if (k.ref_table or "").lower() == table.lower() and c in (x.lower() for x in k.ref_columns)]
+    if col.default is not None and not same_type:
+        bound.append(f"its default ({col.default})")
+    return sorted(set(bound))
+
+
+@online("rename_table", database="sqlserver")
+def rename_table(ch: RenameTable, ctx: Context, path: str) -> list[Step]:
+    """Rename, and leave a synonym under the old name in the same transaction: queries of the
+    old app resolve to the renamed table at every instant; the contract phase drops it."""
+    d, n = ctx.dialect, len(ctx.warnings)
+    (direct,) = direct_tables.rename_table(ch, ctx, path)        # virtual schema
+    del ctx.warnings[n:]                                          # "breaks every running app": not here
+    alias = d.sql("zd_synonym", name=ctx.q(ch.table), target=ctx.q(ch.new_name))
+    unalias = d.sql("zd_drop_synonym", name=ctx.q(ch.table))
+    note(ctx, "zd_synonym_note", name=ch.table, target=ch.new_name)
+    phase_check(ctx, "expand", f"synonym {ch.table} stands for {ch.new_name}",
+                d.sql("zd_synonym_check", name=ctx.lit(ch.table)), [[1]])
+    brief = replace(d.locks["rename_table"], blocks=BRIEF)
+    return [step(ctx, f"expand: rename {ch.table} to {ch.new_name}, synonym {ch.table} for running apps",
+                 guarded(ctx, direct.forward + [alias]), guarded(ctx, [unalias] + direct.reverse), brief,
+                 ch.table, "expand"),
+            step(ctx, f"contract: drop synonym {ch.table}", guarded(ctx, [unalias]), guarded(ctx, [alias]),
+                 Lock("Sch-M on the synonym only", "queries still using the old name (none by now)"), None,
+                 "contract")]
+
+
+@online("rename_column", database="sqlserver")
+@online("rename_column", database="oracle")
+def rename_column(ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
+    """No sync trigger is planned here (T-SQL has no BEFORE row triggers; Oracle's would need
+    editioning to be invisible to the app), so the rename aborts with the ways to do it."""
+    options = ctx.dialect.sql("zd_rename_column_options", table=ch.table, column=ch.column, new_name=ch.new_name)
+    raise impossible("rename_column", ctx, f"renaming {ch.table}.{ch.column} to {ch.new_name} switches every query "
+                     "at once, so the app versions before and after cannot run side by side", options)
