@@ -53,6 +53,6 @@ def generate(data: dict | MigrationRequest) -> MigrationResult:
                      if f.filename not in (first.migration.filename, first.rollback.filename)],
         phases=[PhaseFiles(name=p.name, gate_before=p.gate_before, files=r.files)
                 for p, r in zip(plan.phases, rendered)] if len(plan.phases) > 1 else None,
-        changes=changes)
+        changes=None if request.changes else changes)
     gate_result(result, plan, dialect)
     return result

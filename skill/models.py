@@ -288,6 +288,8 @@ class ValidationTest(Strict):
     query: str
     expected_result: list[list[Any]]
     compare: Literal["equals", "unchanged"] = "equals"
+    phase: str | None = Field(default=None, description="Multi-phase (T3) plans: run this test right after "
+                              "that phase; without it, after the last phase.")
 
 
 class LockEstimate(Strict):
@@ -330,7 +332,9 @@ class MigrationResult(Strict):
         default_factory=list, description="Files besides the migration and rollback scripts "
         "(Flyway .conf sidecars, further V/U files), in apply order.")
     phases: list[PhaseFiles] | None = None
-    changes: list[Change] = Field(description="The changes as dbmig understood them.")
+    changes: list[Change] | None = Field(
+        default=None, description="The changes as dbmig understood them from `sql` or the description "
+        "(absent when the request gave `changes`: they are used as given).")
 
     @property
     def files(self) -> list[ScriptFile]:

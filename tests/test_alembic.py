@@ -71,7 +71,7 @@ def test_revision_ids_from_the_request():
     f = revision_file(result)
     assert f.filename == "a1b2c3_add_email.py"
     assert "Revision ID: a1b2c3\nRevises: ffee01\n" in f.content
-    assert "revision: str = 'a1b2c3'" in f.content and "= 'ffee01'" in f.content
+    assert "revision = 'a1b2c3'" in f.content and "down_revision = 'ffee01'" in f.content
     assert result.rollback_script.filename == "a1b2c3_add_email_rollback.sql"
     assert "`alembic downgrade ffee01`" in result.rollback_script.content
 

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from skill.api import generate
-from skill.gate.budget import BUDGET, count_tokens
+from skill.gate.budget import BUDGET, result_tokens
 from skill.runners import runner
 from skill.runners import engines
 from skill.runners.engines import Scratch
@@ -352,7 +352,7 @@ def test_deterministic_and_within_t2_budget(case, tool, database):
     assert [(f.filename, f.content) for f in a.files] == [(f.filename, f.content) for f in b.files]
     assert a.model_dump(exclude={"timestamp"}) == b.model_dump(exclude={"timestamp"})
     assert a.tier.value == "T2"
-    tokens = count_tokens(a.model_dump_json())
+    tokens = result_tokens(a)
     assert tokens <= BUDGET["T2"], f"{tokens} tokens > T2 budget"
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlfluff.core import Linter
 
 from skill.api import generate
-from skill.gate.budget import BUDGET, count_tokens
+from skill.gate.budget import BUDGET, result_tokens
 from skill.runners import liquibase as lb
 from skill.runners.alembic import offline_sql
 
@@ -60,7 +60,7 @@ def test_deterministic_and_within_t2_budget(case, tool, database):
     a, b = generate(request(case, tool, database)), generate(request(case, tool, database))
     assert [(f.filename, f.content) for f in a.files] == [(f.filename, f.content) for f in b.files]
     assert a.tier.value == "T2"
-    assert count_tokens(a.model_dump_json()) <= BUDGET["T2"]
+    assert result_tokens(a) <= BUDGET["T2"]
 
 
 @pytest.mark.parametrize("database", DATABASES)

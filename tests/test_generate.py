@@ -9,7 +9,7 @@ import pytest
 
 from skill.api import generate
 from skill.errors import InvalidRequest, UnsafeRollback
-from skill.gate.budget import BUDGET, count_tokens
+from skill.gate.budget import BUDGET, result_tokens
 
 from .roundtrip_cases import CASES, request
 
@@ -28,7 +28,7 @@ def test_deterministic_and_within_budget(case, tool, database):
     assert _scripts(a) == _scripts(b)
     assert a.model_dump(exclude={"timestamp"}) == b.model_dump(exclude={"timestamp"})
     assert a.tier.value == "T1"
-    tokens = count_tokens(a.model_dump_json())
+    tokens = result_tokens(a)
     assert tokens <= BUDGET["T1"], f"{tokens} tokens > T1 budget"
     assert a.validation_tests, "every T1 result carries validation tests"
     assert a.rollback_script.content.strip()

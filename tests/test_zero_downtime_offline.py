@@ -18,7 +18,7 @@ from sqlglot import exp
 from skill.api import generate, parse_request
 from skill.dialects import get_dialect
 from skill.errors import ZeroDowntimeImpossible
-from skill.gate.budget import count_tokens
+from skill.gate.budget import result_tokens
 from skill.intake import changes_for
 from skill.lint import validate_migration
 from skill.plan import build_plan
@@ -166,7 +166,7 @@ def test_generates_or_aborts_deterministically(case, database, tool):
     assert a.tier.value == "T3"
     assert files_of(a) == files_of(b), "not byte-identical across runs"
     assert a.model_dump(exclude={"timestamp"}) == b.model_dump(exclude={"timestamp"})
-    assert count_tokens(a.model_dump_json()) <= 12_000
+    assert result_tokens(a) <= 12_000
     text = html.unescape("\n".join(files_of(a).values()))      # Liquibase XML escapes >, <, &
     for marker in MARKERS[(case, database)]:
         assert marker in text, f"{marker!r} not in the {tool} files"
@@ -268,7 +268,7 @@ def test_oracle_unique_constraint_uses_the_online_index_and_keeps_it_on_rollback
 
 def test_oracle_not_null_is_a_named_constraint_validated_later():
     steps = planned("set_not_null", "oracle").steps
-    assert [s.description.split(" ")[0] for s in steps] == ["fill", "add", "validate"]
+    assert [s.description.split(" ")[0] for s in steps] == ["backfill", "add", "validate"]
     assert steps[1].reverse[-1] == "ALTER TABLE CUSTOMERS DROP CONSTRAINT NN_CUSTOMERS_EMAIL"
 
 

@@ -14,3 +14,8 @@ def _encoding():
 
 def count_tokens(text: str) -> int:
     return len(_encoding().encode(text))
+
+
+def result_tokens(result) -> int:
+    """A generate result's size as the MCP server sends it (JSON, empty fields left out)."""
+    return count_tokens(result.model_dump_json(by_alias=True, exclude_none=True))

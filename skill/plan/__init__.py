@@ -6,6 +6,7 @@ from ..models import Change, MigrationRequest, Tier
 from ..schema import parse_schema
 from . import columns, constraints, data, online, tables  # noqa: F401  (registers the strategies)
 from .checks import checks_for, drop_stale
+from .online.common import session as online_session
 from .context import Context
 from .model import PHASE_GATES, PHASE_ORDER, Phase, Plan, Step
 from .registry import planner_for
@@ -69,10 +70,12 @@ def guard_locks(steps: list[Step], ctx: Context, created: set[str]) -> None:
     d, timed = ctx.dialect, False
     for step in steps:
         existing = step.table is not None and step.table not in created
-        if existing and not step.session and d.has("lock_timeout") and step.lock.level != "none (new table)":
+        # a T3 step behind its own (shorter) timeout needs no session one
+        own = bool(online_session(ctx)) and step.forward[:1] == online_session(ctx)
+        if existing and not (step.session or own) and d.has("lock_timeout") and step.lock.level != "none (new table)":
             step.session = [d.sql("lock_timeout", **LOCK_TIMEOUT)]
             timed = True
-        if existing and (step.lock.rewrite or step.lock.scan) and step.phase == "migrate":
+        if existing and (step.lock.rewrite or step.lock.scan) and ctx.request.downtime_allowed:
             ctx.warnings.append(
                 f"{step.description}: takes {step.lock.level} on {step.table} and blocks {step.lock.blocks} "
                 f"({step.estimate}); with downtime not allowed dbmig plans the online form.")

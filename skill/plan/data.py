@@ -364,13 +364,14 @@ def _estimate(ctx: Context, job: Batched) -> str:
 def _guide(ctx: Context, job: Batched, bak: str) -> dict[str, list[str]]:
     d, t, pk = ctx.dialect, ctx.q(job.table), ctx.q(job.pk)
     where = " AND ".join([f"{pk} > 0 AND {pk} <= {job.size}"] + job.todo)
-    batch = f"UPDATE {t} SET {_assignments(ctx, job)} WHERE {where}"
+    batch = f"SELECT {pk} FROM {t} WHERE {where}"       # how a batch finds its rows
     check_statement(batch, d, "EXPLAIN of a batch")
     explain, cancel = d.sql("batch_explain", statement=batch), d.sql("batch_cancel")
     # Lines that do not name the op are the same for every data step: the guide keeps one.
     return {
-        "pre": [f"{job.what}: a batch must use an index range scan on {job.pk}: {explain}"] + [
-                f"Guard (the migration checks it itself): {g.query} = 0." for g in job.guards],
+        "pre": [f"{job.what}: a batch must find its rows by an index range scan on {job.pk}: {explain}"] + [
+                f"Guard, checked by the migration before any batch (its query is in the script): "
+                f"{g.message.removeprefix('dbmig guard: ')}." for g in job.guards],
         "execution": [
             f"Progress: SELECT COUNT(*), MAX({pk}) FROM {ctx.q(bak)} vs SELECT MAX({pk}) FROM {t}.",
             f"Pause: {cancel}. The running batch rolls back; finished batches stay.",

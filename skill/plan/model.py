@@ -90,6 +90,7 @@ class Check:
     description: str
     query: str
     expected: list[list[Any]]
+    phase: str | None = None                # T3: holds right after this phase (None: at the end)
 
 
 @dataclass

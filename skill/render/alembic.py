@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ..dialects.base import Dialect
 from ..models import ScriptFile
 from ..plan.model import NativeOp, Phase, Plan, Step
-from .common import one_line, render, request_id, slug, transaction_groups
+from .common import one_line, render, request_id, slug, resumable_units
 from .sqlfile import _with_session, reverse_blocks
 from .types import Rendered, ToolContext
 
@@ -368,12 +368,12 @@ def manual_downgrade(steps: list[Step], target: str) -> list[str]:
 
 def revisions(plan: Plan, tc: ToolContext) -> list[tuple[str, str | None]]:
     """(revision, down_revision) per unit (a phase's run of steps sharing a transaction mode,
-    see `transaction_groups`), chained. Ids fit alembic_version.version_num (VARCHAR(32)) and
+    see `resumable_units`), chained. Ids fit alembic_version.version_num (VARCHAR(32)) and
     derive from the request, never from the clock."""
     base = tc.request.revision or request_id(tc.request)
     down = tc.request.down_revision
     labels = [name if n == 1 else f"{name}{i + 1}" for name, n in
-              ((p.name, len(transaction_groups(p.steps))) for p in plan.phases) for i in range(n)]
+              ((p.name, len(resumable_units(p.steps))) for p in plan.phases) for i in range(n)]
     if len(labels) == 1:
         return [(base, down)]
     out = []
@@ -396,7 +396,7 @@ def docstring(text: str) -> str:
 def render_phase(phase: Phase, tc: ToolContext, ids: list[tuple[str, str | None]]) -> Rendered:
     """One revision per unit of the phase, and one rollback script for the whole phase."""
     request, dialect = tc.request, tc.dialect
-    units = [steps for _, steps in transaction_groups(phase.steps)]
+    units = resumable_units(phase.steps)
     scripts = [_revision(phase, steps, tc, rev, down) for steps, (rev, down) in zip(units, ids)]
     revision, target = ids[0][0], ids[0][1] or "base"
     rollback = ScriptFile(filename=f"{revision}_{slug(request.migration_description, 40)}_rollback.sql",
@@ -410,12 +410,14 @@ def render_phase(phase: Phase, tc: ToolContext, ids: list[tuple[str, str | None]
 def _revision(phase: Phase, steps: list[Step], tc: ToolContext, revision: str, down: str | None) -> ScriptFile:
     request, dialect = tc.request, tc.dialect
     manual = manual_downgrade(steps, down or "base")
+    upgrade, downgrade = upgrade_blocks(steps, tc), [] if manual else downgrade_blocks(steps, tc)
+    code = "\n".join(line for b in upgrade + downgrade for line in b.lines)
+    sa_dialect = SA_DIALECT.get(dialect.name)       # imported only where a type of it is used
     data = dict(description=docstring(request.migration_description), author=docstring(request.author),
                 revision=revision, down_revision=down, tier=tc.tier, database=dialect.name,
                 phase=phase.name, notes=[docstring(n) for n in tc.notes],
-                sa_dialect=SA_DIALECT.get(dialect.name), upgrade=upgrade_blocks(steps, tc),
-                downgrade=[] if manual else downgrade_blocks(steps, tc), manual=manual,
-                guards=any(s.guards for s in steps))
+                sa_dialect=sa_dialect if sa_dialect and f"{sa_dialect}." in code else None,
+                upgrade=upgrade, downgrade=downgrade, manual=manual, guards=any(s.guards for s in steps))
     stem = f"{revision}_{slug(request.migration_description, 40)}"
     return ScriptFile(filename=f"{stem}.py", content=render("alembic/revision.py.j2", **data))
 
@@ -423,5 +425,5 @@ def _revision(phase: Phase, steps: list[Step], tc: ToolContext, revision: str, d
 def render_plan(plan: Plan, tc: ToolContext) -> list[Rendered]:
     ids, out = iter(revisions(plan, tc)), []
     for phase in plan.phases:
-        out.append(render_phase(phase, tc, [next(ids) for _ in transaction_groups(phase.steps)]))
+        out.append(render_phase(phase, tc, [next(ids) for _ in resumable_units(phase.steps)]))
     return out

@@ -42,6 +42,19 @@ def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).replace("*/", "* /").replace("-->", "-- >").strip()
 
 
+def resumable_units(steps: list) -> list[list]:
+    """Where a run can resume: a non-transactional step commits what ran before it, so it starts
+    a new unit (Alembic revision) unless it comes first; transactional steps after it may share
+    its unit, since a batched loop run again finds nothing left to do."""
+    units: list[list] = []
+    for step in steps:
+        if units and step.transactional:
+            units[-1].append(step)
+        else:
+            units.append([step])
+    return units or [[]]
+
+
 def transaction_groups(steps: list) -> list[tuple[bool, list]]:
     """Consecutive steps with the same transaction mode. A non-transactional step commits what
     ran before it, so each run is its own unit (Flyway file, Alembic revision): a rerun after an

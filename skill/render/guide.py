@@ -33,7 +33,8 @@ def validation_tests(plan: Plan) -> list[ValidationTest]:
     for c in checks:                    # the first check of each query wins, in order
         unique.setdefault(c.query, c)
     return [ValidationTest(description=c.description, query=c.query, expected_result=c.expected,
-                           compare="unchanged" if not c.expected else "equals") for c in unique.values()]
+                           compare="unchanged" if not c.expected else "equals", phase=c.phase)
+            for c in unique.values()]
 
 
 def _step_lines(steps, section: str) -> list[str]:

@@ -12,11 +12,12 @@ from dataclasses import replace
 
 from ...dialects.postgresql import VOLATILE
 from ...errors import InvalidRequest
-from ...models import AddColumn, SetNotNull
+from ...models import AddColumn, Backfill, SetNotNull
 from ...schema import ColumnDef
-from .. import columns as direct_columns, constraints as direct_constraints, tables as direct_tables
+from .. import columns as direct_columns, constraints as direct_constraints, data, tables as direct_tables
 from ..columns import parts
 from ..context import Context
+from ..data import integral
 from ..model import Step
 from ..registry import online
 from .common import (backfill, guarded, impossible, lock_of, note, offers, online_lock, phase_check, rephase,
@@ -83,6 +84,22 @@ def fill_nulls(ctx: Context, table: str, column: str, value: str, phase: str) ->
     return backfill(ctx, table, f"{c} = {value}", f"{c} IS NULL", phase, f"fill NULLs of {table}.{column}")
 
 
+def _exact_fill(ctx: Context, ch: SetNotNull, path: str) -> Step:
+    """T2's backfill (its backup keys the rows it filled, so the rollback empties exactly those)
+    where the table has an integer key to walk; else a plain batched fill, whose values stay."""
+    value = ctx.expr(ch.backfill, f"{path}.backfill")
+    key = ctx.table(ch.table).primary_key
+    column = ctx.table(ch.table).columns.get(key[0].lower()) if len(key) == 1 else None
+    if column is None or not integral(column.type):
+        ctx.warnings.append(f"Backfilled values of {ch.table}.{ch.column} stay after a rollback "
+                            f"({ch.table} has no integer primary key to key a backup by).")
+        return fill_nulls(ctx, ch.table, ch.column, value, "migrate")
+    phase_check(ctx, "migrate", f"no NULL left in {ch.table}.{ch.column}",
+                f"SELECT COUNT(*) FROM {ctx.q(ch.table)} WHERE {ctx.q(ch.column)} IS NULL", [[0]])
+    (fill,) = data.backfill(Backfill(table=ch.table, column=ch.column, value=ch.backfill), ctx, path)
+    return fill
+
+
 @online("set_not_null", database="postgresql")
 @online("set_not_null", database="mysql")
 @online("set_not_null", database="sqlserver")
@@ -92,9 +109,7 @@ def set_not_null(ch: SetNotNull, ctx: Context, path: str) -> list[Step]:
     ctx.table(ch.table).columns[ch.column.lower()] = replace(col, nullable=False)
     steps = []
     if ch.backfill:
-        value = ctx.expr(ch.backfill, f"{path}.backfill")
-        steps.append(fill_nulls(ctx, ch.table, ch.column, value, "migrate"))
-        ctx.warnings.append(f"Backfilled values of {ch.table}.{ch.column} stay after a rollback.")
+        steps.append(_exact_fill(ctx, ch, path))
     else:
         ctx.warnings.append(f"Validating NOT NULL on {ch.table}.{ch.column} fails if a row holds NULL; pass `backfill`.")
     return steps + set_not_null_steps(ctx, ch.table, col, "migrate")

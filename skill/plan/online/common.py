@@ -71,7 +71,7 @@ def impossible(op: str, ctx: Context, why: str, options: str) -> ZeroDowntimeImp
 
 
 def phase_check(ctx: Context, phase: str, description: str, query: str, expected: list) -> None:
-    ctx.phase_checks.append(Check(f"after {phase}: {description}", query, expected))
+    ctx.phase_checks.append(Check(f"after {phase}: {description}", query, expected, phase))
 
 
 def count(ctx: Context, table: str, where: str) -> str:
