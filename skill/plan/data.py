@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from ..errors import InvalidRequest, UnsafeRollback
 from ..gate.sqlgate import check_statement
 from ..models import Backfill, SplitColumn, UpdateRows
-from ..schema import ColumnDef, parse_schema
+from ..schema import ColumnDef, TableDef, parse_schema
 from . import sqlexpr
 from .context import ROWS_PER_SECOND, Context, _duration
 from .model import Check, Guard, Step
@@ -130,18 +130,24 @@ def _keyset(ctx: Context, table: str, path: str) -> str:
             f"Cannot plan a batched data migration of {table}: pass `schema` with its CREATE TABLE "
             "(dbmig needs the primary key to walk the table in key ranges and to key the backup "
             "that makes the rollback exact)", field="schema", suggestion="pass `schema`")
-    col = t.columns.get(pk[0].lower())
-    if len(pk) != 1 or col is None or not integral(col.type):
+    if integer_key(t) is None:
         raise InvalidRequest(f"batched data migrations need a single-column integer primary key; "
                              f"{table} has ({', '.join(pk)})", field=f"{path}.table",
                              suggestion="use raw_sql for this table")
     return pk[0]
 
 
-def integral(t) -> bool:
+def integer_key(t: TableDef | None) -> str | None:
+    """The table's primary key when it is one integer column (a key range to walk), else None."""
+    pk = t.primary_key if t else []
+    col = t.columns.get(pk[0].lower()) if len(pk) == 1 else None
+    return pk[0] if col is not None and _integral(col.type) else None
+
+
+def _integral(t) -> bool:
     """An integer type; Oracle's integers are NUMBER(p) (scale 0), read as decimal(p)."""
-    return t is not None and (t.name in INTEGER_KEYS or (t.name == "decimal" and t.args[1:2] in ((), (0,))
-                                                         and len(t.args) >= 1))
+    return t is not None and (t.name in INTEGER_KEYS
+                              or (t.name == "decimal" and len(t.args) in (1, 2) and t.args[1:] in ((), (0,))))
 
 
 def _known(ctx: Context, table: str, column: str, path: str) -> ColumnDef:

@@ -74,7 +74,7 @@ def _apply(plan: Plan, tool: str, rendered: list[Rendered]) -> list[str]:
         if phase.gate_before:
             out.append(f"GATE before phase {i} ({phase.name}): {phase.gate_before}")
         out.append(f"Phase {i} ({phase.name}): {APPLY_PHASE[tool].format(target=r.units[-1], file=r.migration.filename)}, "
-                   f"then run the validation tests marked 'after {phase.name}'.")
+                   f"then run the validation tests whose phase is '{phase.name}'.")
     return out
 
 

@@ -17,7 +17,7 @@ from ...schema import ColumnDef
 from .. import columns as direct_columns, constraints as direct_constraints, data, tables as direct_tables
 from ..columns import parts
 from ..context import Context
-from ..data import integral
+from ..data import integer_key
 from ..model import Step
 from ..registry import online
 from .common import (backfill, guarded, impossible, lock_of, note, offers, online_lock, phase_check, rephase,
@@ -88,9 +88,7 @@ def _exact_fill(ctx: Context, ch: SetNotNull, path: str) -> Step:
     """T2's backfill (its backup keys the rows it filled, so the rollback empties exactly those)
     where the table has an integer key to walk; else a plain batched fill, whose values stay."""
     value = ctx.expr(ch.backfill, f"{path}.backfill")
-    key = ctx.table(ch.table).primary_key
-    column = ctx.table(ch.table).columns.get(key[0].lower()) if len(key) == 1 else None
-    if column is None or not integral(column.type):
+    if integer_key(ctx.table(ch.table)) is None:
         ctx.warnings.append(f"Backfilled values of {ch.table}.{ch.column} stay after a rollback "
                             f"({ch.table} has no integer primary key to key a backup by).")
         return fill_nulls(ctx, ch.table, ch.column, value, "migrate")

@@ -9,12 +9,11 @@ instead of freezing every app query that queues behind it.
 """
 from __future__ import annotations
 
-
 from ...dialects import parse_version
 from ...dialects.base import Lock
 from ...errors import ZeroDowntimeImpossible
 from ..context import Context
-from ..data import integral, pending_loop
+from ..data import integer_key, pending_loop
 from ..model import Check, Step
 
 # One timeout in every unit a dialect's `lock_timeout` form may ask for: PostgreSQL text,
@@ -89,11 +88,9 @@ def backfill(ctx: Context, table: str, assignments: str, pending: str, phase: st
     """Fill rows in batches of BATCH, one commit each; `pending` selects rows still to do, so a
     re-run resumes. Keyset on a one-column integer primary key (T2's loop, without its backup:
     the rollback drops what this fills); else by `pending` alone."""
-    d, t = ctx.dialect, ctx.table(table)
-    key = t.primary_key[0] if len(t.primary_key) == 1 else None
-    key_col = t.columns.get(key.lower()) if key else None
+    d, key = ctx.dialect, integer_key(ctx.table(table))
     parts = dict(table=ctx.q(table), assignments=assignments, pending=pending, batch=str(BATCH))
-    if key_col is not None and integral(key_col.type):
+    if key is not None:
         forward = pending_loop(ctx, table, key, assignments, pending, BATCH, what)
     elif d.has("zd_batch_pending"):
         forward = d.statements("zd_batch_pending", **parts)
