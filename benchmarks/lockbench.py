@@ -1,7 +1,8 @@
 """Lock benchmark: what a live app feels while a migration runs, naive (T1) vs dbmig (T3).
 
-A 1,000,000-row table, 4 threads of short app transactions (point update, insert, select);
-per scenario and engine: the app's max stall and p99 latency during the migration, and the
+A 1,000,000-row table, 4 threads of short app transactions (point update, insert, select)
+written for the schema before the migration (the old app version); per scenario and engine: the
+app's max stall and p99 latency during the migration, the statements of it that failed, and the
 migration's wall time. Both forms are dbmig output (downtime allowed -> T1, the naive form;
 not allowed -> T3), applied with the Flyway file runner, phase after phase.
 
@@ -44,6 +45,9 @@ SCENARIOS = {
                 "ref_table": "customers", "ref_columns": ["id"]}],
     "int -> bigint": [{"op": "alter_column_type", "table": "accounts", "column": "balance", "type": "bigint"}],
     "rename column": [{"op": "rename_column", "table": "accounts", "column": "note", "new_name": "memo"}],
+    # the old app keeps using `accounts`: naive, it fails from the rename on; dbmig keeps the name
+    # as a view (PostgreSQL) until contract, and aborts on MySQL (no transactional DDL)
+    "rename table": [{"op": "rename_table", "table": "accounts", "new_name": "ledger"}],
 }
 
 
@@ -53,6 +57,7 @@ class App:
     def __init__(self, server: Server, database: str, rows: int, threads: int = 4):
         self.server, self.database, self.rows = server, database, rows
         self.samples: list[tuple[float, float]] = []
+        self.errors: list[float] = []            # start times of app statements that failed
         self.stop = threading.Event()
         self.threads = [threading.Thread(target=self.work, args=(i,), daemon=True) for i in range(threads)]
 
@@ -62,17 +67,24 @@ class App:
             while not self.stop.is_set():
                 k, start = rnd.randint(1, self.rows), time.perf_counter()
                 op = rnd.random()
-                if op < 0.5:
-                    cur.execute(f"UPDATE accounts SET balance = balance + 1 WHERE id = {k}")
-                elif op < 0.7:
-                    next_id += 1
-                    cur.execute(f"INSERT INTO accounts (id, customer_id, email, balance) VALUES "
-                                f"({next_id}, {1 + k % 1000}, 'new{next_id}@x.org', 1)")
-                else:
-                    cur.execute(f"SELECT balance FROM accounts WHERE id = {k}")
-                    cur.fetchall()
+                next_id += op >= 0.5 and op < 0.7
+                try:
+                    self.statement(cur, op, k, next_id)
+                except Exception:  # noqa: BLE001 - a failed app statement is what we count
+                    self.errors.append(start)
                 self.samples.append((start, time.perf_counter() - start))
                 time.sleep(0.002)
+
+    @staticmethod
+    def statement(cur, op: float, k: int, next_id: int) -> None:
+        if op < 0.5:
+            cur.execute(f"UPDATE accounts SET balance = balance + 1 WHERE id = {k}")
+        elif op < 0.7:
+            cur.execute(f"INSERT INTO accounts (id, customer_id, email, balance) VALUES "
+                        f"({next_id}, {1 + k % 1000}, 'new{next_id}@x.org', 1)")
+        else:
+            cur.execute(f"SELECT balance FROM accounts WHERE id = {k}")
+            cur.fetchall()
 
     def __enter__(self):
         for t in self.threads:
@@ -85,20 +97,29 @@ class App:
         for t in self.threads:
             t.join()
 
-    def window(self, t0: float, t1: float) -> tuple[float, float]:
+    def window(self, t0: float, t1: float, contract: float | None) -> tuple[float, float, int]:
+        """Max stall and p99 of the statements running while the migration ran, and how many
+        failed from the migration's start on (until its contract phase, which the old app
+        version must not outlive)."""
         lat = sorted(d for s, d in self.samples if s + d >= t0 and s <= t1)
+        failed = sum(1 for s in self.errors if t0 <= s < (contract or float("inf")))
         if not lat:
-            return 0.0, 0.0
-        return lat[-1], lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+            return 0.0, 0.0, failed
+        return lat[-1], lat[min(len(lat) - 1, int(len(lat) * 0.99))], failed
 
 
-def apply(scratch, result) -> None:
-    """Phase after phase, as the deploy would."""
-    for phase in result.phases or [type("P", (), {"files": result.files})]:
+def apply(scratch, result) -> float | None:
+    """Phase after phase, as the deploy would; returns when the contract phase began: from then
+    on the plan expects the new app version, which this benchmark does not deploy."""
+    contract = None
+    for phase in result.phases or [type("P", (), {"files": result.files, "name": "migrate"})]:
+        if phase.name == "contract":
+            contract = time.perf_counter()
         flyway.upgrade(scratch, {f.filename: f.content for f in phase.files})
+    return contract
 
 
-def run(engine: str, scenario: str, downtime: bool, rows: int) -> tuple[float, float, float]:
+def run(engine: str, scenario: str, downtime: bool, rows: int) -> tuple[float, float, int, float]:
     server = Server.local(engine)
     req = dict(migration_tool="flyway", database=engine, migration_type="schema", downtime_allowed=downtime,
                migration_description=f"lockbench {scenario}", changes=SCENARIOS[scenario],
@@ -108,11 +129,11 @@ def run(engine: str, scenario: str, downtime: bool, rows: int) -> tuple[float, f
         scratch.execute(SCHEMA[engine].split(";\n") + [s.format(rows=rows) for s in FILL[engine]])
         with App(server, scratch.database, rows) as app:
             t0 = time.perf_counter()
-            apply(scratch, result)
+            contract = apply(scratch, result)
             t1 = time.perf_counter()
             time.sleep(0.3)
-        stall, p99 = app.window(t0, t1)
-    return stall, p99, t1 - t0
+        stall, p99, failed = app.window(t0, t1, contract)
+    return stall, p99, failed, t1 - t0
 
 
 def main() -> None:
@@ -121,15 +142,15 @@ def main() -> None:
     ap.add_argument("--engines", default="postgresql,mysql")
     ap.add_argument("--scenarios", default=",".join(SCENARIOS))
     args = ap.parse_args()
-    print(f"{'engine':<11}{'scenario':<22}{'naive stall':>12}{'p99':>8}{'wall':>8}"
-          f"{'dbmig stall':>13}{'p99':>8}{'wall':>8}")
+    print(f"{'engine':<11}{'scenario':<22}{'naive stall':>12}{'p99':>8}{'errors':>8}{'wall':>8}"
+          f"{'dbmig stall':>13}{'p99':>8}{'errors':>8}{'wall':>8}")
     for engine in args.engines.split(","):
         for scenario in args.scenarios.split(","):
             cells = []
             for downtime in (True, False):
                 try:
-                    cells.append("%10.0fms%6.0fms%7.1fs" % tuple(
-                        x * f for x, f in zip(run(engine, scenario, downtime, args.rows), (1000, 1000, 1))))
+                    cells.append("%10.0fms%6.0fms%8d%7.1fs" % tuple(
+                        x * f for x, f in zip(run(engine, scenario, downtime, args.rows), (1000, 1000, 1, 1))))
                 except Exception as e:  # noqa: BLE001 - a failed form is a result too
                     cells.append(f"  failed: {str(e).splitlines()[0][:40]}")
             print(f"{engine:<11}{scenario:<22}{cells[0]}  {cells[1]}", flush=True)

@@ -141,13 +141,23 @@ class ValidateArgs(BaseModel):
 
 
 class ExplainArgs(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     database: Database = Field(description="Database the statements would run on.")
     sql: str | None = Field(default=None, min_length=1, max_length=1_000_000,
                             description="Statements to explain, e.g. ALTER TABLE orders ADD COLUMN x int NOT NULL "
-                                        "DEFAULT 0. Give `sql` or `files`.")
+                                        "DEFAULT 0. Give exactly one of `sql`, `files` or `changes`.")
     files: list[MigrationFile] | None = Field(default=None, min_length=1, max_length=200,
                                               description="Migration files to explain instead of `sql`.")
+    # At most 200: each change is attributed by planning the list up to it.
+    changes: list[Change] | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="Operations to explain instead of `sql`, as generate_migration takes them (vocabulary: "
+                    "resource dbmig://schema/changes): each planned step is explained, and the safe "
+                    "alternative is the zero-downtime plan of the same change.")
+    schema_sql: str | None = Field(default=None, alias="schema", max_length=1_000_000,
+                                   description="With `changes`: the current schema as CREATE TABLE text. Type "
+                                               "changes need it (the current type decides whether the table "
+                                               "is rewritten); drops without it have no safe rollback.")
     database_version: str | None = Field(default=None, pattern=r"^[A-Za-z0-9.\-]{1,20}$",
                                          description="Locks and rewrites depend on it (e.g. 10 vs 11+).")
     table_rows: dict[str, int] = Field(default_factory=dict,
@@ -178,8 +188,8 @@ class VerifyArgs(BaseModel):
 class StatementExplanation(BaseModel):
     """One statement as `skill.explain.explain_migration` describes it."""
 
-    file: str
-    line: int
+    file: str = Field(description="The file; for `changes`, the change's field path (`changes.0`).")
+    line: int = Field(description="The line in the file; for `changes`, the step's number within the change.")
     sql: str
     what: str = Field(description="What the statement does, in plain words.")
     lock: str = Field(description="The lock it takes.")
@@ -187,7 +197,8 @@ class StatementExplanation(BaseModel):
     rewrite: bool = Field(description="The table is copied row by row.")
     scan: bool = Field(description="The table is read in full.")
     estimated_duration: str
-    risks: list[str] = Field(description="Lint findings for this statement: `rule-id: message`.")
+    risks: list[str] = Field(description="Lint findings for this statement: `rule-id: message`; for `changes`, "
+                                         "also the planner's warnings for the change (on its first step).")
     safe_alternative: str | None = None
 
 
@@ -196,7 +207,7 @@ class ExplainResult(BaseModel):
 
 
 def model_input_schema(model: type[BaseModel]) -> dict:
-    return _untitled(model.model_json_schema(by_alias=True))
+    return _deepen(_untitled(model.model_json_schema(by_alias=True)))
 
 
 def model_output_schema(model: type[BaseModel]) -> dict:

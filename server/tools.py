@@ -132,15 +132,14 @@ def run_validate(arguments: dict) -> Structured:
 
 
 def run_explain(arguments: dict) -> Structured:
-    args = schemas.ExplainArgs.model_validate(_parsed_json(arguments, ("files", "table_rows")))
-    if (args.sql is None) == (args.files is None):
-        raise InvalidRequest("give exactly one of `sql` or `files`", field="sql",
-                             suggestion="pass the statements as `sql`, or the migration files as `files`")
-    from skill.explain import explain_migration
+    args = schemas.ExplainArgs.model_validate(_parsed_json(arguments, ("files", "changes", "table_rows")))
+    from skill.explain import explain_migration  # checks that exactly one of sql/files/changes is given
 
     files = [f.model_dump() for f in args.files] if args.files else None
-    report = explain_migration(args.database.value, sql=args.sql, files=files,
-                               database_version=args.database_version, table_rows=args.table_rows or None)
+    changes = [c.model_dump() for c in args.changes] if args.changes else None
+    report = explain_migration(args.database.value, sql=args.sql, files=files, changes=changes,
+                               schema=args.schema_sql, database_version=args.database_version,
+                               table_rows=args.table_rows or None)
     return fit_list(dict(report), "statements", text.explain_text,
                     lambda s: text.statement_line(0, s))
 
@@ -179,7 +178,9 @@ Rule catalog: resource dbmig://lint/rules. Does not connect to a database."""
 EXPLAIN_DESCRIPTION = """\
 Explain in plain words what statements or migration files do on a given database and version: the
 lock taken and what it blocks, whether the table is rewritten or scanned, estimated duration for the
-given row counts, risks, and the safe alternative. Give `sql` or `files`. Does not connect to a database."""
+given row counts, risks, and the safe alternative. Give exactly one of `sql`, `files` or `changes` (the
+operations generate_migration takes; add `schema` for type changes): changes are explained step by step
+from dbmig's own plan, with its zero-downtime plan as the safe alternative. Does not connect to a database."""
 
 
 def _generate_spec() -> ToolSpec:

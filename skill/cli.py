@@ -130,16 +130,19 @@ def cmd_validate(a: argparse.Namespace) -> int:
 
 def cmd_explain(a: argparse.Namespace) -> int:
     from .explain import explain_migration
-    sql = _read(a.sql, "sql") if a.sql else None
+    sql = _read(a.sql, "sql") if a.sql is not None else None
     report = explain_migration(a.database, sql=sql, files=_files(a.files) if a.files else None,
+                               changes=_json_arg(a.changes, "changes"),
+                               schema=_read(a.schema, "schema") if a.schema else None,
                                database_version=a.database_version,
                                table_rows=_json_arg(a.table_rows, "table_rows"))
     if a.json:
         print(json.dumps(report, indent=2))
         return EXIT_OK
     for s in report["statements"]:
-        print(f"{s.get('file') or ''}:{s.get('line') or ''} {s['sql'][:100]}\n  {s['what']}\n"
-              f"  lock: {s['lock']} (blocks {s['blocks']}); {s['estimated_duration']}")
+        work = ", ".join(w for w, yes in (("rewrites the table", s["rewrite"]), ("scans it", s["scan"])) if yes)
+        print(f"{s.get('file') or ''}:{s.get('line') or ''} {' '.join(s['sql'].split())[:100]}\n  {s['what']}\n"
+              f"  lock: {s['lock']} (blocks {s['blocks']}); {work + '; ' if work else ''}{s['estimated_duration']}")
         for r in s.get("risks") or []:
             print(f"  risk: {r}")
         if s.get("safe_alternative"):
@@ -215,7 +218,9 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("explain", help="what a migration does to a live database")
     e.add_argument("--database", required=True)
-    e.add_argument("--sql")
+    e.add_argument("--sql", help="SQL file (or text) to explain")
+    e.add_argument("--changes", help="JSON file (or text) with the list of changes, as `generate --changes`")
+    e.add_argument("--schema", help="with --changes: SQL file with the current CREATE TABLE statements")
     e.add_argument("--database-version")
     e.add_argument("--table-rows")
     e.add_argument("--json", action="store_true")

@@ -10,6 +10,7 @@ class DbmigError(Exception):
     """Base class: every failure the engine reports on purpose."""
 
     code = "error"
+    change: int | None = None   # set by build_plan: the index of the change being planned
 
     def __init__(self, message: str, *, field: str | None = None,
                  allowed: list[str] | None = None, suggestion: str | None = None):

@@ -1,5 +1,6 @@
 """`explain_migration`: per statement, what it does, the lock it takes and what that blocks,
 whether it rewrites or scans the table, how long it may take, its risks and the safe form.
+Structured `changes` are explained from their plan instead (skill/explain_changes.py).
 
 Operations are recognised from the same masked text the lint rules use; the facts per
 operation and database are data (`FACTS`, `OVERRIDES`), and the risks are the lint findings for
@@ -131,11 +132,22 @@ OVERRIDES = {
 RATES = {"rewrite": 250_000, "index": 400_000, "scan": 2_000_000, "rows": 100_000}
 
 
+SOURCES = ["sql", "files", "changes"]
+
+
 def explain_migration(database: str, sql: str | None = None, files: list[dict] | None = None,
-                      database_version: str | None = None, table_rows: dict[str, int] | None = None) -> dict:
-    """Explain each statement of `sql` (text) or `files` ([{filename, content}]) for `database`."""
-    if not sql and not files:
-        raise InvalidRequest("give the migration as `sql` text or as `files`", field="sql")
+                      database_version: str | None = None, table_rows: dict[str, int] | None = None,
+                      changes: list | None = None, schema: str | None = None) -> dict:
+    """Explain each statement of `sql` (text) or `files` ([{filename, content}]), or each planned
+    step of `changes` (the vocabulary `generate` takes), for `database`. `schema` (CREATE TABLE
+    text) is read for `changes` only: it gives the current column types a plan may need."""
+    source = _one_source(sql=sql, files=files, changes=changes)
+    if source == "changes":
+        from .explain_changes import explain_changes
+        _rows(table_rows)
+        return explain_changes(database, changes, schema, database_version, _plain_names(table_rows))
+    if source == "sql" and not sql.strip():
+        raise InvalidRequest("`sql` is empty", field="sql")
     ctx = make_context(database, None, database_version)
     rows = _rows(table_rows)
     sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx)
@@ -152,6 +164,22 @@ def explain_migration(database: str, sql: str | None = None, files: list[dict] |
             out.append(_explain(view, ctx, rows, findings.get(id(stmt), [])))
             observe(view, ctx)
     return {"statements": out}
+
+
+def _one_source(**given) -> str:
+    named = [k for k in SOURCES if given[k] is not None]
+    if len(named) != 1:
+        got = f": got {' and '.join(f'`{k}`' for k in named)}" if named else ""
+        raise InvalidRequest(f"give exactly one of `sql`, `files` or `changes`{got}",
+                             field=named[1] if named else "sql", allowed=SOURCES,
+                             suggestion="pass statements as `sql`, migration files as `files`, or "
+                                        "operations as `changes`")
+    return named[0]
+
+
+def _plain_names(table_rows: dict | None) -> dict[str, int]:
+    """Row counts keyed as changes name tables: no schema prefix or quotes, case kept."""
+    return {k.split(".")[-1].strip('"`[]'): v for k, v in (table_rows or {}).items()}
 
 
 def _rows(table_rows: dict | None) -> dict[str, int]:

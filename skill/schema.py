@@ -116,6 +116,8 @@ def _table(node: exp.Schema, dialect: str) -> TableDef:
         elif isinstance(item, exp.Constraint):
             for kind in item.expressions:
                 read_constraint(table, _name(item.this), kind, dialect)
+        elif isinstance(item, (exp.UniqueColumnConstraint, exp.CheckColumnConstraint, exp.ForeignKey)):
+            read_constraint(table, None, item, dialect)     # a table constraint without CONSTRAINT <name>
     return table
 
 
@@ -140,7 +142,7 @@ def read_column(table: TableDef, node: exp.ColumnDef, dialect: str) -> None:
     table.columns[name.lower()] = col
 
 
-def read_constraint(table: TableDef, name: str, kind: exp.Expression, dialect: str) -> None:
+def read_constraint(table: TableDef, name: str | None, kind: exp.Expression, dialect: str) -> None:
     if isinstance(kind, exp.UniqueColumnConstraint):
         _add(table, "unique", name, [_name(i) for i in kind.this.expressions])
     elif isinstance(kind, exp.CheckColumnConstraint):

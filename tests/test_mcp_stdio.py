@@ -94,6 +94,12 @@ BAD_CALLS = [
     ("validate_migration", {"database": "postgresql", "files": []}, "files"),
     ("validate_migration", {"database": "db2", "files": VALIDATE_ARGS["files"]}, "database"),
     ("explain_migration", {"database": "postgresql"}, "sql"),
+    ("explain_migration", EXPLAIN_ARGS | {"changes": t1_request()["changes"]}, "changes"),
+    ("explain_migration", {"database": "postgresql", "changes": [{"op": "add_column", "table": "users",
+                                                                  "column": {"name": "x", "type": "intgr"}}]},
+     "changes.0.column.type"),
+    ("explain_migration", {"database": "postgresql", "changes": [{"op": "explode", "table": "users"}]},
+     "changes.0.op"),
     ("no_such_tool", {}, "name"),
 ]
 
@@ -216,6 +222,35 @@ def test_explain_returns_statements():
         tool = (await listed(client))["explain_migration"]
         body = check_structured(await client.call_tool("explain_migration", EXPLAIN_ARGS), tool)
         assert body["statements"]
+    run(test)
+
+
+EXPLAIN_CHANGES = {"database": "postgresql", "database_version": "15", "table_rows": {"orders": 1_000_000},
+                   "schema": "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id integer, amount integer);",
+                   "changes": [{"op": "add_index", "table": "orders", "columns": ["customer_id"]},
+                               {"op": "alter_column_type", "table": "orders", "column": "amount",
+                                "type": "bigint"}]}
+
+
+def test_explain_accepts_changes_listed_in_its_schema():
+    async def test(client):
+        tool = (await listed(client))["explain_migration"]
+        properties = tool.input_schema["properties"]
+        assert {"sql", "files", "changes", "schema"} <= set(properties)
+        assert "generate_migration" in properties["changes"]["description"]
+        assert tool.input_schema["$defs"]["AddIndex"]["required"][0] == "op"   # exported from the models
+        jsonschema.validate(EXPLAIN_CHANGES, tool.input_schema)
+        result = await client.call_tool("explain_migration", EXPLAIN_CHANGES)
+        body = check_structured(result, tool)
+        index, retype = body["statements"]
+        assert (index["file"], index["lock"], index["scan"]) == ("changes.0", "SHARE", True)
+        assert (retype["file"], retype["rewrite"]) == ("changes.1", True)
+        assert "SHARE UPDATE EXCLUSIVE" in index["safe_alternative"]
+        assert "changes.0:1" in result.content[0].text
+        # some clients send arrays as JSON text
+        again = await client.call_tool("explain_migration", EXPLAIN_CHANGES | {
+            "changes": json.dumps(EXPLAIN_CHANGES["changes"])})
+        assert check_structured(again, tool)["statements"] == body["statements"]
     run(test)
 
 

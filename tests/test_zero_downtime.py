@@ -36,6 +36,8 @@ ZD_CASES = {
     "add_column_volatile_pg": [{"op": "add_column", "table": "customers", "column": {
         "name": "token", "type": "uuid", "nullable": False, "default": "gen_random_uuid()"}}],
     "rename_column": CASES["rename_column"],
+    "rename_column_default": [{"op": "rename_column", "table": "customers", "column": "status", "new_name": "state"}],
+    "rename_table_pg": CASES["rename_table"],
     "int_to_bigint": CASES["alter_column_type_int_to_bigint"],
     "widen_varchar": CASES["alter_column_type_widen_varchar"],
     "drop_column": CASES["drop_column"],
@@ -50,6 +52,35 @@ APP = {
                    ("UPDATE customers SET full_name = 'renamed' WHERE id = 2", None),
                    ("SELECT name FROM customers WHERE id = 2", [["renamed"]])],
         "contract": [(NEW_READ, [["name 1"]]), ("INSERT INTO customers (id, full_name) VALUES (1002, 'x')", None)],
+    },
+    # status has DEFAULT 'new': whichever name an app version writes (or leaves to the default) is
+    # what both versions read; the default moves to state in contract.
+    "rename_column_default": {
+        "expand": [("INSERT INTO customers (id, name, status) VALUES (1001, 'old app', 'vip')", None),
+                   ("INSERT INTO customers (id, name) VALUES (1002, 'old app, default')", None),
+                   ("INSERT INTO customers (id, name, state) VALUES (1003, 'new app', 'gold')", None),
+                   ("INSERT INTO customers (id, name) VALUES (1004, 'new app, default')", None),
+                   ("UPDATE customers SET status = 'moved' WHERE id = 2", None),
+                   ("UPDATE customers SET state = 'back' WHERE id = 3", None),
+                   ("SELECT id, status, state FROM customers WHERE id IN (2, 3, 1001, 1002, 1003, 1004) ORDER BY id",
+                    [[2, "moved", "moved"], [3, "back", "back"], [1001, "vip", "vip"], [1002, "new", "new"],
+                     [1003, "gold", "gold"], [1004, "new", "new"]])],
+        "contract": [("INSERT INTO customers (id, name) VALUES (1005, 'new app, default')", None),
+                     ("SELECT state FROM customers WHERE id = 1005", [["new"]])],
+    },
+    # customers -> clients: the old name is an updatable view until contract
+    "rename_table_pg": {
+        "expand": [("INSERT INTO customers (id, name) VALUES (1001, 'old app')", None),
+                   ("SELECT name, status, age FROM clients WHERE id = 1001", [["old app", "new", 0]]),
+                   ("INSERT INTO clients (id, name) VALUES (1002, 'new app')", None),
+                   ("UPDATE customers SET name = 'via view' WHERE id = 1002 RETURNING id", [[1002]]),
+                   ("INSERT INTO customers (id, name) VALUES (1, 'upsert') ON CONFLICT (id) DO UPDATE "
+                    "SET name = EXCLUDED.name", None),
+                   ("SELECT name FROM customers WHERE id = 1 FOR UPDATE", [["upsert"]]),
+                   ("DELETE FROM customers WHERE id = 1001", None),
+                   ("SELECT COUNT(*) FROM clients WHERE id IN (1001, 1002)", [[1]])],
+        "contract": [("SELECT COUNT(*) FROM clients", [[50]]),
+                     ("INSERT INTO clients (id, name) VALUES (1003, 'new app')", None)],
     },
     "int_to_bigint": {
         "expand": [("INSERT INTO customers (id, name, age) VALUES (1001, 'n', 7)", None),
@@ -147,6 +178,12 @@ def test_budget_and_determinism(case, database):
     assert a.model_dump(exclude={"timestamp"}) == b.model_dump(exclude={"timestamp"})
 
 
+def test_mysql_rename_table_is_impossible_with_options():
+    with pytest.raises(ZeroDowntimeImpossible, match="without transactional DDL") as e:
+        generate(request("rename_table_pg", "flyway", "mysql"))
+    assert "allow downtime" in e.value.suggestion
+
+
 def test_mysql_check_is_impossible_with_options():
     with pytest.raises(ZeroDowntimeImpossible) as e:
         generate(request("add_check_pg", "flyway", "mysql"))
@@ -177,6 +214,7 @@ SQUAWK_EXPLAINED = {
     "ban-drop-constraint",           # the helper CHECK (c IS NOT NULL) once SET NOT NULL used it
     "ban-drop-function",             # the sync trigger's function, in contract
     "ban-drop-table",                # drop_table: contract phase after its backup, explained in warnings
+    "renaming-table", "ban-drop-view",  # rename_table: the old name is a view until contract drops it (warned)
     "changing-column-type",          # varchar widening: binary-coercible, catalog only (warned)
 }
 

@@ -54,6 +54,12 @@ MYSQL = Dialect(
         # InnoDB creates an index named after a foreign key when none covers its columns, and
         # keeps it when the key is dropped.
         "drop_fk_index": "ALTER TABLE {table} DROP INDEX {name}",
+        # Not a statement: the kinds of UNNAMED constraint DROP COLUMN removes by itself. A
+        # one-column unique key goes with its column; a foreign key refuses (MariaDB 10.11: error
+        # 1553), a multi-column key or CHECK fails (1072, 1054; MDEV-11114), and MySQL 8 refuses
+        # while any CHECK uses the column (ER_DEPENDENT_BY_CHECK_CONSTRAINT), so those need their
+        # names (skill/plan/dependents.py).
+        "drop_column_takes_unnamed": "unique",
         "rename_table": "ALTER TABLE {table} RENAME TO {new_name}",
         "update_from_backup": "UPDATE {table} t JOIN {backup} b ON {join_t} SET t.{column} = b.{column}",
         "lock_timeout": "SET SESSION lock_wait_timeout = {timeout_s}",
@@ -115,8 +121,9 @@ MYSQL = Dialect(
         "zd_sync_update": "CREATE TRIGGER {trigger} BEFORE UPDATE ON {table} FOR EACH ROW SET {assignments}",
         "zd_drop_trigger": "DROP TRIGGER IF EXISTS {trigger}",
         # sync bodies: one SET each (no compound statement, so scripts need no DELIMITER);
-        # whichever column the app wrote wins
-        "zd_set_both_insert": "NEW.{new} = COALESCE(NEW.{new}, NEW.{old}), NEW.{old} = COALESCE(NEW.{old}, NEW.{new})",
+        # whichever column the app wrote wins. Assignments run left to right: on INSERT the
+        # second reads the first's result (the new column has no default until contract).
+        "zd_set_both_insert": "NEW.{new} = COALESCE(NEW.{new}, NEW.{old}), NEW.{old} = NEW.{new}",
         "zd_set_both_update": "NEW.{new} = IF(NOT (NEW.{old} <=> OLD.{old}), NEW.{old}, NEW.{new}), "
                               "NEW.{old} = IF(NOT (NEW.{new} <=> OLD.{new}), NEW.{new}, NEW.{old})",
         "zd_set_one": "NEW.{dst} = NEW.{src}",
@@ -151,6 +158,7 @@ MYSQL = Dialect(
         "add_unique": lock(MDL + " (INPLACE, LOCK=NONE)", "writes briefly at start and end", scan=True),
         "add_check": lock("exclusive (ALGORITHM=COPY)", "writes for the whole copy", rewrite=True),
         "drop_constraint": lock(MDL + " (INPLACE)", "nothing once the metadata lock is granted"),
+        "zd_sync_trigger": lock("exclusive " + MDL, "reads and writes, brief (catalog change)"),
         "update": lock("row locks (InnoDB) + gap locks", "writers of the same rows"),
     },
     command_allow=(re.compile(r"^CREATE\s+(UNIQUE\s+)?INDEX\b.*\bALGORITHM\s*=", re.I | re.S),

@@ -106,11 +106,47 @@ ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
     "zd_dropped_table_note": "DROP TABLE keeps {table} in the recycle bin until it is purged: "
                              "`FLASHBACK TABLE {table} TO BEFORE DROP` brings it back with its rows, indexes "
                              "and constraints faster than the restore from the backup table.",
+    # rename_column: expand/contract with one BEFORE INSERT OR UPDATE row trigger keeping both
+    # columns equal. Like PostgreSQL's, it edits the row before it is written, so NOT NULL holds
+    # at every instant. Written values win: on INSERT the new column, else whichever changed.
+    "zd_row_new": ":NEW.",
+    "zd_row_old": ":OLD.",
+    "zd_sync_trigger": "CREATE OR REPLACE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW\n"
+                       "BEGIN\n{body}\nEND;",
+    "zd_sync_both": "  IF INSERTING THEN\n    :NEW.{new} := NVL(:NEW.{new}, :NEW.{old});\n    :NEW.{old} := :NEW.{new};\n"
+                    "  ELSIF {old_changed} THEN\n    :NEW.{new} := :NEW.{old};\n"
+                    "  ELSIF {new_changed} THEN\n    :NEW.{old} := :NEW.{new};\n  END IF;",
+    "zd_drop_sync": "DROP TRIGGER {trigger}",
     "zd_rename_column_options": "allow downtime and deploy the app with the rename (RENAME COLUMN is a brief "
-                                "dictionary change); or Edition-Based Redefinition (an editioning view per "
-                                "edition exposing {column} or {new_name}, crossedition triggers); or by hand: add "
-                                "{new_name}, keep both equal with a BEFORE INSERT OR UPDATE ... FOR EACH ROW "
-                                "trigger, backfill in batches, move the app over, then drop {column}",
+                                "dictionary change); or Edition-Based Redefinition: an editioning view per edition "
+                                "exposing {column} under either name, with crossedition triggers instead of the sync "
+                                "trigger",
+    # No IS DISTINCT FROM before 23ai: in SQL, DECODE takes two NULLs as equal; PL/SQL has no
+    # DECODE, so a trigger body spells it out. A LOB compares with neither (`zd_lob_type`).
+    "zd_distinct": "DECODE({a}, {b}, 0, 1) = 1",
+    "zd_row_distinct": "{a} <> {b} OR ({a} IS NULL AND {b} IS NOT NULL) OR ({a} IS NOT NULL AND {b} IS NULL)",
+    # rename_table: a PUBLIC synonym under the old name, created BEFORE the rename. Names resolve
+    # in the current schema first, then among public synonyms ("Managing Object Name
+    # Resolution"), so the synonym is shadowed by the table until the rename and takes over at
+    # once after it: each DDL commits on its own, and at no instant does the old name fail.
+    # (A private synonym cannot share the table's namespace, so it could only follow the rename.)
+    # The target is qualified with the current schema, where the unqualified rename happens.
+    "zd_alias_first": "public",
+    "zd_alias_kind": "public synonym",
+    "zd_alias": "BEGIN\n  EXECUTE IMMEDIATE {create_lit} || DBMS_ASSERT.ENQUOTE_NAME(SYS_CONTEXT('USERENV', "
+                  "'CURRENT_SCHEMA'), FALSE) || {target_part_lit};\nEND;",
+    "zd_drop_alias": "DROP PUBLIC SYNONYM {name}",
+    "zd_alias_check": "SELECT COUNT(*) FROM all_synonyms WHERE owner = 'PUBLIC' AND synonym_name = {name_lit} "
+                        "AND table_owner = SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA') AND table_name = {target_lit}",
+    "zd_alias_guard": "SELECT 2 - COUNT(*) FROM session_privs WHERE privilege IN ('CREATE PUBLIC SYNONYM', "
+                        "'DROP PUBLIC SYNONYM')",
+    "zd_alias_note": "Until the contract phase the public synonym {name} stands for {target}: SELECT, INSERT, "
+                       "UPDATE, DELETE and LOCK TABLE through the old name reach the renamed table; DDL and "
+                       "catalog lookups (USER_TABLES) need {target}. Views and PL/SQL naming {name} are "
+                       "invalidated by the rename and recompile on first use. It serves sessions whose current "
+                       "schema owns the table; an app that connects as another user through its own private "
+                       "synonym {name} must re-point it (CREATE OR REPLACE SYNONYM <app>.{name} FOR "
+                       "<owner>.{target}) right after the expand phase, and fails until then.",
     # Regex over '<native type> NULL|NOT NULL[ DEFAULT <expr>]' of an added column: the DEFAULT
     # of these is written into every row (LOB columns; SYS_GUID and sequences differ per row).
     # Others keep it in the dictionary: NOT NULL from 11g, nullable from 12c -- unless the
@@ -252,6 +288,9 @@ ORACLE = Dialect(
         "add_primary_key": lock("share lock (TM, mode 4)", "writes for the index build", scan=True),
         "add_check": lock(X_DML, "writes while every row is checked", scan=True),
         "drop_constraint": lock(X_DML, BRIEF),
+        "zd_sync_trigger": lock("exclusive DDL lock on the table", BRIEF),
+        "zd_drop_alias": lock("exclusive DDL lock on the public synonym only",
+                                "queries still using the old name (none by now)"),
         # Oracle never escalates row locks.
         "update": lock("row locks (TX) + row exclusive table lock", "writers of the same rows"),
         # Zero-downtime (T3) forms (ONLINE_FORMS above).
@@ -289,6 +328,13 @@ ORACLE = Dialect(
                    r"\s+USING\s+INDEX\s+\1$", re.I),
         re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+DROP\s+CONSTRAINT\s+{_ID}\s+KEEP\s+INDEX$", re.I),
         re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+SET\s+UNUSED\s*\(\s*{_ID}\s*\)\s+ONLINE$", re.I),
+        # T3 rename_column / rename_table: stored code, a PL/SQL block and a public synonym.
+        re.compile(rf"^CREATE OR REPLACE TRIGGER {_ID} BEFORE INSERT OR UPDATE ON {_NAME} FOR EACH ROW\n"
+                   r"BEGIN\n.*\nEND;$", re.S),
+        re.compile(r"^BEGIN\n  EXECUTE IMMEDIATE 'CREATE PUBLIC SYNONYM (?:[^']|'')+ FOR ' \|\| "
+                   r"DBMS_ASSERT\.ENQUOTE_NAME\(SYS_CONTEXT\('USERENV', 'CURRENT_SCHEMA'\), FALSE\) \|\| "
+                   r"'\.(?:[^']|'')+';\nEND;$"),
+        re.compile(rf"^DROP\s+PUBLIC\s+SYNONYM\s+{_ID}$", re.I),
         # lock_timeout: ALTER SESSION is a Command.
         re.compile(r"^ALTER\s+SESSION\s+SET\s+ddl_lock_timeout\s*=\s*\d+$", re.I),
     ),

@@ -41,6 +41,12 @@ POSTGRESQL = Dialect(
         "set_not_null": "ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL",
         "drop_not_null": "ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL",
         "partial_index": " WHERE {where}",
+        # Not statements: the kinds of UNNAMED constraint that DROP COLUMN removes by itself, on
+        # the column alone / spanning other columns too ("Indexes and table constraints involving
+        # the column will be automatically dropped as well", ALTER TABLE). dbmig drops the rest by
+        # name first (skill/plan/dependents.py); another table's foreign key needs CASCADE.
+        "drop_column_takes_unnamed": "unique check foreign_key",
+        "drop_column_takes_unnamed_multi": "unique check foreign_key",
         "add_index_online": "CREATE {unique}INDEX CONCURRENTLY {name} ON {table} ({columns}){where}",
         "drop_index_online": "DROP INDEX CONCURRENTLY {name}",
         "lock_timeout": "SET lock_timeout = '{timeout}'",
@@ -85,14 +91,29 @@ POSTGRESQL = Dialect(
         "zd_sync_trigger": "CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW "
                            "EXECUTE FUNCTION {function}()",
         "zd_drop_sync": ("DROP TRIGGER IF EXISTS {trigger} ON {table}", "DROP FUNCTION IF EXISTS {function}()"),
-        # both directions: whichever column the app wrote wins (old app: old name, new app: new)
+        # both directions: whichever column the app wrote wins (old app: old name, new app: new).
+        # On INSERT the new column has no default until contract, so NULL there means "not
+        # written": a default of the old column must not overwrite what the new app wrote.
         "zd_sync_both": "  IF TG_OP = 'INSERT' THEN\n    NEW.{new} := COALESCE(NEW.{new}, NEW.{old});\n"
-                        "    NEW.{old} := COALESCE(NEW.{old}, NEW.{new});\n"
-                        "  ELSIF NEW.{old} IS DISTINCT FROM OLD.{old} THEN\n    NEW.{new} := NEW.{old};\n"
-                        "  ELSIF NEW.{new} IS DISTINCT FROM OLD.{new} THEN\n    NEW.{old} := NEW.{new};\n  END IF;",
+                        "    NEW.{old} := NEW.{new};\n"
+                        "  ELSIF {old_changed} THEN\n    NEW.{new} := NEW.{old};\n"
+                        "  ELSIF {new_changed} THEN\n    NEW.{old} := NEW.{new};\n  END IF;",
         "zd_sync_one": "  NEW.{dst} := {value};",
         "zd_distinct": "{a} IS DISTINCT FROM {b}",
         "zd_cast": "CAST({value} AS {type})",
+        # rename_table: rename, and a view under the old name in the same transaction (DDL is
+        # transactional). A one-table SELECT * view is automatically updatable: INSERT (with the
+        # table's defaults), UPDATE, DELETE, ON CONFLICT, RETURNING and FOR UPDATE through the
+        # old name reach the renamed table until contract drops the view.
+        "zd_alias_kind": "view",
+        "zd_alias": "CREATE VIEW {name} AS SELECT * FROM {target}",
+        "zd_drop_alias": "DROP VIEW IF EXISTS {name}",
+        "zd_alias_check": "SELECT COUNT(*) FROM information_schema.views WHERE table_schema = current_schema() "
+                          "AND table_name = {name_lit}",
+        "zd_alias_note": "Until the contract phase the view {name} stands for {target}: SELECT, INSERT (with "
+                         "{target}'s defaults), UPDATE, DELETE, ON CONFLICT and RETURNING through the old name reach "
+                         "the renamed table, but it has the columns {target} had at the expand phase, and DDL, "
+                         "TRUNCATE and COPY ... FROM need {target}.",
         "zd_invalid_index": "SELECT COUNT(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                             "WHERE c.relname = {name} AND NOT i.indisvalid",
     },
@@ -120,6 +141,8 @@ POSTGRESQL = Dialect(
         "add_unique": lock(AE, "reads and writes for the index build", scan=True),
         "add_check": lock(AE, "reads and writes while every row is checked", scan=True),
         "drop_constraint": lock(AE, "reads and writes, " + BRIEF),
+        "zd_sync_trigger": lock("SHARE ROW EXCLUSIVE", "writes, " + BRIEF),
+        "zd_drop_alias": lock(AE + " on the view only", "queries still using the old name (none by now)"),
         "update": lock("ROW EXCLUSIVE + row locks", "writers of the same rows"),
     },
     # sqlglot 30.30 knows these only as Command; the patterns admit exactly dbmig's forms.

@@ -128,15 +128,47 @@ ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
     "zd_dropped_column_note": "{table}.{column} is dropped from the catalog only: its space comes back when "
                               "{table} is rebuilt (`ALTER TABLE {table} REBUILD WITH (ONLINE = ON)` on Enterprise, "
                               "or DBCC CLEANTABLE for a variable-length column), in a quiet period.",
+    # rename_column: expand/contract with one AFTER INSERT, UPDATE trigger keeping both columns
+    # equal. T-SQL has no BEFORE row trigger: the row is written first, then the trigger's UPDATE
+    # (joined to `inserted`/`deleted` by the primary key, `{key_i}`/`{key_d}`) fills the other
+    # column in the same transaction. A NOT NULL column would reject the app version that leaves
+    # it out before the trigger runs, so both stay nullable until contract (`zd_sync_after`).
+    # RECURSIVE_TRIGGERS ON would re-fire the trigger from its own UPDATE: TRIGGER_NESTLEVEL
+    # stops that. SET NOCOUNT ON keeps the client's row count that of its own statement (ORMs
+    # check it). Written values win: on INSERT the new column, else whichever column changed.
+    "zd_sync_after": "AFTER",
+    "zd_row_new": "i.",
+    "zd_row_old": "d.",
+    "zd_sync_trigger": "CREATE TRIGGER {trigger} ON {table} AFTER INSERT, UPDATE AS\nBEGIN\n  SET NOCOUNT ON;\n"
+                       "  IF TRIGGER_NESTLEVEL(@@PROCID) > 1 RETURN;\n{body}\nEND",
+    "zd_sync_both": "  IF NOT EXISTS (SELECT 1 FROM deleted)\n"
+                    "    UPDATE dbmig_t SET {new} = COALESCE(i.{new}, i.{old}), {old} = COALESCE(i.{new}, i.{old}) "
+                    "FROM {table} AS dbmig_t JOIN inserted AS i ON {key_i} WHERE {unequal};\n"
+                    "  ELSE\n  BEGIN\n"
+                    "    UPDATE dbmig_t SET {new} = i.{old} FROM {table} AS dbmig_t JOIN inserted AS i ON {key_i} "
+                    "JOIN deleted AS d ON {key_d} WHERE {old_changed} AND {unequal};\n"
+                    "    UPDATE dbmig_t SET {old} = i.{new} FROM {table} AS dbmig_t JOIN inserted AS i ON {key_i} "
+                    "JOIN deleted AS d ON {key_d} WHERE {new_changed} AND NOT {old_changed} AND {unequal};\n"
+                    "  END;",
+    "zd_drop_sync": "DROP TRIGGER IF EXISTS {trigger}",
     "zd_rename_column_options": "allow downtime and deploy the app with the rename (sp_rename is a brief Sch-M); "
-                                "or by hand: add {new_name}, keep both columns equal with an AFTER INSERT, UPDATE "
-                                "trigger, backfill in batches, move the app over, then drop {column}",
+                                "or give {table} a primary key, which the sync trigger finds rows by",
+    # NULL-safe and exact: EXCEPT takes two NULLs as equal, and comparing bytes means neither a
+    # case-insensitive collation nor trailing spaces hide a change ('Bob' -> 'bob').
+    "zd_distinct": "EXISTS (SELECT CAST({a} AS VARBINARY(MAX)) EXCEPT SELECT CAST({b} AS VARBINARY(MAX)))",
+    "zd_sync_note": "While the sync trigger on {table} exists (expand to contract): a statement with an OUTPUT "
+                    "clause without INTO fails on a table with triggers (error 334), which is how EF Core 7+ "
+                    "saves by default: configure the entity with HasTrigger(\"{trigger}\") before the expand "
+                    "phase. Bulk loads (bcp, BULK INSERT, SqlBulkCopy) skip triggers unless FIRE_TRIGGERS is "
+                    "given, and an UPDATE that changes the primary key is not synced: run the expand phase's "
+                    "sync check again before contract.",
     # rename_table: sp_rename and a synonym under the old name in ONE transaction (DDL is
     # transactional here), so app versions using either name run side by side until contract.
-    "zd_synonym": "CREATE SYNONYM {name} FOR {target}",
-    "zd_drop_synonym": "DROP SYNONYM IF EXISTS {name}",
-    "zd_synonym_check": "SELECT COUNT(*) FROM sys.synonyms WHERE name = {name} AND schema_id = SCHEMA_ID()",
-    "zd_synonym_note": "Until the contract phase the synonym {name} stands for {target}: it serves SELECT, "
+    "zd_alias_kind": "synonym",
+    "zd_alias": "CREATE SYNONYM {name} FOR {target}",
+    "zd_drop_alias": "DROP SYNONYM IF EXISTS {name}",
+    "zd_alias_check": "SELECT COUNT(*) FROM sys.synonyms WHERE name = {name_lit} AND schema_id = SCHEMA_ID()",
+    "zd_alias_note": "Until the contract phase the synonym {name} stands for {target}: it serves SELECT, "
                        "INSERT, UPDATE, DELETE and EXEC, but not DDL, TRUNCATE, catalog lookups (sys.tables, "
                        "INFORMATION_SCHEMA) or bulk-copy APIs: an old app version that uses those needs {target}.",
     "zd_retry_note": "A step that fails with error 1222 ('Lock request time out period exceeded') changed "
@@ -303,6 +335,8 @@ SQLSERVER = Dialect(
         "add_primary_key": lock(SCH_M, "reads and writes for the index build", scan=True),
         "add_check": lock(SCH_M, "reads and writes while every row is checked", scan=True),
         "drop_constraint": lock(SCH_M, BRIEF),
+        "zd_sync_trigger": lock(SCH_M, BRIEF),
+        "zd_drop_alias": lock("Sch-M on the synonym only", "queries still using the old name (none by now)"),
         # One statement taking >= 5,000 row locks escalates to a table lock ("Lock escalation"):
         # batches stay below that.
         "update": lock("row locks (X), escalate to table at 5,000", "writers of the same rows"),
@@ -345,9 +379,13 @@ SQLSERVER = Dialect(
         # zd_fk_not_valid / zd_check_not_valid (T3): WITH NOCHECK ADD is a Command.
         re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+WITH\s+NOCHECK\s+ADD\s+CONSTRAINT\s+{_ID}\s+"
                    r"(?:FOREIGN\s+KEY|CHECK)\s*\([^;]+$", re.I),
-        # zd_synonym / zd_drop_synonym (T3 rename_table): synonyms are Commands.
+        # zd_alias / zd_drop_alias (T3 rename_table): synonyms are Commands.
         re.compile(rf"^CREATE\s+SYNONYM\s+{_NAME}\s+FOR\s+{_NAME}$", re.I),
         re.compile(rf"^DROP\s+SYNONYM\s+IF\s+EXISTS\s+{_NAME}$", re.I),
+        # zd_sync_trigger (T3 rename_column): CREATE TRIGGER is a Command; the planner gates each
+        # UPDATE of its body on its own (online/expand.py `sync_sql`).
+        re.compile(rf"^CREATE TRIGGER {_ID} ON {_NAME} AFTER INSERT, UPDATE AS\nBEGIN\n  SET NOCOUNT ON;\n"
+                   r"  IF TRIGGER_NESTLEVEL\(@@PROCID\) > 1 RETURN;\n.*\nEND$", re.S),
         # zd_validate (T3): WITH CHECK CHECK CONSTRAINT is a Command.
         re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+WITH\s+CHECK\s+CHECK\s+CONSTRAINT\s+{_ID}$", re.I),
     ),

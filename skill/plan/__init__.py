@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..dialects import Dialect
+from ..errors import DbmigError
 from ..models import Change, MigrationRequest, Tier
 from ..schema import parse_schema
 from . import columns, constraints, data, online, tables  # noqa: F401  (registers the strategies)
@@ -54,11 +55,27 @@ def build_plan(request: MigrationRequest, dialect: Dialect, changes: list[Change
     tier = choose_tier(request, changes)
     steps = []
     for i, ch in enumerate(changes):
-        steps += planner_for(ch.op, dialect.name, tier == Tier.T3)(ch, ctx, f"changes.{i}")
+        steps += plan_change(i, ch, ctx, tier == Tier.T3)
     guard_locks(steps, ctx, created)
     drop_stale(steps, ctx)
     plan = Plan(tier, phases_of(steps), ctx.phase_checks + checks_for(changes, ctx, created), ctx.warnings, changes)
     return plan, ctx
+
+
+def plan_change(i: int, ch: Change, ctx: Context, zero_downtime: bool) -> list[Step]:
+    """The Steps of change `i`. They, the warnings planning it adds, the error it raises and the
+    one it would raise without confirm_data_loss carry `i`: a Plan keeps no other trace of which
+    change made what (explain groups by it)."""
+    seen, lost = len(ctx.warnings), len(ctx.losses)
+    try:
+        steps = planner_for(ch.op, ctx.dialect.name, zero_downtime)(ch, ctx, f"changes.{i}")
+    except DbmigError as exc:
+        exc.change = i
+        raise
+    for item in steps + [error for error, _ in ctx.losses[lost:]]:
+        item.change = i
+    ctx.change_warnings.append(ctx.warnings[seen:])
+    return steps
 
 
 LOCK_TIMEOUT = {"timeout": "5s", "timeout_s": "5", "timeout_ms": "5000"}
@@ -67,23 +84,23 @@ LOCK_TIMEOUT = {"timeout": "5s", "timeout_s": "5", "timeout_ms": "5000"}
 def guard_locks(steps: list[Step], ctx: Context, created: set[str]) -> None:
     """Every step that locks an existing table first sets a lock timeout: a DDL waiting behind a
     long transaction otherwise queues every app query behind itself. Blocking steps are warned."""
-    d, timed = ctx.dialect, False
+    d, timed = ctx.dialect, None
     for step in steps:
         existing = step.table is not None and step.table not in created
         # a T3 step behind its own (shorter) timeout needs no session one
         own = bool(online_session(ctx)) and step.forward[:1] == online_session(ctx)
         if existing and not (step.session or own) and d.has("lock_timeout") and step.lock.level != "none (new table)":
             step.session = [d.sql("lock_timeout", **LOCK_TIMEOUT)]
-            timed = True
+            timed = timed or step
         if existing and (step.lock.rewrite or step.lock.scan) and ctx.request.downtime_allowed:
-            ctx.warnings.append(
+            ctx.warn(
                 f"{step.description}: takes {step.lock.level} on {step.table} and blocks {step.lock.blocks} "
-                f"({step.estimate}); with downtime not allowed dbmig plans the online form.")
+                f"({step.estimate}); with downtime not allowed dbmig plans the online form.", step)
     if timed and ctx.request.downtime_allowed:
-        ctx.warnings.append(
+        ctx.warn(   # the change of the first step to set it is the one that brings it in
             f"Each step sets a {LOCK_TIMEOUT['timeout']} lock timeout: a step that cannot get its lock "
             "fails (retry it) instead of queueing the app behind it. No statement_timeout is set: "
-            "downtime is allowed, so long steps run to completion.")
+            "downtime is allowed, so long steps run to completion.", timed)
 
 
 def phases_of(steps: list[Step]) -> list[Phase]:

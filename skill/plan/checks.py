@@ -36,8 +36,8 @@ def drop_stale(steps: list[Step], ctx: Context) -> None:
         for check in step.checks:
             gone = _gone_columns(check.query, ctx)
             if gone:
-                ctx.warnings.append(f"Validation test {check.description!r} omitted: it reads "
-                                    f"{', '.join(sorted(gone))}, which this migration drops.")
+                ctx.warn(f"Validation test {check.description!r} omitted: it reads "
+                         f"{', '.join(sorted(gone))}, which this migration drops.", step)
             else:
                 kept.append(check)
         step.checks = kept

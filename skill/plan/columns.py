@@ -10,9 +10,9 @@ from ..models import (AddColumn, AlterColumnType, DropColumn, DropDefault, DropN
 from ..schema import ColumnDef
 from ..types import INT_RANGE
 from .context import Context
+from .dependents import drop_dependents
 from .model import Guard, NativeOp, Step
 from .registry import direct
-from .tables import index_sql
 
 
 def parts(ctx: Context, table: str, col: ColumnDef, **extra: str) -> dict[str, str]:
@@ -79,8 +79,8 @@ def drop_column(ch: DropColumn, ctx: Context, path: str) -> list[Step]:
               join=" AND ".join(f"b.{ctx.q(k)} = {ctx.q(ch.table)}.{ctx.q(k)}" for k in pk),
               join_t=" AND ".join(f"b.{ctx.q(k)} = t.{ctx.q(k)}" for k in pk))
     restore = _readd_column(ctx, ch.table, col, p)
+    dependents, readd = drop_dependents(ctx, ch.table, ch.column)
     del table.columns[ch.column.lower()]
-    dependents = _drop_dependents(ctx, ch.table, ch.column)
     ctx.warnings.append(
         f"{what} removes data: the values are first copied to {backup} (keyed by {', '.join(pk)}) for "
         f"the rollback; drop {backup} once the migration is final. Running app versions that read "
@@ -90,8 +90,10 @@ def drop_column(ch: DropColumn, ctx: Context, path: str) -> list[Step]:
         Step(f"back up {ch.table}.{ch.column} into {backup}", [d.sql("copy_table", **p)],
              [d.sql("drop_table", table=ctx.q(backup))], d.locks["update"], ch.table,
              estimate=ctx.estimate(ch.table, lock, "scan")),
+        *dependents,
+        # what the database dropped with the column comes back right after the values
         Step(f"drop column {ch.table}.{ch.column}", d.statements("drop_column", **p),
-             restore + dependents, lock, ch.table, _native("drop_column", ch.table, ctx, col),
+             restore + readd, lock, ch.table, _native("drop_column", ch.table, ctx, col),
              destructive=True, estimate=ctx.estimate(ch.table, lock)),
     ]
 
@@ -107,32 +109,24 @@ def _readd_column(ctx: Context, table: str, col: ColumnDef, p: dict) -> list[str
     return statements
 
 
-def _drop_dependents(ctx: Context, table: str, column: str) -> list[str]:
-    """Indexes on a dropped column vanish with it: the rollback builds them again."""
-    t = ctx.table(table)
-    gone = [i for i in t.indexes.values() if column.lower() in (c.lower() for c in i.columns)]
-    for i in gone:
-        del t.indexes[i.name.lower()]
-    return [index_sql(ctx, table, i.name, i.columns, i.unique, i.where) for i in gone]
-
-
 def _drop_column_unrecoverable(ch: DropColumn, ctx: Context, path: str, col, what: str) -> list[Step]:
-    if not ctx.request.confirm_data_loss:
-        need = "its definition" if col is None else f"a primary key on {ch.table} to key a backup"
-        raise UnsafeRollback(
-            f"Cannot generate safe rollback for {what}: dbmig needs {need} (pass `schema`), or set "
-            "`confirm_data_loss` to accept that the rollback cannot bring the values back",
-            field="schema", suggestion="pass `schema` with the CREATE TABLE, or set `confirm_data_loss`")
+    need = "its definition" if col is None else f"a primary key on {ch.table} to key a backup"
+    ctx.unrecoverable(UnsafeRollback(
+        f"Cannot generate safe rollback for {what}: dbmig needs {need} (pass `schema`), or set "
+        "`confirm_data_loss` to accept that the rollback cannot bring the values back",
+        field="schema", suggestion="pass `schema` with the CREATE TABLE, or set `confirm_data_loss`"),
+        f"DATA LOSS: {what} cannot restore the values (confirmed by confirm_data_loss).")
+    # the forward still needs its dependents out of the way; the rollback rebuilds them on NULLs
+    dependents, readd = drop_dependents(ctx, ch.table, ch.column) if col else ([], [])
     ctx.table(ch.table).columns.pop(ch.column.lower(), None)
-    ctx.warnings.append(f"DATA LOSS: {what} cannot restore the values (confirmed by confirm_data_loss).")
     d = ctx.dialect
     p = parts(ctx, ch.table, col) if col else ctx.names(ch.table, ch.column)
     reverse = d.statements("add_column", **{**p, "column_def": ctx.column_def(
-        ch.table, replace(col, nullable=True))}) if col else None
+        ch.table, replace(col, nullable=True))}) + readd if col else None
     manual = [] if col else [f"Re-create column {ch.table}.{ch.column} with its old definition and "
                              "restore its values from a backup."]
-    return [Step(f"drop column {ch.table}.{ch.column}", d.statements("drop_column", **p), reverse,
-                 d.locks["drop_column"], ch.table, destructive=True, manual_steps=manual)]
+    return [*dependents, Step(f"drop column {ch.table}.{ch.column}", d.statements("drop_column", **p), reverse,
+                              d.locks["drop_column"], ch.table, destructive=True, manual_steps=manual)]
 
 
 @direct("rename_column")

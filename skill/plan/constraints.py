@@ -39,12 +39,12 @@ def add_index(ch: AddIndex, ctx: Context, path: str) -> list[Step]:
     native = NativeOp("create_index", {"table": ch.table, "name": name, "columns": list(ch.columns),
                                        "unique": ch.unique, "where": where})
     return [Step(f"create index {name}", [index_sql(ctx, ch.table, name, ch.columns, ch.unique, where)],
-                 [_drop_index_sql(ctx, ch.table, name)], lock, ch.table, native,
+                 [drop_index_sql(ctx, ch.table, name)], lock, ch.table, native,
                  NativeOp("drop_index", {"table": ch.table, "name": name}),
                  estimate=ctx.estimate(ch.table, lock, "index"))]
 
 
-def _drop_index_sql(ctx: Context, table: str, name: str) -> str:
+def drop_index_sql(ctx: Context, table: str, name: str) -> str:
     return ctx.dialect.sql("drop_index", name=ctx.q(name), table=ctx.q(table))
 
 
@@ -53,7 +53,7 @@ def drop_index(ch: DropIndex, ctx: Context, path: str) -> list[Step]:
     table = ctx.table(ch.table)
     old = table.indexes.pop(ch.name.lower(), None)
     lock = ctx.dialect.locks["drop_index"]
-    forward = [_drop_index_sql(ctx, ch.table, ch.name)]
+    forward = [drop_index_sql(ctx, ch.table, ch.name)]
     ctx.warnings.append(f"DROP INDEX {ch.name} takes {lock.level} on {ch.table} briefly; queries that "
                         "used the index get slower.")
     native = NativeOp("drop_index", {"table": ch.table, "name": ch.name})
@@ -77,6 +77,19 @@ def _add_constraint(ctx: Context, table: str, c: ConstraintDef, form: str, lock_
                 drop_constraint_sql(ctx, table, c), lock, table, native,
                 NativeOp("drop_constraint", {"table": table, "name": c.name, "kind": c.kind}),
                 estimate=ctx.estimate(table, lock))
+
+
+def add_constraint_sql(ctx: Context, table: str, c: ConstraintDef) -> str:
+    """Re-creating a known constraint as it was. An unnamed one stays unnamed: the database
+    names it again the way it did the first time (orders_note_key, `note`)."""
+    if c.name.startswith("<"):
+        return f"ALTER TABLE {ctx.q(table)} ADD {constraint_clause(ctx, table, c)}"
+    form = {"unique": "add_unique", "check": "add_check", "foreign_key": "add_foreign_key"}[c.kind]
+    extra = dict(expression=c.expression or "", ref_columns=ctx.qlist(c.ref_columns),
+                 on_delete=ctx.dialect.on_delete.get(c.on_delete or "", ""))
+    if c.ref_table:
+        extra["ref_table"] = ctx.q(c.ref_table)
+    return ctx.dialect.sql(form, table=ctx.q(table), name=ctx.q(c.name), columns=ctx.qlist(c.columns), **extra)
 
 
 def drop_constraint_sql(ctx: Context, table: str, c: ConstraintDef) -> list[str]:
@@ -179,10 +192,12 @@ def raw_sql(ch: RawSql, ctx: Context, path: str) -> list[Step]:
     up = split_statements(ch.up, ctx.dialect, f"{path}.up")
     down = split_statements(ch.down, ctx.dialect, f"{path}.down") if ch.down else None
     destructive = _destroys_data(up, ctx.dialect.sqlglot)
-    if destructive and not ch.down and not ctx.request.confirm_data_loss:
-        raise UnsafeRollback("Cannot generate safe rollback for raw SQL that removes data "
-                             f"({up[0][:60]}...): give `down`, or set `confirm_data_loss`",
-                             field=f"{path}.down", suggestion="use a structured change (drop_column, "
-                             "drop_table) with `schema`, give `down`, or set `confirm_data_loss`")
+    if destructive and not ch.down:
+        ctx.unrecoverable(UnsafeRollback(
+            "Cannot generate safe rollback for raw SQL that removes data "
+            f"({up[0][:60]}...): give `down`, or set `confirm_data_loss`",
+            field=f"{path}.down", suggestion="use a structured change (drop_column, drop_table) with "
+            "`schema`, give `down`, or set `confirm_data_loss`"),
+            "DATA LOSS: raw SQL removes data and has no `down` (confirmed by confirm_data_loss).")
     return [Step("raw SQL", up, down, Lock("unknown (raw SQL)", "unknown: review the statements"), None,
                  manual_steps=manual, destructive=destructive)]

@@ -12,7 +12,7 @@ from ..models import Column, MigrationRequest
 from ..schema import ColumnDef, TableDef, VirtualSchema
 from ..types import SqlType, parse_type
 from . import sqlexpr
-from .model import NativeColumn
+from .model import NativeColumn, Step
 
 # Rough throughput of this class of machine (2 cores, SSD) for turning row counts into
 # durations; deliberately conservative. Rewrites copy every row and rebuild indexes.
@@ -27,8 +27,28 @@ class Context:
     dialect: Dialect
     schema: VirtualSchema
     warnings: list[str] = field(default_factory=list)
+    # per change, the warnings planning it added, then those later passes add about its steps
+    # (explain reads them; online planners that drop earlier warnings are not reflected here)
+    change_warnings: list[list[str]] = field(default_factory=list)
     # checks that hold after one phase of a T3 plan (description starts `after <phase>:`)
     phase_checks: list = field(default_factory=list)
+
+    # the aborts a confirm_data_loss request accepted (`unrecoverable`), each tagged with its change
+    losses: list[tuple[UnsafeRollback, str]] = field(default_factory=list)    # (abort, its warning)
+
+    def unrecoverable(self, error: UnsafeRollback, warning: str) -> None:
+        """A change whose rollback cannot bring the data back: abort with `error`, unless the
+        caller accepted that (confirm_data_loss); then warn, and keep the abort (explain shows it)."""
+        if not self.request.confirm_data_loss:
+            raise error
+        self.losses.append((error, warning))
+        self.warnings.append(warning)
+
+    def warn(self, text: str, step: Step) -> None:
+        """A warning about a planned step: it also counts as the warning of the step's change."""
+        self.warnings.append(text)
+        if step.change is not None:
+            self.change_warnings[step.change].append(text)
 
     @property
     def version(self) -> tuple[int, ...]:

@@ -63,6 +63,7 @@ class Step:
     # pause and resume instructions that only the planner knows.
     checks: list["Check"] = field(default_factory=list)
     guide: dict[str, list[str]] = field(default_factory=dict)
+    change: int | None = None               # index of the request change that planned it (build_plan)
 
 
 # The order of phases in a zero-downtime plan, and the app deploy that must happen before each.

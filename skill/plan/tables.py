@@ -77,13 +77,12 @@ def drop_table(ch: DropTable, ctx: Context, path: str) -> list[Step]:
     drop = d.sql("drop_table", table=ctx.q(ch.table))
     lock = d.locks["drop_table"]
     if table is None or not table.columns:
-        if not ctx.request.confirm_data_loss:
-            raise UnsafeRollback(
-                f"Cannot generate safe rollback for DROP TABLE {ch.table}: pass `schema` with its "
-                "CREATE TABLE so dbmig can keep a backup and restore it, or set `confirm_data_loss`",
-                field="schema", suggestion="pass `schema`, or set `confirm_data_loss`")
-        ctx.warnings.append(f"DATA LOSS: DROP TABLE {ch.table} cannot be rolled back automatically "
-                            "(confirmed by confirm_data_loss); restore it from a database backup.")
+        ctx.unrecoverable(UnsafeRollback(
+            f"Cannot generate safe rollback for DROP TABLE {ch.table}: pass `schema` with its "
+            "CREATE TABLE so dbmig can keep a backup and restore it, or set `confirm_data_loss`",
+            field="schema", suggestion="pass `schema`, or set `confirm_data_loss`"),
+            f"DATA LOSS: DROP TABLE {ch.table} cannot be rolled back automatically "
+            "(confirmed by confirm_data_loss); restore it from a database backup.")
         ctx.schema.tables.pop(ch.table.lower(), None)
         return [Step(f"drop table {ch.table}", [drop], None, lock, ch.table, destructive=True,
                      manual_steps=[f"Restore table {ch.table} and its rows from the backup taken before the migration."])]

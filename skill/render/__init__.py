@@ -14,7 +14,7 @@ def _notes(plan: Plan) -> list[str]:
     if not destructive:
         return []
     confirmed = "confirmed by the caller (confirm_data_loss)" if any(
-        s.reverse is None for s in plan.steps if s.destructive) else "data kept in a backup for the rollback"
+        s.reverse is None for s in plan.steps if s.destructive) else "the rollback restores the data"
     return [f"DESTRUCTIVE: {', '.join(destructive)} - {confirmed}."]
 
 

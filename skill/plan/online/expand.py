@@ -1,20 +1,24 @@
 """Expand/contract for changes that break running app versions: rename column, type change,
-drop column. Expand adds the new column and a sync trigger (PL/pgSQL on PostgreSQL, a one-SET
-MySQL trigger on MySQL) and backfills in batches; migrate switches; contract drops the old."""
+drop column. Expand adds the new column and a sync trigger (PL/pgSQL on PostgreSQL, one-SET
+triggers on MySQL, an AFTER trigger on SQL Server, a row trigger on Oracle) and backfills in
+batches; migrate switches; contract drops the old."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
+from ...dialects.base import Lock
+from ...gate.sqlgate import check_statement
 from ...models import AlterColumnType, DropColumn, DropTable, RenameColumn, RenameTable
 from ...schema import ColumnDef
 from .. import columns as direct_columns
 from .. import tables as direct_tables
 from ..columns import parts
 from ..context import Context
-from ..model import Step
+from ..model import Guard, Step
 from ..registry import online
 from .columns import set_not_null_steps
-from .common import (backfill, distinct, guarded, impossible, lock_of, offers, online_lock, phase_check,
+from .common import (backfill, distinct, guarded, impossible, lock_of, note, offers, online_lock, phase_check,
                      rephase, step, versioned)
 from .constraints import BRIEF
 
@@ -30,13 +34,37 @@ def _names(ctx: Context, table: str, column: str) -> dict[str, str]:
 
 def sync_sql(ctx: Context, table: str, column: str, both: tuple[str, str] | None = None,
              one: tuple[str, str, str] | None = None) -> list[str]:
-    """Triggers keeping two columns equal: `both` = (new, old) two-way; `one` = (dst, src, type)."""
+    """Triggers keeping two columns equal: `both` = (new, old) two-way; `one` = (dst, src, type).
+    One row trigger where the dialect has `zd_sync_trigger` (PostgreSQL with its function), else
+    two one-SET triggers (MySQL)."""
     d, n, t = ctx.dialect, _names(ctx, table, column), ctx.q(table)
-    if d.has("zd_sync_function"):
-        body = (d.sql("zd_sync_both", new=ctx.q(both[0]), old=ctx.q(both[1])) if both else
-                d.sql("zd_sync_one", dst=ctx.q(one[0]), value=d.sql("zd_cast", value=f"NEW.{ctx.q(one[1])}", type=one[2])))
-        return [d.sql("zd_sync_function", function=n["zd_sync"], body=body),
-                d.sql("zd_sync_trigger", trigger=n["zd_sync"], table=t, function=n["zd_sync"])]
+    if not d.has("zd_sync_trigger"):
+        return _two_triggers(ctx, n, t, both, one)
+    body = _sync_body(ctx, table, both) if both else d.sql(
+        "zd_sync_one", dst=ctx.q(one[0]), value=d.sql("zd_cast", value=f"NEW.{ctx.q(one[1])}", type=one[2]))
+    for statement in re.findall(r"^\s*((?:UPDATE|INSERT|DELETE) .*);$", body, re.M):
+        check_statement(statement, d, "sync trigger body")     # the trigger itself is opaque to sqlglot
+    function = [d.sql("zd_sync_function", function=n["zd_sync"], body=body)] if d.has("zd_sync_function") else []
+    return function + [d.sql("zd_sync_trigger", trigger=n["zd_sync"], table=t, function=n["zd_sync"], body=body)]
+
+
+def _sync_body(ctx: Context, table: str, both: tuple[str, str]) -> str:
+    """The two-way body: `NEW.`/`OLD.` (or `:NEW.`, or SQL Server's `inserted`/`deleted` rows
+    `i.`/`d.`) as the dialect names the row written and the row before."""
+    d, (new, old) = ctx.dialect, (ctx.q(c) for c in both)
+    row, before = d.forms.get("zd_row_new", "NEW."), d.forms.get("zd_row_old", "OLD.")
+    differs = "zd_row_distinct" if d.has("zd_row_distinct") else "zd_distinct"
+    changed = lambda c: d.sql(differs, a=row + c, b=before + c)  # noqa: E731
+    # an AFTER trigger finds the written rows again by the key: table alias dbmig_t, and the
+    # row before the update
+    key = lambda a: " AND ".join(f"{a}{ctx.q(k)} = {row}{ctx.q(k)}" for k in ctx.table(table).primary_key)  # noqa: E731
+    return d.sql("zd_sync_both", new=new, old=old, table=ctx.q(table), old_changed=changed(old),
+                 new_changed=changed(new), unequal=d.sql(differs, a=row + new, b=row + old),
+                 key_i=key("dbmig_t."), key_d=key(before))
+
+
+def _two_triggers(ctx: Context, n: dict[str, str], t: str, both, one) -> list[str]:
+    d = ctx.dialect
     if both:
         ins = d.sql("zd_set_both_insert", new=ctx.q(both[0]), old=ctx.q(both[1]))
         upd = d.sql("zd_set_both_update", new=ctx.q(both[0]), old=ctx.q(both[1]))
@@ -62,8 +90,21 @@ def _add_sql(ctx: Context, table: str, col: ColumnDef) -> list[str]:
 
 
 def _drop_sql(ctx: Context, table: str, col: ColumnDef) -> list[str]:
-    form = "online_drop_column" if ctx.dialect.has("online_drop_column") else "drop_column"
-    return ctx.dialect.statements(form, **parts(ctx, table, col))
+    """Oracle marks the column unused (DROP COLUMN would rewrite every block)."""
+    d = ctx.dialect
+    if offers(ctx, "zd_set_unused"):
+        return [d.sql(set_unused_form(ctx, table, col.name), **ctx.names(table, col.name))]
+    form = "online_drop_column" if d.has("online_drop_column") else "drop_column"
+    return d.statements(form, **parts(ctx, table, col))
+
+
+def set_unused_form(ctx: Context, table: str, column: str) -> str:
+    form = versioned(ctx, "zd_set_unused")
+    if form is None:
+        raise impossible("drop_column", ctx, "before Oracle 12.1 SET UNUSED has no ONLINE and DROP COLUMN "
+                         "rewrites every block under an exclusive lock", "allow a brief window for "
+                         f"`ALTER TABLE {table} SET UNUSED ({column})`, or upgrade to 12.1+")
+    return form
 
 
 def _dependents(ctx: Context, op: str, table: str, column: str) -> None:
@@ -76,6 +117,15 @@ def _dependents(ctx: Context, op: str, table: str, column: str) -> None:
                          "objects online around the change (add_index/add_unique/add_foreign_key are online)")
 
 
+def _lock(ctx: Context, op: str) -> Lock:
+    """The op's lock level on this database, held only briefly (behind the lock timeout)."""
+    return online_lock(ctx.dialect.locks[op].level, BRIEF)
+
+
+def _drop_lock(ctx: Context) -> Lock:
+    return lock_of(ctx, "zd_set_unused", "") if offers(ctx, "zd_set_unused") else _lock(ctx, "drop_column")
+
+
 def expand_steps(ctx: Context, table: str, new: ColumnDef, triggers: list[str], value: str, src: str) -> list[Step]:
     """Add the new column, start the sync, copy existing rows in batches."""
     q = ctx.q
@@ -83,46 +133,86 @@ def expand_steps(ctx: Context, table: str, new: ColumnDef, triggers: list[str], 
     phase_check(ctx, "expand", f"every row of {table} has {new.name} in sync with {src}",
                 f"SELECT COUNT(*) FROM {q(table)} WHERE {pending}", [[0]])
     return [step(ctx, f"expand: add column {table}.{new.name}", guarded(ctx, _add_sql(ctx, table, new)),
-                 guarded(ctx, _drop_sql(ctx, table, new)), online_lock("ACCESS EXCLUSIVE / metadata lock", BRIEF),
-                 table, "expand"),
+                 guarded(ctx, _drop_sql(ctx, table, new)), _lock(ctx, "add_column"), table, "expand"),
             step(ctx, f"expand: sync trigger {src} -> {new.name}", guarded(ctx, triggers),
-                 guarded(ctx, drop_sync_sql(ctx, table, src)), online_lock("SHARE ROW EXCLUSIVE / metadata lock", BRIEF),
-                 table, "expand"),
+                 guarded(ctx, drop_sync_sql(ctx, table, src)), _lock(ctx, "zd_sync_trigger"), table, "expand"),
             backfill(ctx, table, f"{q(new.name)} = {value}", pending, "expand", f"copy {src} into {new.name}")]
 
 
-def contract_step(ctx: Context, table: str, old: ColumnDef, keep: str, triggers: list[str], value: str) -> Step:
+def contract_step(ctx: Context, table: str, old: ColumnDef, keep: str, triggers: list[str], value: str,
+                  moved: ColumnDef | None = None) -> Step:
     """Drop the trigger and the old column together; the rollback brings both back and refills
-    the old column in one UPDATE (a rollback path, not the hot path)."""
+    the old column in one UPDATE (a rollback path, not the hot path). `moved`: the new column,
+    which takes over the old one's default here (the sync needs it without one until now)."""
     d, loose = ctx.dialect, replace(old, nullable=True)
     refill = d.sql("update", table=ctx.q(table), assignments=f"{ctx.q(old.name)} = {value}",
                    where=f" WHERE {distinct(ctx, ctx.q(old.name), value)}")
-    back = _add_sql(ctx, table, loose) + triggers + [refill]
+    default, undefault = ([], [])
+    if moved is not None and moved.default is not None:
+        default = d.statements("set_default", **parts(ctx, table, moved))
+        undefault = d.statements("drop_default", **parts(ctx, table, moved))
+    back = _add_sql(ctx, table, loose) + triggers + [refill] + undefault
     if not old.nullable:
         back += d.statements("set_not_null", **parts(ctx, table, old))
     return step(ctx, f"contract: drop sync trigger and column {table}.{old.name}",
-                guarded(ctx, drop_sync_sql(ctx, table, keep) + _drop_sql(ctx, table, old)), guarded(ctx, back),
-                online_lock("ACCESS EXCLUSIVE / metadata lock", BRIEF), table, "contract", destructive=True)
+                guarded(ctx, drop_sync_sql(ctx, table, keep) + default + _drop_sql(ctx, table, old)),
+                guarded(ctx, back), _drop_lock(ctx), table, "contract", destructive=True)
+
+
+def allow_null_step(ctx: Context, table: str, col: ColumnDef, why: str) -> Step:
+    """NOT NULL -> NULL, a catalog change; the rollback puts NOT NULL back (online where it can)."""
+    d, loose = ctx.dialect, replace(col, nullable=True)
+    form = "online_modify" if d.has("online_modify") else "drop_not_null"
+    back = form if form == "online_modify" else versioned(ctx, "online_set_not_null") or "set_not_null"
+    return step(ctx, f"expand: allow NULL in {table}.{col.name} ({why})",
+                guarded(ctx, d.statements(form, **parts(ctx, table, loose))),
+                guarded(ctx, d.statements(back, **parts(ctx, table, col))),
+                lock_of(ctx, "zd_allow_null", "ACCESS EXCLUSIVE / metadata lock", BRIEF), table, "expand")
 
 
 # --- the ops -----------------------------------------------------------------------------------
 
 @online("rename_column", database="postgresql")
 @online("rename_column", database="mysql")
+@online("rename_column", database="sqlserver")
+@online("rename_column", database="oracle")
 def rename_column(ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
+    """Expand: the new column (no default yet) and a trigger writing each name from the other,
+    then a batched copy; contract: the trigger and the old column go, the default moves over.
+    Where the trigger runs after the row is written (SQL Server), NOT NULL would refuse the app
+    version that leaves a column out, so the old column allows NULL from expand and the new one
+    gets NOT NULL only in contract."""
     old = ctx.known_column(ch.table, ch.column, f"renaming {ch.table}.{ch.column} without downtime", path)
     _dependents(ctx, "rename_column", ch.table, ch.column)
-    t, new = ctx.table(ch.table), replace(old, name=ch.new_name, nullable=True)
-    t.columns[ch.new_name.lower()] = replace(old, name=ch.new_name)
+    _syncable(ctx, ch.table, old)
+    after = ctx.dialect.has("zd_sync_after")
+    t, final = ctx.table(ch.table), replace(old, name=ch.new_name)
+    t.columns[ch.new_name.lower()] = final
     del t.columns[ch.column.lower()]
     both = sync_sql(ctx, ch.table, ch.column, both=(ch.new_name, ch.column))
-    steps = expand_steps(ctx, ch.table, new, both, ctx.q(ch.column), ch.column)
+    steps = [allow_null_step(ctx, ch.table, old, "the sync trigger runs after the write")] if after and not old.nullable else []
+    steps += expand_steps(ctx, ch.table, replace(final, nullable=True, default=None), both, ctx.q(ch.column), ch.column)
     if not old.nullable:
-        steps += set_not_null_steps(ctx, ch.table, replace(old, name=ch.new_name), "migrate")
-    ctx.warnings.append(f"Rename {ch.table}.{ch.column} -> {ch.new_name} in three phases: after expand deploy the app "
+        steps += set_not_null_steps(ctx, ch.table, final, "contract" if after else "migrate")
+    note(ctx, "zd_sync_note", table=ch.table, trigger=ctx.name("zd_sync", ch.table, [ch.column]))
+    ctx.warnings.append(f"Rename {ch.table}.{ch.column} -> {ch.new_name} in phases: after expand deploy the app "
                         f"that reads {ch.new_name} (writing either name is kept in sync); before contract no running "
                         f"instance may use {ch.column}.")
-    return steps + [contract_step(ctx, ch.table, old, ch.column, both, ctx.q(ch.new_name))]
+    kept = replace(old, nullable=True) if after else old
+    return steps + [contract_step(ctx, ch.table, kept, ch.column, both, ctx.q(ch.new_name), final)]
+
+
+def _syncable(ctx: Context, table: str, col: ColumnDef) -> None:
+    """What the sync trigger needs: values it can compare (not LOBs, on Oracle), and where it
+    runs after the write, a key to find the written rows again."""
+    d, native = ctx.dialect, ctx.dialect.native_type(col.type)
+    lob = d.forms.get("zd_lob_type")
+    if lob and re.search(lob, native):
+        raise impossible("rename_column", ctx, f"{table}.{col.name} is a {native}, which the sync trigger cannot "
+                         "compare", d.sql("zd_rename_column_options", table=table, column=col.name))
+    if d.has("zd_sync_after") and not ctx.table(table).primary_key:
+        raise impossible("rename_column", ctx, f"{table} has no primary key for the sync trigger to find the "
+                         "rows it writes by", d.sql("zd_rename_column_options", table=table, column=col.name))
 
 
 @online("alter_column_type", database="postgresql")
@@ -214,14 +304,7 @@ def drop_column(ch: DropColumn, ctx: Context, path: str) -> list[Step]:
     col = ctx.table(ch.table).columns.get(ch.column.lower())
     expand = []
     if col is not None and col.type is not None and not col.nullable and col.default is None:
-        # the app version that stops writing the column must still be able to insert
-        loose = replace(col, nullable=True)
-        form = "online_modify" if ctx.dialect.has("online_modify") else "drop_not_null"
-        back = form if form == "online_modify" else versioned(ctx, "online_set_not_null") or "set_not_null"
-        expand = [step(ctx, f"expand: allow NULL in {ch.table}.{ch.column}",
-                       guarded(ctx, ctx.dialect.statements(form, **parts(ctx, ch.table, loose))),
-                       guarded(ctx, ctx.dialect.statements(back, **parts(ctx, ch.table, col))),
-                       lock_of(ctx, "zd_allow_null", "ACCESS EXCLUSIVE / metadata lock", BRIEF), ch.table, "expand")]
+        expand = [allow_null_step(ctx, ch.table, col, "the app version that stops writing it must still insert")]
     ctx.warnings.append(f"Drop {ch.table}.{ch.column}: deploy the app version that neither reads nor writes it "
                         "before the contract phase.")
     steps = direct_columns.drop_column(ch, ctx, path)
@@ -237,11 +320,7 @@ def _dictionary_drop(ctx: Context, ch: DropColumn, s: Step) -> None:
     back later (SQL Server: DROP COLUMN is already metadata-only)."""
     d, names = ctx.dialect, ctx.names(ch.table, ch.column)
     if offers(ctx, "zd_set_unused"):
-        form = versioned(ctx, "zd_set_unused")
-        if form is None:
-            raise impossible("drop_column", ctx, "before Oracle 12.1 SET UNUSED has no ONLINE and DROP COLUMN "
-                             "rewrites every block under an exclusive lock", "allow a brief window for "
-                             f"`ALTER TABLE {ch.table} SET UNUSED ({ch.column})`, or upgrade to 12.1+")
+        form = set_unused_form(ctx, ch.table, ch.column)
         s.forward = [d.sql(form, **names)]
         s.lock = lock_of(ctx, form, "row share")
         s.estimate = ctx.estimate(ch.table, s.lock)
@@ -264,9 +343,39 @@ def drop_table(ch: DropTable, ctx: Context, path: str) -> list[Step]:
     return rephase(steps, ctx, "contract")
 
 
-@online("rename_table")
+@online("rename_table", database="postgresql")
+@online("rename_table", database="sqlserver")
+@online("rename_table", database="oracle")
 def rename_table(ch: RenameTable, ctx: Context, path: str) -> list[Step]:
-    raise impossible("rename_table", ctx, f"renaming {ch.table} to {ch.new_name} switches every query at "
-                     "once, so the app versions before and after cannot run side by side",
-                     "allow downtime and deploy the app with the rename, or create the new table, sync "
-                     "it with triggers and move the app over (expand/contract) by hand")
+    """Rename, and keep the old name valid behind an alias until contract, so app versions using
+    either name run side by side. PostgreSQL: a view (automatically updatable) and SQL Server: a
+    synonym, each in the rename's transaction; Oracle, whose DDL commits on its own: a PUBLIC
+    synonym created first, shadowed by the table until the rename (`zd_alias_first`)."""
+    d, n = ctx.dialect, len(ctx.warnings)
+    (direct,) = direct_tables.rename_table(ch, ctx, path)        # virtual schema
+    del ctx.warnings[n:]                                          # "breaks every running app": not here
+    names = dict(name=ctx.q(ch.table), target=ctx.q(ch.new_name), name_lit=ctx.lit(ch.table),
+                 target_lit=ctx.lit(ch.new_name), create_lit=d.literal(f"CREATE PUBLIC SYNONYM {ctx.q(ch.table)} FOR "),
+                 target_part_lit=d.literal(f".{ctx.q(ch.new_name)}"))
+    alias, unalias = d.sql("zd_alias", **names), d.sql("zd_drop_alias", **names)
+    first = d.has("zd_alias_first")
+    forward = [alias] + direct.forward if first else direct.forward + [alias]
+    reverse = direct.reverse + [unalias] if first else [unalias] + direct.reverse
+    guards = [Guard(d.sql("zd_alias_guard"), f"privileges missing for the online rename of {ch.table} "
+                    "(CREATE PUBLIC SYNONYM, DROP PUBLIC SYNONYM)")] if d.has("zd_alias_guard") else []
+    note(ctx, "zd_alias_note", name=ch.table, target=ch.new_name)
+    kind = d.forms["zd_alias_kind"]
+    phase_check(ctx, "expand", f"{kind} {ch.table} stands for {ch.new_name}", d.sql("zd_alias_check", **names), [[1]])
+    return [step(ctx, f"expand: rename {ch.table} to {ch.new_name}, {kind} {ch.table} for running apps",
+                 guarded(ctx, forward), guarded(ctx, reverse), _lock(ctx, "rename_table"), ch.table, "expand",
+                 guards=guards),
+            step(ctx, f"contract: drop {kind} {ch.table}", guarded(ctx, [unalias]), guarded(ctx, [alias]),
+                 d.locks["zd_drop_alias"], None, "contract")]
+
+
+@online("rename_table")
+def rename_table_elsewhere(ch: RenameTable, ctx: Context, path: str) -> list[Step]:
+    raise impossible("rename_table", ctx, f"renaming {ch.table} to {ch.new_name} switches every query at once, and "
+                     "without transactional DDL no alias under the old name can appear in the same instant",
+                     "allow downtime and deploy the app with the rename, or create the new table, sync it with "
+                     "triggers and move the app over (expand/contract) by hand")

@@ -7,18 +7,16 @@ go on -- but, as Microsoft Learn says, it "doesn't reduce the restrictions": a c
 index, a default, a CHECK, UNIQUE or FOREIGN KEY still cannot change type, so those abort.
 Oracle: a longer VARCHAR2 or a wider NUMBER is a dictionary change; anything else rewrites the
 table (or is ORA-01439), so it aborts pointing at DBMS_REDEFINITION.
-SQL Server renames a table behind a synonym under the old name (one transaction); column renames
-abort on both (no sync trigger is planned there).
+Renames are expand/contract, in online/expand.py.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import replace
 
-from ...dialects.base import Lock
-from ...models import AlterColumnType, RenameColumn, RenameTable
+from ...models import AlterColumnType
 from ...schema import ColumnDef
-from .. import columns as direct_columns, tables as direct_tables
+from .. import columns as direct_columns
 from ..columns import parts
 from ..context import Context
 from ..model import Step
@@ -112,34 +110,3 @@ def _bound(ctx: Context, table: str, col: ColumnDef, same_type: bool) -> list[st
     if col.default is not None and not same_type:
         bound.append(f"its default ({col.default})")
     return sorted(set(bound))
-
-
-@online("rename_table", database="sqlserver")
-def rename_table(ch: RenameTable, ctx: Context, path: str) -> list[Step]:
-    """Rename, and leave a synonym under the old name in the same transaction: queries of the
-    old app resolve to the renamed table at every instant; the contract phase drops it."""
-    d, n = ctx.dialect, len(ctx.warnings)
-    (direct,) = direct_tables.rename_table(ch, ctx, path)        # virtual schema
-    del ctx.warnings[n:]                                          # "breaks every running app": not here
-    alias = d.sql("zd_synonym", name=ctx.q(ch.table), target=ctx.q(ch.new_name))
-    unalias = d.sql("zd_drop_synonym", name=ctx.q(ch.table))
-    note(ctx, "zd_synonym_note", name=ch.table, target=ch.new_name)
-    phase_check(ctx, "expand", f"synonym {ch.table} stands for {ch.new_name}",
-                d.sql("zd_synonym_check", name=ctx.lit(ch.table)), [[1]])
-    brief = replace(d.locks["rename_table"], blocks=BRIEF)
-    return [step(ctx, f"expand: rename {ch.table} to {ch.new_name}, synonym {ch.table} for running apps",
-                 guarded(ctx, direct.forward + [alias]), guarded(ctx, [unalias] + direct.reverse), brief,
-                 ch.table, "expand"),
-            step(ctx, f"contract: drop synonym {ch.table}", guarded(ctx, [unalias]), guarded(ctx, [alias]),
-                 Lock("Sch-M on the synonym only", "queries still using the old name (none by now)"), None,
-                 "contract")]
-
-
-@online("rename_column", database="sqlserver")
-@online("rename_column", database="oracle")
-def rename_column(ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
-    """No sync trigger is planned here (T-SQL has no BEFORE row triggers; Oracle's would need
-    editioning to be invisible to the app), so the rename aborts with the ways to do it."""
-    options = ctx.dialect.sql("zd_rename_column_options", table=ch.table, column=ch.column, new_name=ch.new_name)
-    raise impossible("rename_column", ctx, f"renaming {ch.table}.{ch.column} to {ch.new_name} switches every query "
-                     "at once, so the app versions before and after cannot run side by side", options)
