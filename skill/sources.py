@@ -10,6 +10,8 @@ covers hand-written SQL and tool operations alike.
 from __future__ import annotations
 
 import ast
+import bisect
+import functools
 import itertools
 import re
 import xml.parsers.expat
@@ -200,9 +202,17 @@ def mask(text: str, dialect: str) -> str:
     return TOKENS[dialect].sub(blank, text).upper()
 
 
+@functools.lru_cache(maxsize=16)
+def _line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
 def line_col(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    """1-based line and column of `offset`, by bisection over the line starts: counting the
+    newlines before every statement made a 10,000-statement file quadratic."""
+    starts = _line_starts(text)
+    line = bisect.bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
 
 
 # --- transactions ----------------------------------------------------------------------------
