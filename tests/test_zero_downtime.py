@@ -11,9 +11,12 @@ import subprocess
 
 import pytest
 
-from skill.api import generate
+from skill.api import generate, parse_request
+from skill.dialects import get_dialect
 from skill.errors import ZeroDowntimeImpossible
 from skill.gate.budget import result_tokens
+from skill.intake import changes_for
+from skill.plan import build_plan
 from skill.runners import runner
 
 from .conftest import live_server, require
@@ -163,6 +166,56 @@ def test_phases_on_real_engine(case, tool, database, tmp_path):
         end = scratch.snapshot()
         assert end["schema"] == snapshots[0]["schema"], "rolling back every phase did not restore the schema"
         assert end["rows"] == snapshots[0]["rows"], "rolling back every phase did not restore the rows"
+
+
+@pytest.mark.parametrize("database", ["mysql", "oracle"])
+@pytest.mark.parametrize("tool", ["flyway", "alembic"])
+def test_ddl_that_commits_on_its_own_gets_one_unit_per_step(tool, database):
+    """MySQL and Oracle commit each DDL statement: every T3 step is its own Flyway file /
+    Alembic revision, so the tool's history records exactly the steps that ran and a rerun after
+    a lock timeout starts at the step that failed."""
+    for case in sorted(c for c in ZD_CASES if applies(c, database)):
+        req = request(case, tool, database)
+        try:
+            result = generate(req)
+        except ZeroDowntimeImpossible:
+            continue
+        r, d = parse_request(req), get_dialect(database)
+        steps = build_plan(r, d, changes_for(r, d)[0])[0].steps
+        units = [n for n in (f.filename for f in result.files)
+                 if (n.startswith("V") and n.endswith(".sql")) or n.endswith(".py")]
+        assert len(units) == len(steps), f"{case}: {len(units)} units for {len(steps)} steps"
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("tool", ["flyway", "alembic"])
+def test_mysql_rerun_after_a_lock_timeout_resumes_at_that_step(tool, tmp_path):
+    """The sync trigger step waits behind a long transaction and hits its 2 s lock timeout after
+    the ADD COLUMN step committed; once the transaction ends, running the phase again resumes at
+    the trigger (no 'Duplicate column'), and the phase then holds what it promises."""
+    server = live_server("mysql")
+    result = generate(request("rename_column", tool, "mysql"))
+    _, files = phase_files(result)[0]
+    first = {n: c for n, c in files.items() if "ADD COLUMN full_name" in c and "CREATE TRIGGER" not in c
+             and (n.startswith("V") or n.endswith(".py"))}
+    assert len(first) == 1, sorted(files)
+    run = runner(tool)
+    with server.scratch("zdresume") as scratch:
+        scratch.execute([s for s in START["mysql"].split(";") if s.strip()] + seed_statements())
+        run.upgrade(scratch, first, tmp_path)
+        blocker = server.connect(scratch.database, autocommit=False)
+        try:
+            with blocker.cursor() as cur:
+                cur.execute("SELECT id FROM customers WHERE id = 1")     # holds a metadata lock
+            with pytest.raises(Exception, match="Lock wait timeout"):
+                run.upgrade(scratch, files, tmp_path)
+        finally:
+            blocker.rollback()
+            blocker.close()
+        run.upgrade(scratch, files, tmp_path)
+        for t in phase_tests(result, "expand", False):
+            assert scratch.query(t.query) == t.expected_result, t.description
+        run_app(scratch, APP["rename_column"]["expand"])
 
 
 @pytest.mark.parametrize("case,database", [(c, d) for c in sorted(ZD_CASES)

@@ -114,7 +114,7 @@ MARKERS = {
     ("drop_table", "oracle"): ["DROP TABLE ORDERS"],
     ("rename_table", "sqlserver"): ["EXEC sp_rename 'customers', 'clients'", "CREATE SYNONYM customers FOR clients",
                                     "DROP SYNONYM IF EXISTS customers"],
-    ("rename_table", "oracle"): ["'CREATE PUBLIC SYNONYM CUSTOMERS FOR '", "ALTER TABLE CUSTOMERS RENAME TO CLIENTS",
+    ("rename_table", "oracle"): ["'CREATE OR REPLACE PUBLIC SYNONYM CUSTOMERS FOR '", "ALTER TABLE CUSTOMERS RENAME TO CLIENTS",
                                  "DROP PUBLIC SYNONYM CUSTOMERS"],
     # SQL Server: name NULL-able from expand, full_name NOT NULL only in contract (AFTER trigger)
     ("rename_column", "sqlserver"): ["ALTER TABLE customers ALTER COLUMN name NVARCHAR(100) NULL",
@@ -124,7 +124,7 @@ MARKERS = {
                                      "DROP TRIGGER IF EXISTS zd_sync_customers_name", "DROP COLUMN name"],
     ("rename_column", "oracle"): ["ADD (FULL_NAME VARCHAR2(100 CHAR))", "BEFORE INSERT OR UPDATE ON CUSTOMERS FOR EACH ROW",
                                   ":NEW.FULL_NAME := NVL(:NEW.FULL_NAME, :NEW.NAME)", "NOT NULL ENABLE NOVALIDATE",
-                                  "DROP TRIGGER ZD_SYNC_CUSTOMERS_NAME", "SET UNUSED (NAME) ONLINE"],
+                                  "'DROP TRIGGER ZD_SYNC_CUSTOMERS_NAME'", "SET UNUSED (NAME) ONLINE"],
     # the default moves to the new column in contract (the sync needs it without one until then)
     ("rename_column_default", "sqlserver"): ["ADD state NVARCHAR(20)", "DEFAULT 'new' FOR state", "DROP COLUMN status"],
     ("rename_column_default", "oracle"): ["ADD (STATE VARCHAR2(20 CHAR))", "MODIFY (STATE DEFAULT 'new')",
@@ -463,7 +463,7 @@ def test_oracle_rename_table_creates_the_public_synonym_before_the_rename():
     before dropping it. A guard checks both privileges before anything changes."""
     expand, contract = planned("rename_table", "oracle").steps
     body = [x for x in expand.forward if not _is_session(x)]
-    assert body[0].startswith("BEGIN\n  EXECUTE IMMEDIATE 'CREATE PUBLIC SYNONYM CUSTOMERS FOR '")
+    assert body[0].startswith("BEGIN\n  EXECUTE IMMEDIATE 'CREATE OR REPLACE PUBLIC SYNONYM CUSTOMERS FOR '")
     assert body[0].endswith("|| '.CLIENTS';\nEND;") and body[1] == "ALTER TABLE CUSTOMERS RENAME TO CLIENTS"
     assert [x for x in expand.reverse if not _is_session(x)] == ["ALTER TABLE CLIENTS RENAME TO CUSTOMERS",
                                                                  "DROP PUBLIC SYNONYM CUSTOMERS"]
@@ -561,12 +561,13 @@ ONLINE_ALLOW_LISTED = {
     "sqlserver": {"add_index_online@15", "add_index_online@16", "zd_fk_not_valid", "zd_check_not_valid",
                   "zd_validate", "zd_alias", "zd_drop_alias", "zd_sync_trigger"},
     "oracle": {"zd_fk_not_valid", "zd_check_not_valid", "zd_validate", "zd_unique_using_index", "zd_detach_unique",
-               "zd_not_null_novalidate", "zd_set_unused@12.1", "zd_sync_trigger", "zd_alias", "zd_drop_alias"},
+               "zd_not_null_novalidate", "zd_set_unused@12.1", "zd_sync_trigger", "zd_alias", "zd_drop_alias",
+               "zd_drop_sync"},
 }
 
 
 # The ONLINE forms that are PL/SQL blocks or stored code (ended by '/' in scripts).
-ONLINE_BLOCKS = {"sqlserver": set(), "oracle": {"zd_sync_trigger", "zd_alias"}}
+ONLINE_BLOCKS = {"sqlserver": set(), "oracle": {"zd_sync_trigger", "zd_alias", "zd_drop_sync"}}
 
 
 @pytest.mark.parametrize("database", DATABASES)
@@ -582,8 +583,7 @@ def test_online_forms_pass_the_gate(database):
     for _label, parts in part_sets(d):
         for form in forms:
             extra = dict(target=parts["new_name"], trigger=parts["name"], name_lit=parts["table_lit"],
-                         target_lit=parts["new_name_lit"], create_lit=d.literal(f"CREATE PUBLIC SYNONYM {parts['table']} FOR "),
-                         target_part_lit=d.literal(f".{parts['new_name']}"))
+                         target_lit=parts["new_name_lit"])
             for statement in d.statements(form, **dict(parts, **extra)):
                 check_statement(statement, d, form)          # raises GateFailure
                 verdict = gate(d, statement)

@@ -117,8 +117,10 @@ MYSQL = Dialect(
                              "ALGORITHM=INSTANT",
         # one batch: MySQL has no anonymous block to loop in, so the step says to repeat it
         "zd_batch_once": "UPDATE {table} SET {assignments} WHERE {pending} LIMIT {batch}",
-        "zd_sync_insert": "CREATE TRIGGER {trigger} BEFORE INSERT ON {table} FOR EACH ROW SET {assignments}",
-        "zd_sync_update": "CREATE TRIGGER {trigger} BEFORE UPDATE ON {table} FOR EACH ROW SET {assignments}",
+        # IF NOT EXISTS (MySQL 8.0.29+, MariaDB 10.1.4+): DDL commits statement by statement, so a
+        # rerun after the second trigger timed out on its lock finds the first one in place.
+        "zd_sync_insert": "CREATE TRIGGER IF NOT EXISTS {trigger} BEFORE INSERT ON {table} FOR EACH ROW SET {assignments}",
+        "zd_sync_update": "CREATE TRIGGER IF NOT EXISTS {trigger} BEFORE UPDATE ON {table} FOR EACH ROW SET {assignments}",
         "zd_drop_trigger": "DROP TRIGGER IF EXISTS {trigger}",
         # sync bodies: one SET each (no compound statement, so scripts need no DELIMITER);
         # whichever column the app wrote wins. Assignments run left to right: on INSERT the
@@ -129,6 +131,12 @@ MYSQL = Dialect(
         "zd_set_one": "NEW.{dst} = NEW.{src}",
         "zd_distinct": "NOT ({a} <=> {b})",
         "zd_lock_write": "LOCK TABLES {table} WRITE",
+        "zd_retry_note": "A step that fails with 'Lock wait timeout exceeded' (error 1205) stopped at that "
+                         "statement, and MySQL commits each DDL statement on its own: what ran before it stays. "
+                         "Each zero-downtime step is its own Flyway file / Alembic revision / changeSet, and its "
+                         "statements may run again, so: find the blocker (SHOW PROCESSLIST; "
+                         "information_schema.innodb_trx), wait for its transaction to end, then `flyway repair` "
+                         "and `flyway migrate` (or `alembic upgrade`, `liquibase update`) resume at that step.",
         "zd_unlock": "UNLOCK TABLES",
     },
     checks={
@@ -163,7 +171,8 @@ MYSQL = Dialect(
     },
     command_allow=(re.compile(r"^CREATE\s+(UNIQUE\s+)?INDEX\b.*\bALGORITHM\s*=", re.I | re.S),
                    # dbmig's sync triggers: one SET of NEW.<column> assignments, no compound body
-                   re.compile(r"^CREATE TRIGGER \S+ BEFORE (INSERT|UPDATE) ON \S+ FOR EACH ROW SET NEW\.[^;]*$"),
+                   re.compile(r"^CREATE TRIGGER IF NOT EXISTS \S+ BEFORE (INSERT|UPDATE) ON \S+ FOR EACH ROW "
+                              r"SET NEW\.[^;]*$"),
                    re.compile(r"^(LOCK TABLES \S+ WRITE|UNLOCK TABLES)$"),
                    # dbmig's batch loops (skill/plan/data.py): sqlglot cannot parse a procedure
                    # body, so data.py gates each statement inside it on its own.

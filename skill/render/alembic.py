@@ -373,7 +373,7 @@ def revisions(plan: Plan, tc: ToolContext) -> list[tuple[str, str | None]]:
     base = tc.request.revision or request_id(tc.request)
     down = tc.request.down_revision
     labels = [name if n == 1 else f"{name}{i + 1}" for name, n in
-              ((p.name, len(resumable_units(p.steps))) for p in plan.phases) for i in range(n)]
+              ((p.name, len(resumable_units(p.steps, tc.step_units))) for p in plan.phases) for i in range(n)]
     if len(labels) == 1:
         return [(base, down)]
     out = []
@@ -396,7 +396,7 @@ def docstring(text: str) -> str:
 def render_phase(phase: Phase, tc: ToolContext, ids: list[tuple[str, str | None]]) -> Rendered:
     """One revision per unit of the phase, and one rollback script for the whole phase."""
     request, dialect = tc.request, tc.dialect
-    units = resumable_units(phase.steps)
+    units = resumable_units(phase.steps, tc.step_units)
     scripts = [_revision(phase, steps, tc, rev, down) for steps, (rev, down) in zip(units, ids)]
     revision, target = ids[0][0], ids[0][1] or "base"
     rollback = ScriptFile(filename=f"{revision}_{slug(request.migration_description, 40)}_rollback.sql",
@@ -425,5 +425,5 @@ def _revision(phase: Phase, steps: list[Step], tc: ToolContext, revision: str, d
 def render_plan(plan: Plan, tc: ToolContext) -> list[Rendered]:
     ids, out = iter(revisions(plan, tc)), []
     for phase in plan.phases:
-        out.append(render_phase(phase, tc, [next(ids) for _ in resumable_units(phase.steps)]))
+        out.append(render_phase(phase, tc, [next(ids) for _ in resumable_units(phase.steps, tc.step_units)]))
     return out

@@ -42,26 +42,28 @@ def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", text).replace("*/", "* /").replace("-->", "-- >").strip()
 
 
-def resumable_units(steps: list) -> list[list]:
+def resumable_units(steps: list, separate: bool = False) -> list[list]:
     """Where a run can resume: a non-transactional step commits what ran before it, so it starts
     a new unit (Alembic revision) unless it comes first; transactional steps after it may share
-    its unit, since a batched loop run again finds nothing left to do."""
+    its unit, since a batched loop run again finds nothing left to do. `separate`: every step
+    its own unit (see `ToolContext.step_units`)."""
     units: list[list] = []
     for step in steps:
-        if units and step.transactional:
+        if units and step.transactional and not separate:
             units[-1].append(step)
         else:
             units.append([step])
     return units or [[]]
 
 
-def transaction_groups(steps: list) -> list[tuple[bool, list]]:
+def transaction_groups(steps: list, separate: bool = False) -> list[tuple[bool, list]]:
     """Consecutive steps with the same transaction mode. A non-transactional step commits what
     ran before it, so each run is its own unit (Flyway file, Alembic revision): a rerun after an
-    interruption resumes at the interrupted unit instead of repeating committed DDL."""
+    interruption resumes at the interrupted unit instead of repeating committed DDL.
+    `separate`: every step its own unit (see `ToolContext.step_units`)."""
     groups: list[tuple[bool, list]] = []
     for step in steps:
-        if groups and groups[-1][0] == step.transactional:
+        if groups and groups[-1][0] == step.transactional and not separate:
             groups[-1][1].append(step)
         else:
             groups.append((step.transactional, [step]))

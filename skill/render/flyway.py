@@ -24,7 +24,7 @@ def render_phase(phase: Phase, tc: ToolContext, version: str) -> Rendered:
     request, dialect = tc.request, tc.dialect
     header = dict(description=one_line(request.migration_description), author=request.author,
                   tier=tc.tier, database=dialect.name, notes=tc.notes)
-    groups = transaction_groups(phase.steps)
+    groups = transaction_groups(phase.steps, tc.step_units)
     forward, undo, versions = [], [], []
     for i, (transactional, steps) in enumerate(groups):
         v = f"{version}.{i + 1}" if len(groups) > 1 else version

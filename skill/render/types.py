@@ -14,6 +14,13 @@ class ToolContext:
     tier: str
     notes: list[str] = field(default_factory=list)   # header lines (e.g. a destructive confirmation)
 
+    @property
+    def step_units(self) -> bool:
+        """Each step its own unit (Flyway file, Alembic revision): where DDL commits on its own
+        (MySQL, Oracle), a zero-downtime step that fails on its lock timeout leaves the steps
+        before it applied; the tool's history must then say so, and a rerun start at that step."""
+        return self.tier == "T3" and not self.dialect.transactional_ddl
+
 
 @dataclass
 class Rendered:

@@ -355,8 +355,7 @@ def rename_table(ch: RenameTable, ctx: Context, path: str) -> list[Step]:
     (direct,) = direct_tables.rename_table(ch, ctx, path)        # virtual schema
     del ctx.warnings[n:]                                          # "breaks every running app": not here
     names = dict(name=ctx.q(ch.table), target=ctx.q(ch.new_name), name_lit=ctx.lit(ch.table),
-                 target_lit=ctx.lit(ch.new_name), create_lit=d.literal(f"CREATE PUBLIC SYNONYM {ctx.q(ch.table)} FOR "),
-                 target_part_lit=d.literal(f".{ctx.q(ch.new_name)}"))
+                 target_lit=ctx.lit(ch.new_name))
     alias, unalias = d.sql("zd_alias", **names), d.sql("zd_drop_alias", **names)
     first = d.has("zd_alias_first")
     forward = [alias] + direct.forward if first else direct.forward + [alias]
