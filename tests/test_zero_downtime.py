@@ -237,6 +237,15 @@ def test_mysql_rename_table_is_impossible_with_options():
     assert "allow downtime" in e.value.suggestion
 
 
+@pytest.mark.parametrize("database", ENGINES + ["sqlserver", "oracle"])
+def test_rename_of_a_column_a_check_names_aborts(database):
+    """ck_orders_total CHECK (total >= 0) names orders.total but lists no columns: renaming the
+    column by expand/contract would let contract drop the check with the old column."""
+    changes = [{"op": "rename_column", "table": "orders", "column": "total", "new_name": "amount"}]
+    with pytest.raises(ZeroDowntimeImpossible, match="ck_orders_total"):
+        generate(dict(request("rename_column", "flyway", database), changes=changes))
+
+
 def test_mysql_check_is_impossible_with_options():
     with pytest.raises(ZeroDowntimeImpossible) as e:
         generate(request("add_check_pg", "flyway", "mysql"))

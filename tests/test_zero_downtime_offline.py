@@ -551,7 +551,7 @@ def test_sqlfluff_rejects_a_broken_sync_trigger(database, broken):
 
 # Not statements: texts for the result, a version, regexes the planners match.
 NOT_STATEMENTS = re.compile(r"^zd_(?:baseline_version|unchecked_words|slow_add_column|lob_type|inplace_widening|"
-                            r"narrowing_refused|sync_after|alias_first|alias_kind|row_new|row_old)\b|_(?:note|options|why)(?:@|$)"
+                            r"narrowing_refused|sync_after|alias_first|alias_kind|row_new|row_old)\b|_(?:note|options|why|message)(?:@|$)"
                             # pieces of statements: a trigger body and NULL-safe comparisons (gated inside
                             # the statements generated from them, and parsed by sqlfluff below)
                             r"|^zd_(?:sync_both|distinct|row_distinct)$")

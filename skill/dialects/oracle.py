@@ -145,6 +145,8 @@ ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
                         "AND table_owner = SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA') AND table_name = {target_lit}",
     "zd_alias_guard": "SELECT 2 - COUNT(*) FROM session_privs WHERE privilege IN ('CREATE PUBLIC SYNONYM', "
                         "'DROP PUBLIC SYNONYM')",
+    "zd_alias_guard_message": "privileges missing for the online rename of {name} (CREATE PUBLIC SYNONYM, "
+                              "DROP PUBLIC SYNONYM)",
     "zd_alias_note": "Until the contract phase the public synonym {name} stands for {target}: SELECT, INSERT, "
                        "UPDATE, DELETE and LOCK TABLE through the old name reach the renamed table; DDL and "
                        "catalog lookups (USER_TABLES) need {target}. Views and PL/SQL naming {name} are "

@@ -15,6 +15,7 @@ from .. import columns as direct_columns
 from .. import tables as direct_tables
 from ..columns import parts
 from ..context import Context
+from ..dependents import find
 from ..model import Guard, Step
 from ..registry import online
 from .columns import set_not_null_steps
@@ -108,9 +109,12 @@ def set_unused_form(ctx: Context, table: str, column: str) -> str:
 
 
 def _dependents(ctx: Context, op: str, table: str, column: str) -> None:
+    """Abort while anything is bound to the old column: its primary key, and what a drop of it
+    would take along (`dependents.find`: indexes, keys, checks naming it, other tables' foreign
+    keys to it), which the contract phase would otherwise drop with the column."""
     t, c = ctx.table(table), column.lower()
-    used = [k.name for k in t.constraints.values() if c in (x.lower() for x in k.columns)]
-    used += [i.name for i in t.indexes.values() if c in (x.lower() for x in i.columns)]
+    used = [k.name for k in t.constraints.values() if k.kind == "primary_key" and c in (x.lower() for x in k.columns)]
+    used += [x.obj.name if x.named else x.label() for x in find(ctx, table, column)]
     if used:
         raise impossible(op, ctx, f"{table}.{column} is used by {', '.join(sorted(used))}, which would have "
                          "to be rebuilt on the new column", "allow downtime; or drop and re-create those "
@@ -360,8 +364,8 @@ def rename_table(ch: RenameTable, ctx: Context, path: str) -> list[Step]:
     first = d.has("zd_alias_first")
     forward = [alias] + direct.forward if first else direct.forward + [alias]
     reverse = direct.reverse + [unalias] if first else [unalias] + direct.reverse
-    guards = [Guard(d.sql("zd_alias_guard"), f"privileges missing for the online rename of {ch.table} "
-                    "(CREATE PUBLIC SYNONYM, DROP PUBLIC SYNONYM)")] if d.has("zd_alias_guard") else []
+    guards = [Guard(d.sql("zd_alias_guard"), d.sql("zd_alias_guard_message", name=ch.table))] if d.has(
+        "zd_alias_guard") else []
     note(ctx, "zd_alias_note", name=ch.table, target=ch.new_name)
     kind = d.forms["zd_alias_kind"]
     phase_check(ctx, "expand", f"{kind} {ch.table} stands for {ch.new_name}", d.sql("zd_alias_check", **names), [[1]])
