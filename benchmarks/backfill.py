@@ -19,11 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from skill.api import parse_request  # noqa: E402
-from skill.dialects import get_dialect  # noqa: E402
-from skill.intake import changes_for  # noqa: E402
-from skill.plan import build_plan  # noqa: E402
-from skill.runners.engines import Scratch, Server  # noqa: E402
+from dbmig.api import parse_request  # noqa: E402
+from dbmig.dialects import get_dialect  # noqa: E402
+from dbmig.intake import changes_for  # noqa: E402
+from dbmig.plan import build_plan  # noqa: E402
+from dbmig.runners.engines import Scratch, Server  # noqa: E402
 
 SCHEMA = {
     "postgresql": "CREATE TABLE bench (id INTEGER PRIMARY KEY, email VARCHAR(200) NOT NULL, score INTEGER NOT NULL, "

@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from skill.api import parse_request  # noqa: E402
-from skill.dialects import get_dialect  # noqa: E402
-from skill.explain import explain_migration  # noqa: E402
-from skill.explain_changes import PLAN_FIELDS  # noqa: E402
-from skill.plan import build_plan  # noqa: E402
+from dbmig.api import parse_request  # noqa: E402
+from dbmig.dialects import get_dialect  # noqa: E402
+from dbmig.explain import explain_migration  # noqa: E402
+from dbmig.explain_changes import PLAN_FIELDS  # noqa: E402
+from dbmig.plan import build_plan  # noqa: E402
 
 SCHEMA = "CREATE TABLE orders (id integer PRIMARY KEY, customer_id integer, amount integer)"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from skill.api import generate  # noqa: E402
-from skill.models import MigrationRequest  # noqa: E402
+from dbmig.api import generate  # noqa: E402
+from dbmig.models import MigrationRequest  # noqa: E402
 from tests.roundtrip_cases import request  # noqa: E402
 
 

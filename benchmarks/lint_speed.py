@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from skill.lint import validate_migration  # noqa: E402
+from dbmig.lint import validate_migration  # noqa: E402
 
 TEMPLATES = [
     "SET lock_timeout = '5s';",

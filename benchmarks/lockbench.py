@@ -16,9 +16,9 @@ import random
 import threading
 import time
 
-from skill.api import generate
-from skill.runners import flyway
-from skill.runners.engines import Server
+from dbmig.api import generate
+from dbmig.runners import flyway
+from dbmig.runners.engines import Server
 
 SCHEMA = {
     "postgresql": "CREATE TABLE customers (id INTEGER PRIMARY KEY);\n"

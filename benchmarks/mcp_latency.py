@@ -3,7 +3,7 @@
     python benchmarks/mcp_latency.py [--calls 200] [--cold 5]
 
 Cold start: spawn the server, connect (discover/initialize) and get the first T1 result.
-Warm: round trips on one open session, T1 and T3 requests. In-process: `skill.api.generate`
+Warm: round trips on one open session, T1 and T3 requests. In-process: `dbmig.api.generate`
 alone, and with the server's adapter (validation, budget fitting, text), in this process.
 """
 from __future__ import annotations
@@ -55,9 +55,9 @@ async def warm(calls: int) -> dict[str, tuple[list[float], str]]:
 
 
 def in_process(calls: int) -> dict[str, tuple[list[float], list[float]]]:
-    from server.tools import ToolSpec, run_generate
-    from skill.api import generate
-    from skill.errors import DbmigError
+    from dbmig.server.tools import ToolSpec, run_generate
+    from dbmig.api import generate
+    from dbmig.errors import DbmigError
 
     adapter = ToolSpec("generate_migration", "", "", {}, {}, run_generate)
     out = {}
@@ -88,7 +88,7 @@ def main() -> None:
     for tier, (samples, outcome) in anyio.run(warm, args.calls).items():
         print(f"warm {tier} round trip over stdio [{outcome}]: {percentiles(samples)}")
     for tier, (engine, served) in in_process(args.calls).items():
-        print(f"in-process {tier} skill.api.generate:          {percentiles(engine)}")
+        print(f"in-process {tier} dbmig.api.generate:          {percentiles(engine)}")
         print(f"in-process {tier} generate + server adapter:   {percentiles(served)}")
 
 

@@ -17,10 +17,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
 
-from skill.api import generate  # noqa: E402
-from skill.runners import embedded  # noqa: E402
-from skill.runners.engines import Server  # noqa: E402
-from skill.verify import verify  # noqa: E402
+from dbmig.api import generate  # noqa: E402
+from dbmig.runners import embedded  # noqa: E402
+from dbmig.runners.engines import Server  # noqa: E402
+from dbmig.verify import verify  # noqa: E402
 from tests.roundtrip_cases import START, request  # noqa: E402
 
 

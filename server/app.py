@@ -16,8 +16,8 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument
 from mcp.server.mcpserver.resources import FileResource, FunctionResource
 
-from skill.models import Database, MigrationTool
-from skill.resources import resource_root
+from dbmig.models import Database, MigrationTool
+from dbmig.resources import resource_root
 
 from . import schemas
 from .tools import ToolSpec, error_result, tool_specs
@@ -81,7 +81,7 @@ def supported_matrix() -> dict:
 
 
 def _database_facts(database: str) -> dict:
-    from skill.dialects import get_dialect
+    from dbmig.dialects import get_dialect
     try:
         dialect = get_dialect(database)
     except ImportError:
@@ -91,7 +91,7 @@ def _database_facts(database: str) -> dict:
 
 
 def lint_catalog() -> str:
-    from skill.gate.rules import catalog
+    from dbmig.lint.rules import catalog
     return json.dumps(catalog(), indent=1)
 
 

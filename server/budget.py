@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Callable, Iterable
 
-from skill.gate.budget import BUDGET as BUDGETS
-from skill.gate.budget import count_tokens as tokens
+from dbmig.gate.budget import BUDGET as BUDGETS
+from dbmig.gate.budget import count_tokens as tokens
 
 # validate and explain have no tier; they get the largest budget.
 UNTIERED = BUDGETS["T3"]

@@ -9,7 +9,7 @@ import logging
 
 from pydantic import ValidationError
 
-from skill.errors import DbmigError, invalid_from_pydantic
+from dbmig.errors import DbmigError, invalid_from_pydantic
 
 log = logging.getLogger("dbmig.server")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from skill.models import Change, Database, MigrationRequest, MigrationResult, MigrationTool, ValidationTest
+from dbmig.models import Change, Database, MigrationRequest, MigrationResult, MigrationTool, ValidationTest
 
 # Parts of a generate result that may be left out (in this order) when the whole result
 # would exceed the tier's budget; scripts (including `phases`) and warnings never are.
@@ -186,7 +186,7 @@ class VerifyArgs(BaseModel):
 
 
 class StatementExplanation(BaseModel):
-    """One statement as `skill.explain.explain_migration` describes it."""
+    """One statement as `dbmig.explain.explain_migration` describes it."""
 
     file: str = Field(description="The file; for `changes`, the change's field path (`changes.0`).")
     line: int = Field(description="The line in the file; for `changes`, the step's number within the change.")
@@ -218,7 +218,7 @@ def model_output_schema(model: type[BaseModel]) -> dict:
 
 
 def validate_output_schema() -> dict:
-    from skill.lint import LintReport
+    from dbmig.lint import LintReport
     return model_output_schema(LintReport)
 
 

@@ -13,8 +13,8 @@ from typing import Any, Callable
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from mcp_types import Tool as MCPTool
 
-from skill.errors import InvalidRequest
-from skill.models import MigrationRequest
+from dbmig.errors import InvalidRequest
+from dbmig.models import MigrationRequest
 
 from . import schemas, text
 from .budget import BUDGETS, UNTIERED, as_json, first_fitting, keep_prefix, tokens
@@ -73,7 +73,7 @@ def _parsed_json(arguments: dict, keys: tuple[str, ...]) -> dict:
 # --- generate_migration --------------------------------------------------------------------
 
 def run_generate(arguments: dict) -> Structured:
-    from skill.api import generate  # imported late: keeps `tools/list` fast on a cold start
+    from dbmig.api import generate  # imported late: keeps `tools/list` fast on a cold start
 
     args = _parsed_json(arguments, ("changes", "table_rows"))
     detail = args.pop("detail", None)
@@ -123,7 +123,7 @@ def detail_response(result: dict, section: str) -> Structured:
 
 def run_validate(arguments: dict) -> Structured:
     args = schemas.ValidateArgs.model_validate(_parsed_json(arguments, ("files",)))
-    from skill.lint import validate_migration
+    from dbmig.lint import validate_migration
 
     report = validate_migration([f.model_dump() for f in args.files], args.database.value,
                                 migration_tool=args.migration_tool.value if args.migration_tool else None,
@@ -133,7 +133,7 @@ def run_validate(arguments: dict) -> Structured:
 
 def run_explain(arguments: dict) -> Structured:
     args = schemas.ExplainArgs.model_validate(_parsed_json(arguments, ("files", "changes", "table_rows")))
-    from skill.explain import explain_migration  # checks that exactly one of sql/files/changes is given
+    from dbmig.explain import explain_migration  # checks that exactly one of sql/files/changes is given
 
     files = [f.model_dump() for f in args.files] if args.files else None
     changes = [c.model_dump() for c in args.changes] if args.changes else None
@@ -210,7 +210,7 @@ own scratch database."""
 
 def run_verify(arguments: dict) -> Structured:
     args = schemas.VerifyArgs.model_validate(_parsed_json(arguments, ("files", "validation_tests")))
-    from skill.verify import to_text, verify
+    from dbmig.verify import to_text, verify
 
     report = verify(args.migration_tool.value, args.database.value,
                     {f.filename: f.content for f in args.files}, dsn=args.dsn, schema_sql=args.schema_sql,
@@ -219,7 +219,7 @@ def run_verify(arguments: dict) -> Structured:
 
 
 def _verify_spec() -> ToolSpec:
-    from skill.verify import VerifyReport
+    from dbmig.verify import VerifyReport
     return ToolSpec("verify_migration", "Verify a migration on a throwaway database", VERIFY_DESCRIPTION,
                     schemas.model_input_schema(schemas.VerifyArgs),
                     _untitled_output(VerifyReport), run_verify, read_only=False)

@@ -163,7 +163,7 @@ def cmd_verify(a: argparse.Namespace) -> int:
 
 
 def cmd_serve(a: argparse.Namespace) -> int:
-    from server.app import serve
+    from dbmig.server.app import serve
     serve(http=a.http, host=a.host, port=a.port)
     return EXIT_OK
 

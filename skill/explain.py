@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 
 from .errors import InvalidRequest
-from .gate.rules import SqlView, added_columns, column_default, observe
-from .gate.rules.pg006_volatile_default import volatile_calls
+from .lint.rules import SqlView, added_columns, column_default, observe
+from .lint.rules.pg006_volatile_default import volatile_calls
 from .lint import make_context, read_files, run_rules
 
 

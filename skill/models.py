@@ -2,7 +2,7 @@
 
 Changes hold only fields (like Alembic's ops); planning and rendering live elsewhere.
 Identifiers are checked here for characters; their length is checked per database by the
-dialect once the target is known (see `skill.dialects.base.Dialect.check_identifier`).
+dialect once the target is known (see `dbmig.dialects.base.Dialect.check_identifier`).
 """
 from __future__ import annotations
 

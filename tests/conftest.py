@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.runners.engines import Server
+from dbmig.runners.engines import Server
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ROOT = Path(__file__).resolve().parents[1]

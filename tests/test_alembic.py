@@ -13,16 +13,16 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 
-from skill.api import generate
-from skill.dialects import get_dialect
-from skill.dialects.base import Lock
-from skill.models import MigrationRequest, Tier
-from skill.plan.model import Guard, Phase, Plan, Step
-from skill.render import alembic as renderer
-from skill.render.common import request_id
-from skill.render.sqlfile import _with_session
-from skill.render.types import ToolContext
-from skill.runners.alembic import offline_sql
+from dbmig.api import generate
+from dbmig.dialects import get_dialect
+from dbmig.dialects.base import Lock
+from dbmig.models import MigrationRequest, Tier
+from dbmig.plan.model import Guard, Phase, Plan, Step
+from dbmig.render import alembic as renderer
+from dbmig.render.common import request_id
+from dbmig.render.sqlfile import _with_session
+from dbmig.render.types import ToolContext
+from dbmig.runners.alembic import offline_sql
 
 from .roundtrip_cases import CASES, request
 
@@ -265,9 +265,9 @@ def assert_same_sql(alembic_sql: str, expected: list[str], database: str) -> Non
 
 
 def plan_for(req: dict):
-    from skill.api import parse_request
-    from skill.intake import changes_for
-    from skill.plan import build_plan
+    from dbmig.api import parse_request
+    from dbmig.intake import changes_for
+    from dbmig.plan import build_plan
     r = parse_request(req)
     d = get_dialect(r.database.value)
     return build_plan(r, d, changes_for(r, d)[0])[0]
@@ -371,7 +371,7 @@ def test_sqlglot_gap_postgres_rename_without_column_keyword():
 @pytest.mark.engine
 @pytest.mark.parametrize("database", ["postgresql", "mysql"])
 def test_colons_percent_and_quotes_survive_a_real_run(database, tmp_path):
-    from skill.runners import alembic as alembic_runner
+    from dbmig.runners import alembic as alembic_runner
 
     from .conftest import live_server
     value = "a:b 50% it''s :x"
@@ -394,7 +394,7 @@ def test_colons_percent_and_quotes_survive_a_real_run(database, tmp_path):
 
 @pytest.mark.engine
 def test_given_down_revision_gets_a_stand_in_parent(tmp_path):
-    from skill.runners import alembic as alembic_runner
+    from dbmig.runners import alembic as alembic_runner
 
     from .conftest import live_server
     result = generate(alembic_request(changes=[{"op": "create_table", "table": "t1", "columns": [

@@ -9,11 +9,11 @@ import time
 
 import pytest
 
-from skill.api import generate
-from skill.gate.budget import BUDGET, result_tokens
-from skill.runners import runner
-from skill.runners import engines
-from skill.runners.engines import Scratch
+from dbmig.api import generate
+from dbmig.gate.budget import BUDGET, result_tokens
+from dbmig.runners import runner
+from dbmig.runners import engines
+from dbmig.runners.engines import Scratch
 
 from .conftest import liquibase_bin, live_server
 from .test_roundtrip import run_tests
@@ -372,14 +372,14 @@ def test_batching_is_keyset_never_offset():
        "separator": " "}], "changes.0.into"),
 ])
 def test_bad_data_requests_name_the_field(changes, field):
-    from skill.errors import DbmigError
+    from dbmig.errors import DbmigError
     with pytest.raises(DbmigError) as e:
         generate(request("x", "flyway", "postgresql", changes))
     assert e.value.field == field
 
 
 def test_no_schema_means_no_keyset():
-    from skill.errors import UnsafeRollback
+    from dbmig.errors import UnsafeRollback
     req = request("x", "flyway", "postgresql", CASES["update_rows"])
     req.pop("schema")
     with pytest.raises(UnsafeRollback, match="primary key"):

@@ -9,10 +9,10 @@ import re
 import pytest
 from sqlfluff.core import Linter
 
-from skill.api import generate
-from skill.gate.budget import BUDGET, result_tokens
-from skill.runners import liquibase as lb
-from skill.runners.alembic import offline_sql
+from dbmig.api import generate
+from dbmig.gate.budget import BUDGET, result_tokens
+from dbmig.runners import liquibase as lb
+from dbmig.runners.alembic import offline_sql
 
 from .conftest import liquibase_bin
 from .test_alembic import plan_for, planned

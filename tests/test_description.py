@@ -1,8 +1,8 @@
 """The plain-English grammar: each phrasing maps to exactly the change an agent would write."""
 import pytest
 
-from skill.errors import InvalidRequest
-from skill.intake.description import parse_description, understood_phrasings
+from dbmig.errors import InvalidRequest
+from dbmig.intake.description import parse_description, understood_phrasings
 
 CASES = {
     "add column email varchar(255) not null default '' to users":

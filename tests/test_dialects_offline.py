@@ -10,12 +10,12 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from skill.dialects import Dialect, get_dialect, parse_version
-from skill.dialects.oracle import ORACLE
-from skill.dialects.sqlserver import SQLSERVER
-from skill.errors import GateFailure, InvalidRequest, Unsupported
-from skill.gate.sqlgate import check_statement
-from skill.types import SqlType
+from dbmig.dialects import Dialect, get_dialect, parse_version
+from dbmig.dialects.oracle import ORACLE
+from dbmig.dialects.sqlserver import SQLSERVER
+from dbmig.errors import GateFailure, InvalidRequest, Unsupported
+from dbmig.gate.sqlgate import check_statement
+from dbmig.types import SqlType
 
 DIALECTS = [SQLSERVER, ORACLE]
 
@@ -103,7 +103,7 @@ def gate(d, statement: str) -> str:
 
 
 def _online_forms(d) -> dict:
-    return import_module(f"skill.dialects.{d.name}").ONLINE_FORMS
+    return import_module(f"dbmig.dialects.{d.name}").ONLINE_FORMS
 
 
 def all_statements(d):

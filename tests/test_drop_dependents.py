@@ -15,16 +15,16 @@ import sys
 
 import pytest
 
-from skill.api import generate, parse_request
-from skill.dialects import get_dialect
-from skill.errors import InvalidRequest
-from skill.gate.budget import BUDGET, result_tokens
-from skill.gate.sqlgate import check_statement
-from skill.intake import changes_for
-from skill.plan import build_plan
-from skill.runners import liquibase as lb
-from skill.runners import runner
-from skill.runners.alembic import offline_sql
+from dbmig.api import generate, parse_request
+from dbmig.dialects import get_dialect
+from dbmig.errors import InvalidRequest
+from dbmig.gate.budget import BUDGET, result_tokens
+from dbmig.gate.sqlgate import check_statement
+from dbmig.intake import changes_for
+from dbmig.plan import build_plan
+from dbmig.runners import liquibase as lb
+from dbmig.runners import runner
+from dbmig.runners.alembic import offline_sql
 
 from .conftest import liquibase_bin, live_server
 from .roundtrip_cases import START
@@ -312,7 +312,7 @@ def test_unnamed_dependent_dbmig_cannot_handle_is_a_schema_error(case):
 
 def test_unnamed_on_sqlserver_is_a_structured_cli_error(tmp_path):
     (tmp_path / "schema.sql").write_text(UNNAMED_REFUSED["sqlserver"][0])
-    proc = subprocess.run([sys.executable, "-m", "skill.cli", "generate", "--tool", "flyway", "--database",
+    proc = subprocess.run([sys.executable, "-m", "dbmig.cli", "generate", "--tool", "flyway", "--database",
                            "sqlserver", "--type", "schema", "--downtime-allowed", "--description", "drop note",
                            "--changes", json.dumps(DROP), "--schema", str(tmp_path / "schema.sql"),
                            "--out", str(tmp_path / "out")], capture_output=True, text=True)

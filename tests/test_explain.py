@@ -8,12 +8,12 @@ import sys
 
 import pytest
 
-from skill.dialects import get_dialect
-from skill.errors import DbmigError, InvalidRequest
-from skill.explain import explain_migration
-from skill.lint import validate_migration
-from skill.models import MigrationRequest
-from skill.plan import build_plan
+from dbmig.dialects import get_dialect
+from dbmig.errors import DbmigError, InvalidRequest
+from dbmig.explain import explain_migration
+from dbmig.lint import validate_migration
+from dbmig.models import MigrationRequest
+from dbmig.plan import build_plan
 
 KEYS = {"file", "line", "sql", "what", "lock", "blocks", "rewrite", "scan", "estimated_duration", "risks",
         "safe_alternative"}
@@ -253,7 +253,7 @@ def test_bad_change_names_its_field_path_as_generate_does(change, field):
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "skill.cli", "explain", *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "dbmig.cli", "explain", *args], capture_output=True, text=True)
 
 
 def test_cli_explain_changes(tmp_path):

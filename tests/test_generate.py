@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from skill.api import generate
-from skill.errors import InvalidRequest, UnsafeRollback
-from skill.gate.budget import BUDGET, result_tokens
+from dbmig.api import generate
+from dbmig.errors import InvalidRequest, UnsafeRollback
+from dbmig.gate.budget import BUDGET, result_tokens
 
 from .roundtrip_cases import CASES, request
 
@@ -99,7 +99,7 @@ def test_drop_without_schema_aborts_unless_confirmed():
 
 def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path):
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "skill.cli", "generate", "--tool", "flyway", "--database",
+    proc = subprocess.run([sys.executable, "-m", "dbmig.cli", "generate", "--tool", "flyway", "--database",
                            "postgresql", "--type", "schema", "--downtime-allowed", "--description", "x",
                            "--changes", json.dumps(_col(type="nope")), "--out", str(out)],
                           capture_output=True, text=True)
@@ -109,7 +109,7 @@ def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path):
 
 
 def test_cli_writes_files(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "skill.cli", "generate", "--tool", "flyway", "--database",
+    proc = subprocess.run([sys.executable, "-m", "dbmig.cli", "generate", "--tool", "flyway", "--database",
                            "postgresql", "--type", "schema", "--downtime-allowed", "--description", "add a",
                            "--changes", json.dumps(_col()), "--out", str(tmp_path), "--json"],
                           capture_output=True, text=True)

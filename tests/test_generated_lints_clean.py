@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from skill.api import generate
-from skill.lint import validate_migration
+from dbmig.api import generate
+from dbmig.lint import validate_migration
 
 from .roundtrip_cases import CASES, request
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from skill.api import generate
-from skill.runners import runner
+from dbmig.api import generate
+from dbmig.runners import runner
 
 from .test_data_migrations import ENGINES, SCHEMA, TOOLS, _engine, seed
 from .test_roundtrip import run_tests

@@ -19,7 +19,7 @@ import pytest
 
 from .conftest import require
 
-from skill.lint import validate_migration
+from dbmig.lint import validate_migration
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = json.loads((CORPUS / "manifest.json").read_text())

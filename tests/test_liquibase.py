@@ -11,8 +11,8 @@ import xml.etree.ElementTree as ET
 import pytest
 import yaml
 
-from skill.api import generate
-from skill.runners import liquibase as lb
+from dbmig.api import generate
+from dbmig.runners import liquibase as lb
 
 from .conftest import liquibase_bin
 from .roundtrip_cases import CASES, START
@@ -271,9 +271,9 @@ def _type_in(native_type: str, out: str, database: str) -> bool:
 def test_native_type_table_matches_liquibase(cli, database, tmp_path):
     """Every native type of the dialect that the renderer lets through as native comes out of
     Liquibase unchanged (or as a synonym): a createTable of one column per type."""
-    from skill.dialects import get_dialect
-    from skill.render.liquibase import NATIVE_TYPES
-    from skill.types import SqlType
+    from dbmig.dialects import get_dialect
+    from dbmig.render.liquibase import NATIVE_TYPES
+    from dbmig.types import SqlType
     d = get_dialect(database)
     samples = {name: d.native_type(SqlType(name, (10, 2) if name == "decimal" else (20,) if "char" in name else ()))
                for name in d.types}

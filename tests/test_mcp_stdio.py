@@ -18,8 +18,8 @@ import jsonschema
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
-from server.budget import BUDGETS, received
-from server.tools import detail_response, fit_generate
+from dbmig.server.budget import BUDGETS, received
+from dbmig.server.tools import detail_response, fit_generate
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = {"generate_migration", "validate_migration", "explain_migration"}
@@ -31,7 +31,7 @@ def server_command() -> list[str]:
         probe = subprocess.run(["dbmig", "serve", "--help"], capture_output=True, cwd=ROOT)
         if probe.returncode == 0:
             return ["dbmig", "serve"]
-    return [sys.executable, "-m", "server"]
+    return [sys.executable, "-m", "dbmig.server"]
 
 
 def stdio_client() -> Client:
@@ -257,7 +257,7 @@ def test_explain_accepts_changes_listed_in_its_schema():
 def test_bad_calls_name_the_field():
     async def test(client):
         for name, arguments, field in BAD_CALLS:
-            if name == "validate_migration" and importlib.util.find_spec("skill.lint") is None:
+            if name == "validate_migration" and importlib.util.find_spec("dbmig.lint") is None:
                 continue
             check_error(await client.call_tool(name, arguments), field)
         allowed = check_error(await client.call_tool(*BAD_CALLS[0][:2]), "migration_tool")["allowed"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from skill.api import generate
-from skill.runners import runner
-from skill.runners.engines import Scratch
+from dbmig.api import generate
+from dbmig.runners import runner
+from dbmig.runners.engines import Scratch
 
 from .conftest import liquibase_bin, live_server
 from .roundtrip_cases import CASES, START, request, seed_statements

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from skill.errors import InvalidRequest
-from skill.gate.rules import RULES, Example, catalog, render_docs
-from skill.lint import to_sarif, validate_migration
+from dbmig.errors import InvalidRequest
+from dbmig.lint.rules import RULES, Example, catalog, render_docs
+from dbmig.lint import to_sarif, validate_migration
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_NAMES = {None: "migration.sql", "flyway": "V1__example.sql", "liquibase": "changelog.xml",
@@ -57,7 +57,7 @@ def test_every_rule_has_examples_and_a_well_formed_id():
 
 def test_docs_are_generated_from_the_rules():
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == render_docs(), \
-        "docs/rules.md is stale: run `python -m skill.gate.rules`"
+        "docs/rules.md is stale: run `python -m dbmig.lint.rules`"
     ids = [r["id"] for r in catalog()]
     assert len(ids) == len(RULES) and len(set(ids)) == len(ids)
     assert set(catalog()[0]) >= {"id", "severity", "databases", "message", "safe_alternative"}

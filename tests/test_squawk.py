@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from skill.api import generate
+from dbmig.api import generate
 
 from .conftest import require
 from .roundtrip_cases import CASES, request

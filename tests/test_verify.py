@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from skill.api import generate
-from skill.errors import InvalidRequest
-from skill.verify import verify
+from dbmig.api import generate
+from dbmig.errors import InvalidRequest
+from dbmig.verify import verify
 
 from .conftest import ROOT, liquibase_bin, live_server, require
 from .roundtrip_cases import START, request
@@ -124,7 +124,7 @@ def test_catches_migration_failing_midway(empty_db):
 
 @pytest.mark.engine
 def test_catches_failing_validation_test(empty_db):
-    from skill.models import ValidationTest
+    from dbmig.models import ValidationTest
     wrong = ValidationTest(description="b exists", query="SELECT COUNT(*) FROM information_schema.columns "
                            "WHERE table_name = 't' AND column_name = 'zzz'", expected_result=[[1]])
     report = verify("flyway", "postgresql", _flyway("ALTER TABLE t ADD COLUMN b INT;", "ALTER TABLE t DROP COLUMN b;"),
@@ -169,7 +169,7 @@ def test_scratch_is_gone_after_ctrl_c(empty_db, tmp_path):
     before = _scratch_databases(server)
     (tmp_path / "V1__slow.sql").write_text("SELECT pg_sleep(30);")
     (tmp_path / "U1__slow.sql").write_text("SELECT 1;")
-    proc = subprocess.Popen([sys.executable, "-m", "skill.cli", "verify", "--tool", "flyway", "--database",
+    proc = subprocess.Popen([sys.executable, "-m", "dbmig.cli", "verify", "--tool", "flyway", "--database",
                              "postgresql", "--dsn", dsn, str(tmp_path / "V1__slow.sql"), str(tmp_path / "U1__slow.sql")],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 20

@@ -11,18 +11,18 @@ import subprocess
 
 import pytest
 
-from skill.api import generate, parse_request
-from skill.dialects import get_dialect
-from skill.errors import ZeroDowntimeImpossible
-from skill.gate.budget import result_tokens
-from skill.intake import changes_for
-from skill.plan import build_plan
-from skill.runners import runner
+from dbmig.api import generate, parse_request
+from dbmig.dialects import get_dialect
+from dbmig.errors import ZeroDowntimeImpossible
+from dbmig.gate.budget import result_tokens
+from dbmig.intake import changes_for
+from dbmig.plan import build_plan
+from dbmig.runners import runner
 
 from .conftest import live_server, require
 from .roundtrip_cases import CASES, START, seed_statements
 
-TOOLS = [t for t in ("flyway", "liquibase", "alembic") if importlib.util.find_spec(f"skill.runners.{t}")]
+TOOLS = [t for t in ("flyway", "liquibase", "alembic") if importlib.util.find_spec(f"dbmig.runners.{t}")]
 ENGINES = ["postgresql", "mysql"]
 
 # op list, and per phase the app statements that must work after it: (sql, expected rows or None)

@@ -15,15 +15,15 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from skill.api import generate, parse_request
-from skill.dialects import get_dialect
-from skill.errors import ZeroDowntimeImpossible
-from skill.gate.budget import result_tokens
-from skill.intake import changes_for
-from skill.lint import validate_migration
-from skill.plan import build_plan
-from skill.runners import liquibase as lb
-from skill.runners.alembic import offline_sql
+from dbmig.api import generate, parse_request
+from dbmig.dialects import get_dialect
+from dbmig.errors import ZeroDowntimeImpossible
+from dbmig.gate.budget import result_tokens
+from dbmig.intake import changes_for
+from dbmig.lint import validate_migration
+from dbmig.plan import build_plan
+from dbmig.runners import liquibase as lb
+from dbmig.runners.alembic import offline_sql
 
 from .conftest import liquibase_bin
 from .roundtrip_cases import CASES, START, col
@@ -572,11 +572,11 @@ ONLINE_BLOCKS = {"sqlserver": set(), "oracle": {"zd_sync_trigger", "zd_alias", "
 
 @pytest.mark.parametrize("database", DATABASES)
 def test_online_forms_pass_the_gate(database):
-    from skill.gate.sqlgate import check_statement
+    from dbmig.gate.sqlgate import check_statement
 
     from .test_dialects_offline import gate, part_sets
     d = get_dialect(database)
-    online = import_module(f"skill.dialects.{database}").ONLINE_FORMS
+    online = import_module(f"dbmig.dialects.{database}").ONLINE_FORMS
     assert all(d.forms[k] == v for k, v in online.items()), "a form of the dialect shadows an ONLINE form"
     forms = [k for k in online if not NOT_STATEMENTS.search(k)]
     needing, blocks = set(), set()

@@ -1,7 +1,7 @@
 """`validate_migration`: lint migration files for syntax, tool conventions and unsafe operations.
 
-Files are read into located statements (skill.sources), every applicable rule from
-skill.gate.rules runs over them in file order, and `-- dbmig:ignore RULE reason` comments
+Files are read into located statements (dbmig.sources), every applicable rule from
+lint.rules runs over them in file order, and `-- dbmig:ignore RULE reason` comments
 drop the findings they name. The verdict is `fail` on any error, `warn` on any warning,
 otherwise `pass` (info findings never change the verdict).
 """
@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from .errors import InvalidRequest
-from .gate.rules import RULES, Context, Hit, Rule, SqlView, observe, version_tuple
-from .sources import SourceFile, Statement, read_sources
+from ..errors import InvalidRequest
+from .rules import RULES, Context, Hit, Rule, SqlView, observe, version_tuple
+from ..sources import SourceFile, Statement, read_sources
 
 DATABASES = ["postgresql", "mysql", "sqlserver", "oracle"]
 TOOLS = ["liquibase", "flyway", "alembic"]

@@ -57,7 +57,7 @@ def _order(r: Rule) -> tuple:
 def render_docs() -> str:
     """docs/rules.md, generated: a test fails when the file and the rules disagree."""
     lines = ["# dbmig lint rules", "",
-             "Generated from `skill/gate/rules/` by `python -m skill.gate.rules`; do not edit by hand.",
+             "Generated from `skill/lint/rules/` by `python -m dbmig.lint.rules`; do not edit by hand.",
              "Suppress one finding with a comment on or above the line: `-- dbmig:ignore RULE_ID reason`",
              "(`#` in Python and YAML, `<!-- -->` in XML); `dbmig:ignore-file RULE_ID` covers a whole file.",
              "", "| id | severity | reason | databases | applies |", "|---|---|---|---|---|"]

@@ -1,4 +1,4 @@
-"""`python -m skill.gate.rules [PATH]` writes the rule catalog (default docs/rules.md)."""
+"""`python -m dbmig.lint.rules [PATH]` writes the rule catalog (default docs/rules.md)."""
 import sys
 from pathlib import Path
 
