@@ -17,7 +17,7 @@ from .gate import gate_result
 from .intake import changes_for
 from .models import MigrationRequest, MigrationResult, PhaseFiles, RollbackScript
 from .plan import build_plan
-from .render import render_plan
+from .render import render_plan, tool_warnings
 from .render.guide import deployment_guide, validation_tests
 
 
@@ -36,6 +36,7 @@ def generate(data: dict | MigrationRequest) -> MigrationResult:
     changes, intake_warnings = changes_for(request, dialect)
     plan, _ = build_plan(request, dialect, changes)
     plan.warnings[:0] = intake_warnings
+    plan.warnings += tool_warnings(plan, request, dialect)
     rendered = render_plan(plan, request, dialect)
     first = rendered[0]
     result = MigrationResult(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .errors import InvalidRequest
 from .lint.rules import SqlView, added_columns, column_default, observe
-from .lint.rules.pg006_volatile_default import volatile_calls
+from .dialects.postgresql import POSTGRESQL
 from .lint import make_context, read_files, run_rules
 
 
@@ -274,7 +274,7 @@ def _column_rewrites(view: SqlView, ctx, off: int) -> bool:
         if re.search(r"\bSTORED\b|\bPERSISTED\b|\bSERIAL\b|\bIDENTITY\b", definition):
             return True
         if default and ctx.database == "postgresql":
-            return not ctx.at_least(11) or bool(volatile_calls(default))
+            return not ctx.at_least(11) or POSTGRESQL.is_volatile(default)
         return False
     return False
 

@@ -56,6 +56,14 @@ class SqlType:
     def __str__(self) -> str:
         return f"{self.name}({','.join(map(str, self.args))})" if self.args else self.name
 
+    @property
+    def is_decimal(self) -> bool:
+        return self.name in ("decimal",)
+
+    def same_kind(self, other: "SqlType") -> bool:
+        """The same portable type, whatever the length or precision."""
+        return self.name in (other.name,)
+
     def widens_to(self, new: "SqlType") -> bool:
         """True when every value of self fits new unchanged (no guard needed)."""
         if self == new:

@@ -1,13 +1,18 @@
-"""The registry of databases: `get_dialect("postgresql")`."""
+"""The registry of databases: `get_dialect("postgresql")`, and the one list of them."""
 from __future__ import annotations
 
 from importlib import import_module
 
 from ..errors import InvalidRequest
-from .base import Dialect, Lock
+from .base import Dialect
+from .facts import Lock
 
+# Our database name -> (module, instance). The one list of databases every layer takes.
 _MODULES = {"postgresql": ("postgresql", "POSTGRESQL"), "mysql": ("mysql", "MYSQL"),
             "sqlserver": ("sqlserver", "SQLSERVER"), "oracle": ("oracle", "ORACLE")}
+DATABASES: tuple[str, ...] = tuple(_MODULES)
+# Names the other tools and users give the same databases.
+ALIASES = {"postgres": "postgresql", "mariadb": "mysql", "mssql": "sqlserver"}
 
 
 def get_dialect(database: str) -> Dialect:
@@ -19,6 +24,11 @@ def get_dialect(database: str) -> Dialect:
     return getattr(import_module(f"{__name__}.{module}"), attr)
 
 
+def sqlglot_name(database: str) -> str:
+    """sqlglot's name of one of DATABASES."""
+    return get_dialect(database).sqlglot
+
+
 def parse_version(text: str | None) -> tuple[int, ...]:
     """'15' -> (15,), '10.11' -> (10, 11), 'mariadb-10.11' -> (10, 11); None -> ()."""
     if not text:
@@ -27,4 +37,4 @@ def parse_version(text: str | None) -> tuple[int, ...]:
     return tuple(int(p) for p in digits.split(".") if p.isdigit())
 
 
-__all__ = ["Dialect", "Lock", "get_dialect", "parse_version"]
+__all__ = ["ALIASES", "DATABASES", "Dialect", "Lock", "get_dialect", "parse_version", "sqlglot_name"]

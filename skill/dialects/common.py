@@ -4,8 +4,6 @@ A dialect spreads these and overrides the few keys that differ (the sqlglot way)
 """
 from __future__ import annotations
 
-from .base import Lock
-
 ANSI_FORMS = {
     "create_table": "CREATE TABLE {table} (\n    {body}\n)",
     "drop_table": "DROP TABLE {table}",
@@ -23,7 +21,7 @@ ANSI_FORMS = {
     "add_primary_key": "ALTER TABLE {table} ADD CONSTRAINT {name} PRIMARY KEY ({columns})",
     "add_check": "ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({expression})",
     "drop_constraint": "ALTER TABLE {table} DROP CONSTRAINT {name}",
-    "copy_table": "CREATE TABLE {backup} AS SELECT {columns} FROM {table}",
+    "copy_table": "CREATE TABLE {backup} AS SELECT {columns} FROM {table}{where}",
     "insert_from": "INSERT INTO {table} ({columns}) SELECT {columns} FROM {backup}",
     "update_from_backup": "UPDATE {table} SET {column} = (SELECT b.{column} FROM {backup} b "
                           "WHERE {join}) WHERE EXISTS (SELECT 1 FROM {backup} b WHERE {join})",
@@ -63,8 +61,6 @@ INFO_SCHEMA_CHECKS = {
     "null_count": "SELECT COUNT(*) FROM {table} WHERE {column} IS NULL",
 }
 
-BRIEF = "brief (catalog change)"
-
 # Core of the SQL:2016 reserved words that commonly collide with column names; each dialect
 # adds its own. Quoting a non-reserved word is harmless, so the list errs on the long side.
 RESERVED_CORE = frozenset("""
@@ -77,5 +73,17 @@ VALUES WHEN WHERE WINDOW WITH
 """.split())
 
 
-def lock(level: str, blocks: str, rewrite: bool = False, scan: bool = False) -> Lock:
-    return Lock(level, blocks, rewrite, scan)
+# Native type (numbers replaced by {0}, {1}) -> the SQLAlchemy type that renders to it: what
+# every database shares; a dialect's `sqlalchemy_types` spreads this and adds its own types.
+SQLALCHEMY_TYPES = {
+    "VARCHAR({0})": "sa.VARCHAR({0})", "CHAR({0})": "sa.CHAR({0})", "NVARCHAR({0})": "sa.NVARCHAR({0})",
+    "NCHAR({0})": "sa.NCHAR({0})", "TEXT": "sa.TEXT()", "CLOB": "sa.CLOB()", "BLOB": "sa.BLOB()",
+    "SMALLINT": "sa.SMALLINT()", "INT": "sa.INTEGER()", "INTEGER": "sa.INTEGER()",
+    "BIGINT": "sa.BIGINT()", "BOOLEAN": "sa.BOOLEAN()", "DATE": "sa.DATE()", "TIME": "sa.TIME()",
+    "TIMESTAMP": "sa.TIMESTAMP()", "TIMESTAMP WITH TIME ZONE": "sa.TIMESTAMP(timezone=True)",
+    "NUMERIC({0},{1})": "sa.NUMERIC({0}, {1})", "DECIMAL({0},{1})": "sa.DECIMAL({0}, {1})",
+    "REAL": "sa.REAL()", "FLOAT": "sa.FLOAT()", "UUID": "sa.UUID()", "JSON": "sa.JSON()",
+}
+
+# Pieces of Liquibase's native-type patterns (see Dialect.liquibase_types).
+N, PS = r"\(\d+\)", r"\(\d+,\s*\d+\)"

@@ -1,21 +1,27 @@
 """MySQL 8 / MariaDB 10.x as data. Online DDL facts from the MySQL 8.0 manual "Online DDL
-Operations" and MariaDB's "InnoDB Online DDL Operations"; measured on MariaDB 10.11 here."""
+Operations" and MariaDB's "InnoDB Online DDL Operations"; measured on MariaDB 10.11 here. Lock
+facts in data/mysql.toml."""
 from __future__ import annotations
 
 import re
 
 from .base import Dialect
-from .common import ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, RESERVED_CORE, lock
+from .common import ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, PS, RESERVED_CORE, SQLALCHEMY_TYPES
 
-MDL = "metadata lock"
+# MySQL names the DROP by the kind of constraint.
+_DROP_BY_KIND = {"foreign_key": "drop_foreign_key", "unique": "drop_unique", "check": "drop_check"}
 
-MYSQL = Dialect(
-    name="mysql",
-    sqlglot="mysql",
-    quote=("`", "`"),
-    max_identifier=64,
-    fold="none",
-    reserved=RESERVED_CORE | frozenset(
+
+class MySQL(Dialect):
+
+    name = "mysql"
+    sqlglot = "mysql"
+    liquibase_dbms = "mysql,mariadb"         # a changeSet limited to "mysql" is skipped on MariaDB
+    sqlalchemy = "mysql"
+    quote = ("`", "`")
+    max_identifier = 64
+    fold = "none"
+    reserved = RESERVED_CORE | frozenset(
         "ADD ALTER ANALYZE BEFORE BIGINT BINARY BLOB CALL CASCADE CHANGE CHAR CHARACTER CONDITION "
         "CONTINUE CONVERT CURSOR DATABASE DATABASES DECIMAL DECLARE DELAYED DESCRIBE DIV DOUBLE "
         "EACH ELSEIF ENCLOSED ESCAPED EXIT EXPLAIN FLOAT FORCE FULLTEXT GENERATED IF IGNORE INDEX "
@@ -24,23 +30,23 @@ MYSQL = Dialect(
         "REAL REGEXP RELEASE RENAME REPEAT REPLACE REQUIRE RESTRICT RETURN REVOKE RLIKE ROW ROWS "
         "SCHEMA SCHEMAS SEPARATOR SHOW SIGNAL SMALLINT SPATIAL SQL STATUS STARTING STORED "
         "TERMINATED TINYINT TRIGGER UNDO UNLOCK UNSIGNED USAGE UTC_DATE VARCHAR VIRTUAL WHILE "
-        "WRITE XOR YEAR_MONTH ZEROFILL".split()),
-    types={
+        "WRITE XOR YEAR_MONTH ZEROFILL".split())
+    types = {
         "varchar": "VARCHAR({0})", "char": "CHAR({0})", "text": "TEXT", "smallint": "SMALLINT",
         "integer": "INT", "bigint": "BIGINT", "boolean": "TINYINT(1)", "timestamp": "DATETIME(6)",
         "timestamptz": "TIMESTAMP(6)", "date": "DATE", "time": "TIME", "decimal": "DECIMAL({0},{1})",
         "float": "FLOAT", "double": "DOUBLE", "uuid": "CHAR(36)", "json": "JSON", "blob": "LONGBLOB",
-    },
-    catalog_types={
+    }
+    catalog_types = {
         "varchar": ("varchar",), "char": ("char",), "text": ("text",), "smallint": ("smallint",),
         "integer": ("int",), "bigint": ("bigint",), "boolean": ("tinyint",),
         "timestamp": ("datetime",), "timestamptz": ("timestamp",), "date": ("date",),
         "time": ("time",), "decimal": ("decimal",), "float": ("float",), "double": ("double",),
         "uuid": ("char",), "json": ("json", "longtext"), "blob": ("longblob",),
-    },
-    transactional_ddl=False,
-    restates_column=frozenset({"alter_column_type", "set_not_null", "drop_not_null"}),
-    forms={
+    }
+    transactional_ddl = False
+    restates_column = frozenset({"alter_column_type", "set_not_null", "drop_not_null"})
+    forms = {
         **ANSI_FORMS,
         **BATCH_DEFAULTS,
         # MODIFY restates the whole column: the planner passes the full definition.
@@ -54,12 +60,6 @@ MYSQL = Dialect(
         # InnoDB creates an index named after a foreign key when none covers its columns, and
         # keeps it when the key is dropped.
         "drop_fk_index": "ALTER TABLE {table} DROP INDEX {name}",
-        # Not a statement: the kinds of UNNAMED constraint DROP COLUMN removes by itself. A
-        # one-column unique key goes with its column; a foreign key refuses (MariaDB 10.11: error
-        # 1553), a multi-column key or CHECK fails (1072, 1054; MDEV-11114), and MySQL 8 refuses
-        # while any CHECK uses the column (ER_DEPENDENT_BY_CHECK_CONSTRAINT), so those need their
-        # names (skill/plan/dependents.py).
-        "drop_column_takes_unnamed": "unique",
         "rename_table": "ALTER TABLE {table} RENAME TO {new_name}",
         "update_from_backup": "UPDATE {table} t JOIN {backup} b ON {join_t} SET t.{column} = b.{column}",
         "lock_timeout": "SET SESSION lock_wait_timeout = {timeout_s}",
@@ -131,15 +131,9 @@ MYSQL = Dialect(
         "zd_set_one": "NEW.{dst} = NEW.{src}",
         "zd_distinct": "NOT ({a} <=> {b})",
         "zd_lock_write": "LOCK TABLES {table} WRITE",
-        "zd_retry_note": "A step that fails with 'Lock wait timeout exceeded' (error 1205) stopped at that "
-                         "statement, and MySQL commits each DDL statement on its own: what ran before it stays. "
-                         "Each zero-downtime step is its own Flyway file / Alembic revision / changeSet, and its "
-                         "statements may run again, so: find the blocker (SHOW PROCESSLIST; "
-                         "information_schema.innodb_trx), wait for its transaction to end, then `flyway repair` "
-                         "and `flyway migrate` (or `alembic upgrade`, `liquibase update`) resume at that step.",
         "zd_unlock": "UNLOCK TABLES",
-    },
-    checks={
+    }
+    checks = {
         **INFO_SCHEMA_CHECKS,
         "index": "SELECT COUNT(DISTINCT index_name) FROM information_schema.statistics WHERE "
                  "table_schema = {schema} AND table_name = {table} AND index_name = {name}",
@@ -147,29 +141,8 @@ MYSQL = Dialect(
         "has_default": " AND COALESCE(column_default, 'NULL') <> 'NULL'",
         "no_default": " AND COALESCE(column_default, 'NULL') = 'NULL'",
         "schema": "DATABASE()",
-    },
-    locks={
-        "create_table": lock("none (new table)", "nothing"),
-        "drop_table": lock(MDL, "reads and writes, brief"),
-        "rename_table": lock(MDL, "reads and writes, brief"),
-        "add_column": lock(MDL + " (ALGORITHM=INSTANT)", "nothing once the metadata lock is granted"),
-        "drop_column": lock(MDL + " (INPLACE, table rebuilt)", "writes briefly at start and end", rewrite=True),
-        "rename_column": lock(MDL + " (INSTANT)", "nothing once the metadata lock is granted"),
-        "alter_column_type": lock("exclusive (ALGORITHM=COPY)", "writes for the whole copy", rewrite=True),
-        "set_not_null": lock(MDL + " (INPLACE, table rebuilt)", "writes briefly at start and end", rewrite=True),
-        "drop_not_null": lock(MDL + " (INPLACE, table rebuilt)", "writes briefly at start and end", rewrite=True),
-        "set_default": lock(MDL + " (INSTANT)", "nothing once the metadata lock is granted"),
-        "drop_default": lock(MDL + " (INSTANT)", "nothing once the metadata lock is granted"),
-        "add_index": lock(MDL + " (INPLACE, LOCK=NONE)", "writes briefly at start and end", scan=True),
-        "drop_index": lock(MDL + " (INPLACE)", "nothing once the metadata lock is granted"),
-        "add_foreign_key": lock(MDL + " (INPLACE with foreign_key_checks=0, else COPY)", "writes for the whole copy", rewrite=True),
-        "add_unique": lock(MDL + " (INPLACE, LOCK=NONE)", "writes briefly at start and end", scan=True),
-        "add_check": lock("exclusive (ALGORITHM=COPY)", "writes for the whole copy", rewrite=True),
-        "drop_constraint": lock(MDL + " (INPLACE)", "nothing once the metadata lock is granted"),
-        "zd_sync_trigger": lock("exclusive " + MDL, "reads and writes, brief (catalog change)"),
-        "update": lock("row locks (InnoDB) + gap locks", "writers of the same rows"),
-    },
-    command_allow=(re.compile(r"^CREATE\s+(UNIQUE\s+)?INDEX\b.*\bALGORITHM\s*=", re.I | re.S),
+    }
+    command_allow = (re.compile(r"^CREATE\s+(UNIQUE\s+)?INDEX\b.*\bALGORITHM\s*=", re.I | re.S),
                    # dbmig's sync triggers: one SET of NEW.<column> assignments, no compound body
                    re.compile(r"^CREATE TRIGGER IF NOT EXISTS \S+ BEFORE (INSERT|UPDATE) ON \S+ FOR EACH ROW "
                               r"SET NEW\.[^;]*$"),
@@ -177,10 +150,62 @@ MYSQL = Dialect(
                    # dbmig's batch loops (skill/plan/data.py): sqlglot cannot parse a procedure
                    # body, so data.py gates each statement inside it on its own.
                    re.compile(r"^CREATE PROCEDURE dbmig_\w+\(\)\nBEGIN\n.*\nEND$", re.S),
-                   re.compile(r"^CALL dbmig_\w+\(\)$")),
-    version_notes={
+                   re.compile(r"^CALL dbmig_\w+\(\)$"))
+    version_notes = {
         "8.0": "ADD COLUMN is INSTANT (8.0.12+, any position from 8.0.29).",
         "10.3": "MariaDB: ADD COLUMN is INSTANT (10.3.2+); DROP COLUMN INSTANT from 10.4.",
         "10.11": "MariaDB 10.11 picks INSTANT/INPLACE by itself; INT->BIGINT is COPY only.",
-    },
-)
+    }
+
+    restates_default = True             # MODIFY (and CHANGE) restate the default too
+    fk_index_kept = True
+    set_assigns_left_to_right = True
+    # A one-column unique key goes with its column; a foreign key refuses (MariaDB 10.11: error
+    # 1553), a multi-column key or CHECK fails (1072, 1054; MDEV-11114), and MySQL 8 refuses while
+    # any CHECK uses the column (ER_DEPENDENT_BY_CHECK_CONSTRAINT), so those need their names.
+    drop_column_takes_unnamed = frozenset({"unique"})
+    # Liquibase renames a column with CHANGE, which drops NOT NULL and the default.
+    liquibase_sql_only = frozenset({"rename_column"})
+    # Alembic renames with CHANGE (restating the whole column); MariaDB drops a CHECK with DROP
+    # CONSTRAINT where Alembic's offline MySQL SQL says DROP CHECK.
+    alembic_sql_only = frozenset({"rename_column", "drop_constraint:check", "drop_constraint:primary_key"})
+    # BOOLEAN -> BIT(1) on MariaDB is rewritten by Liquibase; TIMESTAMP is left out: Liquibase adds an
+    # explicit NULL, which changes the column where explicit_defaults_for_timestamp is off.
+    liquibase_types = (rf"(VAR)?CHAR{N}", "TEXT", "SMALLINT", "INT", "BIGINT", r"TINYINT\(1\)", rf"DECIMAL{PS}",
+                       "DATE", "TIME", r"DATETIME\(6\)", "FLOAT", "DOUBLE", "JSON", "LONGBLOB")
+    sqlalchemy_types = {**SQLALCHEMY_TYPES, "TINYINT({0})": "mysql.TINYINT({0})",
+                        "DATETIME({0})": "mysql.DATETIME(fsp={0})", "TIMESTAMP({0})": "mysql.TIMESTAMP(fsp={0})",
+                        "LONGBLOB": "mysql.LONGBLOB()", "DOUBLE": "mysql.DOUBLE()"}
+
+    # zero-downtime: INSTANT / INPLACE with LOCK=NONE named; two one-SET sync triggers; no
+    # anonymous block to loop in without a key.
+    sync_trigger_style = "pair"
+    not_null_online = "in_place"
+    keyless_batches = "once"
+    retry_note = ("A step that fails with 'Lock wait timeout exceeded' (error 1205) stopped at that "
+                  "statement, and MySQL commits each DDL statement on its own: what ran before it stays. "
+                  "Each zero-downtime step is its own Flyway file / Alembic revision / changeSet, and its "
+                  "statements may run again, so: find the blocker (SHOW PROCESSLIST; "
+                  "information_schema.innodb_trx), wait for its transaction to end, then `flyway repair` "
+                  "and `flyway migrate` (or `alembic upgrade`, `liquibase update`) resume at that step.")
+
+    def widens_in_place(self, old: str, new: str) -> bool:
+        """A longer VARCHAR is changed in place while its length prefix keeps its size: both under
+        256 bytes or both at least 256, at 4 bytes a character (utf8mb4)."""
+        a, b = (re.fullmatch(r"VARCHAR\((\d+)\)", n) for n in (old, new))
+        if not (a and b):
+            return False
+        before, after = int(a.group(1)) * 4, int(b.group(1)) * 4
+        return after >= before and (before < 256) == (after < 256)
+
+    def drop_constraint(self, kind: str, table: str, name: str) -> str:
+        return self.sql(_DROP_BY_KIND.get(kind, "drop_constraint"), table=table, name=name)
+
+    def terminate(self, statement: str) -> str:
+        """A procedure body is full of ';': the mysql client and Flyway need DELIMITER around it."""
+        if statement.lstrip().upper().startswith("CREATE PROCEDURE"):
+            return self.sql("batch_delimited", statement=statement)
+        return super().terminate(statement)
+
+
+MYSQL = MySQL()

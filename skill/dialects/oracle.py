@@ -9,19 +9,10 @@ from __future__ import annotations
 import re
 
 from .base import Dialect
-from .common import ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, RESERVED_CORE, lock
-
-X_DML = "exclusive DML lock (TM)"
-BRIEF = "reads and writes are queued only briefly (dictionary change)"
+from .common import ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, PS, RESERVED_CORE, SQLALCHEMY_TYPES
 
 _ID = r'(?:"[^"]+"|[A-Za-z_][A-Za-z0-9_$#]*)'
 _NAME = rf"{_ID}(?:\.{_ID})?"
-
-
-def _identifier_limit(version: tuple[int, ...]) -> int:
-    """128 bytes from 12.2 (with COMPATIBLE >= 12.2), 30 before; an unknown version is current.
-    Identifiers are validated ASCII, so bytes are characters."""
-    return 30 if version and version < (12, 2) else 128
 
 
 # Batched data loops (T2, and T3 backfills): see skill/plan/data.py.
@@ -69,14 +60,10 @@ BATCH_FORMS: dict[str, str | tuple[str, ...]] = {
 # TABLE": constraint_state, SET UNUSED ... ONLINE, the metadata-only DEFAULT of ADD column and
 # its restrictions; "CREATE INDEX" ONLINE), Database Concepts ("Constraint States": a constraint
 # moved from ENABLE NOVALIDATE to VALIDATE is checked while DML goes on) and the Administrator's
-# Guide ("Redefining Tables Online"). `form@N`: the variant from version N on (online/common.py
-# `versioned`). Not statements: `*_note`, `*_options`, `*_why` and `zd_unchecked_words` are texts
-# for the result, `zd_baseline_version` a version, and `zd_slow_add_column`, `zd_lob_type`,
-# `zd_inplace_widening` and `zd_narrowing_refused` regexes.
+# Guide ("Redefining Tables Online"). `form@N`: the variant from version N on (`Dialect.variant`).
+# Texts for the result and regexes are class attributes of Oracle.
 # tests/test_zero_downtime_offline.py gates them as tests/test_dialects_offline.py does the rest.
 ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
-    # The version assumed when the request gives none: 19c, as the module docstring says.
-    "zd_baseline_version": "19",
     # ENABLE NOVALIDATE: checked for every new or changed row from now on, existing rows not
     # read (a brief exclusive DDL lock); MODIFY CONSTRAINT ... VALIDATE then reads them while
     # DML goes on, because the constraint is already enforced.
@@ -84,7 +71,6 @@ ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
                        "REFERENCES {ref_table} ({ref_columns}){on_delete} ENABLE NOVALIDATE",
     "zd_check_not_valid": "ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({expression}) ENABLE NOVALIDATE",
     "zd_validate": "ALTER TABLE {table} MODIFY CONSTRAINT {name} VALIDATE",
-    "zd_unchecked_words": "ENABLE NOVALIDATE",       # for step descriptions
     # 19c has no DROP CONSTRAINT IF EXISTS (23ai has); a rollback only runs for applied steps.
     "zd_drop_constraint_if_exists": "ALTER TABLE {table} DROP CONSTRAINT {name}",
     # The unique index (built ONLINE first) backs the constraint: no second build, no scan.
@@ -100,17 +86,9 @@ ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
     # 12.1+: a dictionary change that waits for, but does not block, DML. The data stays on disk
     # until DROP UNUSED COLUMNS (a rewrite, for a window); an unused column cannot come back.
     "zd_set_unused@12.1": "ALTER TABLE {table} SET UNUSED ({column}) ONLINE",
-    "zd_dropped_column_note": "{table}.{column} is only marked unused: reclaim its space in a maintenance "
-                              "window with `ALTER TABLE {table} DROP UNUSED COLUMNS CHECKPOINT 10000` (rewrites "
-                              "every block and blocks DML on {table} meanwhile).",
-    "zd_dropped_table_note": "DROP TABLE keeps {table} in the recycle bin until it is purged: "
-                             "`FLASHBACK TABLE {table} TO BEFORE DROP` brings it back with its rows, indexes "
-                             "and constraints faster than the restore from the backup table.",
     # rename_column: expand/contract with one BEFORE INSERT OR UPDATE row trigger keeping both
     # columns equal. Like PostgreSQL's, it edits the row before it is written, so NOT NULL holds
     # at every instant. Written values win: on INSERT the new column, else whichever changed.
-    "zd_row_new": ":NEW.",
-    "zd_row_old": ":OLD.",
     "zd_sync_trigger": "CREATE OR REPLACE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW\n"
                        "BEGIN\n{body}\nEND;",
     "zd_sync_both": "  IF INSERTING THEN\n    :NEW.{new} := NVL(:NEW.{new}, :NEW.{old});\n    :NEW.{old} := :NEW.{new};\n"
@@ -120,22 +98,12 @@ ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
     # step whose column drop timed out finds the trigger already gone.
     "zd_drop_sync": "BEGIN\n  EXECUTE IMMEDIATE 'DROP TRIGGER {trigger}';\nEXCEPTION WHEN OTHERS THEN\n"
                     "  IF SQLCODE != -4080 THEN RAISE; END IF;\nEND;",
-    "zd_rename_column_options": "allow downtime and deploy the app with the rename (RENAME COLUMN is a brief "
-                                "dictionary change); or Edition-Based Redefinition: an editioning view per edition "
-                                "exposing {column} under either name, with crossedition triggers instead of the sync "
-                                "trigger",
     # No IS DISTINCT FROM before 23ai: in SQL, DECODE takes two NULLs as equal; PL/SQL has no
     # DECODE, so a trigger body spells it out. A LOB compares with neither (`zd_lob_type`).
     "zd_distinct": "DECODE({a}, {b}, 0, 1) = 1",
     "zd_row_distinct": "{a} <> {b} OR ({a} IS NULL AND {b} IS NOT NULL) OR ({a} IS NOT NULL AND {b} IS NULL)",
-    # rename_table: a PUBLIC synonym under the old name, created BEFORE the rename. Names resolve
-    # in the current schema first, then among public synonyms ("Managing Object Name
-    # Resolution"), so the synonym is shadowed by the table until the rename and takes over at
-    # once after it: each DDL commits on its own, and at no instant does the old name fail.
-    # (A private synonym cannot share the table's namespace, so it could only follow the rename.)
+    # rename_table: a PUBLIC synonym under the old name, created before the rename (`alias_first`).
     # The target is qualified with the current schema, where the unqualified rename happens.
-    "zd_alias_first": "public",
-    "zd_alias_kind": "public synonym",
     # Names are validated identifiers (no quote can occur), so they may stand inside the literal.
     # OR REPLACE: a rerun after the rename timed out on its lock finds the synonym in place.
     "zd_alias": "BEGIN\n  EXECUTE IMMEDIATE 'CREATE OR REPLACE PUBLIC SYNONYM {name} FOR ' || DBMS_ASSERT.ENQUOTE_NAME("
@@ -145,57 +113,25 @@ ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
                         "AND table_owner = SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA') AND table_name = {target_lit}",
     "zd_alias_guard": "SELECT 2 - COUNT(*) FROM session_privs WHERE privilege IN ('CREATE PUBLIC SYNONYM', "
                         "'DROP PUBLIC SYNONYM')",
-    "zd_alias_guard_message": "privileges missing for the online rename of {name} (CREATE PUBLIC SYNONYM, "
-                              "DROP PUBLIC SYNONYM)",
-    "zd_alias_note": "Until the contract phase the public synonym {name} stands for {target}: SELECT, INSERT, "
-                       "UPDATE, DELETE and LOCK TABLE through the old name reach the renamed table; DDL and "
-                       "catalog lookups (USER_TABLES) need {target}. Views and PL/SQL naming {name} are "
-                       "invalidated by the rename and recompile on first use. It serves sessions whose current "
-                       "schema owns the table; an app that connects as another user through its own private "
-                       "synonym {name} must re-point it (CREATE OR REPLACE SYNONYM <app>.{name} FOR "
-                       "<owner>.{target}) right after the expand phase, and fails until then.",
-    # Regex over '<native type> NULL|NOT NULL[ DEFAULT <expr>]' of an added column: the DEFAULT
-    # of these is written into every row (LOB columns; SYS_GUID and sequences differ per row).
-    # Others keep it in the dictionary: NOT NULL from 11g, nullable from 12c -- unless the
-    # table has a LOB column (`zd_lob_type` over its columns' types).
-    "zd_slow_add_column@12": r"^(?:N?CLOB|BLOB) (?:NOT )?NULL DEFAULT |\bDEFAULT\b.*(?:\bSYS_GUID\s*\(|\.NEXTVAL\b)",
-    "zd_lob_type": r"^(?:N?CLOB|BLOB)$",
-    # Regex over the old and the new native type: a longer VARCHAR2 or a wider NUMBER is a
-    # dictionary change on a non-empty column; any other change is ORA-01439 or a rewrite.
-    "zd_inplace_widening": r"^(?:VARCHAR2\(\d+(?: CHAR| BYTE)?\)|NUMBER\(\d+(?:,\s*\d+)?\)|RAW\(\d+\))$",
-    # ... and the ones Oracle will not narrow back while rows exist (ORA-01440).
-    "zd_narrowing_refused": r"^NUMBER\b",
-    "zd_retry_note": "A step that fails with ORA-00054 ('resource busy and acquire with NOWAIT specified or "
-                     "timeout expired') changed nothing: find the blocker (v$session.blocking_session), wait "
-                     "for its transaction to end and run the same phase again.",
-    "zd_edition_note": "CREATE INDEX ... ONLINE and DROP INDEX ... ONLINE need Oracle Enterprise Edition (other "
-                       "editions raise ORA-00439 and nothing changes; there, schedule a window for them).",
-    "zd_index_interrupted_note": "If the online build of {name} is killed it can leave a half-built index "
-                                 "behind: have a DBA run `DECLARE done BOOLEAN; BEGIN done := "
-                                 "DBMS_REPAIR.ONLINE_INDEX_CLEAN(); END;` before running the step again.",
-    "zd_type_change_why": "{table}.{column} from {old} to {new} is not a widening Oracle makes in its "
-                          "dictionary: on a column holding rows MODIFY either fails (ORA-01439) or rewrites "
-                          "every row under an exclusive lock",
-    "zd_type_change_options": "online redefinition with DBMS_REDEFINITION (CAN_REDEF_TABLE; an interim table "
-                              "with {column} {type}; START_REDEF_TABLE with col_mapping 'CAST({column} AS "
-                              "{type}) {column}'; COPY_TABLE_DEPENDENTS; SYNC_INTERIM_TABLE; FINISH_REDEF_TABLE, "
-                              "which locks {table} only briefly at the end); or allow downtime",
 }
 
-ORACLE = Dialect(
-    name="oracle",
-    sqlglot="oracle",
-    quote=('"', '"'),
-    max_identifier=128,
-    fold="upper",                       # unquoted names are stored upper case
+
+class Oracle(Dialect):
+    name = "oracle"
+    sqlglot = "oracle"
+    liquibase_dbms = "oracle"
+    sqlalchemy = "oracle"
+    quote = ('"', '"')
+    max_identifier = 128
+    fold = "upper"                      # unquoted names are stored upper case
     # "Oracle SQL Reserved Words" (SQL Language Reference, appendix), V$RESERVED_WORDS.RESERVED='Y'.
-    reserved=RESERVED_CORE | frozenset(
+    reserved = RESERVED_CORE | frozenset(
         "ACCESS ADD ALTER AUDIT CHAR CLUSTER COMMENT COMPRESS CONNECT CURRENT DATE DECIMAL "
         "EXCLUSIVE FILE FLOAT IDENTIFIED IMMEDIATE INCREMENT INDEX INITIAL INTEGER LEVEL LOCK "
         "LONG MAXEXTENTS MINUS MLSLABEL MODE MODIFY NOAUDIT NOCOMPRESS NOWAIT NUMBER OFFLINE "
         "ONLINE OPTION PCTFREE PRIOR PRIVILEGES PUBLIC RAW RENAME RESOURCE REVOKE ROW ROWID "
         "ROWNUM ROWS SESSION SHARE SIZE SMALLINT START SUCCESSFUL SYNONYM SYSDATE TRIGGER UID "
-        "VALIDATE VARCHAR VARCHAR2 VIEW WHENEVER".split()),
+        "VALIDATE VARCHAR VARCHAR2 VIEW WHENEVER".split())
     # VARCHAR2(n CHAR): n characters whatever NLS_LENGTH_SEMANTICS says, still at most 4000
     # bytes unless MAX_STRING_SIZE = EXTENDED. Integers as NUMBER(p) wide enough for the
     # portable range. BOOLEAN exists only from 23ai, so NUMBER(1) keeps 19c.
@@ -203,24 +139,24 @@ ORACLE = Dialect(
     # expressions and validation queries are written in (MySQL maps it to CHAR(36) too); RAW
     # would need HEXTORAW(REPLACE(x, '-')) around every value.
     # `time` is absent: Oracle has no time-of-day type, so native_type() raises Unsupported.
-    types={
+    types = {
         "varchar": "VARCHAR2({0} CHAR)", "char": "CHAR({0} CHAR)", "text": "CLOB",
         "smallint": "NUMBER(5)", "integer": "NUMBER(10)", "bigint": "NUMBER(19)",
         "boolean": "NUMBER(1)", "timestamp": "TIMESTAMP", "timestamptz": "TIMESTAMP WITH TIME ZONE",
         "date": "DATE", "decimal": "NUMBER({0},{1})", "float": "BINARY_FLOAT",
         "double": "BINARY_DOUBLE", "uuid": "VARCHAR2(36)", "json": "CLOB", "blob": "BLOB",
-    },
+    }
     # ALL_TAB_COLUMNS.DATA_TYPE: the fractional precision is part of the timestamp names.
-    catalog_types={
+    catalog_types = {
         "varchar": ("VARCHAR2",), "char": ("CHAR",), "text": ("CLOB",), "smallint": ("NUMBER",),
         "integer": ("NUMBER",), "bigint": ("NUMBER",), "boolean": ("NUMBER",),
         "timestamp": ("TIMESTAMP(6)",), "timestamptz": ("TIMESTAMP(6) WITH TIME ZONE",),
         "date": ("DATE",), "decimal": ("NUMBER",), "float": ("BINARY_FLOAT",),
         "double": ("BINARY_DOUBLE",), "uuid": ("VARCHAR2",), "json": ("CLOB", "JSON"),
         "blob": ("BLOB",),
-    },
-    transactional_ddl=False,            # every DDL commits the open transaction, then itself
-    forms={
+    }
+    transactional_ddl = False           # every DDL commits the open transaction, then itself
+    forms = {
         **ANSI_FORMS,
         **BATCH_DEFAULTS,
         **BATCH_FORMS,
@@ -244,10 +180,10 @@ ORACLE = Dialect(
         "drop_index_online": "DROP INDEX {name} ONLINE",
         "lock_timeout": "ALTER SESSION SET ddl_lock_timeout = {timeout_s}",
         "default_clause": " DEFAULT {default}",
-    },
+    }
     # ALL_* views filtered by CURRENT_SCHEMA rather than USER_* views: Flyway and Liquibase
     # switch the target with ALTER SESSION SET CURRENT_SCHEMA, which USER_* ignore.
-    checks={
+    checks = {
         **INFO_SCHEMA_CHECKS,
         "column": "SELECT COUNT(*) FROM all_tab_columns WHERE owner = {schema} "
                   "AND table_name = {table} AND column_name = {column}{filters}",
@@ -266,54 +202,12 @@ ORACLE = Dialect(
         "has_default": " AND default_length IS NOT NULL",
         "no_default": " AND (default_length IS NULL OR default_length = 4)",
         "schema": "SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA')",
-    },
+    }
     # "Automatic Locks in DDL Operations": DDL takes an exclusive DDL lock on the object and an
     # exclusive DML (TM) lock on the table; it waits for open transactions (ORA-00054 without
     # ddl_lock_timeout) and new DML queues behind it. DDL never waits inside a transaction:
     # it commits first.
-    locks={
-        "create_table": lock("none (new table)", "nothing"),
-        "drop_table": lock(X_DML, BRIEF),
-        "rename_table": lock(X_DML, BRIEF + "; dependent views and code are invalidated"),
-        # Metadata-only: nullable without default always; NOT NULL with DEFAULT from 11g;
-        # nullable with DEFAULT from 12c (the default lives in the dictionary).
-        "add_column": lock(X_DML, BRIEF),
-        "drop_column": lock(X_DML, "reads and writes while every row is rewritten", rewrite=True),
-        "rename_column": lock(X_DML, BRIEF),
-        "alter_column_type": lock(X_DML, "reads and writes while every row is converted",
-                                  rewrite=True),
-        "set_not_null": lock(X_DML, "writes while every row is checked", scan=True),
-        "drop_not_null": lock(X_DML, BRIEF),
-        "set_default": lock(X_DML, BRIEF),
-        "drop_default": lock(X_DML, BRIEF),
-        # Without ONLINE the build holds a share (TM) lock: queries go on, DML waits.
-        "add_index": lock("share lock (TM, mode 4)", "writes for the whole index build", scan=True),
-        "drop_index": lock(X_DML, BRIEF),
-        # ENABLE VALIDATE scans under the lock; ENABLE NOVALIDATE + later VALIDATE does not block.
-        "add_foreign_key": lock(X_DML, "writes while every row is checked", scan=True),
-        "add_unique": lock("share lock (TM, mode 4)", "writes for the index build", scan=True),
-        "add_primary_key": lock("share lock (TM, mode 4)", "writes for the index build", scan=True),
-        "add_check": lock(X_DML, "writes while every row is checked", scan=True),
-        "drop_constraint": lock(X_DML, BRIEF),
-        "zd_sync_trigger": lock("exclusive DDL lock on the table", BRIEF),
-        "zd_drop_alias": lock("exclusive DDL lock on the public synonym only",
-                                "queries still using the old name (none by now)"),
-        # Oracle never escalates row locks.
-        "update": lock("row locks (TX) + row exclusive table lock", "writers of the same rows"),
-        # Zero-downtime (T3) forms (ONLINE_FORMS above).
-        "add_index_online": lock("row share (TM mode 2) for the build (ONLINE)",
-                                 "nothing; waits at start and end for open transactions on the table"),
-        "drop_index_online": lock("row share (ONLINE)", "nothing; waits for open transactions on the table"),
-        "zd_fk_not_valid": lock(X_DML + ", ENABLE NOVALIDATE (existing rows not read)", BRIEF),
-        "zd_check_not_valid": lock(X_DML + ", ENABLE NOVALIDATE (existing rows not read)", BRIEF),
-        "zd_not_null_novalidate": lock(X_DML + ", ENABLE NOVALIDATE (existing rows not read)", BRIEF),
-        "zd_unique_using_index": lock(X_DML + " (the unique index already enforces it)", BRIEF),
-        "zd_validate": lock("row share while existing rows are read (NOVALIDATE -> VALIDATE)",
-                            "nothing (DML goes on: the constraint is already enforced)"),
-        "zd_allow_null": lock(X_DML, BRIEF),
-        "zd_set_unused": lock("row share (SET UNUSED ... ONLINE)", "nothing; waits for open transactions on the table"),
-    },
-    command_allow=(
+    command_allow = (
         # dbmig's batch loop and create-if-absent (skill/plan/data.py): PL/SQL blocks, which
         # sqlglot cannot parse; data.py gates each statement inside them on its own.
         re.compile(r"^DECLARE\n  dbmig_lo NUMBER;\n  dbmig_hi NUMBER;\n  dbmig_n NUMBER;\nBEGIN\n.*\nEND;$", re.S),
@@ -346,24 +240,111 @@ ORACLE = Dialect(
         re.compile(rf"^DROP\s+PUBLIC\s+SYNONYM\s+{_ID}$", re.I),
         # lock_timeout: ALTER SESSION is a Command.
         re.compile(r"^ALTER\s+SESSION\s+SET\s+ddl_lock_timeout\s*=\s*\d+$", re.I),
-    ),
-    batch_separator="/",
+    )
+    batch_separator = "/"
     # "/" ends a PL/SQL block or a CREATE of stored code; after a plain `stmt;` it would
     # re-run the statement (SQL*Plus). None of the forms above is a block.
-    batch_separator_after=re.compile(
+    batch_separator_after = re.compile(
         r"^\s*(?:DECLARE|BEGIN|CREATE\s+(?:OR\s+REPLACE\s+)?(?:EDITIONABLE\s+|NONEDITIONABLE\s+)?"
-        r"(?:PROCEDURE|FUNCTION|PACKAGE|TRIGGER|TYPE))\b", re.I),
-    statement_end=";",
-    identifier_limit=_identifier_limit,
-    version_notes={
+        r"(?:PROCEDURE|FUNCTION|PACKAGE|TRIGGER|TYPE))\b", re.I)
+    statement_end = ";"
+    version_notes = {
         "11.1": "ADD COLUMN ... DEFAULT x NOT NULL is metadata-only (no row is updated).",
         "12.1": "ADD COLUMN with a DEFAULT on a nullable column is metadata-only; DROP INDEX, "
                 "DROP CONSTRAINT and SET UNUSED take ONLINE.",
         "12.2": "Identifiers up to 128 bytes (30 before, and while COMPATIBLE < 12.2).",
         "23": "Native BOOLEAN type and DATA_DEFAULT_VC; dbmig keeps NUMBER(1) for 19c.",
-    },
+    }
+
     # Oracle has ON DELETE CASCADE and SET NULL only; its default is NO ACTION, which is what
     # restrict/no action ask for, so the clause is empty (the planner warns).
-    on_delete={"cascade": " ON DELETE CASCADE", "set null": " ON DELETE SET NULL",
-               "restrict": "", "no action": ""},
-)
+    on_delete = {"cascade": " ON DELETE CASCADE", "set null": " ON DELETE SET NULL",
+                 "restrict": "", "no action": ""}
+    batch_rows_locked_apart = True      # FOR UPDATE only in a top-level query (`batch_lock`)
+    # Alembic writes a bare MODIFY where the planner writes ADD (...) / MODIFY (...), the form
+    # sqlglot's gate allow-lists.
+    alembic_sql_only = frozenset({"add_column", "set_not_null", "drop_not_null", "set_default", "drop_default",
+                                  "modify_type"})
+    # Liquibase rewrites SMALLINT -> NUMBER(5) and BIGINT -> NUMBER(38,0); these it passes through.
+    liquibase_types = (rf"N?VARCHAR2{N}", rf"CHAR{N}", "CLOB", "BLOB", rf"NUMBER({N}|{PS})", "DATE", "INTEGER",
+                       rf"TIMESTAMP({N})?( WITH TIME ZONE)?", "FLOAT")
+    # `VARCHAR2({0})` (byte semantics) is deliberately absent: SQLAlchemy renders `VARCHAR2(n CHAR)`.
+    sqlalchemy_types = {**SQLALCHEMY_TYPES, "VARCHAR2({0} CHAR)": "oracle.VARCHAR2({0})",
+                        "NUMBER({0})": "oracle.NUMBER({0})", "NUMBER({0},{1})": "oracle.NUMBER({0}, {1})",
+                        "BINARY_FLOAT": "oracle.BINARY_FLOAT()", "BINARY_DOUBLE": "oracle.BINARY_DOUBLE()"}
+
+    # zero-downtime. The version assumed when the request gives none: 19c, as the module docstring says.
+    baseline_version = (19,)
+    # rename_column: one BEFORE INSERT OR UPDATE row trigger keeping both columns equal. Like
+    # PostgreSQL's, it edits the row before it is written, so NOT NULL holds at every instant.
+    sync_trigger_style = "row"
+    not_null_online = "novalidate"
+    # rename_table: a PUBLIC synonym under the old name, created BEFORE the rename. Names resolve
+    # in the current schema first, then among public synonyms ("Managing Object Name
+    # Resolution"), so the synonym is shadowed by the table until the rename and takes over at
+    # once after it: each DDL commits on its own, and at no instant does the old name fail.
+    # (A private synonym cannot share the table's namespace, so it could only follow the rename.)
+    alias_first = True
+    unique_using_index = True
+    detach_keeps_index = True
+    unchecked_words = "ENABLE NOVALIDATE"  # for step descriptions
+    dropped_column_note = ("{table}.{column} is only marked unused: reclaim its space in a maintenance "
+                           "window with `ALTER TABLE {table} DROP UNUSED COLUMNS CHECKPOINT 10000` (rewrites "
+                           "every block and blocks DML on {table} meanwhile).")
+    dropped_table_note = ("DROP TABLE keeps {table} in the recycle bin until it is purged: "
+                          "`FLASHBACK TABLE {table} TO BEFORE DROP` brings it back with its rows, indexes "
+                          "and constraints faster than the restore from the backup table.")
+    row_new = ":NEW."
+    row_old = ":OLD."
+    rename_column_options = ("allow downtime and deploy the app with the rename (RENAME COLUMN is a brief "
+                             "dictionary change); or Edition-Based Redefinition: an editioning view per edition "
+                             "exposing {column} under either name, with crossedition triggers instead of the sync "
+                             "trigger")
+    alias_kind = "public synonym"
+    alias_guard_message = ("privileges missing for the online rename of {name} (CREATE PUBLIC SYNONYM, "
+                           "DROP PUBLIC SYNONYM)")
+    alias_note = ("Until the contract phase the public synonym {name} stands for {target}: SELECT, INSERT, "
+                  "UPDATE, DELETE and LOCK TABLE through the old name reach the renamed table; DDL and "
+                  "catalog lookups (USER_TABLES) need {target}. Views and PL/SQL naming {name} are "
+                  "invalidated by the rename and recompile on first use. It serves sessions whose current "
+                  "schema owns the table; an app that connects as another user through its own private "
+                  "synonym {name} must re-point it (CREATE OR REPLACE SYNONYM <app>.{name} FOR "
+                  "<owner>.{target}) right after the expand phase, and fails until then.")
+    retry_note = ("A step that fails with ORA-00054 ('resource busy and acquire with NOWAIT specified or "
+                  "timeout expired') changed nothing: find the blocker (v$session.blocking_session), wait "
+                  "for its transaction to end and run the same phase again.")
+    edition_note = ("CREATE INDEX ... ONLINE and DROP INDEX ... ONLINE need Oracle Enterprise Edition (other "
+                    "editions raise ORA-00439 and nothing changes; there, schedule a window for them).")
+    interrupted_index_note = ("If the online build of {name} is killed it can leave a half-built index "
+                              "behind: have a DBA run `DECLARE done BOOLEAN; BEGIN done := "
+                              "DBMS_REPAIR.ONLINE_INDEX_CLEAN(); END;` before running the step again.")
+    type_change_why = ("{table}.{column} from {old} to {new} is not a widening Oracle makes in its "
+                       "dictionary: on a column holding rows MODIFY either fails (ORA-01439) or rewrites "
+                       "every row under an exclusive lock")
+    type_change_options = ("online redefinition with DBMS_REDEFINITION (CAN_REDEF_TABLE; an interim table "
+                           "with {column} {type}; START_REDEF_TABLE with col_mapping 'CAST({column} AS "
+                           "{type}) {column}'; COPY_TABLE_DEPENDENTS; SYNC_INTERIM_TABLE; FINISH_REDEF_TABLE, "
+                           "which locks {table} only briefly at the end); or allow downtime")
+    # Regex over '<native type> NULL|NOT NULL[ DEFAULT <expr>]' of an added column: the DEFAULT of
+    # these is written into every row (LOB columns; SYS_GUID and sequences differ per row). Others
+    # keep it in the dictionary: NOT NULL from 11g, nullable from 12c -- unless the table has a
+    # LOB column (`lob_type` over its columns' types).
+    slow_add_column_since = (12,)
+    slow_add_column = r"^(?:N?CLOB|BLOB) (?:NOT )?NULL DEFAULT |\bDEFAULT\b.*(?:\bSYS_GUID\s*\(|\.NEXTVAL\b)"
+    lob_type = r"^(?:N?CLOB|BLOB)$"
+    # Regex over the old and the new native type: a longer VARCHAR2 or a wider NUMBER is a
+    # dictionary change on a non-empty column; any other change is ORA-01439 or a rewrite ...
+    inplace_widening = r"^(?:VARCHAR2\(\d+(?: CHAR| BYTE)?\)|NUMBER\(\d+(?:,\s*\d+)?\)|RAW\(\d+\))$"
+    narrowing_refused = r"^NUMBER\b"      # ... and Oracle will not narrow it back while rows exist (ORA-01440)
+
+    def identifier_limit(self, version: tuple[int, ...]) -> int:
+        """128 bytes from 12.2 (with COMPATIBLE >= 12.2), 30 before; an unknown version is current.
+        Identifiers are validated ASCII, so bytes are characters."""
+        return 30 if version and version < (12, 2) else 128
+
+    def alias_guard(self, name: str) -> tuple[str, str] | None:
+        """(query, message): the privileges the public synonym needs, counted before the rename."""
+        return self.sql("zd_alias_guard"), self.alias_guard_message.format(name=name)
+
+
+ORACLE = Oracle()

@@ -1,39 +1,59 @@
-"""PostgreSQL as data. Lock levels from the PostgreSQL 15 manual, "Explicit Locking" and ALTER TABLE."""
+"""PostgreSQL as data. Lock facts in data/postgresql.toml (PostgreSQL 15 manual, "Explicit
+Locking" and ALTER TABLE); volatility in data/postgresql_non_volatile.txt (from pg_proc)."""
 from __future__ import annotations
 
 import re
+from functools import cache
+from importlib.resources import files
 
+from ..types import SqlType
 from .base import Dialect
-from .common import ANSI_FORMS, BATCH_DEFAULTS, BRIEF, INFO_SCHEMA_CHECKS, RESERVED_CORE, lock
+from .common import ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, PS, RESERVED_CORE, SQLALCHEMY_TYPES
 
-AE = "ACCESS EXCLUSIVE"
+# Flyway >= 9.1.2 holds a transactional advisory lock for the whole `migrate` on PostgreSQL; a
+# step that waits for every running transaction (CREATE INDEX CONCURRENTLY) then waits forever.
+FLYWAY_LOCK = ("Flyway >= 9.1.2 on PostgreSQL holds a transactional advisory lock for the whole "
+               "`migrate`, so CREATE/DROP INDEX CONCURRENTLY waits for it forever: set "
+               "`postgresql.transactional.lock=false` (flyway.conf / FLYWAY_POSTGRESQL_TRANSACTIONAL_LOCK) "
+               "for these migrations.")
+_CALL = re.compile(r"([A-Za-z_][\w.]*)\s*\(")
 
-POSTGRESQL = Dialect(
-    name="postgresql",
-    sqlglot="postgres",
-    quote=('"', '"'),
-    max_identifier=63,
-    fold="lower",
-    reserved=RESERVED_CORE | frozenset(
+
+@cache
+def non_volatile() -> frozenset[str]:
+    """Function names PostgreSQL evaluates once as a DEFAULT (the data file says how it was made)."""
+    text = files(__package__).joinpath("data", "postgresql_non_volatile.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+class PostgreSQL(Dialect):
+    name = "postgresql"
+    sqlglot = "postgres"
+    liquibase_dbms = "postgresql"
+    sqlalchemy = "postgresql"
+    quote = ('"', '"')
+    max_identifier = 63
+    fold = "lower"
+    reserved = RESERVED_CORE | frozenset(
         "ANALYSE ANALYZE ARRAY ASYMMETRIC COLLATE CONCURRENTLY DEFERRABLE DO FREEZE ILIKE INITIALLY "
         "ISNULL LATERAL LOCALTIME LOCALTIMESTAMP NOTNULL ONLY OVERLAPS PLACING RETURNING SIMILAR "
-        "SYMMETRIC TABLESAMPLE VARIADIC VERBOSE".split()),
-    types={
+        "SYMMETRIC TABLESAMPLE VARIADIC VERBOSE".split())
+    types = {
         "varchar": "VARCHAR({0})", "char": "CHAR({0})", "text": "TEXT", "smallint": "SMALLINT",
         "integer": "INTEGER", "bigint": "BIGINT", "boolean": "BOOLEAN", "timestamp": "TIMESTAMP",
         "timestamptz": "TIMESTAMPTZ", "date": "DATE", "time": "TIME", "decimal": "NUMERIC({0},{1})",
         "float": "REAL", "double": "DOUBLE PRECISION", "uuid": "UUID", "json": "JSONB", "blob": "BYTEA",
-    },
-    catalog_types={
+    }
+    catalog_types = {
         "varchar": ("character varying",), "char": ("character",), "text": ("text",),
         "smallint": ("smallint",), "integer": ("integer",), "bigint": ("bigint",),
         "boolean": ("boolean",), "timestamp": ("timestamp without time zone",),
         "timestamptz": ("timestamp with time zone",), "date": ("date",),
         "time": ("time without time zone",), "decimal": ("numeric",), "float": ("real",),
         "double": ("double precision",), "uuid": ("uuid",), "json": ("jsonb",), "blob": ("bytea",),
-    },
-    transactional_ddl=True,
-    forms={
+    }
+    transactional_ddl = True
+    forms = {
         **ANSI_FORMS,
         **BATCH_DEFAULTS,
         "alter_column_type": "ALTER TABLE {table} ALTER COLUMN {column} TYPE {type}{using}",
@@ -41,12 +61,6 @@ POSTGRESQL = Dialect(
         "set_not_null": "ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL",
         "drop_not_null": "ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL",
         "partial_index": " WHERE {where}",
-        # Not statements: the kinds of UNNAMED constraint that DROP COLUMN removes by itself, on
-        # the column alone / spanning other columns too ("Indexes and table constraints involving
-        # the column will be automatically dropped as well", ALTER TABLE). dbmig drops the rest by
-        # name first (skill/plan/dependents.py); another table's foreign key needs CASCADE.
-        "drop_column_takes_unnamed": "unique check foreign_key",
-        "drop_column_takes_unnamed_multi": "unique check foreign_key",
         "add_index_online": "CREATE {unique}INDEX CONCURRENTLY {name} ON {table} ({columns}){where}",
         "drop_index_online": "DROP INDEX CONCURRENTLY {name}",
         "lock_timeout": "SET lock_timeout = '{timeout}'",
@@ -105,61 +119,76 @@ POSTGRESQL = Dialect(
         # transactional). A one-table SELECT * view is automatically updatable: INSERT (with the
         # table's defaults), UPDATE, DELETE, ON CONFLICT, RETURNING and FOR UPDATE through the
         # old name reach the renamed table until contract drops the view.
-        "zd_alias_kind": "view",
         "zd_alias": "CREATE VIEW {name} AS SELECT * FROM {target}",
         "zd_drop_alias": "DROP VIEW IF EXISTS {name}",
         "zd_alias_check": "SELECT COUNT(*) FROM information_schema.views WHERE table_schema = current_schema() "
                           "AND table_name = {name_lit}",
-        "zd_alias_note": "Until the contract phase the view {name} stands for {target}: SELECT, INSERT (with "
-                         "{target}'s defaults), UPDATE, DELETE, ON CONFLICT and RETURNING through the old name reach "
-                         "the renamed table, but it has the columns {target} had at the expand phase, and DDL, "
-                         "TRUNCATE and COPY ... FROM need {target}.",
         "zd_invalid_index": "SELECT COUNT(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
                             "WHERE c.relname = {name} AND NOT i.indisvalid",
-    },
-    checks={
+    }
+    checks = {
         **INFO_SCHEMA_CHECKS,
         "index": "SELECT COUNT(*) FROM pg_indexes WHERE schemaname = {schema} AND tablename = {table} "
                  "AND indexname = {name}",
         "schema": "current_schema()",
-    },
-    locks={
-        "create_table": lock("none (new table)", "nothing"),
-        "drop_table": lock(AE, "reads and writes, " + BRIEF),
-        "rename_table": lock(AE, "reads and writes, " + BRIEF),
-        "add_column": lock(AE, "reads and writes, " + BRIEF),
-        "drop_column": lock(AE, "reads and writes, " + BRIEF),
-        "rename_column": lock(AE, "reads and writes, " + BRIEF),
-        "alter_column_type": lock(AE, "reads and writes for the whole rewrite", rewrite=True),
-        "set_not_null": lock(AE, "reads and writes for a full-table scan", scan=True),
-        "drop_not_null": lock(AE, "reads and writes, " + BRIEF),
-        "set_default": lock(AE, "reads and writes, " + BRIEF),
-        "drop_default": lock(AE, "reads and writes, " + BRIEF),
-        "add_index": lock("SHARE", "writes for the whole index build", scan=True),
-        "drop_index": lock(AE, "reads and writes, " + BRIEF),
-        "add_foreign_key": lock("SHARE ROW EXCLUSIVE (both tables)", "writes while every row is checked", scan=True),
-        "add_unique": lock(AE, "reads and writes for the index build", scan=True),
-        "add_check": lock(AE, "reads and writes while every row is checked", scan=True),
-        "drop_constraint": lock(AE, "reads and writes, " + BRIEF),
-        "zd_sync_trigger": lock("SHARE ROW EXCLUSIVE", "writes, " + BRIEF),
-        "zd_drop_alias": lock(AE + " on the view only", "queries still using the old name (none by now)"),
-        "update": lock("ROW EXCLUSIVE + row locks", "writers of the same rows"),
-    },
+    }
     # sqlglot 30.30 knows these only as Command; the patterns admit exactly dbmig's forms.
-    command_allow=(
+    command_allow = (
         re.compile(r"^ALTER TABLE \S+ VALIDATE CONSTRAINT \S+$"),
         re.compile(r"^ALTER TABLE \S+ ADD CONSTRAINT (\S+) UNIQUE USING INDEX \1$"),
         re.compile(r"^DO \$dbmig\$\n(?:(?!\$dbmig\$).)*\n\$dbmig\$$", re.S),
         re.compile(r"^CREATE OR REPLACE FUNCTION \S+\(\) RETURNS trigger LANGUAGE plpgsql AS "
                    r"\$dbmig\$\n(?:(?!\$dbmig\$).)*\n\$dbmig\$$", re.S),
-    ),
-    version_notes={
+    )
+    version_notes = {
         "11": "ADD COLUMN with a non-volatile DEFAULT is a catalog change (no rewrite).",
         "12": "SET NOT NULL skips the full scan when a validated CHECK (col IS NOT NULL) exists.",
-    },
-)
+    }
 
-# Functions whose value differs per row: a DEFAULT using one rewrites the table on ADD COLUMN.
-# Source: pg_proc.provolatile = 'v' on PostgreSQL 15, the ones that appear in defaults.
-VOLATILE = re.compile(r"\b(clock_timestamp|random|gen_random_uuid|uuid_generate_v[14]|nextval|"
-                      r"timeofday|txid_current)\s*\(", re.I)
+    partial_indexes = True
+    type_change_using = True
+    type_change_breaks_prepared = True
+    # "Indexes and table constraints involving the column will be automatically dropped as well"
+    # (ALTER TABLE); another table's foreign key needs CASCADE, so dbmig drops it by name.
+    drop_column_takes_unnamed = frozenset({"unique", "check", "foreign_key"})
+    drop_column_takes_unnamed_multi = frozenset({"unique", "check", "foreign_key"})
+    # Native types Liquibase 4.28 passes through unchanged (read from its update-sql output).
+    liquibase_types = (rf"(VAR)?CHAR{N}", "TEXT", "SMALLINT", "INTEGER", "BIGINT", "BOOLEAN", rf"NUMERIC{PS}",
+                       "DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ", "UUID", "JSONB?", "BYTEA", "REAL",
+                       "DOUBLE PRECISION")
+    sqlalchemy_types = {**SQLALCHEMY_TYPES, "JSONB": "postgresql.JSONB()", "BYTEA": "postgresql.BYTEA()",
+                        "TIMESTAMPTZ": "sa.TIMESTAMP(timezone=True)", "DOUBLE PRECISION": "sa.DOUBLE_PRECISION()"}
+    tool_notes = {"flyway": FLYWAY_LOCK}
+
+    # zero-downtime: constraints NOT VALID then VALIDATE; NOT NULL through a validated CHECK (12+);
+    # a PL/pgSQL sync trigger; a view keeps an old table name working.
+    sync_trigger_style = "function"
+    not_null_online = "validated_check"
+    keyless_batches = "loop"            # a DO block loops by ctid
+    alias_kind = "view"
+    unique_using_index = True
+    alias_note = ("Until the contract phase the view {name} stands for {target}: SELECT, INSERT (with "
+                  "{target}'s defaults), UPDATE, DELETE, ON CONFLICT and RETURNING through the old name reach "
+                  "the renamed table, but it has the columns {target} had at the expand phase, and DDL, "
+                  "TRUNCATE and COPY ... FROM need {target}.")
+
+    def volatile_calls(self, expression: str) -> list[str]:
+        """Calls of functions not known to be stable or immutable (data/postgresql_non_volatile.txt):
+        as a DEFAULT each is evaluated per row, so ADD COLUMN rewrites the table."""
+        names = [n.lower() for n in _CALL.findall(expression)]
+        return [f"{n}()" for n in names if n.split(".")[-1] not in non_volatile()]
+
+    def add_column_rewrites(self, default: str | None, version: tuple[int, ...]) -> bool:
+        """PostgreSQL 11+ keeps a non-volatile DEFAULT in the catalog; before 11 any DEFAULT fills
+        every row."""
+        return default is not None and ((bool(version) and version < (11,)) or self.is_volatile(default))
+
+    def type_change_in_catalog(self, old: SqlType, new: SqlType) -> bool:
+        """varchar(n) -> varchar(m > n) and varchar -> text are binary-coercible: catalog only."""
+        return old.name == "varchar" and new.name in ("varchar", "text") and old.widens_to(new)
+
+    def invalid_index_check(self, name_literal: str) -> str | None:
+        return self.sql("zd_invalid_index", name=name_literal)
+
+
+POSTGRESQL = PostgreSQL()

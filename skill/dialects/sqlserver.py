@@ -9,10 +9,7 @@ from __future__ import annotations
 import re
 
 from .base import Dialect
-from .common import ANSI_FORMS, BATCH_DEFAULTS, RESERVED_CORE, lock
-
-SCH_M = "Sch-M (schema modification)"
-BRIEF = "reads and writes, brief (metadata change)"
+from .common import ANSI_FORMS, BATCH_DEFAULTS, N, PS, RESERVED_CORE, SQLALCHEMY_TYPES
 
 # Identifier as the regexes of `command_allow` see it: bracketed, or regular, optionally
 # schema-qualified. `[^;]` keeps each allowed statement a single statement.
@@ -83,15 +80,10 @@ BATCH_FORMS: dict[str, str | tuple[str, ...]] = {
 # RESUMABLE from 2019; WAIT_AT_LOW_PRIORITY from 2022), "ALTER TABLE" (WITH CHECK | NOCHECK;
 # ALTER COLUMN ... WITH (ONLINE = ON) from 2016; "Adding NOT NULL columns as an online
 # operation"), "Disable check constraints" (enabling a constraint always takes Sch-M).
-# `form@N`: the variant from major version N on (online/common.py `versioned`); the plain
-# add_index_online in `forms` is the 2016 baseline. Not statements: `*_note`, `*_options`, `*_why`
-# and `zd_unchecked_words` are texts for the result, `zd_baseline_version` a version, and
-# `zd_slow_add_column` / `zd_inplace_widening` regexes.
+# `form@N`: the variant from major version N on (`Dialect.variant`); the plain add_index_online in
+# `forms` is the 2016 baseline. Texts for the result and regexes are class attributes of SQLServer.
 # tests/test_zero_downtime_offline.py gates them as tests/test_dialects_offline.py does the rest.
 ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
-    # The version assumed when the request gives none: 13 = SQL Server 2016, the oldest one
-    # these strategies support (ALTER COLUMN ... WITH (ONLINE = ON)).
-    "zd_baseline_version": "13",
     # 2019+: a resumable build that is killed or fails over pauses instead of rolling back, and
     # running the same CREATE INDEX again resumes it. Never inside an explicit transaction: the
     # planner makes index steps non-transactional.
@@ -110,35 +102,20 @@ ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
                        "REFERENCES {ref_table} ({ref_columns}){on_delete}",
     "zd_check_not_valid": "ALTER TABLE {table} WITH NOCHECK ADD CONSTRAINT {name} CHECK ({expression})",
     "zd_validate": "ALTER TABLE {table} WITH CHECK CHECK CONSTRAINT {name}",
-    "zd_unchecked_words": "WITH NOCHECK",            # for step descriptions
     "zd_drop_constraint_if_exists": "ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {name}",
     # 2016+: the column is rebuilt online (Sch-M only briefly at the end). Online alter column
     # "doesn't reduce the restrictions": a column in an index, a default, a CHECK, UNIQUE or
     # FOREIGN KEY still cannot change type (error 5074); the planner aborts for those.
     "online_set_not_null@13": "ALTER TABLE {table} ALTER COLUMN {column} {type} NOT NULL WITH (ONLINE = ON)",
     "online_alter_type@13": "ALTER TABLE {table} ALTER COLUMN {column} {type}{null} WITH (ONLINE = ON)",
-    # Regex over '<native type> NULL|NOT NULL[ DEFAULT <expr>]' of an added column: these add it
-    # size-of-data under Sch-M (a MAX type; a default that is not a runtime constant). The rest
-    # is metadata-only on 2012+ Enterprise; a nullable column never fills existing rows.
-    "zd_slow_add_column@11": r"^(?:N?VARCHAR|VARBINARY)\(MAX\) NOT NULL DEFAULT "
-                             r"|^\S.* NOT NULL DEFAULT .*\b(?:NEWID|NEWSEQUENTIALID)\s*\(",
-    # Regex over the old and the new native type: a longer variable-length string keeps every
-    # stored value as it is (metadata-only); any other type change rewrites every row.
-    "zd_inplace_widening": r"^(?:N?VARCHAR|VARBINARY)\(\d+\)$",
-    "zd_dropped_column_note": "{table}.{column} is dropped from the catalog only: its space comes back when "
-                              "{table} is rebuilt (`ALTER TABLE {table} REBUILD WITH (ONLINE = ON)` on Enterprise, "
-                              "or DBCC CLEANTABLE for a variable-length column), in a quiet period.",
     # rename_column: expand/contract with one AFTER INSERT, UPDATE trigger keeping both columns
     # equal. T-SQL has no BEFORE row trigger: the row is written first, then the trigger's UPDATE
     # (joined to `inserted`/`deleted` by the primary key, `{key_i}`/`{key_d}`) fills the other
     # column in the same transaction. A NOT NULL column would reject the app version that leaves
-    # it out before the trigger runs, so both stay nullable until contract (`zd_sync_after`).
+    # it out before the trigger runs, so both stay nullable until contract (`sync_trigger_style`).
     # RECURSIVE_TRIGGERS ON would re-fire the trigger from its own UPDATE: TRIGGER_NESTLEVEL
     # stops that. SET NOCOUNT ON keeps the client's row count that of its own statement (ORMs
     # check it). Written values win: on INSERT the new column, else whichever column changed.
-    "zd_sync_after": "AFTER",
-    "zd_row_new": "i.",
-    "zd_row_old": "d.",
     "zd_sync_trigger": "CREATE TRIGGER {trigger} ON {table} AFTER INSERT, UPDATE AS\nBEGIN\n  SET NOCOUNT ON;\n"
                        "  IF TRIGGER_NESTLEVEL(@@PROCID) > 1 RETURN;\n{body}\nEND",
     "zd_sync_both": "  IF NOT EXISTS (SELECT 1 FROM deleted)\n"
@@ -151,62 +128,26 @@ ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
                     "JOIN deleted AS d ON {key_d} WHERE {new_changed} AND NOT {old_changed} AND {unequal};\n"
                     "  END;",
     "zd_drop_sync": "DROP TRIGGER IF EXISTS {trigger}",
-    "zd_rename_column_options": "allow downtime and deploy the app with the rename (sp_rename is a brief Sch-M); "
-                                "or give {table} a primary key, which the sync trigger finds rows by",
     # NULL-safe and exact: EXCEPT takes two NULLs as equal, and comparing bytes means neither a
     # case-insensitive collation nor trailing spaces hide a change ('Bob' -> 'bob').
     "zd_distinct": "EXISTS (SELECT CAST({a} AS VARBINARY(MAX)) EXCEPT SELECT CAST({b} AS VARBINARY(MAX)))",
-    "zd_sync_note": "While the sync trigger on {table} exists (expand to contract): a statement with an OUTPUT "
-                    "clause without INTO fails on a table with triggers (error 334), which is how EF Core 7+ "
-                    "saves by default: configure the entity with HasTrigger(\"{trigger}\") before the expand "
-                    "phase. Bulk loads (bcp, BULK INSERT, SqlBulkCopy) skip triggers unless FIRE_TRIGGERS is "
-                    "given, and an UPDATE that changes the primary key is not synced: run the expand phase's "
-                    "sync check again before contract.",
     # rename_table: sp_rename and a synonym under the old name in ONE transaction (DDL is
     # transactional here), so app versions using either name run side by side until contract.
-    "zd_alias_kind": "synonym",
     "zd_alias": "CREATE SYNONYM {name} FOR {target}",
     "zd_drop_alias": "DROP SYNONYM IF EXISTS {name}",
     "zd_alias_check": "SELECT COUNT(*) FROM sys.synonyms WHERE name = {name_lit} AND schema_id = SCHEMA_ID()",
-    "zd_alias_note": "Until the contract phase the synonym {name} stands for {target}: it serves SELECT, "
-                       "INSERT, UPDATE, DELETE and EXEC, but not DDL, TRUNCATE, catalog lookups (sys.tables, "
-                       "INFORMATION_SCHEMA) or bulk-copy APIs: an old app version that uses those needs {target}.",
-    "zd_retry_note": "A step that fails with error 1222 ('Lock request time out period exceeded') changed "
-                     "nothing: find the blocker (sys.dm_exec_requests.blocking_session_id), wait for its "
-                     "transaction to end and run the same phase again.",
-    "zd_edition_note": "ONLINE = ON needs SQL Server Enterprise or Developer edition, Azure SQL Database or "
-                       "Managed Instance: other editions reject the statement (error 1712) and nothing "
-                       "changes; there, schedule a window for these steps instead.",
-    "zd_add_column_note": "ADD COLUMN ... NOT NULL with a constant DEFAULT is metadata-only on SQL Server 2012+ "
-                          "Enterprise (and Azure SQL); Standard edition writes the default into every row "
-                          "under Sch-M: schedule a window there.",
-    "zd_index_interrupted_note@15": "A resumable build of {name} that is killed or interrupted stays PAUSED "
-                                    "(sys.index_resumable_operations) and blocks other DDL on {table}: run "
-                                    "the step again to resume it, or `ALTER INDEX {name} ON {table} ABORT`.",
-    "zd_trust_note": "{name} is enforced for new writes from its first step; the second, WITH CHECK CHECK "
-                     "CONSTRAINT, makes it trusted (used by the optimizer) but holds Sch-M on {table} while "
-                     "it reads every row ({estimate}): run it when {table} is quiet, or leave the "
-                     "constraint untrusted.",
-    "zd_unique_note": "SQL Server cannot turn an existing index into a constraint: the online form of "
-                      "UNIQUE ({columns}) is the unique index {name} (enforces the same; not listed in "
-                      "INFORMATION_SCHEMA.TABLE_CONSTRAINTS, and a valid foreign key target). Like a "
-                      "UNIQUE constraint there, it lets only one row hold NULL in ({columns}); for "
-                      "several, index WHERE the columns are NOT NULL (a filtered unique index).",
-    "zd_type_change_why": "before SQL Server 2016 ALTER COLUMN has no ONLINE option: {table}.{column} would be "
-                          "converted from {old} to {new} row by row under Sch-M",
-    "zd_type_change_options": "allow downtime (a window), or do it by hand: add the new column, keep it in "
-                              "sync with an AFTER INSERT, UPDATE trigger, backfill in batches, switch the app, "
-                              "then drop the old column and sp_rename the new one",
 }
 
-SQLSERVER = Dialect(
-    name="sqlserver",
-    sqlglot="tsql",
-    quote=("[", "]"),
-    max_identifier=128,                 # sysname = NVARCHAR(128)
-    fold="none",                        # names keep their case; collation decides matching
+class SQLServer(Dialect):
+    name = "sqlserver"
+    sqlglot = "tsql"
+    liquibase_dbms = "mssql"
+    sqlalchemy = "mssql"
+    quote = ("[", "]")
+    max_identifier = 128                # sysname = NVARCHAR(128)
+    fold = "none"                       # names keep their case; collation decides matching
     # "Reserved Keywords (Transact-SQL)", plus the ODBC ones that collide with column names.
-    reserved=RESERVED_CORE | frozenset(
+    reserved = RESERVED_CORE | frozenset(
         "ADD ALTER AUTHORIZATION BACKUP BEGIN BREAK BROWSE BULK CASCADE CHECKPOINT CLOSE "
         "CLUSTERED COALESCE COLLATE COMMIT COMPUTE CONTAINS CONTAINSTABLE CONTINUE CONVERT "
         "CURRENT CURSOR DATABASE DBCC DEALLOCATE DECLARE DENY DISK DISTRIBUTED DOUBLE DUMP "
@@ -219,30 +160,30 @@ SQLSERVER = Dialect(
         "SEMANTICKEYPHRASETABLE SEMANTICSIMILARITYDETAILSTABLE SEMANTICSIMILARITYTABLE SETUSER "
         "SHUTDOWN STATISTICS SYSTEM_USER TEXTSIZE TOP TRAN TRANSACTION TRIGGER TRUNCATE "
         "TRY_CONVERT TSEQUAL UNPIVOT UPDATETEXT USE VARYING VIEW WAITFOR WHILE WITHIN "
-        "WRITETEXT".split()),
+        "WRITETEXT".split())
     # N-types: text from the other databases is Unicode. NVARCHAR(n) takes n <= 4000; a longer
     # varchar must become `text` (NVARCHAR(MAX)) -- the planner checks, this table cannot.
-    types={
+    types = {
         "varchar": "NVARCHAR({0})", "char": "NCHAR({0})", "text": "NVARCHAR(MAX)",
         "smallint": "SMALLINT", "integer": "INT", "bigint": "BIGINT", "boolean": "BIT",
         "timestamp": "DATETIME2", "timestamptz": "DATETIMEOFFSET", "date": "DATE",
         "time": "TIME", "decimal": "DECIMAL({0},{1})", "float": "REAL", "double": "FLOAT",
         "uuid": "UNIQUEIDENTIFIER", "json": "NVARCHAR(MAX)", "blob": "VARBINARY(MAX)",
-    },
+    }
     # INFORMATION_SCHEMA.COLUMNS.DATA_TYPE; (MAX) shows as CHARACTER_MAXIMUM_LENGTH = -1.
-    catalog_types={
+    catalog_types = {
         "varchar": ("nvarchar",), "char": ("nchar",), "text": ("nvarchar",),
         "smallint": ("smallint",), "integer": ("int",), "bigint": ("bigint",),
         "boolean": ("bit",), "timestamp": ("datetime2",), "timestamptz": ("datetimeoffset",),
         "date": ("date",), "time": ("time",), "decimal": ("decimal",), "float": ("real",),
         "double": ("float",), "uuid": ("uniqueidentifier",), "json": ("nvarchar",),
         "blob": ("varbinary",),
-    },
-    transactional_ddl=True,             # DDL commits or rolls back with the transaction
+    }
+    transactional_ddl = True            # DDL commits or rolls back with the transaction
     # ALTER COLUMN restates type and nullability: without NULL/NOT NULL the column becomes
     # nullable, so the planner passes the current type and `null` from `schema`.
-    restates_column=frozenset({"alter_column_type", "set_not_null", "drop_not_null"}),
-    forms={
+    restates_column = frozenset({"alter_column_type", "set_not_null", "drop_not_null"})
+    forms = {
         **ANSI_FORMS,
         **BATCH_DEFAULTS,
         **BATCH_FORMS,
@@ -274,7 +215,7 @@ SQLSERVER = Dialect(
         # DROP INDEX ... WITH (ONLINE = ON) applies to clustered indexes only; dropping a
         # nonclustered index (all dbmig creates) is a brief Sch-M either way.
         "drop_index_online": "DROP INDEX {name} ON {table}",
-        "copy_table": "SELECT {columns} INTO {backup} FROM {table}",
+        "copy_table": "SELECT {columns} INTO {backup} FROM {table}{where}",
         "update_from_backup": "UPDATE t SET {column} = b.{column} FROM {table} t "
                               "JOIN {backup} b ON {join_t}",
         "lock_timeout": "SET LOCK_TIMEOUT {timeout_ms}",
@@ -283,8 +224,8 @@ SQLSERVER = Dialect(
         # VALUES is given; sqlglot 30.30 cannot parse WITH VALUES, so the planner backfills.
         "column_def": "{column} {type}{null}{default}",
         "default_clause": " CONSTRAINT {default_name} DEFAULT {default}",
-    },
-    checks={
+    }
+    checks = {
         # Upper-case INFORMATION_SCHEMA: catalog names are case-sensitive under a _CS_
         # database collation.
         "column": "SELECT COUNT(*) FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = {schema} "
@@ -306,58 +247,8 @@ SQLSERVER = Dialect(
         "row_count": "SELECT COUNT(*) FROM {table}",
         "null_count": "SELECT COUNT(*) FROM {table} WHERE {column} IS NULL",
         "schema": "SCHEMA_NAME()",      # the caller's default schema: where unqualified DDL goes
-    },
-    # "ALTER TABLE acquires a schema modify (SCH-M) lock on the table": no reads, no writes
-    # until it commits; it queues behind every running query on the table.
-    locks={
-        "create_table": lock("none (new table)", "nothing"),
-        "drop_table": lock(SCH_M, BRIEF),
-        "rename_table": lock(SCH_M, BRIEF),
-        # Metadata-only for a nullable column, and for NOT NULL with a runtime-constant default
-        # on 2012+ Enterprise; otherwise every row is updated under the Sch-M.
-        "add_column": lock(SCH_M, BRIEF),
-        # Metadata-only: the space comes back with ALTER TABLE ... REBUILD.
-        "drop_column": lock(SCH_M, BRIEF),
-        "rename_column": lock(SCH_M, BRIEF),
-        "alter_column_type": lock(SCH_M, "reads and writes while every row is converted",
-                                  rewrite=True),
-        "set_not_null": lock(SCH_M, "reads and writes while every row is checked", scan=True),
-        "drop_not_null": lock(SCH_M, BRIEF),
-        "set_default": lock(SCH_M, BRIEF),
-        "drop_default": lock(SCH_M, BRIEF),
-        # Offline nonclustered build: S table lock, reads go on ("Guidelines for online index
-        # operations"); ONLINE = ON holds only brief S / Sch-M at start and end.
-        "add_index": lock("S (shared table lock)", "writes for the whole index build", scan=True),
-        "drop_index": lock(SCH_M, BRIEF),
-        # WITH CHECK (the default) reads every row; WITH NOCHECK leaves the constraint untrusted.
-        "add_foreign_key": lock(SCH_M, "reads and writes while every row is checked", scan=True),
-        "add_unique": lock(SCH_M, "reads and writes for the index build", scan=True),
-        "add_primary_key": lock(SCH_M, "reads and writes for the index build", scan=True),
-        "add_check": lock(SCH_M, "reads and writes while every row is checked", scan=True),
-        "drop_constraint": lock(SCH_M, BRIEF),
-        "zd_sync_trigger": lock(SCH_M, BRIEF),
-        "zd_drop_alias": lock("Sch-M on the synonym only", "queries still using the old name (none by now)"),
-        # One statement taking >= 5,000 row locks escalates to a table lock ("Lock escalation"):
-        # batches stay below that.
-        "update": lock("row locks (X), escalate to table at 5,000", "writers of the same rows"),
-        # Zero-downtime (T3) forms (ONLINE_FORMS above). A nonclustered online build holds IS
-        # during the build and S only briefly at start and end ("How online index operations
-        # work"); dropping a nonclustered index is a metadata change either way.
-        "add_index_online": lock("IS for the build; S briefly at start and end (ONLINE = ON)",
-                                 "nothing; the brief S waits for running writers of the table"),
-        "drop_index_online": lock(SCH_M, BRIEF),
-        "zd_fk_not_valid": lock(SCH_M + ", WITH NOCHECK (existing rows not read)", BRIEF),
-        "zd_check_not_valid": lock(SCH_M + ", WITH NOCHECK (existing rows not read)", BRIEF),
-        # Enabling a constraint "always requires a schema modification lock (Sch-M)": the
-        # trusting scan blocks the table for its whole duration.
-        "zd_validate": lock(SCH_M, "reads and writes while every existing row is checked", scan=True),
-        "zd_allow_null": lock(SCH_M, BRIEF),         # NOT NULL -> NULL is metadata-only
-        "online_set_not_null": lock("Sch-S while the column is rebuilt; Sch-M briefly at the end "
-                                    "(ONLINE = ON)", BRIEF),
-        "online_alter_type": lock("Sch-S while the column is rebuilt; Sch-M briefly at the end "
-                                  "(ONLINE = ON)", BRIEF),
-    },
-    command_allow=(
+    }
+    command_allow = (
         # dbmig's batch loop (skill/plan/data.py): sqlglot cannot parse WHILE; data.py gates
         # each statement inside it on its own.
         re.compile(r"^SET XACT_ABORT ON;\nDECLARE @dbmig_lo BIGINT, @dbmig_hi BIGINT, @dbmig_n BIGINT;\n"
@@ -388,17 +279,99 @@ SQLSERVER = Dialect(
                    r"  IF TRIGGER_NESTLEVEL\(@@PROCID\) > 1 RETURN;\n.*\nEND$", re.S),
         # zd_validate (T3): WITH CHECK CHECK CONSTRAINT is a Command.
         re.compile(rf"^ALTER\s+TABLE\s+{_NAME}\s+WITH\s+CHECK\s+CHECK\s+CONSTRAINT\s+{_ID}$", re.I),
-    ),
-    batch_separator="GO",               # after every statement: a batch compiles as a whole,
-    statement_end=";",                  # so a column added above is unknown below without GO
-    version_notes={
+    )
+    batch_separator = "GO"              # after every statement: a batch compiles as a whole,
+    statement_end = ";"                 # so a column added above is unknown below without GO
+    version_notes = {
         "11": "SQL Server 2012 Enterprise: ADD COLUMN NOT NULL with a runtime-constant DEFAULT "
               "is metadata-only; other editions and NEWID()-like defaults update every row.",
         "13": "SQL Server 2016 Enterprise: ALTER COLUMN ... WITH (ONLINE = ON) changes a type "
               "without blocking reads and writes.",
         "15": "SQL Server 2019 Enterprise: CREATE INDEX ... WITH (ONLINE = ON, RESUMABLE = ON).",
-    },
-    on_delete={"cascade": " ON DELETE CASCADE", "set null": " ON DELETE SET NULL",
-               # No RESTRICT keyword; NO ACTION is checked at once, which is RESTRICT.
-               "restrict": " ON DELETE NO ACTION", "no action": " ON DELETE NO ACTION"},
-)
+    }
+    on_delete = {"cascade": " ON DELETE CASCADE", "set null": " ON DELETE SET NULL",
+                 # No RESTRICT keyword; NO ACTION is checked at once, which is RESTRICT.
+                 "restrict": " ON DELETE NO ACTION", "no action": " ON DELETE NO ACTION"}
+
+    partial_indexes = True              # filtered indexes: the predicate allows simple comparisons
+    named_defaults = True
+    # Liquibase looks a default constraint up at run time; ours names it.
+    liquibase_sql_only = frozenset({"drop_default"})
+    # Alembic's mssql sp_rename leaves the new name unquoted, its default drop is its own batch,
+    # and its ALTER COLUMN says NULL where the planner leaves nullability to the session.
+    alembic_sql_only = frozenset({"rename_column", "rename_table", "drop_column", "set_default", "drop_default",
+                                  "modify_type"})
+    # Liquibase rewrites TEXT -> varchar(max); these it passes through.
+    liquibase_types = (rf"N?(VAR)?CHAR{N}", r"N?VARCHAR\(MAX\)", "SMALLINT", "INT", "BIGINT", "BIT",
+                       rf"(DECIMAL|NUMERIC){PS}", "DATE", "TIME", rf"DATETIME2({N})?", "DATETIMEOFFSET", "REAL",
+                       "UNIQUEIDENTIFIER", r"VARBINARY\(MAX\)")
+    sqlalchemy_types = {**SQLALCHEMY_TYPES, "BIT": "mssql.BIT()", "DATETIME2": "mssql.DATETIME2()",
+                        "DATETIMEOFFSET": "mssql.DATETIMEOFFSET()", "UNIQUEIDENTIFIER": "mssql.UNIQUEIDENTIFIER()",
+                        "NVARCHAR(MAX)": "sa.NVARCHAR()", "VARBINARY(MAX)": "sa.VARBINARY()"}
+
+    # zero-downtime. The version assumed when the request gives none: 13 = SQL Server 2016, the
+    # oldest one these strategies support (ALTER COLUMN ... WITH (ONLINE = ON)).
+    baseline_version = (13,)
+    # rename_column: T-SQL has no BEFORE row trigger: the row is written first, then the trigger's
+    # UPDATE (joined to `inserted`/`deleted` by the primary key) fills the other column in the same
+    # transaction. A NOT NULL column would reject the app version that leaves it out before the
+    # trigger runs, so both stay nullable until contract.
+    sync_trigger_style = "after"
+    not_null_online = "online_alter"
+    unchecked_words = "WITH NOCHECK"  # for step descriptions
+    dropped_column_note = ("{table}.{column} is dropped from the catalog only: its space comes back when "
+                           "{table} is rebuilt (`ALTER TABLE {table} REBUILD WITH (ONLINE = ON)` on Enterprise, "
+                           "or DBCC CLEANTABLE for a variable-length column), in a quiet period.")
+    rename_column_options = ("allow downtime and deploy the app with the rename (sp_rename is a brief Sch-M); "
+                             "or give {table} a primary key, which the sync trigger finds rows by")
+    sync_note = ("While the sync trigger on {table} exists (expand to contract): a statement with an OUTPUT "
+                 "clause without INTO fails on a table with triggers (error 334), which is how EF Core 7+ "
+                 "saves by default: configure the entity with HasTrigger(\"{trigger}\") before the expand "
+                 "phase. Bulk loads (bcp, BULK INSERT, SqlBulkCopy) skip triggers unless FIRE_TRIGGERS is "
+                 "given, and an UPDATE that changes the primary key is not synced: run the expand phase's "
+                 "sync check again before contract.")
+    alias_kind = "synonym"
+    alias_note = ("Until the contract phase the synonym {name} stands for {target}: it serves SELECT, "
+                  "INSERT, UPDATE, DELETE and EXEC, but not DDL, TRUNCATE, catalog lookups (sys.tables, "
+                  "INFORMATION_SCHEMA) or bulk-copy APIs: an old app version that uses those needs {target}.")
+    retry_note = ("A step that fails with error 1222 ('Lock request time out period exceeded') changed "
+                  "nothing: find the blocker (sys.dm_exec_requests.blocking_session_id), wait for its "
+                  "transaction to end and run the same phase again.")
+    edition_note = ("ONLINE = ON needs SQL Server Enterprise or Developer edition, Azure SQL Database or "
+                    "Managed Instance: other editions reject the statement (error 1712) and nothing "
+                    "changes; there, schedule a window for these steps instead.")
+    add_column_note = ("ADD COLUMN ... NOT NULL with a constant DEFAULT is metadata-only on SQL Server 2012+ "
+                       "Enterprise (and Azure SQL); Standard edition writes the default into every row "
+                       "under Sch-M: schedule a window there.")
+    interrupted_index_note = ("A resumable build of {name} that is killed or interrupted stays PAUSED "
+                              "(sys.index_resumable_operations) and blocks other DDL on {table}: run "
+                              "the step again to resume it, or `ALTER INDEX {name} ON {table} ABORT`.")
+    trust_note = ("{name} is enforced for new writes from its first step; the second, WITH CHECK CHECK "
+                  "CONSTRAINT, makes it trusted (used by the optimizer) but holds Sch-M on {table} while "
+                  "it reads every row ({estimate}): run it when {table} is quiet, or leave the "
+                  "constraint untrusted.")
+    unique_note = ("SQL Server cannot turn an existing index into a constraint: the online form of "
+                   "UNIQUE ({columns}) is the unique index {name} (enforces the same; not listed in "
+                   "INFORMATION_SCHEMA.TABLE_CONSTRAINTS, and a valid foreign key target). Like a "
+                   "UNIQUE constraint there, it lets only one row hold NULL in ({columns}); for "
+                   "several, index WHERE the columns are NOT NULL (a filtered unique index).")
+    type_change_why = ("before SQL Server 2016 ALTER COLUMN has no ONLINE option: {table}.{column} would be "
+                       "converted from {old} to {new} row by row under Sch-M")
+    type_change_options = ("allow downtime (a window), or do it by hand: add the new column, keep it in "
+                           "sync with an AFTER INSERT, UPDATE trigger, backfill in batches, switch the app, "
+                           "then drop the old column and sp_rename the new one")
+    # Regex over '<native type> NULL|NOT NULL[ DEFAULT <expr>]' of an added column: these add it
+    # size-of-data under Sch-M (a MAX type; a default that is not a runtime constant). The rest is
+    # metadata-only on 2012+ Enterprise; a nullable column never fills existing rows.
+    slow_add_column_since = (11,)
+    slow_add_column = (r"^(?:N?VARCHAR|VARBINARY)\(MAX\) NOT NULL DEFAULT "
+                       r"|^\S.* NOT NULL DEFAULT .*\b(?:NEWID|NEWSEQUENTIALID)\s*\(")
+    # Regex over the old and the new native type: a longer variable-length string keeps every
+    # stored value as it is (metadata-only); any other type change rewrites every row.
+    inplace_widening = r"^(?:N?VARCHAR|VARBINARY)\(\d+\)$"
+    row_new = "i."
+    row_old = "d."
+    interrupted_index_since = (15,)     # RESUMABLE builds (2019)
+
+
+SQLSERVER = SQLServer()

@@ -78,7 +78,7 @@ def plan_change(i: int, ch: Change, ctx: Context, zero_downtime: bool) -> list[S
     return steps
 
 
-LOCK_TIMEOUT = {"timeout": "5s", "timeout_s": "5", "timeout_ms": "5000"}
+LOCK_TIMEOUT = 5     # seconds a downtime-allowed step waits for its lock
 
 
 def guard_locks(steps: list[Step], ctx: Context, created: set[str]) -> None:
@@ -89,16 +89,16 @@ def guard_locks(steps: list[Step], ctx: Context, created: set[str]) -> None:
         existing = step.table is not None and step.table not in created
         # a T3 step behind its own (shorter) timeout needs no session one
         own = bool(online_session(ctx)) and step.forward[:1] == online_session(ctx)
-        if existing and not (step.session or own) and d.has("lock_timeout") and step.lock.level != "none (new table)":
-            step.session = [d.sql("lock_timeout", **LOCK_TIMEOUT)]
+        if existing and not (step.session or own) and step.lock.level != ctx.lock("create_table").level:
+            step.session = [d.lock_timeout(LOCK_TIMEOUT)]
             timed = timed or step
-        if existing and (step.lock.rewrite or step.lock.scan) and ctx.request.downtime_allowed:
+        if existing and step.lock.blocking and ctx.request.downtime_allowed:
             ctx.warn(
                 f"{step.description}: takes {step.lock.level} on {step.table} and blocks {step.lock.blocks} "
                 f"({step.estimate}); with downtime not allowed dbmig plans the online form.", step)
     if timed and ctx.request.downtime_allowed:
         ctx.warn(   # the change of the first step to set it is the one that brings it in
-            f"Each step sets a {LOCK_TIMEOUT['timeout']} lock timeout: a step that cannot get its lock "
+            f"Each step sets a {LOCK_TIMEOUT}s lock timeout: a step that cannot get its lock "
             "fails (retry it) instead of queueing the app behind it. No statement_timeout is set: "
             "downtime is allowed, so long steps run to completion.", timed)
 

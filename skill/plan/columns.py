@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..dialects.postgresql import VOLATILE
 from ..errors import InvalidRequest, UnsafeRollback
 from ..models import (AddColumn, AlterColumnType, DropColumn, DropDefault, DropNotNull,
                       RenameColumn, SetDefault, SetNotNull)
@@ -35,12 +34,8 @@ def _native(kind: str, table: str, ctx: Context, col: ColumnDef | None, **fields
 
 
 def _add_column_lock(ctx: Context, col: ColumnDef):
-    lock = ctx.dialect.locks["add_column"]
-    volatile = col.default is not None and VOLATILE.search(col.default)
-    old_pg = ctx.dialect.name == "postgresql" and ctx.version and ctx.version < (11,)
-    if volatile or (old_pg and col.default is not None):
-        return replace(lock, blocks="reads and writes for the whole rewrite", rewrite=True)
-    return lock
+    rewrites = ctx.dialect.add_column_rewrites(col.default, ctx.version)
+    return ctx.lock("add_column_rewrite" if rewrites else "add_column")
 
 
 @direct("add_column")
@@ -85,11 +80,10 @@ def drop_column(ch: DropColumn, ctx: Context, path: str) -> list[Step]:
         f"{what} removes data: the values are first copied to {backup} (keyed by {', '.join(pk)}) for "
         f"the rollback; drop {backup} once the migration is final. Running app versions that read "
         f"{ch.column} break.")
-    lock = d.locks["drop_column"]
+    lock, copy = ctx.lock("drop_column"), ctx.lock("copy_table")
     return [
-        Step(f"back up {ch.table}.{ch.column} into {backup}", [d.sql("copy_table", **p)],
-             [d.sql("drop_table", table=ctx.q(backup))], d.locks["update"], ch.table,
-             estimate=ctx.estimate(ch.table, lock, "scan")),
+        Step(f"back up {ch.table}.{ch.column} into {backup}", [d.copy_table(p["backup"], p["columns"], p["table"])],
+             [d.sql("drop_table", table=ctx.q(backup))], copy, ch.table, estimate=ctx.estimate(ch.table, copy)),
         *dependents,
         # what the database dropped with the column comes back right after the values
         Step(f"drop column {ch.table}.{ch.column}", d.statements("drop_column", **p),
@@ -126,7 +120,7 @@ def _drop_column_unrecoverable(ch: DropColumn, ctx: Context, path: str, col, wha
     manual = [] if col else [f"Re-create column {ch.table}.{ch.column} with its old definition and "
                              "restore its values from a backup."]
     return [*dependents, Step(f"drop column {ch.table}.{ch.column}", d.statements("drop_column", **p), reverse,
-                              d.locks["drop_column"], ch.table, destructive=True, manual_steps=manual)]
+                              ctx.lock("drop_column"), ch.table, destructive=True, manual_steps=manual)]
 
 
 @direct("rename_column")
@@ -144,7 +138,7 @@ def rename_column(ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
     typed = {"type": d.native_type(col.type)} if col else {}
     return [Step(f"rename column {ch.table}.{ch.column} to {ch.new_name}",
                  d.statements("rename_column", **fwd), d.statements("rename_column", **back),
-                 d.locks["rename_column"], ch.table,
+                 ctx.lock("rename_column"), ch.table,
                  NativeOp("rename_column", {"table": ch.table, "column": ch.column,
                                             "new_name": ch.new_name, **typed}),
                  NativeOp("rename_column", {"table": ch.table, "column": ch.new_name,
@@ -157,7 +151,7 @@ def alter_column_type(ch: AlterColumnType, ctx: Context, path: str) -> list[Step
     old = ctx.known_column(ch.table, ch.column, f"changing the type of {ch.table}.{ch.column}", path)
     new = replace(old, type=ctx.type(ch.type, f"{path}.type"))
     using = ctx.expr(ch.using, f"{path}.using") if ch.using else None
-    if using and not d.has("using_clause"):
+    if using and not d.type_change_using:
         raise InvalidRequest(f"`using` is not available on {d.name}", field=f"{path}.using")
     guard = _narrowing_guard(ctx, ch.table, old, new)
     if not old.type.widens_to(new.type) and guard is None:
@@ -165,7 +159,7 @@ def alter_column_type(ch: AlterColumnType, ctx: Context, path: str) -> list[Step
             f"{ch.table}.{ch.column} {old.type} -> {new.type} may not fit every value: the statement "
             "fails (nothing is changed) if a value does not convert; the rollback converts back.")
     lock = _type_change_lock(ctx, old, new)
-    if d.name == "postgresql":
+    if d.type_change_breaks_prepared:
         ctx.warnings.append(f"Type change of {ch.table}.{ch.column}: clients using server-side prepared "
                             "statements get 'cached plan must not change result type' until they reconnect.")
     ctx.table(ch.table).columns[ch.column.lower()] = new
@@ -188,10 +182,10 @@ def _narrowing_guard(ctx: Context, table: str, old: ColumnDef, new: ColumnDef) -
         return None
     if n.name in ("varchar", "char") and o.name in ("varchar", "char", "text"):
         lost = f"{ctx.dialect.sql('batch_length', value=c)} > {n.args[0]}"
-    elif n.name in INT_RANGE and (o.name in INT_RANGE or o.name == "decimal"):
+    elif n.name in INT_RANGE and (o.name in INT_RANGE or o.is_decimal):
         lo, hi = INT_RANGE[n.name]
-        lost = f"({c} < {lo} OR {c} > {hi}" + (f" OR {c} <> ROUND({c}, 0))" if o.name == "decimal" else ")")
-    elif n.name == "decimal" and (o.name in INT_RANGE or o.name == "decimal"):
+        lost = f"({c} < {lo} OR {c} > {hi}" + (f" OR {c} <> ROUND({c}, 0))" if o.is_decimal else ")")
+    elif n.is_decimal and (o.name in INT_RANGE or o.is_decimal):
         p, s = (*n.args, 0)[:2] if n.args else (18, 0)      # decimal(p) is decimal(p, 0)
         lost = f"({c} <> ROUND({c}, {s}) OR ABS({c}) >= 1{'0' * (p - s)})"
     else:
@@ -202,17 +196,13 @@ def _narrowing_guard(ctx: Context, table: str, old: ColumnDef, new: ColumnDef) -
 
 
 def _type_change_lock(ctx: Context, old: ColumnDef, new: ColumnDef):
-    lock = ctx.dialect.locks["alter_column_type"]
-    # PostgreSQL: varchar(n)->varchar(m>n) and varchar->text are binary-coercible, catalog only.
-    coercible = old.type.name == "varchar" and new.type.name in ("varchar", "text") and old.type.widens_to(new.type)
-    if coercible and ctx.dialect.name == "postgresql":
-        return replace(lock, blocks="reads and writes, brief (catalog change)", rewrite=False)
-    return lock
+    coercible = ctx.dialect.type_change_in_catalog(old.type, new.type)
+    return ctx.lock("alter_column_type_coercible" if coercible else "alter_column_type")
 
 
 def _reverse_using(ctx: Context, old: ColumnDef, new: ColumnDef) -> str | None:
     """The cast back to the old type, where the database takes one (PostgreSQL USING)."""
-    if not ctx.dialect.has("using_clause") or old.type.name == new.type.name:
+    if not ctx.dialect.type_change_using or old.type.same_kind(new.type):
         return None
     return f"{ctx.q(old.name)}::{ctx.dialect.native_type(old.type)}"
 
@@ -223,7 +213,7 @@ def set_not_null(ch: SetNotNull, ctx: Context, path: str) -> list[Step]:
     col = _column_for(ctx, ch.table, ch.column, "set_not_null", path)
     new = replace(col, nullable=False)
     ctx.table(ch.table).columns[ch.column.lower()] = new
-    lock = d.locks["set_not_null"]
+    lock = ctx.lock("set_not_null")
     steps = []
     if ch.backfill:
         steps += _backfill_nulls(ctx, ch, path)
@@ -244,21 +234,21 @@ def _backfill_nulls(ctx: Context, ch: SetNotNull, path: str) -> list[Step]:
     value = ctx.expr(ch.backfill, f"{path}.backfill")
     where = f" WHERE {ctx.q(ch.column)} IS NULL"
     update = d.sql("update", table=ctx.q(ch.table), assignments=f"{ctx.q(ch.column)} = {value}", where=where)
-    pk = table.primary_key
+    pk, lock = table.primary_key, ctx.lock("update")
     if not pk:
         ctx.warnings.append(f"{ch.table} has no known primary key: the rollback cannot tell backfilled "
                             f"values of {ch.column} from real ones and leaves them in place.")
-        return [Step(f"backfill NULLs of {ch.table}.{ch.column}", [update], [], d.locks["update"],
-                     ch.table, estimate=ctx.estimate(ch.table, d.locks["update"], "update"))]
+        return [Step(f"backfill NULLs of {ch.table}.{ch.column}", [update], [], lock,
+                     ch.table, estimate=ctx.estimate(ch.table, lock))]
     backup = ctx.name("dbmig_bak", ch.table, [ch.column])
-    keys = ctx.qlist(pk)
-    keep = f"CREATE TABLE {ctx.q(backup)} AS SELECT {keys} FROM {ctx.q(ch.table)}{where}"
+    # the keys of the rows filled, so the rollback empties exactly those
+    keep = d.copy_table(ctx.q(backup), ctx.qlist(pk), ctx.q(ch.table), where)
     match = " AND ".join(f"b.{ctx.q(k)} = {ctx.q(ch.table)}.{ctx.q(k)}" for k in pk)
     undo = d.sql("update", table=ctx.q(ch.table), assignments=f"{ctx.q(ch.column)} = NULL",
                  where=f" WHERE EXISTS (SELECT 1 FROM {ctx.q(backup)} b WHERE {match})")
     return [Step(f"backfill NULLs of {ch.table}.{ch.column}", [keep, update],
-                 [undo, d.sql("drop_table", table=ctx.q(backup))], d.locks["update"], ch.table,
-                 estimate=ctx.estimate(ch.table, d.locks["update"], "update"))]
+                 [undo, d.sql("drop_table", table=ctx.q(backup))], lock, ch.table,
+                 estimate=ctx.estimate(ch.table, lock))]
 
 
 @direct("drop_not_null")
@@ -272,7 +262,7 @@ def drop_not_null(ch: DropNotNull, ctx: Context, path: str) -> list[Step]:
     return [Step(f"allow NULL in {ch.table}.{ch.column}",
                  d.statements("drop_not_null", **parts(ctx, ch.table, new)),
                  d.statements("set_not_null", **parts(ctx, ch.table, replace(col, nullable=False))),
-                 d.locks["drop_not_null"], ch.table, _native("drop_not_null", ch.table, ctx, new),
+                 ctx.lock("drop_not_null"), ch.table, _native("drop_not_null", ch.table, ctx, new),
                  _native("set_not_null", ch.table, ctx, replace(col, nullable=False)))]
 
 
@@ -308,9 +298,9 @@ def _default_step(ctx: Context, table: str, column: str, default: str | None, pa
         ctx.warnings.append(f"After dropping the default of {table}.{column}, inserts that omit "
                             f"{column} store NULL (or fail if it is NOT NULL): check the app sets it.")
     if old is None:
-        return [Step(what, forward, None, d.locks[form(new)], table,
+        return [Step(what, forward, None, ctx.lock(form(new)), table,
                      manual_steps=[f"Restore the previous default of {table}.{column} (unknown to "
                                    "dbmig: pass `schema` to get it generated)."])]
     reverse = d.statements(form(old), **parts(ctx, table, old))
-    return [Step(what, forward, reverse, d.locks[form(new)], table,
+    return [Step(what, forward, reverse, ctx.lock(form(new)), table,
                  _native(form(new), table, ctx, new), _native(form(old), table, ctx, old))]

@@ -6,7 +6,6 @@ import hashlib
 import sqlglot
 from sqlglot import exp
 
-from ..dialects.base import Lock
 from ..errors import InvalidRequest, UnsafeRollback
 from ..gate.sqlgate import split_statements
 from ..models import AddCheck, AddForeignKey, AddIndex, AddUnique, DropConstraint, DropIndex, RawSql
@@ -31,11 +30,11 @@ def add_index(ch: AddIndex, ctx: Context, path: str) -> list[Step]:
     _known_columns(ctx, ch.table, ch.columns, path)
     name = ch.name or ctx.name("ux" if ch.unique else "ix", ch.table, ch.columns)
     where = ctx.expr(ch.where, f"{path}.where") if ch.where else None
-    if where and not ctx.dialect.has("partial_index"):
+    if where and not ctx.dialect.partial_indexes:
         raise InvalidRequest(f"partial indexes (`where`) are not available on {ctx.dialect.name}",
                              field=f"{path}.where")
     ctx.table(ch.table).indexes[name.lower()] = IndexDef(name, list(ch.columns), ch.unique, where)
-    lock = ctx.dialect.locks["add_index"]
+    lock = ctx.lock("add_index")
     native = NativeOp("create_index", {"table": ch.table, "name": name, "columns": list(ch.columns),
                                        "unique": ch.unique, "where": where})
     return [Step(f"create index {name}", [index_sql(ctx, ch.table, name, ch.columns, ch.unique, where)],
@@ -52,7 +51,7 @@ def drop_index_sql(ctx: Context, table: str, name: str) -> str:
 def drop_index(ch: DropIndex, ctx: Context, path: str) -> list[Step]:
     table = ctx.table(ch.table)
     old = table.indexes.pop(ch.name.lower(), None)
-    lock = ctx.dialect.locks["drop_index"]
+    lock = ctx.lock("drop_index")
     forward = [drop_index_sql(ctx, ch.table, ch.name)]
     ctx.warnings.append(f"DROP INDEX {ch.name} takes {lock.level} on {ch.table} briefly; queries that "
                         "used the index get slower.")
@@ -64,14 +63,14 @@ def drop_index(ch: DropIndex, ctx: Context, path: str) -> list[Step]:
                  [index_sql(ctx, ch.table, old.name, old.columns, old.unique, old.where)], lock, ch.table,
                  native, NativeOp("create_index", {"table": ch.table, "name": old.name, "columns": old.columns,
                                                    "unique": old.unique, "where": old.where}),
-                 estimate=ctx.estimate(ch.table, ctx.dialect.locks["add_index"], "index"))]
+                 estimate=ctx.estimate(ch.table, ctx.lock("add_index")))]
 
 
 def _add_constraint(ctx: Context, table: str, c: ConstraintDef, form: str, lock_key: str,
                     native: NativeOp | None, **extra: str) -> Step:
     d = ctx.dialect
     ctx.table(table).constraints[c.name.lower()] = c
-    lock = d.locks[lock_key]
+    lock = ctx.lock(lock_key)
     forward = d.sql(form, table=ctx.q(table), name=ctx.q(c.name), columns=ctx.qlist(c.columns), **extra)
     return Step(f"add {c.kind.replace('_', ' ')} {c.name} on {table}", [forward],
                 drop_constraint_sql(ctx, table, c), lock, table, native,
@@ -95,11 +94,8 @@ def add_constraint_sql(ctx: Context, table: str, c: ConstraintDef) -> str:
 def drop_constraint_sql(ctx: Context, table: str, c: ConstraintDef) -> list[str]:
     """Dropping a constraint; MySQL names the statement by kind and keeps the FK's index."""
     d = ctx.dialect
-    form = {"foreign_key": "drop_foreign_key", "unique": "drop_unique",
-            "check": "drop_check"}.get(c.kind, "drop_constraint")
-    form = form if d.has(form) else "drop_constraint"
-    statements = [d.sql(form, table=ctx.q(table), name=ctx.q(c.name))]
-    if c.kind == "foreign_key" and d.has("drop_fk_index") and not _indexed(ctx, table, c.columns):
+    statements = [d.drop_constraint(c.kind, table=ctx.q(table), name=ctx.q(c.name))]
+    if c.kind == "foreign_key" and d.fk_index_kept and not _indexed(ctx, table, c.columns):
         statements.append(d.sql("drop_fk_index", table=ctx.q(table), name=ctx.q(c.name)))
     return statements
 
@@ -157,7 +153,7 @@ def add_check(ch: AddCheck, ctx: Context, path: str) -> list[Step]:
 def drop_constraint(ch: DropConstraint, ctx: Context, path: str) -> list[Step]:
     d, table = ctx.dialect, ctx.table(ch.table)
     old = table.constraints.pop(ch.name.lower(), None)
-    lock = d.locks["drop_constraint"]
+    lock = ctx.lock("drop_constraint")
     if old is None:
         ctx.warnings.append(f"The definition of constraint {ch.name} is unknown (no `schema`): "
                             "the rollback is a manual step.")
@@ -167,7 +163,7 @@ def drop_constraint(ch: DropConstraint, ctx: Context, path: str) -> list[Step]:
     ctx.warnings.append(f"After dropping constraint {ch.name} the database no longer enforces it: rows "
                         "that violate it can appear and then make the rollback fail.")
     forward = drop_constraint_sql(ctx, ch.table, old)
-    if old.kind == "foreign_key" and d.has("drop_fk_index"):
+    if old.kind == "foreign_key" and d.fk_index_kept:
         forward = forward[:1]          # keep the FK's index: the re-added FK reuses it
     readd = f"ALTER TABLE {ctx.q(ch.table)} ADD {constraint_clause(ctx, ch.table, old)}"
     return [Step(f"drop constraint {ch.name}", forward, [readd], lock, ch.table,
@@ -199,5 +195,5 @@ def raw_sql(ch: RawSql, ctx: Context, path: str) -> list[Step]:
             field=f"{path}.down", suggestion="use a structured change (drop_column, drop_table) with "
             "`schema`, give `down`, or set `confirm_data_loss`"),
             "DATA LOSS: raw SQL removes data and has no `down` (confirmed by confirm_data_loss).")
-    return [Step("raw SQL", up, down, Lock("unknown (raw SQL)", "unknown: review the statements"), None,
+    return [Step("raw SQL", up, down, ctx.lock("raw_sql"), None,
                  manual_steps=manual, destructive=destructive)]

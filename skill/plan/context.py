@@ -6,19 +6,13 @@ import hashlib
 from dataclasses import dataclass, field
 
 from ..dialects import Dialect, parse_version
-from ..dialects.base import Lock
+from ..dialects.facts import Lock
 from ..errors import InvalidRequest, UnsafeRollback
 from ..models import Column, MigrationRequest
 from ..schema import ColumnDef, TableDef, VirtualSchema
 from ..types import SqlType, parse_type
 from . import sqlexpr
 from .model import NativeColumn, Step
-
-# Rough throughput of this class of machine (2 cores, SSD) for turning row counts into
-# durations; deliberately conservative. Rewrites copy every row and rebuild indexes.
-ROWS_PER_SECOND = {"rewrite": 400_000, "scan": 2_000_000, "index": 800_000, "update": 50_000,
-                   # batches of 1,000 with a backup copy (benchmarks/backfill.py)
-                   "batched_update": 15_000}
 
 
 @dataclass
@@ -135,20 +129,14 @@ class Context:
     def rows(self, table: str | None) -> int | None:
         return self.request.table_rows.get(table) if table else None
 
+    def lock(self, op: str, **parts: object) -> Lock:
+        """The lock `op` takes on this database (the dialect's facts table)."""
+        return self.dialect.lock(op, **parts)
+
+    def brief(self, op: str) -> Lock:
+        """`op`'s lock, held only briefly: a zero-downtime step behind its lock timeout."""
+        return Lock(self.lock(op).level, self.dialect.facts.texts["behind_timeout"])
+
     def estimate(self, table: str | None, lock: Lock, work: str | None = None) -> str:
-        work = work or ("rewrite" if lock.rewrite else "scan" if lock.scan else None)
-        rows = self.rows(table)
-        if work is None:
-            return "< 1 s (catalog change; waits first for running transactions on the table)"
-        if rows is None:
-            return f"proportional to the rows of {table} ({work}); pass `table_rows` for a figure"
-        seconds = rows / ROWS_PER_SECOND[work]
-        return f"{_duration(seconds)} for {rows:,} rows ({work})"
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 1:
-        return "< 1 s"
-    if seconds < 120:
-        return f"~{seconds:.0f} s"
-    return f"~{seconds / 60:.0f} min"
+        """How long `work` (else what the lock says the duration follows) takes on `table`."""
+        return self.dialect.facts.estimate(table, self.rows(table), work or lock.cost)

@@ -28,7 +28,8 @@ from ..gate.sqlgate import check_statement
 from ..models import Backfill, SplitColumn, UpdateRows
 from ..schema import ColumnDef, TableDef, parse_schema
 from . import sqlexpr
-from .context import ROWS_PER_SECOND, Context, _duration
+from ..dialects.facts import duration
+from .context import Context
 from .model import Check, Guard, Step
 from .registry import direct
 
@@ -147,7 +148,7 @@ def integer_key(t: TableDef | None) -> str | None:
 def _integral(t) -> bool:
     """An integer type; Oracle's integers are NUMBER(p) (scale 0), read as decimal(p)."""
     return t is not None and (t.name in INTEGER_KEYS
-                              or (t.name == "decimal" and len(t.args) in (1, 2) and t.args[1:] in ((), (0,))))
+                              or (t.is_decimal and len(t.args) in (1, 2) and t.args[1:] in ((), (0,))))
 
 
 def _known(ctx: Context, table: str, column: str, path: str) -> ColumnDef:
@@ -174,7 +175,7 @@ def _warn_order(ctx: Context, table: str, sets: list[tuple[str, str]]) -> None:
     written = {c.lower() for c, _ in sets}
     for column, expr in sets:
         read = sqlexpr.columns_in(expr, ctx.dialect.sqlglot) & written - {column.lower()}
-        if read and ctx.dialect.name == "mysql":
+        if read and ctx.dialect.set_assigns_left_to_right:
             ctx.warnings.append(f"MySQL evaluates SET left to right: {table}.{column} reads "
                                 f"{', '.join(sorted(read))}, also set here, and sees its NEW value.")
 
@@ -229,7 +230,7 @@ def _join(ctx: Context, job: Batched, table_ref: str) -> str:
 
 def _step(ctx: Context, job: Batched) -> Step:
     d, bak = ctx.dialect, _backup_name(ctx, job)
-    lock = replace(d.locks["update"], level="row locks of one batch", blocks="writers of that batch's rows")
+    lock = d.lock("batch_update")
     forward = [_backup_table(ctx, job, bak)] + _forward_loop(ctx, job, bak)
     # Columns this request adds are dropped by the rollback anyway: restoring them is wasted.
     restore = [] if set(map(str.lower, job.columns)) <= _added(ctx, job.table) else _restore_loop(ctx, job, bak)
@@ -273,7 +274,7 @@ def _forward_loop(ctx: Context, job: Batched, bak: str) -> list[str]:
     body = [d.sql("batch_copy", backup=q(bak), columns=cols, table=t, where=where),
             f"UPDATE {t} SET {_assignments(ctx, job)} WHERE {rng} AND EXISTS (SELECT 1 FROM {q(bak)} "
             f"dbmig_b WHERE {_join(ctx, job, t)} AND {bak_rng})"]
-    locks = [f"SELECT {pk} FROM {t} WHERE {where} FOR UPDATE"] if d.has("batch_lock") else []
+    locks = [f"SELECT {pk} FROM {t} WHERE {where} FOR UPDATE"] if d.batch_rows_locked_apart else []
     # Resume after the last key a finished batch backed up; a fresh run starts below the first key.
     start = f"COALESCE((SELECT MAX({pk}) FROM {q(bak)}), (SELECT MIN({pk}) FROM {t}) - 1)"
     return _loop(ctx, job, "fwd", t, start, body, locks)
@@ -362,9 +363,10 @@ def _estimate(ctx: Context, job: Batched) -> str:
         return (f"proportional to the rows of {job.table} (batched update); pass `table_rows` for a "
                 "figure")
     batches = math.ceil(rows / job.size)
-    batched = rows / ROWS_PER_SECOND["batched_update"] + batches * (job.pause_ms or 0) / 1000
-    single = rows / ROWS_PER_SECOND["update"]
-    return f"{_duration(batched)} ({batches:,} batches; one UPDATE: {_duration(single)}, blocking writers)"
+    facts = ctx.dialect.facts
+    batched = facts.seconds(rows, "batched_update") + batches * (job.pause_ms or 0) / 1000
+    single = facts.seconds(rows, "update")
+    return f"{duration(batched)} ({batches:,} batches; one UPDATE: {duration(single)}, blocking writers)"
 
 
 def _guide(ctx: Context, job: Batched, bak: str) -> dict[str, list[str]]:

@@ -112,7 +112,7 @@ def drop_dependents(ctx: Context, table: str, column: str) -> tuple[list[Step], 
     _forget(ctx, found)
     if not explicit:
         return [], readd
-    lock = ctx.dialect.locks["drop_constraint"]
+    lock = ctx.lock("drop_constraint")
     names = ", ".join(x.obj.name for x in _ordered(explicit, DROP_ORDER))
     return [Step(f"drop what depends on {table}.{column}: {names}", forward, reverse, lock, table,
                  estimate=ctx.estimate(table, lock))], readd
@@ -127,8 +127,8 @@ def _refuse_unless_taken(ctx: Context, table: str, column: str, x: Dependent) ->
     the column by itself (the dialect lists those kinds) and the rollback's unnamed re-creation
     passes the gate (sqlglot 30.30 knows `ADD CHECK (...)` only as a Command); else an error."""
     d = ctx.dialect
-    key = "drop_column_takes_unnamed_multi" if x.others else "drop_column_takes_unnamed"
-    if x.kind not in str(d.forms.get(key, "")).split():
+    taken = d.drop_column_takes_unnamed_multi if x.others else d.drop_column_takes_unnamed
+    if x.kind not in taken:
         why = f"{d.name} does not drop it together with the column, and dbmig cannot drop it without its name"
     else:
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..dialects.base import Lock
+from ..dialects.facts import Lock
 from ..models import Change, Tier
 
 
@@ -64,6 +64,9 @@ class Step:
     checks: list["Check"] = field(default_factory=list)
     guide: dict[str, list[str]] = field(default_factory=dict)
     change: int | None = None               # index of the request change that planned it (build_plan)
+    # it waits for every transaction running when it starts (CREATE INDEX CONCURRENTLY): a tool
+    # that holds a transaction open around the migration makes it wait forever
+    waits_for_transactions: bool = False
 
 
 # The order of phases in a zero-downtime plan, and the app deploy that must happen before each.

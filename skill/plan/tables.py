@@ -67,7 +67,7 @@ def create_table(ch: CreateTable, ctx: Context, path: str) -> list[Step]:
         "unique": [c for c in table.constraints.values() if c.kind == "unique"]})
     return [Step(f"create table {ch.table}", create_table_sql(ctx, table),
                  [ctx.dialect.sql("drop_table", table=ctx.q(ch.table))],
-                 ctx.dialect.locks["create_table"], ch.table, native,
+                 ctx.lock("create_table"), ch.table, native,
                  NativeOp("drop_table", {"table": ch.table}))]
 
 
@@ -75,7 +75,7 @@ def create_table(ch: CreateTable, ctx: Context, path: str) -> list[Step]:
 def drop_table(ch: DropTable, ctx: Context, path: str) -> list[Step]:
     d, table = ctx.dialect, ctx.schema.table(ch.table)
     drop = d.sql("drop_table", table=ctx.q(ch.table))
-    lock = d.locks["drop_table"]
+    lock = ctx.lock("drop_table")
     if table is None or not table.columns:
         ctx.unrecoverable(UnsafeRollback(
             f"Cannot generate safe rollback for DROP TABLE {ch.table}: pass `schema` with its "
@@ -89,14 +89,14 @@ def drop_table(ch: DropTable, ctx: Context, path: str) -> list[Step]:
     backup = ctx.name("dbmig_bak", ch.table, [])
     columns = ctx.qlist([c.name for c in table.columns.values()])
     parts = dict(table=ctx.q(ch.table), backup=ctx.q(backup), columns=columns)
+    copy = ctx.lock("copy_table")
     ctx.warnings.append(
         f"DROP TABLE {ch.table} is destructive: its rows are first copied to {backup}, which the "
         f"rollback uses; drop {backup} yourself once the migration is final.")
     ctx.schema.tables.pop(ch.table.lower(), None)
     return [
-        Step(f"back up {ch.table} into {backup}", [d.sql("copy_table", **parts)],
-             [d.sql("drop_table", table=ctx.q(backup))], d.locks["update"], ch.table,
-             estimate=ctx.estimate(ch.table, lock, "scan")),
+        Step(f"back up {ch.table} into {backup}", [d.copy_table(parts["backup"], columns, parts["table"])],
+             [d.sql("drop_table", table=ctx.q(backup))], copy, ch.table, estimate=ctx.estimate(ch.table, copy)),
         Step(f"drop table {ch.table}", [drop],
              create_table_sql(ctx, table) + [d.sql("insert_from", **parts)], lock, ch.table,
              destructive=True),
@@ -114,6 +114,6 @@ def rename_table(ch: RenameTable, ctx: Context, path: str) -> list[Step]:
     return [Step(f"rename table {ch.table} to {ch.new_name}",
                  [d.sql("rename_table", **ctx.names(ch.table, new_name=ch.new_name))],
                  [d.sql("rename_table", **ctx.names(ch.new_name, new_name=ch.table))],
-                 d.locks["rename_table"], ch.table,
+                 ctx.lock("rename_table"), ch.table,
                  NativeOp("rename_table", {"table": ch.table, "new_name": ch.new_name}),
                  NativeOp("rename_table", {"table": ch.new_name, "new_name": ch.table}))]

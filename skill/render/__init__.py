@@ -18,6 +18,13 @@ def _notes(plan: Plan) -> list[str]:
     return [f"DESTRUCTIVE: {', '.join(destructive)} - {confirmed}."]
 
 
+def tool_warnings(plan: Plan, request: MigrationRequest, dialect: Dialect) -> list[str]:
+    """What the tool itself adds to the risks of the plan on this database (Flyway's advisory
+    lock on PostgreSQL against steps that wait for every running transaction)."""
+    note = dialect.tool_notes.get(request.migration_tool.value)
+    return [note] if note and any(s.waits_for_transactions for s in plan.steps) else []
+
+
 def render_plan(plan: Plan, request: MigrationRequest, dialect: Dialect) -> list[Rendered]:
     """Files per phase."""
     module = import_module(f"{__name__}.{request.migration_tool.value}")

@@ -3,7 +3,7 @@
 The planner's SQL (Step.forward / Step.reverse) is the tested truth. A step becomes an `op.*`
 call only where Alembic emits exactly that SQL on the target database: the op's fields are all
 in `Step.native`, every identifier and type maps to something SQLAlchemy renders the same way,
-and the op is not in `EXECUTE_ON`. Everything else runs as `op.execute(sa.text(...))`.
+and the op is not one the dialect lists in `alembic_sql_only`. Everything else runs as `op.execute(sa.text(...))`.
 tests/test_alembic.py checks the claim: Alembic's offline SQL equals the planner's SQL.
 
 A downgrade that cannot be done raises (Alembic's own advice for irreversible migrations),
@@ -21,51 +21,6 @@ from ..plan.model import NativeOp, Phase, Plan, Step
 from .common import one_line, render, request_id, slug, resumable_units
 from .sqlfile import _with_session, reverse_blocks
 from .types import Rendered, ToolContext
-
-# SQLAlchemy dialect module imported by the revision file, per database.
-SA_DIALECT = {"postgresql": "postgresql", "mysql": "mysql", "sqlserver": "mssql", "oracle": "oracle"}
-
-# Native type (numbers replaced by {0}, {1}) -> the SQLAlchemy type that renders to it, database
-# entries first. A type missing here makes its step run as SQL. Oracle `VARCHAR2({0})` (byte
-# semantics) is deliberately absent: SQLAlchemy renders `VARCHAR2(n CHAR)`.
-SA_TYPES: dict[str, dict[str, str]] = {
-    "postgresql": {"JSONB": "postgresql.JSONB()", "BYTEA": "postgresql.BYTEA()",
-                   "TIMESTAMPTZ": "sa.TIMESTAMP(timezone=True)", "DOUBLE PRECISION": "sa.DOUBLE_PRECISION()"},
-    "mysql": {"TINYINT({0})": "mysql.TINYINT({0})", "DATETIME({0})": "mysql.DATETIME(fsp={0})",
-              "TIMESTAMP({0})": "mysql.TIMESTAMP(fsp={0})", "LONGBLOB": "mysql.LONGBLOB()",
-              "DOUBLE": "mysql.DOUBLE()"},
-    "sqlserver": {"BIT": "mssql.BIT()", "DATETIME2": "mssql.DATETIME2()",
-                  "DATETIMEOFFSET": "mssql.DATETIMEOFFSET()", "UNIQUEIDENTIFIER": "mssql.UNIQUEIDENTIFIER()",
-                  "NVARCHAR(MAX)": "sa.NVARCHAR()", "VARBINARY(MAX)": "sa.VARBINARY()"},
-    "oracle": {"VARCHAR2({0} CHAR)": "oracle.VARCHAR2({0})", "NUMBER({0})": "oracle.NUMBER({0})",
-               "NUMBER({0},{1})": "oracle.NUMBER({0}, {1})", "BINARY_FLOAT": "oracle.BINARY_FLOAT()",
-               "BINARY_DOUBLE": "oracle.BINARY_DOUBLE()"},
-    "*": {"VARCHAR({0})": "sa.VARCHAR({0})", "CHAR({0})": "sa.CHAR({0})", "NVARCHAR({0})": "sa.NVARCHAR({0})",
-          "NCHAR({0})": "sa.NCHAR({0})", "TEXT": "sa.TEXT()", "CLOB": "sa.CLOB()", "BLOB": "sa.BLOB()",
-          "SMALLINT": "sa.SMALLINT()", "INT": "sa.INTEGER()", "INTEGER": "sa.INTEGER()",
-          "BIGINT": "sa.BIGINT()", "BOOLEAN": "sa.BOOLEAN()", "DATE": "sa.DATE()", "TIME": "sa.TIME()",
-          "TIMESTAMP": "sa.TIMESTAMP()", "TIMESTAMP WITH TIME ZONE": "sa.TIMESTAMP(timezone=True)",
-          "NUMERIC({0},{1})": "sa.NUMERIC({0}, {1})", "DECIMAL({0},{1})": "sa.DECIMAL({0}, {1})",
-          "REAL": "sa.REAL()", "FLOAT": "sa.FLOAT()", "UUID": "sa.UUID()", "JSON": "sa.JSON()"},
-}
-
-# Ops whose Alembic SQL differs from the planner's on a database (both work; ours is tested):
-# MySQL renames a column with CHANGE, which restates the whole column; Alembic's mssql
-# sp_rename leaves the new name unquoted, its default drop is its own batch, and its ALTER
-# COLUMN says NULL where the planner leaves nullability to the session; Oracle's planner
-# writes ADD (...) / MODIFY (...), the form sqlglot's gate allow-lists, Alembic a bare MODIFY;
-# MariaDB drops a CHECK with DROP CONSTRAINT, Alembic's offline MySQL SQL says DROP CHECK.
-EXECUTE_ON: dict[str, frozenset[str]] = {
-    "rename_column": frozenset({"mysql", "sqlserver"}),
-    "rename_table": frozenset({"sqlserver"}),
-    "drop_column": frozenset({"sqlserver"}),
-    "set_default": frozenset({"sqlserver", "oracle"}),
-    "drop_default": frozenset({"sqlserver", "oracle"}),
-    "modify_type": frozenset({"sqlserver", "oracle"}),
-    **{kind: frozenset({"oracle"}) for kind in ("add_column", "set_not_null", "drop_not_null")},
-    "drop_constraint:check": frozenset({"mysql"}),
-    "drop_constraint:primary_key": frozenset({"mysql"}),
-}
 
 CONSTRAINT_TYPES = {"foreign_key": "foreignkey", "unique": "unique", "check": "check",
                     "primary_key": "primary"}
@@ -150,7 +105,9 @@ def names(values: list[str], dialect: Dialect) -> str:
     return "[" + ", ".join(name(v, dialect) for v in values) + "]"
 
 
-def sa_type(native: str | None, database: str) -> str:
+def sa_type(native: str | None, dialect: Dialect) -> str:
+    """The SQLAlchemy type that renders to `native` (`Dialect.sqlalchemy_types`); a type
+    missing there makes its step run as SQL."""
     if not native:
         raise NoOp("type unknown")
     head, _, inside = native.strip().upper().partition("(")
@@ -158,7 +115,7 @@ def sa_type(native: str | None, database: str) -> str:
     counter = iter(range(len(args)))
     inside = re.sub(r"\d+", lambda m: "{%d}" % next(counter), re.sub(r"\s*,\s*", ",", inside))
     key = f"{head}({inside}" if inside else head
-    template = SA_TYPES.get(database, {}).get(key) or SA_TYPES["*"].get(key)
+    template = dialect.sqlalchemy_types.get(key)
     if template is None:
         raise NoOp(native)
     return template.format(*args)
@@ -169,7 +126,7 @@ def server_default(default: str | None, dialect: Dialect) -> str | None:
     names SQLAlchemy cannot give, so the step runs as SQL."""
     if default is None:
         return None
-    if "{default_name}" in str(dialect.forms.get("default_clause", "")):
+    if dialect.named_defaults:
         raise NoOp("named default")
     return sa_text(default)
 
@@ -178,7 +135,7 @@ def server_default(default: str | None, dialect: Dialect) -> str | None:
 
 def _column(col, tc: ToolContext) -> str:
     d = tc.dialect
-    return call("sa.Column", name(col.name, d), sa_type(col.type, d.name),
+    return call("sa.Column", name(col.name, d), sa_type(col.type, d),
                 nullable=repr(col.nullable), server_default=server_default(col.default, d),
                 autoincrement="False" if col.primary_key else None)
 
@@ -204,7 +161,7 @@ def _rename_table(f: dict, tc: ToolContext) -> str:
 
 def _add_column(f: dict, tc: ToolContext) -> str:
     d = tc.dialect
-    column = call("sa.Column", name(f["column"], d), sa_type(f.get("type"), d.name),
+    column = call("sa.Column", name(f["column"], d), sa_type(f.get("type"), d),
                   nullable=repr(f.get("nullable", True)), server_default=server_default(f.get("default"), d))
     return call("op.add_column", name(f["table"], d), column)
 
@@ -221,7 +178,7 @@ def _existing(f: dict, tc: ToolContext, restated: str) -> dict[str, str | None]:
         if restated in d.restates_column:
             raise NoOp("column definition unknown")
         return {}
-    return dict(existing_type=sa_type(f["type"], d.name), existing_nullable=repr(f["nullable"]),
+    return dict(existing_type=sa_type(f["type"], d), existing_nullable=repr(f["nullable"]),
                 existing_server_default=server_default(f["default"], d) or "None")
 
 
@@ -242,7 +199,7 @@ def _rename_column(f: dict, tc: ToolContext) -> str:
 
 
 def _modify_type(f: dict, tc: ToolContext) -> str:
-    return _alter(f, tc, "alter_column_type", type_=sa_type(f["type"], tc.dialect.name))
+    return _alter(f, tc, "alter_column_type", type_=sa_type(f["type"], tc.dialect))
 
 
 def _set_not_null(f: dict, tc: ToolContext) -> str:
@@ -265,9 +222,9 @@ def _create_index(f: dict, tc: ToolContext) -> str:
     d = tc.dialect
     where = {}
     if f.get("where"):
-        if d.name not in ("postgresql", "sqlserver"):
+        if not d.partial_indexes:
             raise NoOp("partial index")
-        where[f"{SA_DIALECT[d.name]}_where"] = sa_text(f["where"])
+        where[f"{d.sqlalchemy}_where"] = sa_text(f["where"])
     return call("op.create_index", name(f["name"], d), name(f["table"], d), names(f["columns"], d),
                 unique=repr(bool(f.get("unique"))), **where)
 
@@ -291,7 +248,7 @@ def _add_unique(f: dict, tc: ToolContext) -> str:
 
 
 def _drop_constraint(f: dict, tc: ToolContext) -> str:
-    if tc.dialect.name in EXECUTE_ON.get(f"drop_constraint:{f.get('kind')}", ()):
+    if f"drop_constraint:{f.get('kind')}" in tc.dialect.alembic_sql_only:
         raise NoOp("constraint kind")
     kind = CONSTRAINT_TYPES.get(f.get("kind"))
     return call("op.drop_constraint", name(f["name"], tc.dialect), name(f["table"], tc.dialect),
@@ -314,7 +271,8 @@ def op_call(native: NativeOp | None, statements: list[str], tc: ToolContext) -> 
     no native field carries (PostgreSQL `USING`), the step runs as SQL."""
     if native is None or native.kind not in OPS or len(statements) != 1:
         return None
-    if tc.dialect.name in EXECUTE_ON.get(native.kind, ()) or re.search(r"\bUSING\b", statements[0]):
+    # Alembic's SQL for it differs on this database (`Dialect.alembic_sql_only`; both work, ours is tested)
+    if native.kind in tc.dialect.alembic_sql_only or re.search(r"\bUSING\b", statements[0]):
         return None
     try:
         return OPS[native.kind](native.fields, tc)
@@ -412,7 +370,7 @@ def _revision(phase: Phase, steps: list[Step], tc: ToolContext, revision: str, d
     manual = manual_downgrade(steps, down or "base")
     upgrade, downgrade = upgrade_blocks(steps, tc), [] if manual else downgrade_blocks(steps, tc)
     code = "\n".join(line for b in upgrade + downgrade for line in b.lines)
-    sa_dialect = SA_DIALECT.get(dialect.name)       # imported only where a type of it is used
+    sa_dialect = dialect.sqlalchemy                 # imported only where a type of it is used
     data = dict(description=docstring(request.migration_description), author=docstring(request.author),
                 revision=revision, down_revision=down, tier=tc.tier, database=dialect.name,
                 phase=phase.name, notes=[docstring(n) for n in tc.notes],

@@ -20,34 +20,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..dialects import DATABASES, get_dialect
 from ..models import ScriptFile
 from ..plan.model import Phase, Plan, Step
 from .common import one_line, render, request_id, slug
 from .sqlfile import reverse_blocks
 from .types import Rendered, ToolContext
 
-# Liquibase's database short names; a changeSet limited to "mysql" is skipped on MariaDB.
-DBMS = {"postgresql": "postgresql", "mysql": "mysql,mariadb", "sqlserver": "mssql", "oracle": "oracle"}
 EXTENSION = {"xml": "xml", "yaml": "yaml", "sql": "sql"}
-
-# Native types Liquibase passes through unchanged (or to a synonym) per database, from its
-# update-sql output. Others are rewritten: TEXT -> varchar(max) on SQL Server, SMALLINT ->
-# NUMBER(5) and BIGINT -> NUMBER(38,0) on Oracle, BOOLEAN -> BIT(1) on MariaDB. MySQL TIMESTAMP
-# is left out: Liquibase adds an explicit NULL, which changes the column where
-# explicit_defaults_for_timestamp is off.
-_N, _PS = r"\(\d+\)", r"\(\d+,\s*\d+\)"
-NATIVE_TYPES = {
-    "postgresql": [rf"(VAR)?CHAR{_N}", "TEXT", "SMALLINT", "INTEGER", "BIGINT", "BOOLEAN",
-                   rf"NUMERIC{_PS}", "DATE", "TIME", "TIMESTAMP", "TIMESTAMPTZ", "UUID", "JSONB?",
-                   "BYTEA", "REAL", "DOUBLE PRECISION"],
-    "mysql": [rf"(VAR)?CHAR{_N}", "TEXT", "SMALLINT", "INT", "BIGINT", r"TINYINT\(1\)",
-              rf"DECIMAL{_PS}", "DATE", "TIME", r"DATETIME\(6\)", "FLOAT", "DOUBLE", "JSON", "LONGBLOB"],
-    "sqlserver": [rf"N?(VAR)?CHAR{_N}", r"N?VARCHAR\(MAX\)", "SMALLINT", "INT", "BIGINT", "BIT",
-                  rf"(DECIMAL|NUMERIC){_PS}", "DATE", "TIME", rf"DATETIME2({_N})?", "DATETIMEOFFSET",
-                  "REAL", "UNIQUEIDENTIFIER", r"VARBINARY\(MAX\)"],
-    "oracle": [rf"N?VARCHAR2{_N}", rf"CHAR{_N}", "CLOB", "BLOB", rf"NUMBER({_N}|{_PS})", "DATE",
-               "INTEGER", rf"TIMESTAMP({_N})?( WITH TIME ZONE)?", "FLOAT"],
-}
+# The native types each database's dialect lets through as Liquibase column types (tests/test_liquibase.py).
+NATIVE_TYPES = {database: get_dialect(database).liquibase_types for database in DATABASES}
 
 # Defaults Liquibase copies verbatim. Function calls are rewritten (CURRENT_TIMESTAMP ->
 # NOW() / GETDATE(), losing a fractional-seconds precision), so they stay in <sql>.
@@ -97,19 +79,21 @@ class _Native:
     """The facts a native builder needs: the dialect's name and quoting, and the Step."""
 
     def __init__(self, tc: ToolContext, step: Step):
-        self.db, self.dialect, self.step = tc.dialect.name, tc.dialect, step
+        self.dialect, self.step = tc.dialect, step
 
     def plain(self, *names: str) -> bool:
         """Liquibase quotes per its own reserved-word list: keep names neither side quotes."""
         return all(self.dialect.q(n) in (n, self.dialect.catalog_name(n)) for n in names)
 
     def type_ok(self, native_type: str | None) -> bool:
+        """Liquibase passes the type through unchanged (`Dialect.liquibase_types`)."""
         return native_type is not None and any(
-            re.fullmatch(p, native_type.upper()) for p in NATIVE_TYPES.get(self.db, []))
+            re.fullmatch(p, native_type.upper()) for p in self.dialect.liquibase_types)
 
     def default_ok(self, default: str | None) -> bool:
+        """A literal Liquibase copies verbatim; not where a default is a named constraint."""
         return default is None or (LITERAL_DEFAULT.fullmatch(default.strip()) is not None
-                                   and self.db != "sqlserver")
+                                   and not self.dialect.named_defaults)
 
 
 def _column(n: _Native, name: str, type_: str, nullable: bool, default: str | None,
@@ -155,7 +139,8 @@ def _add_column(n: _Native, f: dict) -> Node | None:
 def _restated(n: _Native, f: dict) -> bool:
     """MariaDB MODIFY and SQL Server ALTER COLUMN as Liquibase writes them drop what they do not
     restate: only a nullable column without a default comes through unchanged."""
-    return n.db not in ("mysql", "sqlserver") or (f.get("nullable", True) and f.get("default") is None)
+    return ("alter_column_type" not in n.dialect.restates_column
+            or (f.get("nullable", True) and f.get("default") is None))
 
 
 def _modify_type(n: _Native, f: dict) -> Node | None:
@@ -167,7 +152,7 @@ def _modify_type(n: _Native, f: dict) -> Node | None:
 
 def _null_constraint(tag: str) -> Callable[[_Native, dict], Node | None]:
     def build(n: _Native, f: dict) -> Node | None:
-        keeps_default = n.db != "mysql" or f.get("default") is None
+        keeps_default = not n.dialect.restates_default or f.get("default") is None
         if not (keeps_default and n.type_ok(f.get("type")) and n.plain(f["table"], f["column"])):
             return None
         return Node(tag, {"tableName": f["table"], "columnName": f["column"], "columnDataType": f["type"]})
@@ -184,15 +169,13 @@ def _set_default(n: _Native, f: dict) -> Node | None:
 
 
 def _drop_default(n: _Native, f: dict) -> Node | None:
-    # SQL Server: Liquibase looks the default constraint up at run time; ours names it.
-    if n.db == "sqlserver" or not n.plain(f["table"], f["column"]):
+    if not n.plain(f["table"], f["column"]):
         return None
     return Node("dropDefaultValue", {"tableName": f["table"], "columnName": f["column"]})
 
 
 def _rename_column(n: _Native, f: dict) -> Node | None:
-    # MariaDB: Liquibase renames with CHANGE, which drops NOT NULL and the default.
-    if n.db == "mysql" or not n.plain(f["table"], f["column"], f["new_name"]):
+    if not n.plain(f["table"], f["column"], f["new_name"]):
         return None
     return Node("renameColumn", {"tableName": f["table"], "oldColumnName": f["column"],
                                  "newColumnName": f["new_name"]})
@@ -272,6 +255,8 @@ def native_change(step: Step, tc: ToolContext) -> Node | None:
     automatic reverse stays raw SQL so Liquibase cannot derive a rollback we did not plan."""
     if step.native is None or step.reverse is None or len(step.forward) != 1:
         return None
+    if step.native.kind in tc.dialect.liquibase_sql_only:     # Liquibase writes it differently here
+        return None
     build = NATIVE.get(step.native.kind)
     return build(_Native(tc, step), step.native.fields) if build else None
 
@@ -286,7 +271,7 @@ def sql_node(statement: str, dbms: str) -> Node:
 
 
 def changeset(step: Step, cs_id: str, tc: ToolContext) -> ChangeSet:
-    dbms = DBMS[tc.dialect.name]
+    dbms = tc.dialect.liquibase_dbms
     native = native_change(step, tc)
     # Session settings (lock_timeout) run first, before the change and before its rollback.
     session = [sql_node(s, dbms) for s in step.session]
@@ -316,7 +301,7 @@ def render_phase(phase: Phase, tc: ToolContext, name: str, first_id: int) -> Ren
     sets = [changeset(s, f"{rid}-{first_id + i}", tc) for i, s in enumerate(phase.steps)]
     fmt = tc.request.liquibase_format.value
     header = dict(description=one_line(tc.request.migration_description), author=tc.request.author,
-                  tier=tc.tier, database=tc.dialect.name, notes=tc.notes, dbms=DBMS[tc.dialect.name])
+                  tier=tc.tier, database=tc.dialect.name, notes=tc.notes, dbms=tc.dialect.liquibase_dbms)
     changelog = ScriptFile(filename=name, content=render(
         f"liquibase/changelog.{fmt}.j2", changesets=sets, logical_path=name, x=xml_escape,
         q=json.dumps, bool=_bool, **header))

@@ -7,17 +7,10 @@ from dataclasses import dataclass, field
 from ..dialects.base import Dialect
 from ..plan.model import Step
 
+
 def terminate(statement: str, dialect: Dialect) -> str:
-    """End a statement the way the database's script runner expects: SQL Server's GO after
-    every batch, Oracle's "/" only after a PL/SQL block (after `stmt;` SQL*Plus runs it twice)."""
-    if dialect.has("batch_delimited") and statement.lstrip().upper().startswith("CREATE PROCEDURE"):
-        return dialect.sql("batch_delimited", statement=statement)   # a body full of ';'
-    end = "" if statement.rstrip().endswith(";") else dialect.statement_end
-    text = f"{statement}{end}"
-    after = dialect.batch_separator_after
-    if dialect.batch_separator and (after is None or after.match(statement)):
-        return f"{text}\n{dialect.batch_separator}"
-    return text
+    """End a statement the way the database's script runner expects (`Dialect.terminate`)."""
+    return dialect.terminate(statement)
 
 
 @dataclass

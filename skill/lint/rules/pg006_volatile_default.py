@@ -1,19 +1,10 @@
 import re
 
+from ...dialects.postgresql import POSTGRESQL
 from . import Example, Hit, added_columns, column_default, rule
 
-# Functions PostgreSQL marks STABLE or IMMUTABLE (pg_proc.provolatile <> 'v'; checked on PostgreSQL 15 with
-# `SELECT proname, provolatile FROM pg_proc WHERE proname = ANY(...)`): as a default they are evaluated once,
-# so PostgreSQL >= 11 stores the value in the catalog instead of rewriting the table. Anything else, such as
-# clock_timestamp(), random(), gen_random_uuid(), uuid_generate_v4(), nextval() or timeofday(), is volatile.
-NON_VOLATILE = {
-    "now", "current_timestamp", "current_date", "current_time", "localtime", "localtimestamp",
-    "transaction_timestamp", "statement_timestamp", "current_user", "session_user", "current_schema",
-    "lower", "upper", "length", "coalesce", "nullif", "concat", "md5", "abs", "round", "make_date",
-    "make_timestamp", "make_timestamptz", "make_interval", "to_timestamp", "to_date", "date_trunc",
-    "json_build_object", "jsonb_build_object", "json_build_array", "jsonb_build_array", "array",
-    "cast", "interval", "timezone", "current_setting", "pg_catalog", "numeric", "varchar", "char",
-}
+# Which functions are volatile is the PostgreSQL dialect's fact (data/postgresql_non_volatile.txt,
+# from pg_proc): the planner decides rewrites with the same list, so plan and lint agree.
 _SERIAL = re.compile(r"^\S+\s+(?:SMALL|BIG)?SERIAL\d?\b|\bGENERATED\s+(?:ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b")
 
 
@@ -36,12 +27,8 @@ def check(view, ctx):
         return
     for off, definition in added_columns(view):
         default = column_default(definition)
-        volatile = volatile_calls(default) if default else []
+        volatile = POSTGRESQL.volatile_calls(default) if default else []
         if volatile or _SERIAL.search(definition):
             what = ", ".join(volatile) or "a sequence/identity"
             yield Hit(off, f"{view.table}.{definition.split()[0].lower()} defaults to {what}")
 
-
-def volatile_calls(default: str) -> list[str]:
-    names = [n.lower() for n in re.findall(r"([A-Za-z_][\w.]*)\s*\(", default)]
-    return [f"{n}()" for n in names if n.split(".")[-1] not in NON_VOLATILE]

@@ -7,10 +7,8 @@ ENABLE NOVALIDATE, then VALIDATE while DML goes on. ADD COLUMN on SQL Server/Ora
 where the database keeps the default in its catalog, else add bare + default + batched fill."""
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
-from ...dialects.postgresql import VOLATILE
 from ...errors import InvalidRequest
 from ...models import AddColumn, Backfill, SetNotNull
 from ...schema import ColumnDef
@@ -20,9 +18,8 @@ from ..context import Context
 from ..data import integer_key
 from ..model import Step
 from ..registry import online
-from .common import (backfill, guarded, impossible, lock_of, note, offers, online_lock, phase_check, rephase,
-                     step, versioned)
-from .constraints import BRIEF, not_valid_then_validate
+from .common import backfill, guarded, impossible, lock_of, note, phase_check, rephase, step
+from .constraints import not_valid_then_validate
 
 
 def not_null_steps(ctx: Context, table: str, col: ColumnDef, phase: str) -> list[Step]:
@@ -38,44 +35,44 @@ def not_null_steps(ctx: Context, table: str, col: ColumnDef, phase: str) -> list
     new, loose = replace(col, nullable=False), replace(col, nullable=True)
     finish = d.statements("set_not_null", **parts(ctx, table, new)) + [
         d.sql("drop_constraint", table=ctx.q(table), name=ctx.q(ck))]
-    return not_valid_then_validate(ctx, table, ck, add, "ACCESS EXCLUSIVE", phase) + [
+    return not_valid_then_validate(ctx, table, ck, add, "zd_check_not_valid", phase) + [
         step(ctx, f"set {table}.{col.name} NOT NULL (uses the validated check, no scan)", guarded(ctx, finish),
              guarded(ctx, d.statements("drop_not_null", **parts(ctx, table, loose))),
-             online_lock("ACCESS EXCLUSIVE", BRIEF), table, phase)]
+             ctx.lock("set_not_null_validated"), table, phase)]
 
 
 def set_not_null_steps(ctx: Context, table: str, col: ColumnDef, phase: str) -> list[Step]:
     d = ctx.dialect
-    if offers(ctx, "online_set_not_null"):
+    if d.not_null_online == "online_alter":
         return [_online_not_null(ctx, table, col, phase)]
-    if d.has("zd_not_null_novalidate"):
+    if d.not_null_online == "novalidate":
         nn = ctx.name("nn", table, [col.name])
         add = d.sql("zd_not_null_novalidate", table=ctx.q(table), column=ctx.q(col.name), name=ctx.q(nn))
-        return not_valid_then_validate(ctx, table, nn, add, "", phase, "zd_not_null_novalidate")
-    if d.has("zd_check_not_valid"):
+        return not_valid_then_validate(ctx, table, nn, add, "zd_not_null_novalidate", phase)
+    if d.not_null_online == "validated_check":
         return not_null_steps(ctx, table, col, phase)
     new, loose = replace(col, nullable=False), replace(col, nullable=True)
     return [step(ctx, f"set {table}.{col.name} NOT NULL in place",
                  guarded(ctx, [d.sql("online_modify", **parts(ctx, table, new))]),
                  guarded(ctx, [d.sql("online_modify", **parts(ctx, table, loose))]),
-                 online_lock("metadata lock (INPLACE, LOCK=NONE, table rebuilt)"), table, phase, work="rewrite")]
+                 ctx.lock("online_set_not_null"), table, phase, work="rewrite")]
 
 
 def _online_not_null(ctx: Context, table: str, col: ColumnDef, phase: str) -> Step:
     """SQL Server 2016+: the column is rebuilt online and every row checked on the way; Sch-M
     only briefly at the end. Back to NULL is metadata-only, so the reverse is the plain form (an
     online NOT NULL -> NULL is even refused for a column in a nonclustered index)."""
-    d, form = ctx.dialect, versioned(ctx, "online_set_not_null")
+    d, form = ctx.dialect, ctx.dialect.online_form("set_not_null", ctx.version)
     if form is None:
         raise impossible("set_not_null", ctx, "before SQL Server 2016 ALTER COLUMN has no ONLINE option and "
                          "NOT NULL reads every row under Sch-M", "allow downtime; or enforce it with a CHECK "
                          "(column IS NOT NULL) added online (add_check), or upgrade to 2016+")
-    note(ctx, "zd_edition_note")
+    note(ctx, d.edition_note)
     new, loose = replace(col, nullable=False), replace(col, nullable=True)
     return step(ctx, f"set {table}.{col.name} NOT NULL online (rebuilds the column, checks every row)",
                 guarded(ctx, [d.sql(form, **parts(ctx, table, new))]),
                 guarded(ctx, d.statements("drop_not_null", **parts(ctx, table, loose))),
-                lock_of(ctx, form, "Sch-M"), table, phase, transactional=False, work="rewrite")
+                lock_of(ctx, form), table, phase, transactional=False, work="rewrite")
 
 
 def fill_nulls(ctx: Context, table: str, column: str, value: str, phase: str) -> Step:
@@ -116,8 +113,7 @@ def set_not_null(ch: SetNotNull, ctx: Context, path: str) -> list[Step]:
 @online("add_column", database="postgresql")
 def add_column_pg(ch: AddColumn, ctx: Context, path: str) -> list[Step]:
     col = ctx.from_request(ch.column, f"{path}.column")
-    old_pg = bool(ctx.version) and ctx.version < (11,)
-    if col.default is None or not (VOLATILE.search(col.default) or old_pg):
+    if not ctx.dialect.add_column_rewrites(col.default, ctx.version):
         return rephase(direct_columns.add_column(ch, ctx, path), ctx)
     return _add_then_fill(ctx, ch.table, col, path)
 
@@ -134,12 +130,11 @@ def _add_then_fill(ctx: Context, table: str, col: ColumnDef, path: str, why: str
     p = parts(ctx, table, bare)
     steps = [step(ctx, f"add column {table}.{col.name} without default (catalog change)",
                   guarded(ctx, d.statements("add_column", **{**p, "column_def": ctx.column_def(table, bare)})),
-                  guarded(ctx, d.statements("drop_column", **p)), online_lock(d.locks["add_column"].level, BRIEF),
-                  table),
+                  guarded(ctx, d.statements("drop_column", **p)), ctx.brief("add_column"), table),
              # SQL Server's set_default is two statements (it drops the default constraint first)
              step(ctx, f"default {col.default} for new rows of {table}.{col.name}",
                   guarded(ctx, d.statements("set_default", **parts(ctx, table, col))), [],
-                  online_lock(d.locks["set_default"].level, BRIEF), table),
+                  ctx.brief("set_default"), table),
              fill_nulls(ctx, table, col.name, col.default, "migrate")]
     ctx.warnings.append(f"{why or f'DEFAULT {col.default} differs per row'}: dbmig adds {col.name} without it and "
                         "fills existing rows in batches (several times slower than one rewrite, but no long lock).")
@@ -153,7 +148,7 @@ def add_column_mysql(ch: AddColumn, ctx: Context, path: str) -> list[Step]:
     p = parts(ctx, ch.table, col)
     return [step(ctx, f"add column {ch.table}.{col.name} instantly", guarded(ctx, [ctx.dialect.sql("online_add_column", **p)]),
                  guarded(ctx, [ctx.dialect.sql("online_drop_column", **p)]),
-                 online_lock("metadata lock (ALGORITHM=INSTANT)", BRIEF), ch.table)]
+                 ctx.lock("online_add_column"), ch.table)]
 
 
 @online("add_column", database="sqlserver")
@@ -168,9 +163,9 @@ def add_column_in_place(ch: AddColumn, ctx: Context, path: str) -> list[Step]:
         steps = _add_then_fill(ctx, ch.table, col, path, why)
     else:
         if col.default is not None and not col.nullable:
-            note(ctx, "zd_add_column_note")     # SQL Server: metadata-only on Enterprise only
+            note(ctx, ctx.dialect.add_column_note)     # SQL Server: metadata-only on Enterprise only
         steps = rephase(direct_columns.add_column(ch, ctx, path), ctx)
-    unused = versioned(ctx, "zd_set_unused")
+    unused = ctx.dialect.set_unused_form(ctx.version)
     if unused:
         # Oracle's DROP COLUMN rewrites every block under an exclusive lock: the rollback marks
         # the column unused instead (dictionary only); its space comes back with DROP UNUSED.
@@ -181,20 +176,16 @@ def add_column_in_place(ch: AddColumn, ctx: Context, path: str) -> list[Step]:
 
 def _default_written(ctx: Context, table: str, col: ColumnDef) -> str:
     """Why the database would write the new column's DEFAULT into every existing row ('' when it
-    keeps it in the catalog). Facts as dialect regexes: `zd_slow_add_column` over the column's
-    '<type> NULL|NOT NULL DEFAULT <expr>', `zd_lob_type` over the table's column types."""
+    keeps it in the catalog): the version, the column (a LOB, a per-row value), or the table's
+    LOB columns."""
     d = ctx.dialect
     if col.default is None:
         return ""
-    form = versioned(ctx, "zd_slow_add_column")
-    if form is None:
+    if not d.keeps_defaults_in_catalog(ctx.version):
         return f"{d.name} {ctx.request.database_version} writes a new column's DEFAULT into every row"
-    described = f"{d.native_type(col.type)} {'NULL' if col.nullable else 'NOT NULL'} DEFAULT {col.default}"
-    if re.search(d.forms[form], described, re.I):
+    if d.writes_default_per_row(d.native_type(col.type), col.nullable, col.default):
         return f"{d.name} writes DEFAULT {col.default} of a {d.native_type(col.type)} column into every row"
-    lob = d.forms.get("zd_lob_type")
-    lobs = [c.name for c in ctx.table(table).columns.values()
-            if lob and c.type and re.search(lob, d.native_type(c.type))]
+    lobs = [c.name for c in ctx.table(table).columns.values() if c.type and d.is_lob(d.native_type(c.type))]
     if lobs:
         return f"{table} has LOB column(s) {', '.join(lobs)}, so {d.name} writes DEFAULT {col.default} into every row"
     return ""

@@ -9,35 +9,28 @@ instead of freezing every app query that queues behind it.
 """
 from __future__ import annotations
 
-from ...dialects import parse_version
-from ...dialects.base import Lock
+from ...dialects.facts import Lock
 from ...errors import ZeroDowntimeImpossible
 from ..context import Context
 from ..data import integer_key, pending_loop
 from ..model import Check, Step
 
-# One timeout in every unit a dialect's `lock_timeout` form may ask for: PostgreSQL text,
-# MySQL lock_wait_timeout / Oracle ddl_lock_timeout seconds, SQL Server LOCK_TIMEOUT milliseconds.
-LOCK_TIMEOUT = {"timeout": "2s", "timeout_s": "2", "timeout_ms": "2000"}
+LOCK_TIMEOUT = 2     # seconds a zero-downtime step waits for its lock
 BATCH = 1000
 ONLINE = "nothing (reads and writes go on)"
-RETRY = ("A step that fails with a lock timeout ('canceling statement due to lock timeout' / "
-         "'Lock wait timeout exceeded') changed nothing: wait for the long transaction holding the "
-         "table (pg_stat_activity / SHOW PROCESSLIST) to end and run the same phase again.")
 
 
 def session(ctx: Context) -> list[str]:
-    d = ctx.dialect
-    return [d.sql("lock_timeout", **LOCK_TIMEOUT)] if d.has("lock_timeout") else []
+    return [ctx.dialect.lock_timeout(LOCK_TIMEOUT)]
 
 
 def guarded(ctx: Context, statements: list[str] | None) -> list[str] | None:
     """Statements that take a strong lock, behind the lock timeout (and the retry note)."""
     if statements is None:
         return None
-    # the dialect may say how its lock timeout error reads and where to find the blocker
-    retry = ctx.dialect.forms.get("zd_retry_note", RETRY)
-    if session(ctx) and retry not in ctx.warnings:
+    # the dialect says how its lock timeout error reads and where to find the blocker
+    retry = ctx.dialect.retry_note
+    if retry not in ctx.warnings:
         ctx.warnings.append(retry)
     return session(ctx) + statements if statements else statements
 
@@ -92,52 +85,32 @@ def backfill(ctx: Context, table: str, assignments: str, pending: str, phase: st
     parts = dict(table=ctx.q(table), assignments=assignments, pending=pending, batch=str(BATCH))
     if key is not None:
         forward = pending_loop(ctx, table, key, assignments, pending, BATCH, what)
-    elif d.has("zd_batch_pending"):
-        forward = d.statements("zd_batch_pending", **parts)
-    elif d.has("zd_batch_once"):
+    elif d.keyless_batches == "loop":
+        forward = d.keyless_backfill(**parts)
+    elif d.keyless_batches == "once":
         # No anonymous block to loop in without a key to walk: one batch; repeating it resumes.
-        forward = d.statements("zd_batch_once", **parts)
+        forward = d.keyless_backfill(**parts)
         ctx.warnings.append(f"{what}: {table} has no integer primary key to walk, so on {d.name} the "
                             f"script runs one batch of {BATCH} rows; repeat its UPDATE until it reports "
                             f"0 rows ({count(ctx, table, pending)} returns 0) before the next phase.")
     else:
         raise impossible(what, ctx, f"{table} has no single-column integer primary key to walk in "
                          "batches", "allow downtime (one UPDATE), or add an integer key first")
-    lock = Lock("row locks, one batch at a time", f"writers of the {BATCH} rows of the current batch")
+    lock = ctx.lock("batch_fill", batch=BATCH)
     return step(ctx, f"{what} in batches of {BATCH}", forward, [], lock, table, phase,
                 transactional=False, work="update")
 
 
 # --- dialect variants, locks and notes (SQL Server / Oracle strategies) ---------------------------
 
-def versioned(ctx: Context, form: str) -> str | None:
-    """The variant of `form` for the request's database version. A dialect keys a variant
-    `form@N` when it needs version N (SQL Server 15 = 2019 for RESUMABLE); plain `form` has no
-    floor. Without `database_version` the dialect's `zd_baseline_version` counts (the oldest
-    version its strategies promise); below every floor: None (the planner says why it aborts)."""
-    d = ctx.dialect
-    version = ctx.version or parse_version(str(d.forms.get("zd_baseline_version", "")))
-    variants = sorted((parse_version(k.split("@", 1)[1]), k) for k in d.forms if k.startswith(f"{form}@"))
-    variants = ([((), form)] if form in d.forms else []) + variants
-    fitting = [k for v, k in variants if v <= version]
-    return fitting[-1] if fitting else None
+def lock_of(ctx: Context, form: str) -> Lock:
+    """The lock of an online form (`form@N` variants share their form's)."""
+    return ctx.lock(form.split("@", 1)[0])
 
 
-def offers(ctx: Context, form: str) -> bool:
-    """The dialect has `form` in some version (the planner then asks `versioned`)."""
-    return any(k == form or k.startswith(f"{form}@") for k in ctx.dialect.forms)
-
-
-def lock_of(ctx: Context, form: str, level: str, blocks: str = ONLINE) -> Lock:
-    """The lock the dialect records for an online form; `level`/`blocks` where it records none
-    (PostgreSQL and MySQL keep theirs in the planners that predate this table)."""
-    return ctx.dialect.locks.get(form.split("@", 1)[0]) or Lock(level, blocks)
-
-
-def note(ctx: Context, form: str, **parts: str) -> None:
+def note(ctx: Context, text: str, **parts: str) -> None:
     """A dialect's fact for the caller (edition needed, recovery after an interruption), once."""
-    form = versioned(ctx, form)
-    if form:
-        text = ctx.dialect.sql(form, **parts)
+    if text:
+        text = text.format(**parts)
         if text not in ctx.warnings:
             ctx.warnings.append(text)

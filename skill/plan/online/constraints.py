@@ -14,7 +14,7 @@ from ..constraints import drop_constraint_sql
 from ..context import Context
 from ..model import Guard, Step
 from ..registry import online
-from .common import guarded, impossible, lock_of, note, online_lock, phase_check, step
+from .common import guarded, impossible, lock_of, note, phase_check, step
 from .indexes import build_index
 
 BRIEF = "reads and writes, brief (waits at most the lock timeout)"
@@ -29,23 +29,20 @@ def _planned(direct, ch, ctx: Context, path: str):
     return s, c
 
 
-def not_valid_then_validate(ctx: Context, table: str, name: str, add: str, level: str, phase: str,
-                            form: str = "") -> list[Step]:
-    """`add` checks new rows only; the validation reads the existing ones in its own step. Locks
-    from the dialect where it records them for `form` (`level` is PostgreSQL's)."""
+def not_valid_then_validate(ctx: Context, table: str, name: str, add: str, form: str, phase: str) -> list[Step]:
+    """`add` (the statement of `form`) checks new rows only; the validation reads the existing
+    ones in its own step."""
     d, parts = ctx.dialect, dict(table=ctx.q(table), name=ctx.q(name))
     drop = [d.sql("zd_drop_constraint_if_exists", **parts)]
-    validate = lock_of(ctx, "zd_validate", "SHARE UPDATE EXCLUSIVE")
-    if validate.scan:                        # SQL Server: trusting blocks the table for the scan
-        note(ctx, "zd_trust_note", name=name, table=table, estimate=ctx.estimate(table, validate, "scan"))
-    how = d.forms.get("zd_unchecked_words", "NOT VALID")
+    validate = lock_of(ctx, "zd_validate")
+    if validate.blocking:                    # SQL Server: trusting blocks the table for the scan
+        note(ctx, d.trust_note, name=name, table=table, estimate=ctx.estimate(table, validate, "scan"))
     check = [d.sql("zd_validate", **parts)]
-    return [step(ctx, f"add constraint {name} {how} (new rows checked from now on)", guarded(ctx, [add]),
-                 guarded(ctx, drop), lock_of(ctx, form, level, BRIEF) if form else online_lock(level, BRIEF),
-                 table, phase),
+    return [step(ctx, f"add constraint {name} {d.unchecked_words} (new rows checked from now on)",
+                 guarded(ctx, [add]), guarded(ctx, drop), lock_of(ctx, form), table, phase),
             # non-transactional: in the add's transaction the scan would hold the add's lock; a
             # validation that blocks (SQL Server's Sch-M) waits at most the lock timeout for it
-            step(ctx, f"validate constraint {name} (scans existing rows)", guarded(ctx, check) if validate.scan
+            step(ctx, f"validate constraint {name} (scans existing rows)", guarded(ctx, check) if validate.blocking
                  else check, [], validate, table, phase, transactional=False, work="scan")]
 
 
@@ -66,8 +63,7 @@ def add_foreign_key_pg(ch: AddForeignKey, ctx: Context, path: str) -> list[Step]
                           ref_table=ctx.q(ch.ref_table), ref_columns=ctx.qlist(ch.ref_columns),
                           on_delete=ctx.dialect.on_delete.get(ch.on_delete or "", ""))
     phase_check(ctx, "migrate", f"no row of {ch.table} lacks its {ch.ref_table}", _orphans(ctx, ch), [[0]])
-    return not_valid_then_validate(ctx, ch.table, c.name, add, "SHARE ROW EXCLUSIVE (both tables)", "migrate",
-                                   "zd_fk_not_valid")
+    return not_valid_then_validate(ctx, ch.table, c.name, add, "zd_fk_not_valid", "migrate")
 
 
 @online("add_foreign_key", database="mysql")
@@ -81,7 +77,7 @@ def add_foreign_key_mysql(ch: AddForeignKey, ctx: Context, path: str) -> list[St
                         "are not checked by the server; the guard and the validation test count orphans.")
     phase_check(ctx, "migrate", f"no row of {ch.table} lacks its {ch.ref_table}", _orphans(ctx, ch), [[0]])
     return [step(ctx, f"add foreign key {c.name} in place", guarded(ctx, forward), guarded(ctx, s.reverse),
-                 online_lock("metadata lock (INPLACE, LOCK=NONE)"), ch.table, work="index",
+                 lock_of(ctx, "online_add_foreign_key"), ch.table, work="index",
                  guards=[Guard(_orphans(ctx, ch), f"rows of {ch.table} without a matching {ch.ref_table}")])]
 
 
@@ -91,7 +87,7 @@ def add_foreign_key_mysql(ch: AddForeignKey, ctx: Context, path: str) -> list[St
 def add_check_pg(ch: AddCheck, ctx: Context, path: str) -> list[Step]:
     s, c = _planned(direct_check, ch, ctx, path)
     add = ctx.dialect.sql("zd_check_not_valid", table=ctx.q(ch.table), name=ctx.q(c.name), expression=c.expression)
-    return not_valid_then_validate(ctx, ch.table, c.name, add, "ACCESS EXCLUSIVE", "migrate", "zd_check_not_valid")
+    return not_valid_then_validate(ctx, ch.table, c.name, add, "zd_check_not_valid", "migrate")
 
 
 @online("add_check", database="mysql")
@@ -101,7 +97,7 @@ def add_check_mysql(ch: AddCheck, ctx: Context, path: str) -> list[Step]:
 
 
 def _shadow_options(ctx: Context, table: str, alter: str) -> str:
-    return (f"allow downtime (a window of {ctx.estimate(table, ctx.dialect.locks['add_check'])}); or run it "
+    return (f"allow downtime (a window of {ctx.estimate(table, ctx.lock('add_check'))}); or run it "
             f"with a shadow-table tool that copies while replaying writes: `pt-online-schema-change "
             f"--alter \"{alter}\" D=<db>,t={table} --execute` or `gh-ost --table={table} "
             f"--alter=\"{alter}\" --execute`")
@@ -115,15 +111,14 @@ def add_unique_pg(ch: AddUnique, ctx: Context, path: str) -> list[Step]:
     build = build_index(ctx, ch.table, IndexDef(c.name, list(ch.columns), unique=True))
     ctx.warnings.append(f"The unique index {c.name} fails if {ch.table} holds duplicates of "
                         f"({', '.join(ch.columns)}): check first.")
-    if not ctx.dialect.has("zd_unique_using_index"):
+    d = ctx.dialect
+    if not d.unique_using_index:
         return [_unique_index_only(ctx, ch, c, build)]
-    attach = ctx.dialect.sql("zd_unique_using_index", table=ctx.q(ch.table), name=ctx.q(c.name),
-                             columns=ctx.qlist(ch.columns))
-    detach = ([ctx.dialect.sql("zd_detach_unique", table=ctx.q(ch.table), name=ctx.q(c.name))]
-              if ctx.dialect.has("zd_detach_unique") else drop_constraint_sql(ctx, ch.table, c))
+    attach = d.sql("zd_unique_using_index", table=ctx.q(ch.table), name=ctx.q(c.name), columns=ctx.qlist(ch.columns))
+    detach = ([d.sql("zd_detach_unique", table=ctx.q(ch.table), name=ctx.q(c.name))] if d.detach_keeps_index
+              else drop_constraint_sql(ctx, ch.table, c))
     return [build, step(ctx, f"attach {c.name} as UNIQUE constraint (catalog change)", guarded(ctx, [attach]),
-                        guarded(ctx, detach),
-                        lock_of(ctx, "zd_unique_using_index", "ACCESS EXCLUSIVE", BRIEF), ch.table)]
+                        guarded(ctx, detach), lock_of(ctx, "zd_unique_using_index"), ch.table)]
 
 
 def _unique_index_only(ctx: Context, ch: AddUnique, c, build: Step) -> Step:
@@ -134,10 +129,10 @@ def _unique_index_only(ctx: Context, ch: AddUnique, c, build: Step) -> Step:
     t = ctx.table(ch.table)
     del t.constraints[c.name.lower()]
     t.indexes[c.name.lower()] = IndexDef(c.name, list(ch.columns), unique=True)
-    note(ctx, "zd_unique_note", name=c.name, columns=", ".join(ch.columns))
     d = ctx.dialect
+    note(ctx, d.unique_note, name=c.name, columns=", ".join(ch.columns))
     phase_check(ctx, "migrate", f"unique index {c.name} exists", d.check(
-        "index", schema=d.checks.get("schema", ""), table=ctx.lit(ch.table), name=ctx.lit(c.name)), [[1]])
+        "index", schema=d.current_schema, table=ctx.lit(ch.table), name=ctx.lit(c.name)), [[1]])
     cols = ctx.qlist(ch.columns)
     build.description = f"create unique index {c.name} online (the UNIQUE constraint)"
     build.guards.append(Guard(f"SELECT COUNT(*) FROM (SELECT {cols} FROM {ctx.q(ch.table)} GROUP BY {cols} "
@@ -153,5 +148,5 @@ def add_unique_mysql(ch: AddUnique, ctx: Context, path: str) -> list[Step]:
     cols = ctx.qlist(ch.columns)
     dup = f"SELECT COUNT(*) FROM (SELECT {cols} FROM {ctx.q(ch.table)} GROUP BY {cols} HAVING COUNT(*) > 1) d"
     return [step(ctx, f"add unique {c.name} in place", guarded(ctx, [forward]), guarded(ctx, s.reverse),
-                 online_lock("metadata lock (INPLACE, LOCK=NONE)"), ch.table, work="index",
+                 lock_of(ctx, "online_add_unique"), ch.table, work="index",
                  guards=[Guard(dup, f"duplicates of ({', '.join(ch.columns)}) in {ch.table}")])]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ...dialects.base import Lock
+from ...dialects.facts import Lock
 from ...gate.sqlgate import check_statement
 from ...models import AlterColumnType, DropColumn, DropTable, RenameColumn, RenameTable
 from ...schema import ColumnDef
@@ -19,9 +19,7 @@ from ..dependents import find
 from ..model import Guard, Step
 from ..registry import online
 from .columns import set_not_null_steps
-from .common import (backfill, distinct, guarded, impossible, lock_of, note, offers, online_lock, phase_check,
-                     rephase, step, versioned)
-from .constraints import BRIEF
+from .common import backfill, distinct, guarded, impossible, lock_of, note, phase_check, rephase, step
 
 PREPARED = ("{table}.{column}: clients using server-side prepared statements on PostgreSQL get "
             "'cached plan must not change result type' after the column swap until they reconnect.")
@@ -36,16 +34,16 @@ def _names(ctx: Context, table: str, column: str) -> dict[str, str]:
 def sync_sql(ctx: Context, table: str, column: str, both: tuple[str, str] | None = None,
              one: tuple[str, str, str] | None = None) -> list[str]:
     """Triggers keeping two columns equal: `both` = (new, old) two-way; `one` = (dst, src, type).
-    One row trigger where the dialect has `zd_sync_trigger` (PostgreSQL with its function), else
-    two one-SET triggers (MySQL)."""
+    One row trigger (PostgreSQL's calls its function), or two one-SET triggers (MySQL)."""
     d, n, t = ctx.dialect, _names(ctx, table, column), ctx.q(table)
-    if not d.has("zd_sync_trigger"):
+    if d.sync_trigger_style == "pair":
         return _two_triggers(ctx, n, t, both, one)
     body = _sync_body(ctx, table, both) if both else d.sql(
         "zd_sync_one", dst=ctx.q(one[0]), value=d.sql("zd_cast", value=f"NEW.{ctx.q(one[1])}", type=one[2]))
     for statement in re.findall(r"^\s*((?:UPDATE|INSERT|DELETE) .*);$", body, re.M):
         check_statement(statement, d, "sync trigger body")     # the trigger itself is opaque to sqlglot
-    function = [d.sql("zd_sync_function", function=n["zd_sync"], body=body)] if d.has("zd_sync_function") else []
+    function = ([d.sql("zd_sync_function", function=n["zd_sync"], body=body)]
+                if d.sync_trigger_style == "function" else [])
     return function + [d.sql("zd_sync_trigger", trigger=n["zd_sync"], table=t, function=n["zd_sync"], body=body)]
 
 
@@ -53,14 +51,13 @@ def _sync_body(ctx: Context, table: str, both: tuple[str, str]) -> str:
     """The two-way body: `NEW.`/`OLD.` (or `:NEW.`, or SQL Server's `inserted`/`deleted` rows
     `i.`/`d.`) as the dialect names the row written and the row before."""
     d, (new, old) = ctx.dialect, (ctx.q(c) for c in both)
-    row, before = d.forms.get("zd_row_new", "NEW."), d.forms.get("zd_row_old", "OLD.")
-    differs = "zd_row_distinct" if d.has("zd_row_distinct") else "zd_distinct"
-    changed = lambda c: d.sql(differs, a=row + c, b=before + c)  # noqa: E731
+    row, before = d.row_new, d.row_old
+    changed = lambda c: d.row_differs(row + c, before + c)  # noqa: E731
     # an AFTER trigger finds the written rows again by the key: table alias dbmig_t, and the
     # row before the update
     key = lambda a: " AND ".join(f"{a}{ctx.q(k)} = {row}{ctx.q(k)}" for k in ctx.table(table).primary_key)  # noqa: E731
     return d.sql("zd_sync_both", new=new, old=old, table=ctx.q(table), old_changed=changed(old),
-                 new_changed=changed(new), unequal=d.sql(differs, a=row + new, b=row + old),
+                 new_changed=changed(new), unequal=d.row_differs(row + new, row + old),
                  key_i=key("dbmig_t."), key_d=key(before))
 
 
@@ -77,7 +74,7 @@ def _two_triggers(ctx: Context, n: dict[str, str], t: str, both, one) -> list[st
 
 def drop_sync_sql(ctx: Context, table: str, column: str) -> list[str]:
     d, n = ctx.dialect, _names(ctx, table, column)
-    if d.has("zd_drop_sync"):
+    if d.sync_trigger_style != "pair":
         return d.statements("zd_drop_sync", trigger=n["zd_sync"], table=ctx.q(table), function=n["zd_sync"])
     return [d.sql("zd_drop_trigger", trigger=n["zd_ins"]), d.sql("zd_drop_trigger", trigger=n["zd_upd"])]
 
@@ -85,22 +82,21 @@ def drop_sync_sql(ctx: Context, table: str, column: str) -> list[str]:
 # --- shared pieces -------------------------------------------------------------------------------
 
 def _add_sql(ctx: Context, table: str, col: ColumnDef) -> list[str]:
-    p = parts(ctx, table, col)
-    form = "online_add_column" if ctx.dialect.has("online_add_column") else "add_column"
-    return ctx.dialect.statements(form, **p)
+    form = ctx.dialect.online_form("add_column", ctx.version) or "add_column"
+    return ctx.dialect.statements(form, **parts(ctx, table, col))
 
 
 def _drop_sql(ctx: Context, table: str, col: ColumnDef) -> list[str]:
     """Oracle marks the column unused (DROP COLUMN would rewrite every block)."""
     d = ctx.dialect
-    if offers(ctx, "zd_set_unused"):
+    if d.marks_columns_unused():
         return [d.sql(set_unused_form(ctx, table, col.name), **ctx.names(table, col.name))]
-    form = "online_drop_column" if d.has("online_drop_column") else "drop_column"
+    form = d.online_form("drop_column", ctx.version) or "drop_column"
     return d.statements(form, **parts(ctx, table, col))
 
 
 def set_unused_form(ctx: Context, table: str, column: str) -> str:
-    form = versioned(ctx, "zd_set_unused")
+    form = ctx.dialect.set_unused_form(ctx.version)
     if form is None:
         raise impossible("drop_column", ctx, "before Oracle 12.1 SET UNUSED has no ONLINE and DROP COLUMN "
                          "rewrites every block under an exclusive lock", "allow a brief window for "
@@ -121,13 +117,8 @@ def _dependents(ctx: Context, op: str, table: str, column: str) -> None:
                          "objects online around the change (add_index/add_unique/add_foreign_key are online)")
 
 
-def _lock(ctx: Context, op: str) -> Lock:
-    """The op's lock level on this database, held only briefly (behind the lock timeout)."""
-    return online_lock(ctx.dialect.locks[op].level, BRIEF)
-
-
 def _drop_lock(ctx: Context) -> Lock:
-    return lock_of(ctx, "zd_set_unused", "") if offers(ctx, "zd_set_unused") else _lock(ctx, "drop_column")
+    return lock_of(ctx, "zd_set_unused") if ctx.dialect.marks_columns_unused() else ctx.brief("drop_column")
 
 
 def expand_steps(ctx: Context, table: str, new: ColumnDef, triggers: list[str], value: str, src: str) -> list[Step]:
@@ -137,9 +128,9 @@ def expand_steps(ctx: Context, table: str, new: ColumnDef, triggers: list[str], 
     phase_check(ctx, "expand", f"every row of {table} has {new.name} in sync with {src}",
                 f"SELECT COUNT(*) FROM {q(table)} WHERE {pending}", [[0]])
     return [step(ctx, f"expand: add column {table}.{new.name}", guarded(ctx, _add_sql(ctx, table, new)),
-                 guarded(ctx, _drop_sql(ctx, table, new)), _lock(ctx, "add_column"), table, "expand"),
+                 guarded(ctx, _drop_sql(ctx, table, new)), ctx.brief("add_column"), table, "expand"),
             step(ctx, f"expand: sync trigger {src} -> {new.name}", guarded(ctx, triggers),
-                 guarded(ctx, drop_sync_sql(ctx, table, src)), _lock(ctx, "zd_sync_trigger"), table, "expand"),
+                 guarded(ctx, drop_sync_sql(ctx, table, src)), ctx.brief("zd_sync_trigger"), table, "expand"),
             backfill(ctx, table, f"{q(new.name)} = {value}", pending, "expand", f"copy {src} into {new.name}")]
 
 
@@ -166,12 +157,12 @@ def contract_step(ctx: Context, table: str, old: ColumnDef, keep: str, triggers:
 def allow_null_step(ctx: Context, table: str, col: ColumnDef, why: str) -> Step:
     """NOT NULL -> NULL, a catalog change; the rollback puts NOT NULL back (online where it can)."""
     d, loose = ctx.dialect, replace(col, nullable=True)
-    form = "online_modify" if d.has("online_modify") else "drop_not_null"
-    back = form if form == "online_modify" else versioned(ctx, "online_set_not_null") or "set_not_null"
+    form = d.online_form("modify", ctx.version) or "drop_not_null"
+    back = form if form != "drop_not_null" else d.online_form("set_not_null", ctx.version) or "set_not_null"
     return step(ctx, f"expand: allow NULL in {table}.{col.name} ({why})",
                 guarded(ctx, d.statements(form, **parts(ctx, table, loose))),
                 guarded(ctx, d.statements(back, **parts(ctx, table, col))),
-                lock_of(ctx, "zd_allow_null", "ACCESS EXCLUSIVE / metadata lock", BRIEF), table, "expand")
+                lock_of(ctx, "zd_allow_null"), table, "expand")
 
 
 # --- the ops -----------------------------------------------------------------------------------
@@ -189,7 +180,7 @@ def rename_column(ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
     old = ctx.known_column(ch.table, ch.column, f"renaming {ch.table}.{ch.column} without downtime", path)
     _dependents(ctx, "rename_column", ch.table, ch.column)
     _syncable(ctx, ch.table, old)
-    after = ctx.dialect.has("zd_sync_after")
+    after = ctx.dialect.sync_trigger_style == "after"
     t, final = ctx.table(ch.table), replace(old, name=ch.new_name)
     t.columns[ch.new_name.lower()] = final
     del t.columns[ch.column.lower()]
@@ -198,7 +189,7 @@ def rename_column(ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
     steps += expand_steps(ctx, ch.table, replace(final, nullable=True, default=None), both, ctx.q(ch.column), ch.column)
     if not old.nullable:
         steps += set_not_null_steps(ctx, ch.table, final, "contract" if after else "migrate")
-    note(ctx, "zd_sync_note", table=ch.table, trigger=ctx.name("zd_sync", ch.table, [ch.column]))
+    note(ctx, ctx.dialect.sync_note, table=ch.table, trigger=ctx.name("zd_sync", ch.table, [ch.column]))
     ctx.warnings.append(f"Rename {ch.table}.{ch.column} -> {ch.new_name} in phases: after expand deploy the app "
                         f"that reads {ch.new_name} (writing either name is kept in sync); before contract no running "
                         f"instance may use {ch.column}.")
@@ -210,13 +201,13 @@ def _syncable(ctx: Context, table: str, col: ColumnDef) -> None:
     """What the sync trigger needs: values it can compare (not LOBs, on Oracle), and where it
     runs after the write, a key to find the written rows again."""
     d, native = ctx.dialect, ctx.dialect.native_type(col.type)
-    lob = d.forms.get("zd_lob_type")
-    if lob and re.search(lob, native):
+    options = d.rename_column_options.format(table=table, column=col.name)
+    if d.is_lob(native):
         raise impossible("rename_column", ctx, f"{table}.{col.name} is a {native}, which the sync trigger cannot "
-                         "compare", d.sql("zd_rename_column_options", table=table, column=col.name))
-    if d.has("zd_sync_after") and not ctx.table(table).primary_key:
+                         "compare", options)
+    if d.sync_trigger_style == "after" and not ctx.table(table).primary_key:
         raise impossible("rename_column", ctx, f"{table} has no primary key for the sync trigger to find the "
-                         "rows it writes by", d.sql("zd_rename_column_options", table=table, column=col.name))
+                         "rows it writes by", options)
 
 
 @online("alter_column_type", database="postgresql")
@@ -236,20 +227,17 @@ def alter_column_type(ch: AlterColumnType, ctx: Context, path: str) -> list[Step
 
 
 def _inplace(ctx: Context, old: ColumnDef, target) -> bool:
-    """MySQL widens VARCHAR in place while the length prefix keeps its size (both < 256 bytes
-    or both >= 256 bytes at 4 bytes a character)."""
-    if not ctx.dialect.has("online_modify") or old.type.name != "varchar" or target.name != "varchar":
-        return False
-    a, b = old.type.args[0] * 4, target.args[0] * 4
-    return b >= a and (a < 256) == (b < 256)
+    d = ctx.dialect
+    return d.widens_in_place(d.native_type(old.type), d.native_type(target))
 
 
 def _in_place(ctx: Context, ch, direct: Step, old: ColumnDef, target) -> list[Step]:
-    if ctx.dialect.has("online_modify"):
+    form = ctx.dialect.online_form("modify", ctx.version)
+    if form:
         new = replace(old, type=target)
-        direct.forward = [ctx.dialect.sql("online_modify", **parts(ctx, ch.table, new))]
+        direct.forward = [ctx.dialect.sql(form, **parts(ctx, ch.table, new))]
         # narrowing back is COPY-only: the rollback keeps the plain MODIFY (a rollback path)
-        direct.lock = online_lock("metadata lock (INPLACE, LOCK=NONE)")
+        direct.lock = lock_of(ctx, form)
     ctx.warnings[:] = [w for w in ctx.warnings if "may not fit" not in w or "narrow" in w]
     return rephase([direct], ctx)
 
@@ -262,27 +250,27 @@ def _swap(ctx: Context, table: str, old: ColumnDef, new: ColumnDef, t) -> list[S
     t.columns[c.lower()] = new
     new_type, old_type = d.native_type(new.type), d.native_type(old.type)
     fwd_sync = sync_sql(ctx, table, c, one=(tmp, c, new_type))
-    steps = expand_steps(ctx, table, replace(new, name=tmp, nullable=True), fwd_sync,
-                         d.sql("zd_cast", value=ctx.q(c), type=new_type) if d.has("zd_cast") else ctx.q(c), c)
+    steps = expand_steps(ctx, table, replace(new, name=tmp, nullable=True), fwd_sync, d.sync_cast(ctx.q(c), new_type), c)
     if not old.nullable:
         steps += set_not_null_steps(ctx, table, replace(new, name=tmp), "migrate")
     back_sync = sync_sql(ctx, table, c, one=(prev, c, old_type))
     steps.append(_switch(ctx, table, c, tmp, prev, fwd_sync, back_sync))
-    if d.name == "postgresql":
+    if d.type_change_breaks_prepared:
         ctx.warnings.append(PREPARED.format(table=table, column=c))
     ctx.warnings.append(f"{table}.{c} {old.type} -> {new.type}: copied into {tmp}, swapped in place in the migrate "
                         f"phase; until contract a trigger keeps {prev} written too, so values that do not fit "
                         f"{old.type} are rejected (that keeps the rollback exact). Alternative on MySQL: "
                         f"pt-online-schema-change --alter \"MODIFY {c} {new_type}\" D=<db>,t={table} --execute.")
-    value = d.sql("zd_cast", value=ctx.q(c), type=old_type) if d.has("zd_cast") else ctx.q(c)
+    value = d.sync_cast(ctx.q(c), old_type)
     return steps + [contract_step(ctx, table, replace(old, name=prev), c, back_sync, value)]
 
 
 def _switch(ctx: Context, table: str, c: str, tmp: str, prev: str, fwd: list[str], back: list[str]) -> Step:
     d, q = ctx.dialect, ctx.q
+    old_type = d.native_type(ctx.table(table).columns[c.lower()].type)
     phase_check(ctx, "migrate", f"{table}.{prev} holds the old values", f"SELECT COUNT(*) FROM {q(table)} WHERE "
-                f"{distinct(ctx, q(prev), d.sql('zd_cast', value=q(c), type=d.native_type(ctx.table(table).columns[c.lower()].type)) if d.has('zd_cast') else q(c))}", [[0]])
-    if d.has("zd_rename_columns"):
+                f"{distinct(ctx, q(prev), d.sync_cast(q(c), old_type))}", [[0]])
+    if d.sync_trigger_style == "pair":
         # MySQL triggers name columns in their body: swap them under LOCK TABLES so no write
         # slips between dropping the old triggers and creating the new ones.
         rename = d.sql("zd_rename_columns", table=q(table), a=q(c), a_to=q(prev), b=q(tmp), b_to=q(c))
@@ -291,13 +279,13 @@ def _switch(ctx: Context, table: str, c: str, tmp: str, prev: str, fwd: list[str
         drop = drop_sync_sql(ctx, table, c)
         return step(ctx, f"migrate: swap {table}.{c} and {tmp}", guarded(ctx, [lock] + drop + [rename] + back + [unlock]),
                     guarded(ctx, [lock] + drop + [unrename] + fwd + [unlock]),
-                    online_lock("table WRITE lock (LOCK TABLES), milliseconds", BRIEF), table, "migrate",
+                    ctx.lock("zd_swap"), table, "migrate",
                     transactional=False)
     ren = lambda a, b: d.sql("rename_column", table=q(table), column=q(a), new_name=q(b))  # noqa: E731
     # PL/pgSQL resolves NEW.<column> at run time: replacing the function in the same
     # transaction as the renames keeps the trigger valid at every instant.
     return step(ctx, f"migrate: swap {table}.{c} and {tmp}", guarded(ctx, [ren(c, prev), ren(tmp, c), back[0]]),
-                guarded(ctx, [ren(c, tmp), ren(prev, c), fwd[0]]), online_lock("ACCESS EXCLUSIVE", BRIEF), table, "migrate")
+                guarded(ctx, [ren(c, tmp), ren(prev, c), fwd[0]]), ctx.lock("zd_swap"), table, "migrate")
 
 
 @online("drop_column", database="postgresql")
@@ -323,13 +311,13 @@ def _dictionary_drop(ctx: Context, ch: DropColumn, s: Step) -> None:
     under an exclusive lock. Where the dialect says how, the guide tells how to get the space
     back later (SQL Server: DROP COLUMN is already metadata-only)."""
     d, names = ctx.dialect, ctx.names(ch.table, ch.column)
-    if offers(ctx, "zd_set_unused"):
+    if d.marks_columns_unused():
         form = set_unused_form(ctx, ch.table, ch.column)
         s.forward = [d.sql(form, **names)]
-        s.lock = lock_of(ctx, form, "row share")
+        s.lock = lock_of(ctx, form)
         s.estimate = ctx.estimate(ch.table, s.lock)
-    if d.has("zd_dropped_column_note"):
-        s.guide.setdefault("post", []).append(d.sql("zd_dropped_column_note", table=ch.table, column=ch.column))
+    if d.dropped_column_note:
+        s.guide.setdefault("post", []).append(d.dropped_column_note.format(table=ch.table, column=ch.column))
 
 
 @online("drop_table", database="postgresql")
@@ -342,8 +330,8 @@ def drop_table(ch: DropTable, ctx: Context, path: str) -> list[Step]:
     ctx.warnings.append(f"Drop table {ch.table}: deploy the app version that no longer uses it before "
                         "the contract phase.")
     steps = direct_tables.drop_table(ch, ctx, path)
-    if ctx.dialect.has("zd_dropped_table_note"):     # Oracle: the recycle bin keeps it
-        steps[-1].guide.setdefault("rollback", []).append(ctx.dialect.sql("zd_dropped_table_note", table=ch.table))
+    if ctx.dialect.dropped_table_note:     # Oracle: the recycle bin keeps it
+        steps[-1].guide.setdefault("rollback", []).append(ctx.dialect.dropped_table_note.format(table=ch.table))
     return rephase(steps, ctx, "contract")
 
 
@@ -361,19 +349,19 @@ def rename_table(ch: RenameTable, ctx: Context, path: str) -> list[Step]:
     names = dict(name=ctx.q(ch.table), target=ctx.q(ch.new_name), name_lit=ctx.lit(ch.table),
                  target_lit=ctx.lit(ch.new_name))
     alias, unalias = d.sql("zd_alias", **names), d.sql("zd_drop_alias", **names)
-    first = d.has("zd_alias_first")
+    first = d.alias_first
     forward = [alias] + direct.forward if first else direct.forward + [alias]
     reverse = direct.reverse + [unalias] if first else [unalias] + direct.reverse
-    guards = [Guard(d.sql("zd_alias_guard"), d.sql("zd_alias_guard_message", name=ch.table))] if d.has(
-        "zd_alias_guard") else []
-    note(ctx, "zd_alias_note", name=ch.table, target=ch.new_name)
-    kind = d.forms["zd_alias_kind"]
+    guard = d.alias_guard(ch.table)
+    guards = [Guard(*guard)] if guard else []
+    note(ctx, d.alias_note, name=ch.table, target=ch.new_name)
+    kind = d.alias_kind
     phase_check(ctx, "expand", f"{kind} {ch.table} stands for {ch.new_name}", d.sql("zd_alias_check", **names), [[1]])
     return [step(ctx, f"expand: rename {ch.table} to {ch.new_name}, {kind} {ch.table} for running apps",
-                 guarded(ctx, forward), guarded(ctx, reverse), _lock(ctx, "rename_table"), ch.table, "expand",
+                 guarded(ctx, forward), guarded(ctx, reverse), ctx.brief("rename_table"), ch.table, "expand",
                  guards=guards),
             step(ctx, f"contract: drop {kind} {ch.table}", guarded(ctx, [unalias]), guarded(ctx, [alias]),
-                 d.locks["zd_drop_alias"], None, "contract")]
+                 ctx.lock("zd_drop_alias"), None, "contract")]
 
 
 @online("rename_table")

@@ -21,8 +21,7 @@ from ..columns import parts
 from ..context import Context
 from ..model import Step
 from ..registry import online
-from .common import (guarded, impossible, lock_of, note, phase_check, rephase, step, versioned)
-from .constraints import BRIEF
+from .common import guarded, impossible, lock_of, note, rephase
 
 
 @online("alter_column_type", database="sqlserver")
@@ -33,22 +32,22 @@ def alter_column_type(ch: AlterColumnType, ctx: Context, path: str) -> list[Step
     new = replace(old, type=ctx.type(ch.type, f"{path}.type"))
     if _widening_in_place(ctx, old, new):
         return _catalog_only(ctx, ch, direct, old, new)
-    form = versioned(ctx, "online_alter_type")
-    options = ctx.dialect.sql("zd_type_change_options", table=ch.table, column=ch.column,
-                              type=ctx.dialect.native_type(new.type))
+    d = ctx.dialect
+    form = d.online_form("alter_type", ctx.version)
+    options = d.type_change_options.format(table=ch.table, column=ch.column, type=d.native_type(new.type))
     if form is None:
-        why = ctx.dialect.sql("zd_type_change_why", table=ch.table, column=ch.column, old=ctx.dialect.native_type(
-            old.type), new=ctx.dialect.native_type(new.type))
+        why = d.type_change_why.format(table=ch.table, column=ch.column, old=d.native_type(old.type),
+                                       new=d.native_type(new.type))
         raise impossible("alter_column_type", ctx, why, options)
     bound = _bound(ctx, ch.table, old, same_type=_base(ctx, old) == _base(ctx, new))
     if bound:
         raise impossible("alter_column_type", ctx, f"{ch.table}.{ch.column} is bound to {', '.join(bound)}: ALTER "
                          "COLUMN cannot change its type while they exist, online or not (error 5074)", options)
-    note(ctx, "zd_edition_note")
-    direct.forward = guarded(ctx, [ctx.dialect.sql(form, **parts(ctx, ch.table, new))])
-    direct.reverse = guarded(ctx, [ctx.dialect.sql(form, **parts(ctx, ch.table, old))])
+    note(ctx, d.edition_note)
+    direct.forward = guarded(ctx, [d.sql(form, **parts(ctx, ch.table, new))])
+    direct.reverse = guarded(ctx, [d.sql(form, **parts(ctx, ch.table, old))])
     direct.description = f"change type of {ch.table}.{ch.column} to {new.type} online (rebuilds the column)"
-    direct.lock, direct.native, direct.reverse_native = lock_of(ctx, form, "Sch-M"), None, None
+    direct.lock, direct.native, direct.reverse_native = lock_of(ctx, form), None, None
     direct.estimate = ctx.estimate(ch.table, direct.lock, "rewrite")
     direct.transactional = False           # commit the rebuild on its own, not with other steps
     return [direct]
@@ -59,35 +58,19 @@ def _base(ctx: Context, col: ColumnDef) -> str:
 
 
 def _widening_in_place(ctx: Context, old: ColumnDef, new: ColumnDef) -> bool:
-    """Both native types are ones the dialect widens in its catalog (`zd_inplace_widening`), of
-    the same shape (VARCHAR2(n CHAR), NUMBER(p,s)), and every old value fits the new one. Read
-    from the native types: Oracle's NUMBER(10) and NUMBER(19) are one type, integer and bigint
-    two portable ones, and a schema's NUMBER(10) even reads back as decimal(10)."""
-    pattern = ctx.dialect.forms.get("zd_inplace_widening")
-    a, b = (ctx.dialect.native_type(c.type) for c in (old, new))
-    if not pattern or not all(re.match(pattern, n, re.I) for n in (a, b)):
-        return False
-    shape = lambda n: re.sub(r"[\d,\s]+", "", n).upper()  # noqa: E731
-    (p, s), (p2, s2) = (_size(a), _size(b))
-    return shape(a) == shape(b) and s2 >= s and p2 - s2 >= p - s
-
-
-def _size(native: str) -> tuple[int, int]:
-    """(length or precision, scale) of a native type; a missing scale is 0."""
-    numbers = [int(x) for x in re.findall(r"\d+", native.partition("(")[2])] + [0, 0]
-    return numbers[0], numbers[1]
+    """A schema's NUMBER(10) reads back as decimal(10): the dialect judges the native types."""
+    return ctx.dialect.widens_in_place(ctx.dialect.native_type(old.type), ctx.dialect.native_type(new.type))
 
 
 def _catalog_only(ctx: Context, ch: AlterColumnType, direct: Step, old: ColumnDef, new: ColumnDef) -> list[Step]:
     """The T1 statement is already a catalog change: keep it, behind the lock timeout."""
     d = ctx.dialect
-    direct.lock = replace(direct.lock, blocks=BRIEF, rewrite=False, scan=False)
+    direct.lock = ctx.brief("alter_column_type")
     direct.estimate = ctx.estimate(ch.table, direct.lock)
     # every old value fits (`_widening_in_place`): no narrowing warning, no guard counting misfits
     ctx.warnings[:] = [w for w in ctx.warnings if "may not fit every value" not in w]
     direct.guards = []
-    refused = d.forms.get("zd_narrowing_refused")
-    if refused and re.match(refused, d.native_type(old.type), re.I):
+    if d.cannot_narrow_back(d.native_type(old.type)):
         # Oracle will not lower a NUMBER's precision while rows exist (ORA-01440): the rollback
         # keeps the wider type, which every old value and the old app still fit.
         direct.reverse, direct.reverse_native = [], None
