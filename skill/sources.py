@@ -114,6 +114,12 @@ _BLOCK_START = {
     "oracle": re.compile(rf"(?:{_BODY}|BEGIN\b|DECLARE\b)", re.I),
     "tsql": re.compile(rf"(?:{_BODY}|BEGIN\b(?!\s+(?:TRAN|TRANSACTION|DISTRIBUTED)\b))", re.I),
 }
+# T-SQL control flow (WHILE, IF ... BEGIN ... END) holds its body's ';': a batch using it is one
+# statement, as the server compiles it (a batch loop, a guard raising before the migration).
+_CONTROL_FLOW = {"tsql": re.compile(r"\bWHILE\b|\bBEGIN\b(?!\s+(?:TRAN|TRANSACTION|DISTRIBUTED)\b)")}
+# The mysql client's DELIMITER command: until the next one, statements end with its delimiter
+# (a procedure body full of ';' between `DELIMITER //` and `DELIMITER ;`).
+_CLIENT_DELIMITER = {"mysql": re.compile(r"^[ \t]*DELIMITER[ \t]+(\S+)[ \t]*$", re.I | re.M)}
 
 
 def _token_pattern(dialect: str) -> re.Pattern:
@@ -146,7 +152,10 @@ def split_sql(text: str, dialect: str, start: int = 0, end: int | None = None) -
     """(start, end) offsets of each statement: split at top-level ';' and batch separators."""
     end = len(text) if end is None else end
     spans = []
-    for a, b in _batches(text, dialect, start, end):
+    for a, b, delimiter in _batches(text, dialect, start, end):
+        if delimiter != ";":
+            spans += _split_at(text, a, b, delimiter, dialect)
+            continue
         if _opens_block(text, a, b, dialect):
             spans.append((a, b))
             continue
@@ -159,20 +168,43 @@ def split_sql(text: str, dialect: str, start: int = 0, end: int | None = None) -
     return _trim(text, spans, dialect)
 
 
-def _batches(text: str, dialect: str, start: int, end: int) -> list[tuple[int, int]]:
+def _batches(text: str, dialect: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, statement delimiter) of each batch: between GO (T-SQL) or '/' (Oracle) lines,
+    or between the mysql client's DELIMITER commands."""
+    if dialect in _CLIENT_DELIMITER:
+        return _delimited(text, start, end, _CLIENT_DELIMITER[dialect])
     sep = _BATCH_SEP.get(dialect)
     if not sep:
-        return [(start, end)]
+        return [(start, end, ";")]
     out, begin = [], start
     for m in sep.finditer(text, start, end):
-        out.append((begin, m.start()))
+        out.append((begin, m.start(), ";"))
         begin = m.end()
-    return out + [(begin, end)]
+    return out + [(begin, end, ";")]
+
+
+def _delimited(text: str, start: int, end: int, command: re.Pattern) -> list[tuple[int, int, str]]:
+    out, begin, delimiter = [], start, ";"
+    for m in command.finditer(text, start, end):
+        out.append((begin, m.start(), delimiter))
+        begin, delimiter = m.end(), m.group(1)
+    return out + [(begin, end, delimiter)]
+
+
+def _split_at(text: str, a: int, b: int, delimiter: str, dialect: str) -> list[tuple[int, int]]:
+    """Spans of text[a:b] between occurrences of a client delimiter outside literals and comments."""
+    masked, spans, begin = mask(text[a:b], dialect), [], 0
+    for m in re.finditer(re.escape(delimiter.upper()), masked):
+        spans.append((a + begin, a + m.start()))
+        begin = m.end()
+    return _trim(text, spans + [(a + begin, b)], dialect)
 
 
 def _opens_block(text: str, a: int, b: int, dialect: str) -> bool:
     """A procedural body holds ';' inside; only GO (T-SQL) or '/' (Oracle) ends it."""
-    pattern = _BLOCK_START.get(dialect)
+    pattern, control = _BLOCK_START.get(dialect), _CONTROL_FLOW.get(dialect)
+    if control and control.search(mask(text[a:b], dialect)):
+        return True
     return bool(pattern and pattern.match(text, statement_start(text, a, b, dialect)))
 
 

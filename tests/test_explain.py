@@ -73,7 +73,8 @@ def test_mysql_modify_is_a_copy_and_index_is_in_place():
     s = _one("mysql", "ALTER TABLE orders MODIFY COLUMN id BIGINT NOT NULL;", database_version="10.11")
     assert s["rewrite"] and "copy" in s["lock"].lower()
     s = _one("mysql", "ALTER TABLE orders ADD INDEX i (a), ALGORITHM=INPLACE, LOCK=NONE;")
-    assert not s["rewrite"] and "DML goes on" in s["blocks"]
+    # the facts generate's online index build states (one table of facts: dialects/data/mysql.toml)
+    assert not s["rewrite"] and s["blocks"].startswith("nothing") and "LOCK=NONE" in s["lock"]
 
 
 def test_sqlserver_and_oracle_online_index():

@@ -80,6 +80,7 @@ class Dialect:
     # a type change breaks clients' server-side prepared statements until they reconnect
     type_change_breaks_prepared: ClassVar[bool] = False
     batch_rows_locked_apart: ClassVar[bool] = False     # no FOR UPDATE inside INSERT ... SELECT
+    select_into_creates_table: ClassVar[bool] = False   # SELECT ... INTO t FROM ... makes table t
 
     # --- tools: native changes the tool renders differently here (they stay SQL) -----------------
     liquibase_sql_only: ClassVar[frozenset[str]] = frozenset()
@@ -248,6 +249,10 @@ class Dialect:
 
     def type_change_in_catalog(self, old: SqlType, new: SqlType) -> bool:
         """The plain type change (T1) is a catalog change: no row is rewritten."""
+        return False
+
+    def validated_check_skips_scan(self, version: tuple[int, ...]) -> bool:
+        """SET NOT NULL reads no row when a validated CHECK (col IS NOT NULL) proves it."""
         return False
 
     # --- zero-downtime: versions and the forms that depend on them ----------------------------------

@@ -187,6 +187,10 @@ class PostgreSQL(Dialect):
         """varchar(n) -> varchar(m > n) and varchar -> text are binary-coercible: catalog only."""
         return old.name == "varchar" and new.name in ("varchar", "text") and old.widens_to(new)
 
+    def validated_check_skips_scan(self, version: tuple[int, ...]) -> bool:
+        """PostgreSQL 12+ (an unknown version is a current one)."""
+        return not version or version >= (12,)
+
     def invalid_index_check(self, name_literal: str) -> str | None:
         return self.sql("zd_invalid_index", name=name_literal)
 

@@ -293,6 +293,7 @@ class SQLServer(Dialect):
                  # No RESTRICT keyword; NO ACTION is checked at once, which is RESTRICT.
                  "restrict": " ON DELETE NO ACTION", "no action": " ON DELETE NO ACTION"}
 
+    select_into_creates_table = True
     partial_indexes = True              # filtered indexes: the predicate allows simple comparisons
     named_defaults = True
     # Liquibase looks a default constraint up at run time; ours names it.

@@ -119,8 +119,10 @@ def _drop_column_unrecoverable(ch: DropColumn, ctx: Context, path: str, col, wha
         ch.table, replace(col, nullable=True))}) + readd if col else None
     manual = [] if col else [f"Re-create column {ch.table}.{ch.column} with its old definition and "
                              "restore its values from a backup."]
+    lock = ctx.lock("drop_column")
     return [*dependents, Step(f"drop column {ch.table}.{ch.column}", d.statements("drop_column", **p), reverse,
-                              ctx.lock("drop_column"), ch.table, destructive=True, manual_steps=manual)]
+                              lock, ch.table, destructive=True, manual_steps=manual,
+                              estimate=ctx.estimate(ch.table, lock))]
 
 
 @direct("rename_column")
@@ -259,11 +261,14 @@ def drop_not_null(ch: DropNotNull, ctx: Context, path: str) -> list[Step]:
     ctx.table(ch.table).columns[ch.column.lower()] = new
     ctx.warnings.append(f"Readers that assume {ch.table}.{ch.column} is never NULL may break, and rolling "
                         "back DROP NOT NULL fails once NULLs were written.")
+    lock = ctx.lock("drop_not_null")
+    # MySQL's MODIFY rebuilds the table: the estimate says how long; elsewhere a catalog change
+    timed = {"estimate": ctx.estimate(ch.table, lock)} if lock.rewrite else {}
     return [Step(f"allow NULL in {ch.table}.{ch.column}",
                  d.statements("drop_not_null", **parts(ctx, ch.table, new)),
                  d.statements("set_not_null", **parts(ctx, ch.table, replace(col, nullable=False))),
-                 ctx.lock("drop_not_null"), ch.table, _native("drop_not_null", ch.table, ctx, new),
-                 _native("set_not_null", ch.table, ctx, replace(col, nullable=False)))]
+                 lock, ch.table, _native("drop_not_null", ch.table, ctx, new),
+                 _native("set_not_null", ch.table, ctx, replace(col, nullable=False)), **timed)]
 
 
 def _column_for(ctx: Context, table: str, column: str, op: str, path: str) -> ColumnDef:

@@ -63,7 +63,7 @@ def drop_index(ch: DropIndex, ctx: Context, path: str) -> list[Step]:
                  [index_sql(ctx, ch.table, old.name, old.columns, old.unique, old.where)], lock, ch.table,
                  native, NativeOp("create_index", {"table": ch.table, "name": old.name, "columns": old.columns,
                                                    "unique": old.unique, "where": old.where}),
-                 estimate=ctx.estimate(ch.table, ctx.lock("add_index")))]
+                 estimate=ctx.estimate(ch.table, lock))]
 
 
 def _add_constraint(ctx: Context, table: str, c: ConstraintDef, form: str, lock_key: str,

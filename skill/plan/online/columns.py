@@ -26,7 +26,7 @@ def not_null_steps(ctx: Context, table: str, col: ColumnDef, phase: str) -> list
     """NOT NULL without a scan under ACCESS EXCLUSIVE: a validated CHECK (c IS NOT NULL) lets
     PostgreSQL 12+ skip the scan of SET NOT NULL; the check is dropped after."""
     d = ctx.dialect
-    if ctx.version and ctx.version < (12,):
+    if not d.validated_check_skips_scan(ctx.version):
         raise impossible("set_not_null", ctx, "before PostgreSQL 12 SET NOT NULL always scans the table "
                          "under ACCESS EXCLUSIVE", "allow downtime; or keep a validated CHECK "
                          "(column IS NOT NULL) instead (add_check is online), or upgrade to 12+")

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .api import parse_request
-from .dialects import Dialect, get_dialect
-from .errors import DbmigError, ZeroDowntimeImpossible
-from .lint import make_context, read_files, run_rules
-from .models import MigrationRequest
-from .plan import build_plan
-from .plan.model import PHASE_ORDER, Plan, Step
-from .plan.online.common import session as online_session
-from .render.sqlfile import forward_blocks
+from ..api import parse_request
+from ..dialects import Dialect, get_dialect
+from ..errors import DbmigError, ZeroDowntimeImpossible
+from ..lint import make_context, read_files, run_rules
+from ..models import MigrationRequest
+from ..plan import build_plan
+from ..plan.model import PHASE_ORDER, Plan, Step
+from ..plan.online.common import session as online_session
+from ..render.sqlfile import forward_blocks
 
 # Planning needs a whole request; explain names no tool or type. Planners are tool-neutral
 # (a T3 note for Flyway users is the one exception, and only warnings of T3 plans carry it,
