@@ -47,7 +47,7 @@ def deployment_guide(plan: Plan, request: MigrationRequest, rendered: list[Rende
     steps = plan.steps
     locks = [LockEstimate(statement=s.description, lock=s.lock.level, blocks=s.lock.blocks,
                           rewrite=s.lock.rewrite, scan=s.lock.scan, estimate=s.estimate) for s in steps]
-    blocking = [s for s in steps if s.lock.rewrite or s.lock.scan]
+    blocking = [s for s in steps if s.lock.blocking]          # the app waits: it needs a window
     pre = ["Take a backup (or confirm point-in-time recovery) of the database.",
            f"Preview: {PREVIEW[tool]}.",
            "Run the validation tests marked 'unchanged' now and keep their results."]
