@@ -73,6 +73,20 @@ VALUES WHEN WHERE WINDOW WITH
 """.split())
 
 
+# The zero-downtime strategy of each op (skill/plan/online/) that every database takes unless its
+# dialect says otherwise; an op left out has no online form there.
+ONLINE_STRATEGIES = {
+    # already catalog changes: the same statements, behind the short lock timeout
+    "create_table": "behind_timeout", "drop_not_null": "behind_timeout", "set_default": "behind_timeout",
+    "drop_default": "behind_timeout", "drop_constraint": "behind_timeout",
+    "add_index": "online_index", "drop_index": "online_index_drop",
+    "add_foreign_key": "not_valid_then_validate", "add_check": "not_valid_then_validate",
+    "add_unique": "unique_from_online_index", "set_not_null": "fill_then_not_null",
+    "add_column": "add_in_catalog_or_fill", "alter_column_type": "column_swap",
+    "rename_column": "sync_trigger_rename", "rename_table": "alias_rename",
+    "drop_column": "drop_column_in_contract", "drop_table": "drop_table_in_contract",
+}
+
 # Native type (numbers replaced by {0}, {1}) -> the SQLAlchemy type that renders to it: what
 # every database shares; a dialect's `sqlalchemy_types` spreads this and adds its own types.
 SQLALCHEMY_TYPES = {

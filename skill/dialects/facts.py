@@ -34,6 +34,12 @@ class Lock:
         return self.work or ("rewrite" if self.rewrite else "scan" if self.scan else "catalog")
 
     @property
+    def holds_app(self) -> bool:
+        """Reads and writes wait while it is held, however briefly (the facts' wording: `blocks`
+        starts with "reads and writes"): a zero-downtime step puts it behind its lock timeout."""
+        return self.blocks.startswith("reads and writes")
+
+    @property
     def blocking(self) -> bool:
         """The app waits while the table is rewritten or scanned: it needs a window."""
         return (self.rewrite or self.scan) and not self.online

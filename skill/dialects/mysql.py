@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from .base import Dialect
-from .common import ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, PS, RESERVED_CORE, SQLALCHEMY_TYPES
+from .common import (ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, ONLINE_STRATEGIES, PS, RESERVED_CORE,
+                     SQLALCHEMY_TYPES)
 
 # MySQL names the DROP by the kind of constraint.
 _DROP_BY_KIND = {"foreign_key": "drop_foreign_key", "unique": "drop_unique", "check": "drop_check"}
@@ -179,6 +180,16 @@ class MySQL(Dialect):
 
     # zero-downtime: INSTANT / INPLACE with LOCK=NONE named; two one-SET sync triggers; no
     # anonymous block to loop in without a key.
+    online_strategies = {
+        **ONLINE_STRATEGIES,
+        # InnoDB builds these in place while DML goes on (the foreign key with foreign_key_checks=0)
+        "add_foreign_key": "in_place_foreign_key", "add_unique": "in_place_unique",
+        "add_column": "instant_add",
+        # InnoDB checks existing rows only with ALGORITHM=COPY: a shadow-table tool's job
+        "add_check": "shadow_table_tool",
+        # no transactional DDL: no alias can take over the old name in the rename's instant
+        "rename_table": "no_alias",
+    }
     sync_trigger_style = "pair"
     not_null_online = "in_place"
     keyless_batches = "once"

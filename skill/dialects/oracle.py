@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from .base import Dialect
-from .common import ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, PS, RESERVED_CORE, SQLALCHEMY_TYPES
+from .common import (ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, ONLINE_STRATEGIES, PS, RESERVED_CORE,
+                     SQLALCHEMY_TYPES)
 
 _ID = r'(?:"[^"]+"|[A-Za-z_][A-Za-z0-9_$#]*)'
 _NAME = rf"{_ID}(?:\.{_ID})?"
@@ -275,6 +276,8 @@ class Oracle(Dialect):
 
     # zero-downtime. The version assumed when the request gives none: 19c, as the module docstring says.
     baseline_version = (19,)
+    # a widening is a dictionary change; anything else needs DBMS_REDEFINITION (the strategy says so)
+    online_strategies = {**ONLINE_STRATEGIES, "alter_column_type": "online_alter_column"}
     # rename_column: one BEFORE INSERT OR UPDATE row trigger keeping both columns equal. Like
     # PostgreSQL's, it edits the row before it is written, so NOT NULL holds at every instant.
     sync_trigger_style = "row"

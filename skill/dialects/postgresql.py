@@ -8,7 +8,8 @@ from importlib.resources import files
 
 from ..types import SqlType
 from .base import Dialect
-from .common import ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, PS, RESERVED_CORE, SQLALCHEMY_TYPES
+from .common import (ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, ONLINE_STRATEGIES, PS, RESERVED_CORE,
+                     SQLALCHEMY_TYPES)
 
 # Flyway >= 9.1.2 holds a transactional advisory lock for the whole `migrate` on PostgreSQL; a
 # step that waits for every running transaction (CREATE INDEX CONCURRENTLY) then waits forever.
@@ -162,6 +163,7 @@ class PostgreSQL(Dialect):
 
     # zero-downtime: constraints NOT VALID then VALIDATE; NOT NULL through a validated CHECK (12+);
     # a PL/pgSQL sync trigger; a view keeps an old table name working.
+    online_strategies = ONLINE_STRATEGIES
     sync_trigger_style = "function"
     not_null_online = "validated_check"
     keyless_batches = "loop"            # a DO block loops by ctid

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .base import Dialect
-from .common import ANSI_FORMS, BATCH_DEFAULTS, N, PS, RESERVED_CORE, SQLALCHEMY_TYPES
+from .common import ANSI_FORMS, BATCH_DEFAULTS, N, ONLINE_STRATEGIES, PS, RESERVED_CORE, SQLALCHEMY_TYPES
 
 # Identifier as the regexes of `command_allow` see it: bracketed, or regular, optionally
 # schema-qualified. `[^;]` keeps each allowed statement a single statement.
@@ -313,6 +313,8 @@ class SQLServer(Dialect):
     # zero-downtime. The version assumed when the request gives none: 13 = SQL Server 2016, the
     # oldest one these strategies support (ALTER COLUMN ... WITH (ONLINE = ON)).
     baseline_version = (13,)
+    # a type change is rebuilt online by the engine (2016+), not swapped column for column
+    online_strategies = {**ONLINE_STRATEGIES, "alter_column_type": "online_alter_column"}
     # rename_column: T-SQL has no BEFORE row trigger: the row is written first, then the trigger's
     # UPDATE (joined to `inserted`/`deleted` by the primary key) fills the other column in the same
     # transaction. A NOT NULL column would reject the app version that leaves it out before the

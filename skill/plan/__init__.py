@@ -68,7 +68,7 @@ def plan_change(i: int, ch: Change, ctx: Context, zero_downtime: bool) -> list[S
     change made what (explain groups by it)."""
     seen, lost = len(ctx.warnings), len(ctx.losses)
     try:
-        steps = planner_for(ch.op, ctx.dialect.name, zero_downtime)(ch, ctx, f"changes.{i}")
+        steps = planner_for(ch.op, ctx.dialect, zero_downtime)(ch, ctx, f"changes.{i}")
     except DbmigError as exc:
         exc.change = i
         raise

@@ -1,8 +1,10 @@
 """Direct (T1) strategies for columns: add, drop (with a backup), rename, type, null, default."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from typing import Callable
 
+from ..dialects.facts import Lock
 from ..errors import InvalidRequest, UnsafeRollback
 from ..models import (AddColumn, AlterColumnType, DropColumn, DropDefault, DropNotNull,
                       RenameColumn, SetDefault, SetNotNull)
@@ -38,8 +40,8 @@ def _add_column_lock(ctx: Context, col: ColumnDef):
     return ctx.lock("add_column_rewrite" if rewrites else "add_column")
 
 
-@direct("add_column")
-def add_column(ch: AddColumn, ctx: Context, path: str) -> list[Step]:
+def prepare_add_column(ch: AddColumn, ctx: Context, path: str) -> ColumnDef:
+    """The column to add, checked, and recorded in the virtual schema (every strategy's start)."""
     col = ctx.from_request(ch.column, f"{path}.column")
     if not col.nullable and col.default is None:
         raise InvalidRequest(
@@ -50,25 +52,55 @@ def add_column(ch: AddColumn, ctx: Context, path: str) -> list[Step]:
     if col.name.lower() in table.columns:
         raise InvalidRequest(f"column {ch.table}.{col.name} already exists", field=f"{path}.column.name")
     table.columns[col.name.lower()] = col
+    return col
+
+
+@direct("add_column")
+def add_column(ch: AddColumn, ctx: Context, path: str) -> list[Step]:
+    return [add_column_step(ctx, ch.table, prepare_add_column(ch, ctx, path))]
+
+
+def add_column_step(ctx: Context, table: str, col: ColumnDef, reverse: list[str] | None = None) -> Step:
+    """ADD COLUMN as one statement; `reverse` replaces its DROP COLUMN (Oracle's zero-downtime
+    plan marks the column unused instead)."""
     lock = _add_column_lock(ctx, col)
     if lock.rewrite:
-        ctx.warnings.append(f"ADD COLUMN {ch.table}.{col.name} with DEFAULT {col.default} rewrites the "
+        ctx.warnings.append(f"ADD COLUMN {table}.{col.name} with DEFAULT {col.default} rewrites the "
                             "table (the default differs per row) while holding its lock.")
-    p = parts(ctx, ch.table, col)
-    return [Step(f"add column {ch.table}.{col.name}", ctx.dialect.statements("add_column", **p),
-                 ctx.dialect.statements("drop_column", **p), lock, ch.table,
-                 _native("add_column", ch.table, ctx, col), _native("drop_column", ch.table, ctx, col),
-                 estimate=ctx.estimate(ch.table, lock))]
+    p, d = parts(ctx, table, col), ctx.dialect
+    drop = _native("drop_column", table, ctx, col) if reverse is None else None
+    reverse = d.statements("drop_column", **p) if reverse is None else reverse
+    return Step(f"add column {table}.{col.name}", d.statements("add_column", **p), reverse, lock, table,
+                _native("add_column", table, ctx, col), drop, estimate=ctx.estimate(table, lock))
+
+
+@dataclass
+class DropForm:
+    """How a column leaves: its statements (from the column's parts), their lock, and lines for
+    the deployment guide. The plain DROP COLUMN, or Oracle's zero-downtime SET UNUSED."""
+
+    statements: Callable[[dict[str, str]], list[str]]
+    lock: Lock
+    guide: dict[str, list[str]] = field(default_factory=dict)
+
+
+def plain_drop(ctx: Context) -> DropForm:
+    return DropForm(lambda p: ctx.dialect.statements("drop_column", **p), ctx.lock("drop_column"))
 
 
 @direct("drop_column")
 def drop_column(ch: DropColumn, ctx: Context, path: str) -> list[Step]:
+    return drop_column_steps(ch, ctx, path, plain_drop(ctx))
+
+
+def drop_column_steps(ch: DropColumn, ctx: Context, path: str, how: DropForm) -> list[Step]:
+    """Back the values up (keyed by the primary key), drop what depends on the column, drop it."""
     d, table = ctx.dialect, ctx.table(ch.table)
     what = f"DROP COLUMN {ch.table}.{ch.column}"
     col = table.columns.get(ch.column.lower())
     pk = [c for c in table.primary_key if c.lower() != ch.column.lower()]
     if col is None or not pk:
-        return _drop_column_unrecoverable(ch, ctx, path, col, what)
+        return _drop_column_unrecoverable(ch, ctx, path, col, what, how)
     backup = ctx.name("dbmig_bak", ch.table, [ch.column])
     p = parts(ctx, ch.table, col, backup=ctx.q(backup), columns=ctx.qlist(pk + [col.name]),
               join=" AND ".join(f"b.{ctx.q(k)} = {ctx.q(ch.table)}.{ctx.q(k)}" for k in pk),
@@ -80,16 +112,20 @@ def drop_column(ch: DropColumn, ctx: Context, path: str) -> list[Step]:
         f"{what} removes data: the values are first copied to {backup} (keyed by {', '.join(pk)}) for "
         f"the rollback; drop {backup} once the migration is final. Running app versions that read "
         f"{ch.column} break.")
-    lock, copy = ctx.lock("drop_column"), ctx.lock("copy_table")
+    copy = ctx.lock("copy_table")
     return [
         Step(f"back up {ch.table}.{ch.column} into {backup}", [d.copy_table(p["backup"], p["columns"], p["table"])],
              [d.sql("drop_table", table=ctx.q(backup))], copy, ch.table, estimate=ctx.estimate(ch.table, copy)),
         *dependents,
         # what the database dropped with the column comes back right after the values
-        Step(f"drop column {ch.table}.{ch.column}", d.statements("drop_column", **p),
-             restore + readd, lock, ch.table, _native("drop_column", ch.table, ctx, col),
-             destructive=True, estimate=ctx.estimate(ch.table, lock)),
+        Step(f"drop column {ch.table}.{ch.column}", how.statements(p), restore + readd, how.lock, ch.table,
+             _native("drop_column", ch.table, ctx, col), destructive=True,
+             estimate=ctx.estimate(ch.table, how.lock), guide=_copied(how.guide)),
     ]
+
+
+def _copied(guide: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {section: list(lines) for section, lines in guide.items()}
 
 
 def _readd_column(ctx: Context, table: str, col: ColumnDef, p: dict) -> list[str]:
@@ -103,7 +139,8 @@ def _readd_column(ctx: Context, table: str, col: ColumnDef, p: dict) -> list[str
     return statements
 
 
-def _drop_column_unrecoverable(ch: DropColumn, ctx: Context, path: str, col, what: str) -> list[Step]:
+def _drop_column_unrecoverable(ch: DropColumn, ctx: Context, path: str, col, what: str,
+                               how: DropForm) -> list[Step]:
     need = "its definition" if col is None else f"a primary key on {ch.table} to key a backup"
     ctx.unrecoverable(UnsafeRollback(
         f"Cannot generate safe rollback for {what}: dbmig needs {need} (pass `schema`), or set "
@@ -119,10 +156,9 @@ def _drop_column_unrecoverable(ch: DropColumn, ctx: Context, path: str, col, wha
         ch.table, replace(col, nullable=True))}) + readd if col else None
     manual = [] if col else [f"Re-create column {ch.table}.{ch.column} with its old definition and "
                              "restore its values from a backup."]
-    lock = ctx.lock("drop_column")
-    return [*dependents, Step(f"drop column {ch.table}.{ch.column}", d.statements("drop_column", **p), reverse,
-                              lock, ch.table, destructive=True, manual_steps=manual,
-                              estimate=ctx.estimate(ch.table, lock))]
+    return [*dependents, Step(f"drop column {ch.table}.{ch.column}", how.statements(p), reverse, how.lock,
+                              ch.table, destructive=True, manual_steps=manual,
+                              estimate=ctx.estimate(ch.table, how.lock), guide=_copied(how.guide))]
 
 
 @direct("rename_column")
@@ -147,32 +183,81 @@ def rename_column(ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
                                             "new_name": ch.column, **typed}))]
 
 
-@direct("alter_column_type")
-def alter_column_type(ch: AlterColumnType, ctx: Context, path: str) -> list[Step]:
+@dataclass
+class TypeChange:
+    """A column type change, checked: the column before and after, the conversion, the guard
+    that stops the migration before a value that does not fit would be cut."""
+
+    column: str                 # as the request names it
+    old: ColumnDef
+    new: ColumnDef
+    using: str | None
+    guard: Guard | None
+
+
+def prepare_type_change(ch: AlterColumnType, ctx: Context, path: str) -> TypeChange:
+    """Every strategy's start: the current column (from `schema`), the new one, the guard; the
+    virtual schema gets the new type."""
     d = ctx.dialect
     old = ctx.known_column(ch.table, ch.column, f"changing the type of {ch.table}.{ch.column}", path)
     new = replace(old, type=ctx.type(ch.type, f"{path}.type"))
     using = ctx.expr(ch.using, f"{path}.using") if ch.using else None
     if using and not d.type_change_using:
         raise InvalidRequest(f"`using` is not available on {d.name}", field=f"{path}.using")
-    guard = _narrowing_guard(ctx, ch.table, old, new)
-    if not old.type.widens_to(new.type) and guard is None:
-        ctx.warnings.append(
-            f"{ch.table}.{ch.column} {old.type} -> {new.type} may not fit every value: the statement "
-            "fails (nothing is changed) if a value does not convert; the rollback converts back.")
-    lock = _type_change_lock(ctx, old, new)
-    if d.type_change_breaks_prepared:
-        ctx.warnings.append(f"Type change of {ch.table}.{ch.column}: clients using server-side prepared "
-                            "statements get 'cached plan must not change result type' until they reconnect.")
+    change = TypeChange(ch.column, old, new, using, _narrowing_guard(ctx, ch.table, old, new))
     ctx.table(ch.table).columns[ch.column.lower()] = new
-    fwd = parts(ctx, ch.table, new, using=d.sql("using_clause", using=using) if using else "")
+    return change
+
+
+def warn_type_change(ctx: Context, table: str, tc: TypeChange) -> None:
+    """What a type change risks wherever it runs: values that may not convert, and clients'
+    prepared statements (PostgreSQL)."""
+    old, new = tc.old, tc.new
+    if not old.type.widens_to(new.type) and tc.guard is None:
+        ctx.warnings.append(
+            f"{table}.{tc.column} {old.type} -> {new.type} may not fit every value: the statement "
+            "fails (nothing is changed) if a value does not convert; the rollback converts back.")
+    if ctx.dialect.type_change_breaks_prepared:
+        ctx.warnings.append(f"Type change of {table}.{tc.column}: clients using server-side prepared "
+                            "statements get 'cached plan must not change result type' until they reconnect.")
+
+
+@direct("alter_column_type")
+def alter_column_type(ch: AlterColumnType, ctx: Context, path: str) -> list[Step]:
+    tc = prepare_type_change(ch, ctx, path)
+    warn_type_change(ctx, ch.table, tc)
+    return [type_change_step(ctx, ch.table, tc)]
+
+
+def type_change_lock(ctx: Context, tc: TypeChange) -> Lock:
+    coercible = ctx.dialect.type_change_in_catalog(tc.old.type, tc.new.type)
+    return ctx.lock("alter_column_type_coercible" if coercible else "alter_column_type")
+
+
+@dataclass
+class TypeChangeSql:
+    forward: list[str]
+    reverse: list[str]
+    native: NativeOp
+    reverse_native: NativeOp
+
+
+def type_change_sql(ctx: Context, table: str, tc: TypeChange) -> TypeChangeSql:
+    """ALTER ... TYPE and its reverse (PostgreSQL converts back with USING)."""
+    d, old, new = ctx.dialect, tc.old, tc.new
+    fwd = parts(ctx, table, new, using=d.sql("using_clause", using=tc.using) if tc.using else "")
     back_using = _reverse_using(ctx, old, new)
-    back = parts(ctx, ch.table, old, using=d.sql("using_clause", using=back_using) if back_using else "")
-    return [Step(f"change type of {ch.table}.{ch.column} to {new.type}",
-                 d.statements("alter_column_type", **fwd), d.statements("alter_column_type", **back),
-                 lock, ch.table, _native("modify_type", ch.table, ctx, new, using=using),
-                 _native("modify_type", ch.table, ctx, old, using=back_using),
-                 estimate=ctx.estimate(ch.table, lock), guards=[guard] if guard else [])]
+    back = parts(ctx, table, old, using=d.sql("using_clause", using=back_using) if back_using else "")
+    return TypeChangeSql(d.statements("alter_column_type", **fwd), d.statements("alter_column_type", **back),
+                         _native("modify_type", table, ctx, new, using=tc.using),
+                         _native("modify_type", table, ctx, old, using=back_using))
+
+
+def type_change_step(ctx: Context, table: str, tc: TypeChange) -> Step:
+    sql, lock = type_change_sql(ctx, table, tc), type_change_lock(ctx, tc)
+    return Step(f"change type of {table}.{tc.column} to {tc.new.type}", sql.forward, sql.reverse, lock, table,
+                sql.native, sql.reverse_native, estimate=ctx.estimate(table, lock),
+                guards=[tc.guard] if tc.guard else [])
 
 
 def _narrowing_guard(ctx: Context, table: str, old: ColumnDef, new: ColumnDef) -> Guard | None:
@@ -197,11 +282,6 @@ def _narrowing_guard(ctx: Context, table: str, old: ColumnDef, new: ColumnDef) -
                  "nothing was changed")
 
 
-def _type_change_lock(ctx: Context, old: ColumnDef, new: ColumnDef):
-    coercible = ctx.dialect.type_change_in_catalog(old.type, new.type)
-    return ctx.lock("alter_column_type_coercible" if coercible else "alter_column_type")
-
-
 def _reverse_using(ctx: Context, old: ColumnDef, new: ColumnDef) -> str | None:
     """The cast back to the old type, where the database takes one (PostgreSQL USING)."""
     if not ctx.dialect.type_change_using or old.type.same_kind(new.type):
@@ -212,7 +292,7 @@ def _reverse_using(ctx: Context, old: ColumnDef, new: ColumnDef) -> str | None:
 @direct("set_not_null")
 def set_not_null(ch: SetNotNull, ctx: Context, path: str) -> list[Step]:
     d = ctx.dialect
-    col = _column_for(ctx, ch.table, ch.column, "set_not_null", path)
+    col = column_for(ctx, ch.table, ch.column, "set_not_null", path)
     new = replace(col, nullable=False)
     ctx.table(ch.table).columns[ch.column.lower()] = new
     lock = ctx.lock("set_not_null")
@@ -256,7 +336,7 @@ def _backfill_nulls(ctx: Context, ch: SetNotNull, path: str) -> list[Step]:
 @direct("drop_not_null")
 def drop_not_null(ch: DropNotNull, ctx: Context, path: str) -> list[Step]:
     d = ctx.dialect
-    col = _column_for(ctx, ch.table, ch.column, "drop_not_null", path)
+    col = column_for(ctx, ch.table, ch.column, "drop_not_null", path)
     new = replace(col, nullable=True)
     ctx.table(ch.table).columns[ch.column.lower()] = new
     ctx.warnings.append(f"Readers that assume {ch.table}.{ch.column} is never NULL may break, and rolling "
@@ -271,7 +351,7 @@ def drop_not_null(ch: DropNotNull, ctx: Context, path: str) -> list[Step]:
                  _native("set_not_null", ch.table, ctx, replace(col, nullable=False)), **timed)]
 
 
-def _column_for(ctx: Context, table: str, column: str, op: str, path: str) -> ColumnDef:
+def column_for(ctx: Context, table: str, column: str, op: str, path: str) -> ColumnDef:
     """The column's definition where the dialect restates it; else what is known, or a stub."""
     if op in ctx.dialect.restates_column:
         return ctx.known_column(table, column, f"{op} on {table}.{column} on {ctx.dialect.name} "

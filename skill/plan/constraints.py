@@ -25,21 +25,28 @@ def _known_columns(ctx: Context, table: str, columns: list[str], path: str) -> N
                                  field=f"{path}.columns")
 
 
-@direct("add_index")
-def add_index(ch: AddIndex, ctx: Context, path: str) -> list[Step]:
+def prepare_index(ch: AddIndex, ctx: Context, path: str) -> IndexDef:
+    """The index to build, checked and named, recorded in the virtual schema."""
     _known_columns(ctx, ch.table, ch.columns, path)
     name = ch.name or ctx.name("ux" if ch.unique else "ix", ch.table, ch.columns)
     where = ctx.expr(ch.where, f"{path}.where") if ch.where else None
     if where and not ctx.dialect.partial_indexes:
         raise InvalidRequest(f"partial indexes (`where`) are not available on {ctx.dialect.name}",
                              field=f"{path}.where")
-    ctx.table(ch.table).indexes[name.lower()] = IndexDef(name, list(ch.columns), ch.unique, where)
+    index = IndexDef(name, list(ch.columns), ch.unique, where)
+    ctx.table(ch.table).indexes[name.lower()] = index
+    return index
+
+
+@direct("add_index")
+def add_index(ch: AddIndex, ctx: Context, path: str) -> list[Step]:
+    i = prepare_index(ch, ctx, path)
     lock = ctx.lock("add_index")
-    native = NativeOp("create_index", {"table": ch.table, "name": name, "columns": list(ch.columns),
-                                       "unique": ch.unique, "where": where})
-    return [Step(f"create index {name}", [index_sql(ctx, ch.table, name, ch.columns, ch.unique, where)],
-                 [drop_index_sql(ctx, ch.table, name)], lock, ch.table, native,
-                 NativeOp("drop_index", {"table": ch.table, "name": name}),
+    native = NativeOp("create_index", {"table": ch.table, "name": i.name, "columns": list(i.columns),
+                                       "unique": i.unique, "where": i.where})
+    return [Step(f"create index {i.name}", [index_sql(ctx, ch.table, i.name, i.columns, i.unique, i.where)],
+                 [drop_index_sql(ctx, ch.table, i.name)], lock, ch.table, native,
+                 NativeOp("drop_index", {"table": ch.table, "name": i.name}),
                  estimate=ctx.estimate(ch.table, lock, "index"))]
 
 
@@ -66,11 +73,16 @@ def drop_index(ch: DropIndex, ctx: Context, path: str) -> list[Step]:
                  estimate=ctx.estimate(ch.table, lock))]
 
 
-def _add_constraint(ctx: Context, table: str, c: ConstraintDef, form: str, lock_key: str,
-                    native: NativeOp | None, **extra: str) -> Step:
-    d = ctx.dialect
+def _added(ctx: Context, table: str, c: ConstraintDef) -> ConstraintDef:
+    """Record a new constraint in the virtual schema."""
     ctx.table(table).constraints[c.name.lower()] = c
-    lock = ctx.lock(lock_key)
+    return c
+
+
+def _add_constraint(ctx: Context, table: str, c: ConstraintDef, form: str, native: NativeOp | None,
+                    **extra: str) -> Step:
+    d = ctx.dialect
+    lock = ctx.lock(form)
     forward = d.sql(form, table=ctx.q(table), name=ctx.q(c.name), columns=ctx.qlist(c.columns), **extra)
     return Step(f"add {c.kind.replace('_', ' ')} {c.name} on {table}", [forward],
                 drop_constraint_sql(ctx, table, c), lock, table, native,
@@ -109,44 +121,60 @@ def _indexed(ctx: Context, table: str, columns: list[str]) -> bool:
     return any([x.lower() for x in cols[:len(lead)]] == lead for cols in covered)
 
 
-@direct("add_foreign_key")
-def add_foreign_key(ch: AddForeignKey, ctx: Context, path: str) -> list[Step]:
+def prepare_foreign_key(ch: AddForeignKey, ctx: Context, path: str) -> ConstraintDef:
+    """The foreign key, checked and named, recorded in the virtual schema."""
     if len(ch.columns) != len(ch.ref_columns):
         raise InvalidRequest("columns and ref_columns differ in length", field=f"{path}.ref_columns")
     _known_columns(ctx, ch.table, ch.columns, path)
     name = ch.name or ctx.name("fk", ch.table, ch.columns)
-    on_delete = ctx.dialect.on_delete.get(ch.on_delete or "", "")
-    if ch.on_delete and not on_delete:
+    return _added(ctx, ch.table, ConstraintDef(name, "foreign_key", list(ch.columns), ref_table=ch.ref_table,
+                                               ref_columns=list(ch.ref_columns), on_delete=ch.on_delete))
+
+
+def fk_parts(ctx: Context, c: ConstraintDef) -> dict[str, str]:
+    """What a foreign key form needs besides table, name and columns."""
+    return dict(ref_table=ctx.q(c.ref_table), ref_columns=ctx.qlist(c.ref_columns),
+                on_delete=ctx.dialect.on_delete.get(c.on_delete or "", ""))
+
+
+@direct("add_foreign_key")
+def add_foreign_key(ch: AddForeignKey, ctx: Context, path: str) -> list[Step]:
+    c = prepare_foreign_key(ch, ctx, path)
+    extra = fk_parts(ctx, c)
+    if ch.on_delete and not extra["on_delete"]:
         ctx.warnings.append(f"{ctx.dialect.name} has no ON DELETE {ch.on_delete.upper()}: it is its default behaviour.")
-    c = ConstraintDef(name, "foreign_key", list(ch.columns), ref_table=ch.ref_table,
-                      ref_columns=list(ch.ref_columns), on_delete=ch.on_delete)
-    native = NativeOp("add_foreign_key", {"table": ch.table, "name": name, "columns": list(ch.columns),
+    native = NativeOp("add_foreign_key", {"table": ch.table, "name": c.name, "columns": list(ch.columns),
                                           "ref_table": ch.ref_table, "ref_columns": list(ch.ref_columns),
                                           "on_delete": ch.on_delete})
-    step = _add_constraint(ctx, ch.table, c, "add_foreign_key", "add_foreign_key", native,
-                           ref_table=ctx.q(ch.ref_table), ref_columns=ctx.qlist(ch.ref_columns),
-                           on_delete=on_delete)
-    return [step]
+    return [_add_constraint(ctx, ch.table, c, "add_foreign_key", native, **extra)]
+
+
+def prepare_unique(ch: AddUnique, ctx: Context, path: str) -> ConstraintDef:
+    _known_columns(ctx, ch.table, ch.columns, path)
+    name = ch.name or ctx.name("uq", ch.table, ch.columns)
+    return _added(ctx, ch.table, ConstraintDef(name, "unique", list(ch.columns)))
 
 
 @direct("add_unique")
 def add_unique(ch: AddUnique, ctx: Context, path: str) -> list[Step]:
-    _known_columns(ctx, ch.table, ch.columns, path)
-    name = ch.name or ctx.name("uq", ch.table, ch.columns)
-    native = NativeOp("add_unique", {"table": ch.table, "name": name, "columns": list(ch.columns)})
-    ctx.warnings.append(f"ADD UNIQUE {name} fails if {ch.table} already holds duplicates of "
+    c = prepare_unique(ch, ctx, path)
+    native = NativeOp("add_unique", {"table": ch.table, "name": c.name, "columns": list(ch.columns)})
+    ctx.warnings.append(f"ADD UNIQUE {c.name} fails if {ch.table} already holds duplicates of "
                         f"({', '.join(ch.columns)}).")
-    return [_add_constraint(ctx, ch.table, ConstraintDef(name, "unique", list(ch.columns)),
-                            "add_unique", "add_unique", native)]
+    return [_add_constraint(ctx, ch.table, c, "add_unique", native)]
+
+
+def prepare_check(ch: AddCheck, ctx: Context, path: str) -> ConstraintDef:
+    expression = ctx.expr(ch.expression, f"{path}.expression")
+    digest = hashlib.sha1(expression.encode()).hexdigest()[:6]
+    name = ch.name or ctx.name("ck", ch.table, [digest])
+    return _added(ctx, ch.table, ConstraintDef(name, "check", [], expression=expression))
 
 
 @direct("add_check")
 def add_check(ch: AddCheck, ctx: Context, path: str) -> list[Step]:
-    expression = ctx.expr(ch.expression, f"{path}.expression")
-    digest = hashlib.sha1(expression.encode()).hexdigest()[:6]
-    name = ch.name or ctx.name("ck", ch.table, [digest])
-    c = ConstraintDef(name, "check", [], expression=expression)
-    return [_add_constraint(ctx, ch.table, c, "add_check", "add_check", None, expression=expression)]
+    c = prepare_check(ch, ctx, path)
+    return [_add_constraint(ctx, ch.table, c, "add_check", None, expression=c.expression)]
 
 
 @direct("drop_constraint")

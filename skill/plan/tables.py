@@ -73,7 +73,13 @@ def create_table(ch: CreateTable, ctx: Context, path: str) -> list[Step]:
 
 @direct("drop_table")
 def drop_table(ch: DropTable, ctx: Context, path: str) -> list[Step]:
+    return drop_table_steps(ch, ctx, path)
+
+
+def drop_table_steps(ch: DropTable, ctx: Context, path: str, rollback_notes: list[str] = ()) -> list[Step]:
+    """Back the rows up, then drop; `rollback_notes` go to the drop's guide (Oracle's recycle bin)."""
     d, table = ctx.dialect, ctx.schema.table(ch.table)
+    guide = {"rollback": list(rollback_notes)} if rollback_notes else {}
     drop = d.sql("drop_table", table=ctx.q(ch.table))
     lock = ctx.lock("drop_table")
     if table is None or not table.columns:
@@ -84,7 +90,7 @@ def drop_table(ch: DropTable, ctx: Context, path: str) -> list[Step]:
             f"DATA LOSS: DROP TABLE {ch.table} cannot be rolled back automatically "
             "(confirmed by confirm_data_loss); restore it from a database backup.")
         ctx.schema.tables.pop(ch.table.lower(), None)
-        return [Step(f"drop table {ch.table}", [drop], None, lock, ch.table, destructive=True,
+        return [Step(f"drop table {ch.table}", [drop], None, lock, ch.table, destructive=True, guide=guide,
                      manual_steps=[f"Restore table {ch.table} and its rows from the backup taken before the migration."])]
     backup = ctx.name("dbmig_bak", ch.table, [])
     columns = ctx.qlist([c.name for c in table.columns.values()])
@@ -99,21 +105,28 @@ def drop_table(ch: DropTable, ctx: Context, path: str) -> list[Step]:
              [d.sql("drop_table", table=ctx.q(backup))], copy, ch.table, estimate=ctx.estimate(ch.table, copy)),
         Step(f"drop table {ch.table}", [drop],
              create_table_sql(ctx, table) + [d.sql("insert_from", **parts)], lock, ch.table,
-             destructive=True),
+             destructive=True, guide=guide),
     ]
+
+
+def prepare_rename_table(ch: RenameTable, ctx: Context) -> None:
+    """The virtual schema knows the table under its new name."""
+    table = ctx.schema.tables.pop(ch.table.lower(), None) or TableDef(ch.table)
+    table.name = ch.new_name
+    ctx.schema.put(table)
+
+
+def rename_table_sql(ctx: Context, table: str, new_name: str) -> str:
+    return ctx.dialect.sql("rename_table", **ctx.names(table, new_name=new_name))
 
 
 @direct("rename_table")
 def rename_table(ch: RenameTable, ctx: Context, path: str) -> list[Step]:
-    d = ctx.dialect
-    table = ctx.schema.tables.pop(ch.table.lower(), None) or TableDef(ch.table)
-    table.name = ch.new_name
-    ctx.schema.put(table)
+    prepare_rename_table(ch, ctx)
     ctx.warnings.append(f"Renaming {ch.table} to {ch.new_name} breaks every running app version "
                         f"that still queries {ch.table}: deploy the app change with it.")
     return [Step(f"rename table {ch.table} to {ch.new_name}",
-                 [d.sql("rename_table", **ctx.names(ch.table, new_name=ch.new_name))],
-                 [d.sql("rename_table", **ctx.names(ch.new_name, new_name=ch.table))],
+                 [rename_table_sql(ctx, ch.table, ch.new_name)], [rename_table_sql(ctx, ch.new_name, ch.table)],
                  ctx.lock("rename_table"), ch.table,
                  NativeOp("rename_table", {"table": ch.table, "new_name": ch.new_name}),
                  NativeOp("rename_table", {"table": ch.new_name, "new_name": ch.table}))]

@@ -1,4 +1,5 @@
-"""Zero-downtime (T3) strategies, one module per op family, registered with `@online(op)`.
+"""Zero-downtime (T3) strategies, one module per op family, each registered once by name with
+`@strategy(...)` (skill/plan/strategy.py); each Dialect declares the one it supports per op.
 
 Each returns Steps tagged expand / migrate / contract; `phases_of` turns them into phases with
 the app-deploy gates between them. What cannot be done online raises ZeroDowntimeImpossible.

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ...errors import InvalidRequest
 from ...models import AddColumn, Backfill, SetNotNull
 from ...schema import ColumnDef
-from .. import columns as direct_columns, constraints as direct_constraints, data, tables as direct_tables
-from ..columns import parts
+from .. import data
+from ..columns import add_column_step, column_for, parts, prepare_add_column
 from ..context import Context
 from ..data import integer_key
 from ..model import Step
-from ..registry import online
-from .common import backfill, guarded, impossible, lock_of, note, phase_check, rephase, step
+from ..registry import direct_planner
+from ..strategy import Strategy, strategy
+from .common import backfill, behind_timeout, guarded, impossible, lock_of, note, phase_check, step
 from .constraints import not_valid_then_validate
 
 
@@ -95,92 +95,89 @@ def _exact_fill(ctx: Context, ch: SetNotNull, path: str) -> Step:
     return fill
 
 
-@online("set_not_null", database="postgresql")
-@online("set_not_null", database="mysql")
-@online("set_not_null", database="sqlserver")
-@online("set_not_null", database="oracle")
-def set_not_null(ch: SetNotNull, ctx: Context, path: str) -> list[Step]:
-    col = direct_columns._column_for(ctx, ch.table, ch.column, "set_not_null", path)
-    ctx.table(ch.table).columns[ch.column.lower()] = replace(col, nullable=False)
-    steps = []
-    if ch.backfill:
-        steps.append(_exact_fill(ctx, ch, path))
-    else:
-        ctx.warnings.append(f"Validating NOT NULL on {ch.table}.{ch.column} fails if a row holds NULL; pass `backfill`.")
-    return steps + set_not_null_steps(ctx, ch.table, col, "migrate")
+@strategy("fill_then_not_null")
+class FillThenNotNull(Strategy):
+    """NULLs filled in batches (T2's backfill, whose backup keys the rows it filled), then NOT NULL
+    the dialect's online way (`Dialect.not_null_online`): PostgreSQL 12+ a validated CHECK, MySQL
+    in place, SQL Server ALTER COLUMN ... WITH (ONLINE = ON), Oracle ENABLE NOVALIDATE + VALIDATE."""
+
+    def plan(self, ch: SetNotNull, ctx: Context, path: str) -> list[Step]:
+        col = column_for(ctx, ch.table, ch.column, "set_not_null", path)
+        ctx.table(ch.table).columns[ch.column.lower()] = replace(col, nullable=False)
+        steps = []
+        if ch.backfill:
+            steps.append(_exact_fill(ctx, ch, path))
+        else:
+            ctx.warnings.append(f"Validating NOT NULL on {ch.table}.{ch.column} fails if a row holds NULL; "
+                                "pass `backfill`.")
+        return steps + set_not_null_steps(ctx, ch.table, col, "migrate")
 
 
-@online("add_column", database="postgresql")
-def add_column_pg(ch: AddColumn, ctx: Context, path: str) -> list[Step]:
-    col = ctx.from_request(ch.column, f"{path}.column")
-    if not ctx.dialect.add_column_rewrites(col.default, ctx.version):
-        return rephase(direct_columns.add_column(ch, ctx, path), ctx)
-    return _add_then_fill(ctx, ch.table, col, path)
+@strategy("add_in_catalog_or_fill")
+class AddInCatalogOrFill(Strategy):
+    """ADD COLUMN as it is where the database keeps the DEFAULT in its catalog (PostgreSQL 11+ for a
+    non-volatile default; SQL Server 2012+ Enterprise for NOT NULL with a runtime-constant one;
+    Oracle 12c+ unless the table has a LOB column), behind the lock timeout; else the column is
+    added bare, new rows get the default, old rows are filled in batches, then NOT NULL online.
+    Oracle's rollback marks the column unused (its DROP COLUMN rewrites every block)."""
+
+    def plan(self, ch: AddColumn, ctx: Context, path: str) -> list[Step]:
+        col = prepare_add_column(ch, ctx, path)
+        why, undo = _default_written(ctx, ch.table, col), _unused(ctx, ch.table, col)
+        if why:
+            return _add_then_fill(ctx, ch.table, col, why, undo)
+        if col.default is not None and not col.nullable:
+            note(ctx, ctx.dialect.add_column_note)     # SQL Server: metadata-only on Enterprise only
+        return behind_timeout(ctx, [add_column_step(ctx, ch.table, col, reverse=undo)])
 
 
-def _add_then_fill(ctx: Context, table: str, col: ColumnDef, path: str, why: str = "") -> list[Step]:
-    """A per-row default would rewrite the table under ACCESS EXCLUSIVE: add the column bare,
-    give new rows the default, fill old rows in batches, then NOT NULL online. `why`: the reason
-    where it is not a per-row default (Oracle writes any default into rows of a table with LOBs)."""
-    d, t = ctx.dialect, ctx.table(table)
-    if col.name.lower() in t.columns:
-        raise InvalidRequest(f"column {table}.{col.name} already exists", field=f"{path}.column.name")
+def _unused(ctx: Context, table: str, col: ColumnDef) -> list[str] | None:
+    """Oracle's rollback of an added column: SET UNUSED (a dictionary change; the space comes back
+    with DROP UNUSED COLUMNS), not DROP COLUMN, which rewrites every block under an exclusive lock."""
+    form = ctx.dialect.set_unused_form(ctx.version)
+    return [ctx.dialect.sql(form, **ctx.names(table, col.name))] if form else None
+
+
+def _add_then_fill(ctx: Context, table: str, col: ColumnDef, why: str, undo: list[str] | None) -> list[Step]:
+    """The default would be written into every row under the table's lock: add the column bare,
+    give new rows the default, fill old rows in batches, then NOT NULL online."""
+    d = ctx.dialect
     bare = replace(col, default=None, nullable=True)
-    t.columns[col.name.lower()] = col
     p = parts(ctx, table, bare)
     steps = [step(ctx, f"add column {table}.{col.name} without default (catalog change)",
                   guarded(ctx, d.statements("add_column", **{**p, "column_def": ctx.column_def(table, bare)})),
-                  guarded(ctx, d.statements("drop_column", **p)), ctx.brief("add_column"), table),
+                  guarded(ctx, undo or d.statements("drop_column", **p)), ctx.brief("add_column"), table),
              # SQL Server's set_default is two statements (it drops the default constraint first)
              step(ctx, f"default {col.default} for new rows of {table}.{col.name}",
                   guarded(ctx, d.statements("set_default", **parts(ctx, table, col))), [],
                   ctx.brief("set_default"), table),
              fill_nulls(ctx, table, col.name, col.default, "migrate")]
-    ctx.warnings.append(f"{why or f'DEFAULT {col.default} differs per row'}: dbmig adds {col.name} without it and "
-                        "fills existing rows in batches (several times slower than one rewrite, but no long lock).")
+    ctx.warnings.append(f"{why}: dbmig adds {col.name} without it and fills existing rows in batches (several "
+                        "times slower than one rewrite, but no long lock).")
     return steps + ([] if col.nullable else set_not_null_steps(ctx, table, col, "migrate"))
 
 
-@online("add_column", database="mysql")
-def add_column_mysql(ch: AddColumn, ctx: Context, path: str) -> list[Step]:
-    (s,) = direct_columns.add_column(ch, ctx, path)
-    col = ctx.table(ch.table).columns[ch.column.name.lower()]
-    p = parts(ctx, ch.table, col)
-    return [step(ctx, f"add column {ch.table}.{col.name} instantly", guarded(ctx, [ctx.dialect.sql("online_add_column", **p)]),
-                 guarded(ctx, [ctx.dialect.sql("online_drop_column", **p)]),
-                 ctx.lock("online_add_column"), ch.table)]
+@strategy("instant_add")
+class InstantAdd(Strategy):
+    """MySQL: ADD COLUMN with ALGORITHM=INSTANT named, so the server fails fast instead of falling
+    back to a table copy."""
 
-
-@online("add_column", database="sqlserver")
-@online("add_column", database="oracle")
-def add_column_in_place(ch: AddColumn, ctx: Context, path: str) -> list[Step]:
-    """Metadata-only where the database keeps the DEFAULT in its catalog (SQL Server 2012+
-    Enterprise: NOT NULL with a runtime-constant default; Oracle 12c+: any default, unless the
-    table has a LOB column), behind the lock timeout; else add bare, then fill in batches."""
-    col = ctx.from_request(ch.column, f"{path}.column")
-    why = _default_written(ctx, ch.table, col)
-    if why:
-        steps = _add_then_fill(ctx, ch.table, col, path, why)
-    else:
-        if col.default is not None and not col.nullable:
-            note(ctx, ctx.dialect.add_column_note)     # SQL Server: metadata-only on Enterprise only
-        steps = rephase(direct_columns.add_column(ch, ctx, path), ctx)
-    unused = ctx.dialect.set_unused_form(ctx.version)
-    if unused:
-        # Oracle's DROP COLUMN rewrites every block under an exclusive lock: the rollback marks
-        # the column unused instead (dictionary only); its space comes back with DROP UNUSED.
-        undo = ctx.dialect.sql(unused, **ctx.names(ch.table, col.name))
-        steps[0].reverse, steps[0].reverse_native = guarded(ctx, [undo]), None
-    return steps
+    def plan(self, ch: AddColumn, ctx: Context, path: str) -> list[Step]:
+        col = prepare_add_column(ch, ctx, path)
+        p, d = parts(ctx, ch.table, col), ctx.dialect
+        return [step(ctx, f"add column {ch.table}.{col.name} instantly", guarded(ctx, [d.sql("online_add_column", **p)]),
+                     guarded(ctx, [d.sql("online_drop_column", **p)]), ctx.lock("online_add_column"), ch.table)]
 
 
 def _default_written(ctx: Context, table: str, col: ColumnDef) -> str:
     """Why the database would write the new column's DEFAULT into every existing row ('' when it
-    keeps it in the catalog): the version, the column (a LOB, a per-row value), or the table's
-    LOB columns."""
+    keeps it in the catalog): a per-row (volatile) value, the version, the column's type, or the
+    table's LOB columns."""
     d = ctx.dialect
     if col.default is None:
         return ""
+    if d.add_column_rewrites(col.default, ctx.version):
+        return f"DEFAULT {col.default} differs per row"
     if not d.keeps_defaults_in_catalog(ctx.version):
         return f"{d.name} {ctx.request.database_version} writes a new column's DEFAULT into every row"
     if d.writes_default_per_row(d.native_type(col.type), col.nullable, col.default):
@@ -191,13 +188,10 @@ def _default_written(ctx: Context, table: str, col: ColumnDef) -> str:
     return ""
 
 
-def _passthrough(op: str, planner) -> None:
-    """Ops whose T1 form is already a catalog change: same SQL, behind the lock timeout."""
-    online(op)(lambda ch, ctx, path: rephase(planner(ch, ctx, path), ctx))
+@strategy("behind_timeout")
+class BehindTimeout(Strategy):
+    """Ops whose direct form is already a catalog change: the same statements, behind the lock
+    timeout."""
 
-
-for _op, _planner in {"drop_not_null": direct_columns.drop_not_null, "set_default": direct_columns.set_default,
-                      "drop_default": direct_columns.drop_default,
-                      "drop_constraint": direct_constraints.drop_constraint,
-                      "create_table": direct_tables.create_table}.items():
-    _passthrough(_op, _planner)
+    def plan(self, ch, ctx: Context, path: str) -> list[Step]:
+        return behind_timeout(ctx, direct_planner(ch.op, ctx.dialect)(ch, ctx, path))

@@ -9,6 +9,8 @@ instead of freezing every app query that queues behind it.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ...dialects.facts import Lock
 from ...errors import ZeroDowntimeImpossible
 from ..context import Context
@@ -17,7 +19,6 @@ from ..model import Check, Step
 
 LOCK_TIMEOUT = 2     # seconds a zero-downtime step waits for its lock
 BATCH = 1000
-ONLINE = "nothing (reads and writes go on)"
 
 
 def session(ctx: Context) -> list[str]:
@@ -44,15 +45,11 @@ def step(ctx: Context, description: str, forward: list[str], reverse: list[str] 
                 estimate=estimate, phase=phase, **extra)
 
 
-def rephase(steps: list[Step], ctx: Context, phase: str = "migrate") -> list[Step]:
-    """T1 steps that are already online: same SQL behind the lock timeout, in `phase`."""
-    for s in steps:
-        s.forward, s.reverse, s.phase = guarded(ctx, s.forward), guarded(ctx, s.reverse), phase
-    return steps
-
-
-def online_lock(level: str, blocks: str = ONLINE) -> Lock:
-    return Lock(level, blocks)
+def behind_timeout(ctx: Context, steps: list[Step], phase: str = "migrate") -> list[Step]:
+    """Steps of the direct plan that are already online (catalog changes): the same statements,
+    each behind the lock timeout, in `phase`."""
+    return [replace(s, forward=guarded(ctx, s.forward), reverse=guarded(ctx, s.reverse), phase=phase)
+            for s in steps]
 
 
 def impossible(op: str, ctx: Context, why: str, options: str) -> ZeroDowntimeImpossible:

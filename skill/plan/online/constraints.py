@@ -8,25 +8,13 @@ SQL Server is the constraint itself (no USING INDEX there)."""
 from __future__ import annotations
 
 from ...models import AddCheck, AddForeignKey, AddUnique
-from ...schema import IndexDef
-from ..constraints import add_check as direct_check, add_foreign_key as direct_fk, add_unique as direct_unique
-from ..constraints import drop_constraint_sql
+from ...schema import ConstraintDef, IndexDef
+from ..constraints import drop_constraint_sql, fk_parts, prepare_check, prepare_foreign_key, prepare_unique
 from ..context import Context
 from ..model import Guard, Step
-from ..registry import online
+from ..strategy import Strategy, strategy
 from .common import guarded, impossible, lock_of, note, phase_check, step
 from .indexes import build_index
-
-BRIEF = "reads and writes, brief (waits at most the lock timeout)"
-
-
-def _planned(direct, ch, ctx: Context, path: str):
-    """Run the T1 planner for its checks, names and virtual-schema update; keep its constraint."""
-    n = len(ctx.warnings)
-    (s,) = direct(ch, ctx, path)
-    del ctx.warnings[n:]                     # they describe the blocking form
-    c = next(c for c in ctx.table(ch.table).constraints.values() if s.description.endswith(f"{c.name} on {ch.table}"))
-    return s, c
 
 
 def not_valid_then_validate(ctx: Context, table: str, name: str, add: str, form: str, phase: str) -> list[Step]:
@@ -54,99 +42,112 @@ def _orphans(ctx: Context, ch: AddForeignKey) -> str:
             f"(SELECT 1 FROM {ctx.q(ch.ref_table)} p WHERE {join})")
 
 
-@online("add_foreign_key", database="postgresql")
-@online("add_foreign_key", database="sqlserver")
-@online("add_foreign_key", database="oracle")
-def add_foreign_key_pg(ch: AddForeignKey, ctx: Context, path: str) -> list[Step]:
-    s, c = _planned(direct_fk, ch, ctx, path)
-    add = ctx.dialect.sql("zd_fk_not_valid", table=ctx.q(ch.table), name=ctx.q(c.name), columns=ctx.qlist(ch.columns),
-                          ref_table=ctx.q(ch.ref_table), ref_columns=ctx.qlist(ch.ref_columns),
-                          on_delete=ctx.dialect.on_delete.get(ch.on_delete or "", ""))
-    phase_check(ctx, "migrate", f"no row of {ch.table} lacks its {ch.ref_table}", _orphans(ctx, ch), [[0]])
-    return not_valid_then_validate(ctx, ch.table, c.name, add, "zd_fk_not_valid", "migrate")
-
-
-@online("add_foreign_key", database="mysql")
-def add_foreign_key_mysql(ch: AddForeignKey, ctx: Context, path: str) -> list[Step]:
-    s, c = _planned(direct_fk, ch, ctx, path)
-    d = ctx.dialect
-    forward = d.statements("online_add_foreign_key", table=ctx.q(ch.table), name=ctx.q(c.name),
-                           columns=ctx.qlist(ch.columns), ref_table=ctx.q(ch.ref_table),
-                           ref_columns=ctx.qlist(ch.ref_columns), on_delete=d.on_delete.get(ch.on_delete or "", ""))
-    ctx.warnings.append(f"{c.name} is added with foreign_key_checks=0 so InnoDB builds it in place: existing rows "
-                        "are not checked by the server; the guard and the validation test count orphans.")
-    phase_check(ctx, "migrate", f"no row of {ch.table} lacks its {ch.ref_table}", _orphans(ctx, ch), [[0]])
-    return [step(ctx, f"add foreign key {c.name} in place", guarded(ctx, forward), guarded(ctx, s.reverse),
-                 lock_of(ctx, "online_add_foreign_key"), ch.table, work="index",
-                 guards=[Guard(_orphans(ctx, ch), f"rows of {ch.table} without a matching {ch.ref_table}")])]
-
-
-@online("add_check", database="postgresql")
-@online("add_check", database="sqlserver")
-@online("add_check", database="oracle")
-def add_check_pg(ch: AddCheck, ctx: Context, path: str) -> list[Step]:
-    s, c = _planned(direct_check, ch, ctx, path)
-    add = ctx.dialect.sql("zd_check_not_valid", table=ctx.q(ch.table), name=ctx.q(c.name), expression=c.expression)
-    return not_valid_then_validate(ctx, ch.table, c.name, add, "zd_check_not_valid", "migrate")
-
-
-@online("add_check", database="mysql")
-def add_check_mysql(ch: AddCheck, ctx: Context, path: str) -> list[Step]:
-    raise impossible("add_check", ctx, "InnoDB checks existing rows only with ALGORITHM=COPY, which blocks "
-                     "writes for the whole copy", _shadow_options(ctx, ch.table, f"ADD CHECK ({ch.expression})"))
-
-
-def _shadow_options(ctx: Context, table: str, alter: str) -> str:
-    return (f"allow downtime (a window of {ctx.estimate(table, ctx.lock('add_check'))}); or run it "
-            f"with a shadow-table tool that copies while replaying writes: `pt-online-schema-change "
-            f"--alter \"{alter}\" D=<db>,t={table} --execute` or `gh-ost --table={table} "
-            f"--alter=\"{alter}\" --execute`")
-
-
-@online("add_unique", database="postgresql")
-@online("add_unique", database="sqlserver")
-@online("add_unique", database="oracle")
-def add_unique_pg(ch: AddUnique, ctx: Context, path: str) -> list[Step]:
-    s, c = _planned(direct_unique, ch, ctx, path)
-    build = build_index(ctx, ch.table, IndexDef(c.name, list(ch.columns), unique=True))
-    ctx.warnings.append(f"The unique index {c.name} fails if {ch.table} holds duplicates of "
-                        f"({', '.join(ch.columns)}): check first.")
-    d = ctx.dialect
-    if not d.unique_using_index:
-        return [_unique_index_only(ctx, ch, c, build)]
-    attach = d.sql("zd_unique_using_index", table=ctx.q(ch.table), name=ctx.q(c.name), columns=ctx.qlist(ch.columns))
-    detach = ([d.sql("zd_detach_unique", table=ctx.q(ch.table), name=ctx.q(c.name))] if d.detach_keeps_index
-              else drop_constraint_sql(ctx, ch.table, c))
-    return [build, step(ctx, f"attach {c.name} as UNIQUE constraint (catalog change)", guarded(ctx, [attach]),
-                        guarded(ctx, detach), lock_of(ctx, "zd_unique_using_index"), ch.table)]
-
-
-def _unique_index_only(ctx: Context, ch: AddUnique, c, build: Step) -> Step:
-    """SQL Server has no USING INDEX: a constraint cannot take over an existing index, and ADD
-    CONSTRAINT ... UNIQUE builds its own (Learn's ALTER TABLE index_option page even says unique
-    nonclustered ones cannot be built online). The online unique index enforces the same, so it
-    is the constraint here -- recorded as what it is, an index, for the validation tests."""
-    t = ctx.table(ch.table)
-    del t.constraints[c.name.lower()]
-    t.indexes[c.name.lower()] = IndexDef(c.name, list(ch.columns), unique=True)
-    d = ctx.dialect
-    note(ctx, d.unique_note, name=c.name, columns=", ".join(ch.columns))
-    phase_check(ctx, "migrate", f"unique index {c.name} exists", d.check(
-        "index", schema=d.current_schema, table=ctx.lit(ch.table), name=ctx.lit(c.name)), [[1]])
+def _duplicates(ctx: Context, ch: AddUnique) -> Guard:
     cols = ctx.qlist(ch.columns)
-    build.description = f"create unique index {c.name} online (the UNIQUE constraint)"
-    build.guards.append(Guard(f"SELECT COUNT(*) FROM (SELECT {cols} FROM {ctx.q(ch.table)} GROUP BY {cols} "
-                              "HAVING COUNT(*) > 1) d", f"duplicates of ({', '.join(ch.columns)}) in {ch.table}"))
-    return build
+    return Guard(f"SELECT COUNT(*) FROM (SELECT {cols} FROM {ctx.q(ch.table)} GROUP BY {cols} HAVING COUNT(*) > 1) d",
+                 f"duplicates of ({', '.join(ch.columns)}) in {ch.table}")
 
 
-@online("add_unique", database="mysql")
-def add_unique_mysql(ch: AddUnique, ctx: Context, path: str) -> list[Step]:
-    s, c = _planned(direct_unique, ch, ctx, path)
-    forward = ctx.dialect.sql("online_add_unique", table=ctx.q(ch.table), name=ctx.q(c.name),
-                              columns=ctx.qlist(ch.columns))
-    cols = ctx.qlist(ch.columns)
-    dup = f"SELECT COUNT(*) FROM (SELECT {cols} FROM {ctx.q(ch.table)} GROUP BY {cols} HAVING COUNT(*) > 1) d"
-    return [step(ctx, f"add unique {c.name} in place", guarded(ctx, [forward]), guarded(ctx, s.reverse),
-                 lock_of(ctx, "online_add_unique"), ch.table, work="index",
-                 guards=[Guard(dup, f"duplicates of ({', '.join(ch.columns)}) in {ch.table}")])]
+@strategy("not_valid_then_validate")
+class NotValidThenValidate(Strategy):
+    """A foreign key or CHECK added for new rows only (NOT VALID, WITH NOCHECK, ENABLE NOVALIDATE),
+    then validated against the existing rows in a step of its own."""
+
+    def plan(self, ch: AddForeignKey | AddCheck, ctx: Context, path: str) -> list[Step]:
+        if ch.op == "add_foreign_key":
+            return self._foreign_key(ch, ctx, path)
+        c = prepare_check(ch, ctx, path)
+        add = ctx.dialect.sql("zd_check_not_valid", table=ctx.q(ch.table), name=ctx.q(c.name), expression=c.expression)
+        return not_valid_then_validate(ctx, ch.table, c.name, add, "zd_check_not_valid", "migrate")
+
+    def _foreign_key(self, ch: AddForeignKey, ctx: Context, path: str) -> list[Step]:
+        c = prepare_foreign_key(ch, ctx, path)
+        add = ctx.dialect.sql("zd_fk_not_valid", table=ctx.q(ch.table), name=ctx.q(c.name),
+                              columns=ctx.qlist(ch.columns), **fk_parts(ctx, c))
+        phase_check(ctx, "migrate", f"no row of {ch.table} lacks its {ch.ref_table}", _orphans(ctx, ch), [[0]])
+        return not_valid_then_validate(ctx, ch.table, c.name, add, "zd_fk_not_valid", "migrate")
+
+
+@strategy("in_place_foreign_key")
+class InPlaceForeignKey(Strategy):
+    """MySQL: with foreign_key_checks=0 InnoDB adds the key in place (LOCK=NONE); a guard counts
+    the orphans the server no longer checks."""
+
+    def plan(self, ch: AddForeignKey, ctx: Context, path: str) -> list[Step]:
+        c, d = prepare_foreign_key(ch, ctx, path), ctx.dialect
+        forward = d.statements("online_add_foreign_key", table=ctx.q(ch.table), name=ctx.q(c.name),
+                               columns=ctx.qlist(ch.columns), **fk_parts(ctx, c))
+        ctx.warnings.append(f"{c.name} is added with foreign_key_checks=0 so InnoDB builds it in place: existing rows "
+                            "are not checked by the server; the guard and the validation test count orphans.")
+        phase_check(ctx, "migrate", f"no row of {ch.table} lacks its {ch.ref_table}", _orphans(ctx, ch), [[0]])
+        return [step(ctx, f"add foreign key {c.name} in place", guarded(ctx, forward),
+                     guarded(ctx, drop_constraint_sql(ctx, ch.table, c)), lock_of(ctx, "online_add_foreign_key"),
+                     ch.table, work="index",
+                     guards=[Guard(_orphans(ctx, ch), f"rows of {ch.table} without a matching {ch.ref_table}")])]
+
+
+@strategy("shadow_table_tool")
+class ShadowTableTool(Strategy):
+    """No online form in the database itself (InnoDB checks existing rows only with
+    ALGORITHM=COPY): the abort names the shadow-table tools that copy while replaying writes."""
+
+    def plan(self, ch: AddCheck, ctx: Context, path: str) -> list[Step]:
+        alter = f"ADD CHECK ({ch.expression})"
+        raise impossible(ch.op, ctx, "InnoDB checks existing rows only with ALGORITHM=COPY, which blocks "
+                         "writes for the whole copy",
+                         f"allow downtime (a window of {ctx.estimate(ch.table, ctx.lock(ch.op))}); or run it "
+                         f"with a shadow-table tool that copies while replaying writes: `pt-online-schema-change "
+                         f"--alter \"{alter}\" D=<db>,t={ch.table} --execute` or `gh-ost --table={ch.table} "
+                         f"--alter=\"{alter}\" --execute`")
+
+
+@strategy("unique_from_online_index")
+class UniqueFromOnlineIndex(Strategy):
+    """UNIQUE from a unique index built online, then attached as the constraint (a catalog change);
+    where no constraint can take over an index (SQL Server) the unique index is the constraint."""
+
+    def plan(self, ch: AddUnique, ctx: Context, path: str) -> list[Step]:
+        c, d = prepare_unique(ch, ctx, path), ctx.dialect
+        if not d.unique_using_index:
+            return [self._index_only(ctx, ch, c)]
+        build = build_index(ctx, ch.table, IndexDef(c.name, list(ch.columns), unique=True))
+        self._warn(ctx, ch, c)
+        attach = d.sql("zd_unique_using_index", table=ctx.q(ch.table), name=ctx.q(c.name), columns=ctx.qlist(ch.columns))
+        detach = ([d.sql("zd_detach_unique", table=ctx.q(ch.table), name=ctx.q(c.name))] if d.detach_keeps_index
+                  else drop_constraint_sql(ctx, ch.table, c))
+        return [build, step(ctx, f"attach {c.name} as UNIQUE constraint (catalog change)", guarded(ctx, [attach]),
+                            guarded(ctx, detach), lock_of(ctx, "zd_unique_using_index"), ch.table)]
+
+    @staticmethod
+    def _warn(ctx: Context, ch: AddUnique, c: ConstraintDef) -> None:
+        ctx.warnings.append(f"The unique index {c.name} fails if {ch.table} holds duplicates of "
+                            f"({', '.join(ch.columns)}): check first.")
+
+    def _index_only(self, ctx: Context, ch: AddUnique, c: ConstraintDef) -> Step:
+        """SQL Server has no USING INDEX: a constraint cannot take over an existing index, and ADD
+        CONSTRAINT ... UNIQUE builds its own (Learn's ALTER TABLE index_option page even says unique
+        nonclustered ones cannot be built online). The online unique index enforces the same, so it
+        is the constraint here -- recorded as what it is, an index, for the validation tests."""
+        d, t = ctx.dialect, ctx.table(ch.table)
+        del t.constraints[c.name.lower()]
+        index = t.indexes[c.name.lower()] = IndexDef(c.name, list(ch.columns), unique=True)
+        build = build_index(ctx, ch.table, index, description=f"create unique index {c.name} online (the UNIQUE "
+                            "constraint)", guards=[_duplicates(ctx, ch)])
+        self._warn(ctx, ch, c)
+        note(ctx, d.unique_note, name=c.name, columns=", ".join(ch.columns))
+        phase_check(ctx, "migrate", f"unique index {c.name} exists", d.check(
+            "index", schema=d.current_schema, table=ctx.lit(ch.table), name=ctx.lit(c.name)), [[1]])
+        return build
+
+
+@strategy("in_place_unique")
+class InPlaceUnique(Strategy):
+    """MySQL: ADD UNIQUE in place with LOCK=NONE, behind a guard counting duplicates."""
+
+    def plan(self, ch: AddUnique, ctx: Context, path: str) -> list[Step]:
+        c = prepare_unique(ch, ctx, path)
+        forward = ctx.dialect.sql("online_add_unique", table=ctx.q(ch.table), name=ctx.q(c.name),
+                                  columns=ctx.qlist(ch.columns))
+        return [step(ctx, f"add unique {c.name} in place", guarded(ctx, [forward]),
+                     guarded(ctx, drop_constraint_sql(ctx, ch.table, c)), lock_of(ctx, "online_add_unique"),
+                     ch.table, work="index", guards=[_duplicates(ctx, ch)])]

@@ -11,15 +11,15 @@ from ...dialects.facts import Lock
 from ...gate.sqlgate import check_statement
 from ...models import AlterColumnType, DropColumn, DropTable, RenameColumn, RenameTable
 from ...schema import ColumnDef
-from .. import columns as direct_columns
-from .. import tables as direct_tables
-from ..columns import parts
+from ..columns import (DropForm, TypeChange, drop_column_steps, parts, plain_drop, prepare_type_change,
+                       type_change_lock, type_change_sql, type_change_step, warn_type_change)
 from ..context import Context
 from ..dependents import find
 from ..model import Guard, Step
-from ..registry import online
+from ..strategy import Strategy, strategy
+from ..tables import drop_table_steps, prepare_rename_table, rename_table_sql
 from .columns import set_not_null_steps
-from .common import backfill, distinct, guarded, impossible, lock_of, note, phase_check, rephase, step
+from .common import backfill, behind_timeout, distinct, guarded, impossible, lock_of, note, phase_check, step
 
 PREPARED = ("{table}.{column}: clients using server-side prepared statements on PostgreSQL get "
             "'cached plan must not change result type' after the column swap until they reconnect.")
@@ -167,16 +167,19 @@ def allow_null_step(ctx: Context, table: str, col: ColumnDef, why: str) -> Step:
 
 # --- the ops -----------------------------------------------------------------------------------
 
-@online("rename_column", database="postgresql")
-@online("rename_column", database="mysql")
-@online("rename_column", database="sqlserver")
-@online("rename_column", database="oracle")
-def rename_column(ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
+@strategy("sync_trigger_rename")
+class SyncTriggerRename(Strategy):
     """Expand: the new column (no default yet) and a trigger writing each name from the other,
     then a batched copy; contract: the trigger and the old column go, the default moves over.
     Where the trigger runs after the row is written (SQL Server), NOT NULL would refuse the app
     version that leaves a column out, so the old column allows NULL from expand and the new one
     gets NOT NULL only in contract."""
+
+    def plan(self, ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
+        return rename_column(ch, ctx, path)
+
+
+def rename_column(ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
     old = ctx.known_column(ch.table, ch.column, f"renaming {ch.table}.{ch.column} without downtime", path)
     _dependents(ctx, "rename_column", ch.table, ch.column)
     _syncable(ctx, ch.table, old)
@@ -210,20 +213,25 @@ def _syncable(ctx: Context, table: str, col: ColumnDef) -> None:
                          "rows it writes by", options)
 
 
-@online("alter_column_type", database="postgresql")
-@online("alter_column_type", database="mysql")
-def alter_column_type(ch: AlterColumnType, ctx: Context, path: str) -> list[Step]:
-    t = ctx.table(ch.table)
-    old = ctx.known_column(ch.table, ch.column, f"changing the type of {ch.table}.{ch.column}", path)
-    target = ctx.type(ch.type, f"{path}.type")
-    (direct,) = direct_columns.alter_column_type(ch, ctx, path)
-    if not direct.lock.rewrite or _inplace(ctx, old, target):
-        return _in_place(ctx, ch, direct, old, target)
-    if ch.using:
-        raise impossible("alter_column_type", ctx, "a `using` conversion cannot be replayed by the sync trigger",
-                         "allow downtime, or convert in the app and use add_column + backfill + drop_column")
-    _dependents(ctx, "alter_column_type", ch.table, ch.column)
-    return _swap(ctx, ch.table, old, replace(old, type=target), t)
+@strategy("column_swap")
+class ColumnSwap(Strategy):
+    """Expand: `<c>_new` of the new type, a trigger copying each write into it, a batched copy;
+    migrate: NOT NULL online, then the two names swapped in one short lock while a trigger keeps
+    `<c>_old` written the old way (so the switch rolls back without losing writes); contract: that
+    trigger and `<c>_old` go. A change the catalog makes (PostgreSQL's binary-coercible widening,
+    MySQL's in-place VARCHAR widening) runs as it is."""
+
+    def plan(self, ch: AlterColumnType, ctx: Context, path: str) -> list[Step]:
+        t = ctx.table(ch.table)
+        tc = prepare_type_change(ch, ctx, path)
+        warn_type_change(ctx, ch.table, tc)
+        if not type_change_lock(ctx, tc).rewrite or _inplace(ctx, tc.old, tc.new.type):
+            return _in_place(ctx, ch, tc)
+        if ch.using:
+            raise impossible("alter_column_type", ctx, "a `using` conversion cannot be replayed by the sync trigger",
+                             "allow downtime, or convert in the app and use add_column + backfill + drop_column")
+        _dependents(ctx, "alter_column_type", ch.table, ch.column)
+        return _swap(ctx, ch.table, tc.old, tc.new, t)
 
 
 def _inplace(ctx: Context, old: ColumnDef, target) -> bool:
@@ -231,15 +239,17 @@ def _inplace(ctx: Context, old: ColumnDef, target) -> bool:
     return d.widens_in_place(d.native_type(old.type), d.native_type(target))
 
 
-def _in_place(ctx: Context, ch, direct: Step, old: ColumnDef, target) -> list[Step]:
+def _in_place(ctx: Context, ch: AlterColumnType, tc: TypeChange) -> list[Step]:
     form = ctx.dialect.online_form("modify", ctx.version)
-    if form:
-        new = replace(old, type=target)
-        direct.forward = [ctx.dialect.sql(form, **parts(ctx, ch.table, new))]
-        # narrowing back is COPY-only: the rollback keeps the plain MODIFY (a rollback path)
-        direct.lock = lock_of(ctx, form)
-    ctx.warnings[:] = [w for w in ctx.warnings if "may not fit" not in w or "narrow" in w]
-    return rephase([direct], ctx)
+    if not form:
+        return behind_timeout(ctx, [type_change_step(ctx, ch.table, tc)])
+    # MySQL: MODIFY with ALGORITHM=INPLACE, LOCK=NONE named; narrowing back is COPY-only, so the
+    # rollback keeps the plain MODIFY (a rollback path). The estimate is the plain MODIFY's.
+    sql = type_change_sql(ctx, ch.table, tc)
+    return [Step(f"change type of {ch.table}.{tc.column} to {tc.new.type}",
+                 guarded(ctx, [ctx.dialect.sql(form, **parts(ctx, ch.table, tc.new))]), guarded(ctx, sql.reverse),
+                 lock_of(ctx, form), ch.table, sql.native, sql.reverse_native,
+                 estimate=ctx.estimate(ch.table, type_change_lock(ctx, tc)), guards=[tc.guard] if tc.guard else [])]
 
 
 def _swap(ctx: Context, table: str, old: ColumnDef, new: ColumnDef, t) -> list[Step]:
@@ -288,85 +298,82 @@ def _switch(ctx: Context, table: str, c: str, tmp: str, prev: str, fwd: list[str
                 guarded(ctx, [ren(c, tmp), ren(prev, c), fwd[0]]), ctx.lock("zd_swap"), table, "migrate")
 
 
-@online("drop_column", database="postgresql")
-@online("drop_column", database="mysql")
-@online("drop_column", database="sqlserver")
-@online("drop_column", database="oracle")
-def drop_column(ch: DropColumn, ctx: Context, path: str) -> list[Step]:
-    col = ctx.table(ch.table).columns.get(ch.column.lower())
-    expand = []
-    if col is not None and col.type is not None and not col.nullable and col.default is None:
-        expand = [allow_null_step(ctx, ch.table, col, "the app version that stops writing it must still insert")]
-    ctx.warnings.append(f"Drop {ch.table}.{ch.column}: deploy the app version that neither reads nor writes it "
-                        "before the contract phase.")
-    steps = direct_columns.drop_column(ch, ctx, path)
-    for s in steps:
-        if s.destructive:
-            _dictionary_drop(ctx, ch, s)
-    return expand + rephase(steps, ctx, "contract")
+@strategy("drop_column_in_contract")
+class DropColumnInContract(Strategy):
+    """The drop (after its backup) is the contract phase, behind the app-deploy gate; a NOT NULL
+    column without default first allows NULL (the app version that stops writing it must still
+    insert). Oracle 12.1+ marks the column unused instead of DROP COLUMN, which rewrites every
+    block under an exclusive lock; where the dialect says how, the guide tells how to get the
+    space back later (SQL Server: DROP COLUMN is already metadata-only)."""
+
+    def plan(self, ch: DropColumn, ctx: Context, path: str) -> list[Step]:
+        col = ctx.table(ch.table).columns.get(ch.column.lower())
+        expand = []
+        if col is not None and col.type is not None and not col.nullable and col.default is None:
+            expand = [allow_null_step(ctx, ch.table, col, "the app version that stops writing it must still insert")]
+        ctx.warnings.append(f"Drop {ch.table}.{ch.column}: deploy the app version that neither reads nor writes it "
+                            "before the contract phase.")
+        return expand + behind_timeout(ctx, drop_column_steps(ch, ctx, path, _drop_form(ctx, ch)), "contract")
 
 
-def _dictionary_drop(ctx: Context, ch: DropColumn, s: Step) -> None:
-    """Oracle 12.1+: SET UNUSED ... ONLINE instead of DROP COLUMN, which rewrites every block
-    under an exclusive lock. Where the dialect says how, the guide tells how to get the space
-    back later (SQL Server: DROP COLUMN is already metadata-only)."""
-    d, names = ctx.dialect, ctx.names(ch.table, ch.column)
-    if d.marks_columns_unused():
-        form = set_unused_form(ctx, ch.table, ch.column)
-        s.forward = [d.sql(form, **names)]
-        s.lock = lock_of(ctx, form)
-        s.estimate = ctx.estimate(ch.table, s.lock)
-    if d.dropped_column_note:
-        s.guide.setdefault("post", []).append(d.dropped_column_note.format(table=ch.table, column=ch.column))
+def _drop_form(ctx: Context, ch: DropColumn) -> DropForm:
+    d = ctx.dialect
+    guide = {"post": [d.dropped_column_note.format(table=ch.table, column=ch.column)]} if d.dropped_column_note else {}
+    if not d.marks_columns_unused():
+        return replace(plain_drop(ctx), guide=guide)
+    names = ctx.names(ch.table, ch.column)
+    # the form is asked for when the statement is made: a column that cannot be dropped at all fails first
+    return DropForm(lambda p: [d.sql(set_unused_form(ctx, ch.table, ch.column), **names)],
+                    lock_of(ctx, "zd_set_unused"), guide)
 
 
-@online("drop_table", database="postgresql")
-@online("drop_table", database="mysql")
-@online("drop_table", database="sqlserver")
-@online("drop_table", database="oracle")
-def drop_table(ch: DropTable, ctx: Context, path: str) -> list[Step]:
+@strategy("drop_table_in_contract")
+class DropTableInContract(Strategy):
     """Dropping is a brief catalog change; the risk is a running app that still reads the table,
     so the drop (after its backup) is the contract phase behind the app-deploy gate."""
-    ctx.warnings.append(f"Drop table {ch.table}: deploy the app version that no longer uses it before "
-                        "the contract phase.")
-    steps = direct_tables.drop_table(ch, ctx, path)
-    if ctx.dialect.dropped_table_note:     # Oracle: the recycle bin keeps it
-        steps[-1].guide.setdefault("rollback", []).append(ctx.dialect.dropped_table_note.format(table=ch.table))
-    return rephase(steps, ctx, "contract")
+
+    def plan(self, ch: DropTable, ctx: Context, path: str) -> list[Step]:
+        ctx.warnings.append(f"Drop table {ch.table}: deploy the app version that no longer uses it before "
+                            "the contract phase.")
+        note = ctx.dialect.dropped_table_note     # Oracle: the recycle bin keeps it
+        steps = drop_table_steps(ch, ctx, path, [note.format(table=ch.table)] if note else [])
+        return behind_timeout(ctx, steps, "contract")
 
 
-@online("rename_table", database="postgresql")
-@online("rename_table", database="sqlserver")
-@online("rename_table", database="oracle")
-def rename_table(ch: RenameTable, ctx: Context, path: str) -> list[Step]:
+@strategy("alias_rename")
+class AliasRename(Strategy):
     """Rename, and keep the old name valid behind an alias until contract, so app versions using
     either name run side by side. PostgreSQL: a view (automatically updatable) and SQL Server: a
     synonym, each in the rename's transaction; Oracle, whose DDL commits on its own: a PUBLIC
-    synonym created first, shadowed by the table until the rename (`zd_alias_first`)."""
-    d, n = ctx.dialect, len(ctx.warnings)
-    (direct,) = direct_tables.rename_table(ch, ctx, path)        # virtual schema
-    del ctx.warnings[n:]                                          # "breaks every running app": not here
-    names = dict(name=ctx.q(ch.table), target=ctx.q(ch.new_name), name_lit=ctx.lit(ch.table),
-                 target_lit=ctx.lit(ch.new_name))
-    alias, unalias = d.sql("zd_alias", **names), d.sql("zd_drop_alias", **names)
-    first = d.alias_first
-    forward = [alias] + direct.forward if first else direct.forward + [alias]
-    reverse = direct.reverse + [unalias] if first else [unalias] + direct.reverse
-    guard = d.alias_guard(ch.table)
-    guards = [Guard(*guard)] if guard else []
-    note(ctx, d.alias_note, name=ch.table, target=ch.new_name)
-    kind = d.alias_kind
-    phase_check(ctx, "expand", f"{kind} {ch.table} stands for {ch.new_name}", d.sql("zd_alias_check", **names), [[1]])
-    return [step(ctx, f"expand: rename {ch.table} to {ch.new_name}, {kind} {ch.table} for running apps",
-                 guarded(ctx, forward), guarded(ctx, reverse), ctx.brief("rename_table"), ch.table, "expand",
-                 guards=guards),
-            step(ctx, f"contract: drop {kind} {ch.table}", guarded(ctx, [unalias]), guarded(ctx, [alias]),
-                 ctx.lock("zd_drop_alias"), None, "contract")]
+    synonym created first, shadowed by the table until the rename (`alias_first`)."""
+
+    def plan(self, ch: RenameTable, ctx: Context, path: str) -> list[Step]:
+        d = ctx.dialect
+        prepare_rename_table(ch, ctx)
+        names = dict(name=ctx.q(ch.table), target=ctx.q(ch.new_name), name_lit=ctx.lit(ch.table),
+                     target_lit=ctx.lit(ch.new_name))
+        alias, unalias = d.sql("zd_alias", **names), d.sql("zd_drop_alias", **names)
+        rename, back = rename_table_sql(ctx, ch.table, ch.new_name), rename_table_sql(ctx, ch.new_name, ch.table)
+        forward = [alias, rename] if d.alias_first else [rename, alias]
+        reverse = [back, unalias] if d.alias_first else [unalias, back]
+        guard = d.alias_guard(ch.table)
+        note(ctx, d.alias_note, name=ch.table, target=ch.new_name)
+        phase_check(ctx, "expand", f"{d.alias_kind} {ch.table} stands for {ch.new_name}",
+                    d.sql("zd_alias_check", **names), [[1]])
+        return [step(ctx, f"expand: rename {ch.table} to {ch.new_name}, {d.alias_kind} {ch.table} for running apps",
+                     guarded(ctx, forward), guarded(ctx, reverse), ctx.brief("rename_table"), ch.table, "expand",
+                     guards=[Guard(*guard)] if guard else []),
+                step(ctx, f"contract: drop {d.alias_kind} {ch.table}", guarded(ctx, [unalias]), guarded(ctx, [alias]),
+                     ctx.lock("zd_drop_alias"), None, "contract")]
 
 
-@online("rename_table")
-def rename_table_elsewhere(ch: RenameTable, ctx: Context, path: str) -> list[Step]:
-    raise impossible("rename_table", ctx, f"renaming {ch.table} to {ch.new_name} switches every query at once, and "
-                     "without transactional DDL no alias under the old name can appear in the same instant",
-                     "allow downtime and deploy the app with the rename, or create the new table, sync it with "
-                     "triggers and move the app over (expand/contract) by hand")
+@strategy("no_alias")
+class NoAlias(Strategy):
+    """Without transactional DDL (MySQL) no alias under the old name can appear in the rename's
+    instant: the rename switches every query at once."""
+
+    def plan(self, ch: RenameTable, ctx: Context, path: str) -> list[Step]:
+        raise impossible("rename_table", ctx, f"renaming {ch.table} to {ch.new_name} switches every query at once, "
+                         "and without transactional DDL no alias under the old name can appear in the same instant",
+                         "allow downtime and deploy the app with the rename, or create the new table, sync it with "
+                         "triggers and move the app over (expand/contract) by hand")

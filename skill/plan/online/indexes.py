@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from ...models import AddIndex, DropIndex
 from ...schema import IndexDef
+from ..constraints import prepare_index
 from ..context import Context
-from ..model import Step
-from ..registry import online
-from ..constraints import add_index as direct_add_index
+from ..model import Guard, Step
+from ..strategy import Strategy, strategy
 from ..tables import index_sql
 from .common import guarded, lock_of, note, step
 
@@ -19,7 +19,8 @@ RECOVERY = ("If CREATE INDEX CONCURRENTLY {name} fails it leaves an INVALID inde
             "the step again.")
 
 
-def build_index(ctx: Context, table: str, idx: IndexDef, phase: str = "migrate") -> Step:
+def build_index(ctx: Context, table: str, idx: IndexDef, phase: str = "migrate", description: str = "",
+                guards: list[Guard] = ()) -> Step:
     """One concurrent/in-place index build with its reverse, in its own non-transactional step."""
     d = ctx.dialect
     create = index_sql(ctx, table, idx.name, idx.columns, idx.unique, idx.where, form=_form(ctx, "add"))
@@ -32,8 +33,9 @@ def build_index(ctx: Context, table: str, idx: IndexDef, phase: str = "migrate")
     _online_notes(ctx, table, idx.name)
     # no NativeOp: a tool-native createIndex would drop CONCURRENTLY / ALGORITHM
     # PostgreSQL refuses CONCURRENTLY inside a transaction block
-    return step(ctx, f"create index {idx.name} online", [create], [drop], lock_of(ctx, "add_index_online"), table,
-                phase, transactional=not d.transactional_ddl, work="index", waits_for_transactions=True)
+    return step(ctx, description or f"create index {idx.name} online", [create], [drop],
+                lock_of(ctx, "add_index_online"), table, phase, transactional=not d.transactional_ddl, work="index",
+                waits_for_transactions=True, guards=list(guards))
 
 
 def _form(ctx: Context, what: str) -> str:
@@ -52,32 +54,29 @@ def _drop(ctx: Context, table: str, name: str) -> str:
     return ctx.dialect.sql(_form(ctx, "drop"), name=ctx.q(name), table=ctx.q(table))
 
 
-@online("add_index", database="postgresql")
-@online("add_index", database="mysql")
-@online("add_index", database="sqlserver")
-@online("add_index", database="oracle")
-def add_index(ch: AddIndex, ctx: Context, path: str) -> list[Step]:
-    n = len(ctx.warnings)
-    direct_add_index(ch, ctx, path)          # validates, names, records it in the virtual schema
-    del ctx.warnings[n:]                     # they describe the blocking form
-    name = ch.name or ctx.name("ux" if ch.unique else "ix", ch.table, ch.columns)
-    return [build_index(ctx, ch.table, ctx.table(ch.table).indexes[name.lower()])]
+@strategy("online_index")
+class OnlineIndex(Strategy):
+    """The index built while writes go on: CONCURRENTLY, ALGORITHM=INPLACE LOCK=NONE, WITH (ONLINE = ON)
+    or ONLINE, in its own step outside a transaction; its reverse drops it online."""
+
+    def plan(self, ch: AddIndex, ctx: Context, path: str) -> list[Step]:
+        return [build_index(ctx, ch.table, prepare_index(ch, ctx, path))]
 
 
-@online("drop_index", database="postgresql")
-@online("drop_index", database="mysql")
-@online("drop_index", database="sqlserver")
-@online("drop_index", database="oracle")
-def drop_index(ch: DropIndex, ctx: Context, path: str) -> list[Step]:
-    old = ctx.table(ch.table).indexes.pop(ch.name.lower(), None)
-    lock = lock_of(ctx, "drop_index_online")
-    # SQL Server drops a nonclustered index under a brief Sch-M: behind the T3 lock timeout
-    forward = [_drop(ctx, ch.table, ch.name)]
-    forward = guarded(ctx, forward) if lock.blocks.startswith("reads and writes") else forward
-    if old is None:
-        return [step(ctx, f"drop index {ch.name} online", forward, None, lock, ch.table,
-                     transactional=not ctx.dialect.transactional_ddl, waits_for_transactions=True,
-                     manual_steps=[f"Re-create index {ch.name} on {ch.table} (definition unknown: pass `schema`)."])]
-    build = build_index(ctx, ch.table, old)
-    return [step(ctx, f"drop index {ch.name} online", forward, build.forward, lock, ch.table,
-                 transactional=build.transactional, waits_for_transactions=True)]
+@strategy("online_index_drop")
+class OnlineIndexDrop(Strategy):
+    """The index dropped without blocking where the database can; its reverse builds it online."""
+
+    def plan(self, ch: DropIndex, ctx: Context, path: str) -> list[Step]:
+        old = ctx.table(ch.table).indexes.pop(ch.name.lower(), None)
+        lock = lock_of(ctx, "drop_index_online")
+        # SQL Server drops a nonclustered index under a brief Sch-M: behind the T3 lock timeout
+        forward = [_drop(ctx, ch.table, ch.name)]
+        forward = guarded(ctx, forward) if lock.holds_app else forward
+        if old is None:
+            return [step(ctx, f"drop index {ch.name} online", forward, None, lock, ch.table,
+                         transactional=not ctx.dialect.transactional_ddl, waits_for_transactions=True,
+                         manual_steps=[f"Re-create index {ch.name} on {ch.table} (definition unknown: pass `schema`)."])]
+        build = build_index(ctx, ch.table, old)
+        return [step(ctx, f"drop index {ch.name} online", forward, build.forward, lock, ch.table,
+                     transactional=build.transactional, waits_for_transactions=True)]

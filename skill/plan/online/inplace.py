@@ -12,45 +12,46 @@ Renames are expand/contract, in online/expand.py.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ...models import AlterColumnType
 from ...schema import ColumnDef
-from .. import columns as direct_columns
-from ..columns import parts
+from ..columns import TypeChange, parts, prepare_type_change, type_change_sql, warn_type_change
 from ..context import Context
 from ..model import Step
-from ..registry import online
-from .common import guarded, impossible, lock_of, note, rephase
+from ..strategy import Strategy, strategy
+from .common import guarded, impossible, lock_of, note, step
 
 
-@online("alter_column_type", database="sqlserver")
-@online("alter_column_type", database="oracle")
-def alter_column_type(ch: AlterColumnType, ctx: Context, path: str) -> list[Step]:
-    old = ctx.known_column(ch.table, ch.column, f"changing the type of {ch.table}.{ch.column}", path)
-    (direct,) = direct_columns.alter_column_type(ch, ctx, path)   # checks, warnings, virtual schema
-    new = replace(old, type=ctx.type(ch.type, f"{path}.type"))
-    if _widening_in_place(ctx, old, new):
-        return _catalog_only(ctx, ch, direct, old, new)
-    d = ctx.dialect
-    form = d.online_form("alter_type", ctx.version)
-    options = d.type_change_options.format(table=ch.table, column=ch.column, type=d.native_type(new.type))
-    if form is None:
-        why = d.type_change_why.format(table=ch.table, column=ch.column, old=d.native_type(old.type),
-                                       new=d.native_type(new.type))
-        raise impossible("alter_column_type", ctx, why, options)
-    bound = _bound(ctx, ch.table, old, same_type=_base(ctx, old) == _base(ctx, new))
-    if bound:
-        raise impossible("alter_column_type", ctx, f"{ch.table}.{ch.column} is bound to {', '.join(bound)}: ALTER "
-                         "COLUMN cannot change its type while they exist, online or not (error 5074)", options)
-    note(ctx, d.edition_note)
-    direct.forward = guarded(ctx, [d.sql(form, **parts(ctx, ch.table, new))])
-    direct.reverse = guarded(ctx, [d.sql(form, **parts(ctx, ch.table, old))])
-    direct.description = f"change type of {ch.table}.{ch.column} to {new.type} online (rebuilds the column)"
-    direct.lock, direct.native, direct.reverse_native = lock_of(ctx, form), None, None
-    direct.estimate = ctx.estimate(ch.table, direct.lock, "rewrite")
-    direct.transactional = False           # commit the rebuild on its own, not with other steps
-    return [direct]
+@strategy("online_alter_column")
+class OnlineAlterColumn(Strategy):
+    """The engine changes the type while reads and writes go on: a widening its catalog makes in
+    place (a longer NVARCHAR / VARCHAR2, a wider NUMBER), else SQL Server 2016+'s ALTER COLUMN
+    ... WITH (ONLINE = ON), which rebuilds the column. Anything else aborts with the dialect's
+    options (Oracle: DBMS_REDEFINITION)."""
+
+    def plan(self, ch: AlterColumnType, ctx: Context, path: str) -> list[Step]:
+        tc = prepare_type_change(ch, ctx, path)
+        if _widening_in_place(ctx, tc.old, tc.new):
+            return _catalog_only(ctx, ch, tc)
+        warn_type_change(ctx, ch.table, tc)
+        d, old, new = ctx.dialect, tc.old, tc.new
+        form = d.online_form("alter_type", ctx.version)
+        options = d.type_change_options.format(table=ch.table, column=ch.column, type=d.native_type(new.type))
+        if form is None:
+            why = d.type_change_why.format(table=ch.table, column=ch.column, old=d.native_type(old.type),
+                                           new=d.native_type(new.type))
+            raise impossible("alter_column_type", ctx, why, options)
+        bound = _bound(ctx, ch.table, old, same_type=_base(ctx, old) == _base(ctx, new))
+        if bound:
+            raise impossible("alter_column_type", ctx, f"{ch.table}.{ch.column} is bound to {', '.join(bound)}: "
+                             "ALTER COLUMN cannot change its type while they exist, online or not (error 5074)", options)
+        note(ctx, d.edition_note)
+        lock = lock_of(ctx, form)
+        # non-transactional: commit the rebuild on its own, not with other steps
+        return [step(ctx, f"change type of {ch.table}.{ch.column} to {new.type} online (rebuilds the column)",
+                     guarded(ctx, [d.sql(form, **parts(ctx, ch.table, new))]),
+                     guarded(ctx, [d.sql(form, **parts(ctx, ch.table, old))]), lock, ch.table,
+                     transactional=False, work="rewrite", guards=[tc.guard] if tc.guard else [])]
 
 
 def _base(ctx: Context, col: ColumnDef) -> str:
@@ -62,21 +63,20 @@ def _widening_in_place(ctx: Context, old: ColumnDef, new: ColumnDef) -> bool:
     return ctx.dialect.widens_in_place(ctx.dialect.native_type(old.type), ctx.dialect.native_type(new.type))
 
 
-def _catalog_only(ctx: Context, ch: AlterColumnType, direct: Step, old: ColumnDef, new: ColumnDef) -> list[Step]:
-    """The T1 statement is already a catalog change: keep it, behind the lock timeout."""
-    d = ctx.dialect
-    direct.lock = ctx.brief("alter_column_type")
-    direct.estimate = ctx.estimate(ch.table, direct.lock)
-    # every old value fits (`_widening_in_place`): no narrowing warning, no guard counting misfits
-    ctx.warnings[:] = [w for w in ctx.warnings if "may not fit every value" not in w]
-    direct.guards = []
-    if d.cannot_narrow_back(d.native_type(old.type)):
+def _catalog_only(ctx: Context, ch: AlterColumnType, tc: TypeChange) -> list[Step]:
+    """The plain statement is a catalog change here: it runs as it is, behind the lock timeout.
+    Every old value fits, so no guard counts misfits."""
+    d, sql = ctx.dialect, type_change_sql(ctx, ch.table, tc)
+    reverse, reverse_native = sql.reverse, sql.reverse_native
+    if d.cannot_narrow_back(d.native_type(tc.old.type)):
         # Oracle will not lower a NUMBER's precision while rows exist (ORA-01440): the rollback
         # keeps the wider type, which every old value and the old app still fit.
-        direct.reverse, direct.reverse_native = [], None
-        ctx.warnings.append(f"The rollback keeps {ch.table}.{ch.column} as {d.native_type(new.type)}: {d.name} "
-                            f"cannot narrow it back to {d.native_type(old.type)} while it holds rows.")
-    return rephase([direct], ctx)
+        reverse, reverse_native = [], None
+        ctx.warnings.append(f"The rollback keeps {ch.table}.{ch.column} as {d.native_type(tc.new.type)}: {d.name} "
+                            f"cannot narrow it back to {d.native_type(tc.old.type)} while it holds rows.")
+    lock = ctx.brief("alter_column_type")
+    return [Step(f"change type of {ch.table}.{tc.column} to {tc.new.type}", guarded(ctx, sql.forward),
+                 guarded(ctx, reverse), lock, ch.table, sql.native, reverse_native, estimate=ctx.estimate(ch.table, lock))]
 
 
 def _bound(ctx: Context, table: str, col: ColumnDef, same_type: bool) -> list[str]:
