@@ -244,6 +244,28 @@ OPS: tuple[str, ...] = tuple(
 
 # --- the request -------------------------------------------------------------------------------
 
+# Fields a request and a plan request share, declared once.
+Changes = Annotated[list[Change] | None, Field(default=None, min_length=1)]
+SchemaText = Annotated[str | None, Field(default=None, alias="schema",
+                                         description="The current schema as CREATE TABLE statements.")]
+DatabaseVersion = Annotated[str | None, Field(default=None, pattern=r"^[A-Za-z0-9.\-]{1,20}$")]
+
+
+class PlanRequest(Strict):
+    """What planning reads of a request: the change and the facts about the database, never the
+    migration tool or its file conventions (explain_migration plans with one of these)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    migration_type: MigrationType = MigrationType.schema
+    downtime_allowed: StrictBool
+    changes: Changes
+    schema_sql: SchemaText
+    database_version: DatabaseVersion
+    table_rows: dict[Ident, int] = Field(default_factory=dict)
+    confirm_data_loss: StrictBool = False
+
+
 class MigrationRequest(Strict):
     """The skill's inputs plus the change itself (structured `changes` preferred)."""
 
@@ -254,11 +276,10 @@ class MigrationRequest(Strict):
     migration_type: MigrationType
     downtime_allowed: StrictBool
     migration_description: str = Field(min_length=1, max_length=500)
-    changes: list[Change] | None = Field(default=None, min_length=1)
+    changes: Changes
     sql: str | None = Field(default=None, min_length=1)
-    schema_sql: str | None = Field(default=None, alias="schema",
-                                   description="The current schema as CREATE TABLE statements.")
-    database_version: str | None = Field(default=None, pattern=r"^[A-Za-z0-9.\-]{1,20}$")
+    schema_sql: SchemaText
+    database_version: DatabaseVersion
     table_rows: dict[Ident, int] = Field(default_factory=dict)
     version: str | None = Field(default=None, pattern=r"^\d+(\.\d+)*$",
                                 description="Flyway version, e.g. `42` or `2.1`.")
@@ -267,6 +288,10 @@ class MigrationRequest(Strict):
     author: str = Field(default="dbmig", pattern=r"^[^\x00-\x1f<>&\"']{1,64}$")
     liquibase_format: LiquibaseFormat = LiquibaseFormat.xml
     confirm_data_loss: StrictBool = False
+
+    def plan_request(self) -> PlanRequest:
+        """What the planner reads of this request."""
+        return PlanRequest.model_construct(**{f: getattr(self, f) for f in PlanRequest.model_fields})
 
 
 # --- the result contract -----------------------------------------------------------------------

@@ -14,20 +14,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..api import parse_request
+from pydantic import ValidationError
+
 from ..dialects import Dialect, get_dialect
-from ..errors import DbmigError, ZeroDowntimeImpossible
+from ..errors import DbmigError, ZeroDowntimeImpossible, invalid_from_pydantic
 from ..lint import make_context, read_files, run_rules
-from ..models import MigrationRequest
+from ..models import PlanRequest
 from ..plan import build_plan
 from ..plan.model import PHASE_ORDER, Plan, Step
 from ..plan.online.common import session as online_session
 from ..render.sqlfile import forward_blocks
 
-# Planning needs a whole request; explain names no tool or type. Planners are tool-neutral
-# (a T3 note for Flyway users is the one exception, and only warnings of T3 plans carry it,
-# which explain does not show), and `hybrid` admits schema and data changes alike.
-PLAN_FIELDS = dict(migration_tool="liquibase", migration_type="hybrid", migration_description="explain")
 ZERO_DOWNTIME = "Zero-downtime plan (generate_migration with downtime_allowed=false writes it): "
 
 
@@ -44,8 +41,8 @@ class ChangeFacts:
 
 def explain_changes(database: str, changes: list, schema_sql: str | None, database_version: str | None,
                     table_rows: dict[str, int]) -> dict:
-    request = _request(database, changes, schema_sql, database_version, table_rows)
-    dialect = get_dialect(request.database.value)
+    dialect = get_dialect(make_context(database, None, database_version).database)   # generate's names
+    request = _request(changes, schema_sql, database_version, table_rows)
     plan, facts = _direct(request, dialect)
     _zero_downtime(request, dialect, facts)
     findings = dict(zip(map(id, plan.steps), _lint(plan.steps, dialect, database_version)))
@@ -53,19 +50,18 @@ def explain_changes(database: str, changes: list, schema_sql: str | None, databa
                            for i, fact in enumerate(facts) for k, step in enumerate(fact.steps)]}
 
 
-def _request(database: str, changes: list, schema_sql: str | None, version: str | None,
-             table_rows: dict[str, int]) -> MigrationRequest:
-    ctx = make_context(database, None, version)   # the sql path's database names and version check
-    data = dict(PLAN_FIELDS, database=ctx.database, downtime_allowed=True, changes=changes,
-                table_rows=table_rows)
-    if schema_sql is not None:
-        data["schema"] = schema_sql
-    if version is not None:
-        data["database_version"] = version
-    return parse_request(data)   # the same validation, and field paths, as generate
+def _request(changes: list, schema_sql: str | None, version: str | None, table_rows: dict[str, int]) -> PlanRequest:
+    """The changes as the planner takes them, with generate's validation and field paths.
+    `hybrid` admits schema and data changes alike."""
+    data = dict(migration_type="hybrid", downtime_allowed=True, changes=changes, table_rows=table_rows,
+                schema=schema_sql, database_version=version)
+    try:
+        return PlanRequest.model_validate(data)
+    except ValidationError as e:
+        raise invalid_from_pydantic(e) from None
 
 
-def _plan(request: MigrationRequest, dialect: Dialect, changes: list, downtime_allowed: bool):
+def _plan(request: PlanRequest, dialect: Dialect, changes: list, downtime_allowed: bool):
     """Explain writes no rollback, so data loss is accepted: a change without a safe rollback is
     still explained, its risk being the abort generate would give (`Context.losses`)."""
     req = request.model_copy(update=dict(changes=changes, downtime_allowed=downtime_allowed,
@@ -75,7 +71,7 @@ def _plan(request: MigrationRequest, dialect: Dialect, changes: list, downtime_a
 
 # --- the direct plan: what the change does -------------------------------------------------------
 
-def _direct(request: MigrationRequest, dialect: Dialect) -> tuple[Plan, list[ChangeFacts]]:
+def _direct(request: PlanRequest, dialect: Dialect) -> tuple[Plan, list[ChangeFacts]]:
     plan, ctx = _plan(request, dialect, list(request.changes), True)
     facts = [ChangeFacts(list(warnings)) for warnings in ctx.change_warnings]
     for step in plan.steps:
@@ -89,7 +85,7 @@ def _direct(request: MigrationRequest, dialect: Dialect) -> tuple[Plan, list[Cha
 
 # --- the zero-downtime plan: the safe alternative ---------------------------------------------------
 
-def _zero_downtime(request: MigrationRequest, dialect: Dialect, facts: list[ChangeFacts]) -> None:
+def _zero_downtime(request: PlanRequest, dialect: Dialect, facts: list[ChangeFacts]) -> None:
     """Each change's Steps in the zero-downtime plan, or the error that says it has none.
 
     A change with no online form aborts the whole plan (generate stops there too), and build_plan

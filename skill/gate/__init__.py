@@ -13,7 +13,7 @@ from ..dialects.base import Dialect
 from ..errors import GateFailure
 from ..models import MigrationResult
 from ..plan.model import Plan
-from .sqlgate import check_statement
+from ..sqlcheck import check_statement
 
 
 def gate_result(result: MigrationResult, plan: Plan, dialect: Dialect) -> None:

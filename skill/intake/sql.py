@@ -13,7 +13,7 @@ from sqlglot.errors import ParseError, TokenError
 from .. import models as m
 from ..dialects import Dialect
 from ..errors import InvalidRequest
-from ..gate.sqlgate import split_statements
+from ..sqlcheck import split_statements
 from ..schema import TableDef, read_column, read_constraint
 from ..types import from_sqlglot
 

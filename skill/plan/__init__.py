@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..dialects import Dialect
 from ..errors import DbmigError
-from ..models import Change, MigrationRequest, Tier
+from ..models import Change, MigrationRequest, PlanRequest, Tier
 from ..schema import parse_schema
 from . import columns, constraints, data, online, tables  # noqa: F401  (registers the strategies)
 from .checks import checks_for, drop_stale
@@ -17,7 +17,7 @@ IDENT_KEYS = ("table", "column", "name", "new_name", "ref_table", "columns", "re
               "into", "primary_key")
 
 
-def choose_tier(request: MigrationRequest, changes: list[Change]) -> Tier:
+def choose_tier(request: PlanRequest, changes: list[Change]) -> Tier:
     if not request.downtime_allowed:
         return Tier.T3
     if request.migration_type.value != "schema" or any(c.op in DATA_OPS for c in changes):
@@ -48,7 +48,12 @@ def _identifiers(value, path: str):
                 yield from _identifiers(item, f"{path}.{key}")
 
 
-def build_plan(request: MigrationRequest, dialect: Dialect, changes: list[Change]) -> tuple[Plan, Context]:
+def build_plan(request: PlanRequest | MigrationRequest, dialect: Dialect,
+               changes: list[Change]) -> tuple[Plan, Context]:
+    """The plan of `changes` on `dialect`. Planning reads only the PlanRequest part of a request:
+    never the tool, which renderers deal with."""
+    if isinstance(request, MigrationRequest):
+        request = request.plan_request()
     ctx = Context(request, dialect, parse_schema(request.schema_sql, dialect.sqlglot))
     check_identifiers(changes, dialect, ctx.version)
     created = {ch.table for ch in changes if ch.op == "create_table"}

@@ -7,7 +7,7 @@ import sqlglot
 from sqlglot import exp
 
 from ..errors import InvalidRequest, UnsafeRollback
-from ..gate.sqlgate import split_statements
+from ..sqlcheck import split_statements
 from ..models import AddCheck, AddForeignKey, AddIndex, AddUnique, DropConstraint, DropIndex, RawSql
 from ..schema import ConstraintDef, IndexDef
 from .context import Context

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..dialects import Dialect, parse_version
 from ..dialects.facts import Lock
 from ..errors import InvalidRequest, UnsafeRollback
-from ..models import Column, MigrationRequest
+from ..models import Column, PlanRequest
 from ..schema import ColumnDef, TableDef, VirtualSchema
 from ..types import SqlType, parse_type
 from . import sqlexpr
@@ -17,7 +17,7 @@ from .model import NativeColumn, Step
 
 @dataclass
 class Context:
-    request: MigrationRequest
+    request: PlanRequest
     dialect: Dialect
     schema: VirtualSchema
     warnings: list[str] = field(default_factory=list)

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..errors import InvalidRequest, UnsafeRollback
-from ..gate.sqlgate import check_statement
+from ..sqlcheck import check_statement
 from ..models import Backfill, SplitColumn, UpdateRows
 from ..schema import ColumnDef, TableDef, parse_schema
 from . import sqlexpr

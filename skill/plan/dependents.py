@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import GateFailure, InvalidRequest
-from ..gate.sqlgate import check_statement
+from ..sqlcheck import check_statement
 from ..schema import ConstraintDef, IndexDef, TableDef
 from .constraints import add_constraint_sql, drop_constraint_sql, drop_index_sql
 from .context import Context

@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 from ...dialects.facts import Lock
-from ...gate.sqlgate import check_statement
+from ...sqlcheck import check_statement
 from ...models import AlterColumnType, DropColumn, DropTable, RenameColumn, RenameTable
 from ...schema import ColumnDef
 from ..columns import (DropForm, TypeChange, drop_column_steps, parts, plain_drop, prepare_type_change,
