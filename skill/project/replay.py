@@ -336,7 +336,8 @@ class Replayer:
 
     def drop_in_table(self, table: TableDef, a: exp.Drop) -> None:
         kind = (a.args.get("kind") or "").upper()
-        name = a.expressions[0].name if a.expressions else ""
+        targets = a.args.get("tables") or a.expressions
+        name = targets[0].name if targets else ""
         if kind == "COLUMN":
             if self.column(table, name, missing_ok=bool(a.args.get("exists"))) is not None:
                 self.drop_column(table, name)
