@@ -150,22 +150,47 @@ def file_name(template: str, revision: str, description: str, create_date: str |
 
 # --- what sources leaves out ------------------------------------------------------------------------
 
-def normalized(content: str) -> str:
-    """`op.f("ix_users_email")` -> `"ix_users_email"` in place (same lines), so that the names
-    sources reads are the names Alembic uses."""
+def normalized(content: str, database: str) -> str:
+    """The revision as sources reads it best, same lines: `op.f("ix_x")` -> `"ix_x"`,
+    `sa.String(length=255)` / `sa.Numeric(precision=10, scale=2)` with positional arguments
+    (how autogenerate writes them; sources reads type arguments by position), and on MySQL
+    `sa.DateTime()` as the DATETIME SQLAlchemy creates there (sources' generic TIMESTAMP is a
+    time-zone-converting type on MySQL)."""
     try:
         tree = ast.parse(content)
     except SyntaxError:
         return content            # sources reports the error with its line
+    edits = []
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.lineno == n.end_lineno):
+        if _is_op(call.func, "f") and len(call.args) == 1 and isinstance(call.args[0], ast.Constant):
+            edits.append((call, ast.get_source_segment(content, call.args[0])))
+        elif _TYPE_KEYWORDS & {k.arg for k in call.keywords} and _call_name(call) in _SIZED_TYPES:
+            edits.append((call, _positional(call, content)))
+        elif database == "mysql" and _call_name(call) == "DateTime":
+            edits.append((call, ast.get_source_segment(content, call.func)[:-len("DateTime")] + "DATETIME()"))
     lines = content.splitlines(keepends=True)
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _is_op(n.func, "f") and len(n.args) == 1
-             and isinstance(n.args[0], ast.Constant) and n.lineno == n.end_lineno]
-    for call in sorted(calls, key=lambda n: (n.lineno, -n.col_offset)):
-        line = lines[call.lineno - 1]
-        raw = line.encode()
-        arg = ast.get_source_segment(content, call.args[0]) or repr(call.args[0].value)
-        lines[call.lineno - 1] = (raw[:call.col_offset] + arg.encode() + raw[call.end_col_offset:]).decode()
+    for call, text in sorted(edits, key=lambda e: (e[0].lineno, -e[0].col_offset)):
+        raw = lines[call.lineno - 1].encode()
+        lines[call.lineno - 1] = (raw[:call.col_offset] + text.encode() + raw[call.end_col_offset:]).decode()
     return "".join(lines)
+
+
+_TYPE_KEYWORDS = {"length", "precision", "scale"}
+_SIZED_TYPES = {"String", "Unicode", "VARCHAR", "CHAR", "NCHAR", "NVARCHAR", "Numeric", "NUMERIC", "DECIMAL",
+                "Float", "LargeBinary", "Text"}
+
+
+def _call_name(call: ast.Call) -> str:
+    return call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
+
+
+def _positional(call: ast.Call, content: str) -> str:
+    seg = lambda n: ast.get_source_segment(content, n)   # noqa: E731
+    kw = {k.arg: k.value for k in call.keywords}
+    args = [seg(a) for a in call.args]
+    args += [seg(kw[k]) for k in ("length", "precision", "scale") if k in kw]
+    args += [f"{k.arg}={seg(k.value)}" for k in call.keywords if k.arg not in _TYPE_KEYWORDS]
+    return f"{seg(call.func)}({', '.join(args)})"
 
 
 def _is_op(func: ast.AST, name: str) -> bool:
@@ -173,7 +198,7 @@ def _is_op(func: ast.AST, name: str) -> bool:
         and func.value.id == "op"
 
 
-def supplements(path: str, content: str, covered: set[int]) -> list[Statement]:
+def supplements(path: str, content: str, covered: set[int], database: str) -> list[Statement]:
     """SQL for the facts sources does not emit, at the line of the op call. `covered`: lines
     where sources already emitted an `op.drop_constraint` (a future sources may)."""
     try:
@@ -191,7 +216,7 @@ def supplements(path: str, content: str, covered: set[int]) -> list[Statement]:
         build = _SUPPLEMENTS.get(call.func.attr)
         if build and not (call.func.attr == "drop_constraint" and call.lineno in covered):
             out += [Statement(path, sql, call.lineno, call.col_offset + 1, None, "up", True,
-                              f"op.{call.func.attr}") for sql in build(call, batches.get(owner))]
+                              f"op.{call.func.attr}") for sql in build(call, batches.get(owner), database)]
     return out
 
 
@@ -223,8 +248,34 @@ def _names(value: object) -> str:
     return ", ".join(str(v) for v in (value if isinstance(value, (list, tuple)) else [value]))
 
 
-def _create_table_constraints(call: ast.Call, batch: str | None) -> list[str]:
+def _create_table(call: ast.Call, batch: str | None, database: str) -> list[str]:
     table = _lit(_arg(call, 0, "table_name"))
+    return _table_constraints(call, table) + (_serial(call, table) if database == "postgresql" else [])
+
+
+def _serial(call: ast.Call, table: str) -> list[str]:
+    """SQLAlchemy makes a lone integer primary key SERIAL on PostgreSQL (autoincrement="auto")."""
+    columns = [a for a in call.args[1:] if isinstance(a, ast.Call) and _call_name(a) == "Column" and len(a.args) >= 2]
+    pk = [_lit(a.args[0]) for a in columns if any(k.arg == "primary_key" and _lit(k.value) for k in a.keywords)]
+    pk += [_lit(x) for a in call.args[1:] if isinstance(a, ast.Call) and _call_name(a) == "PrimaryKeyConstraint"
+           for x in a.args]
+    if len(pk) != 1:
+        return []
+    col = next((a for a in columns if _lit(a.args[0]) == pk[0]), None)
+    integer = col is not None and isinstance(col.args[1], (ast.Call, ast.Attribute)) and \
+        (_call_name(col.args[1]) if isinstance(col.args[1], ast.Call) else col.args[1].attr) in _INTEGER_TYPES
+    auto = col is not None and all(_lit(k.value, True) not in (False, "ignore_fk") for k in col.keywords
+                                   if k.arg == "autoincrement")
+    foreign = col is not None and any(isinstance(a, ast.Call) and _call_name(a) == "ForeignKey" for a in col.args)
+    if not (integer and auto and not foreign):
+        return []
+    return [f"ALTER TABLE {table} ALTER COLUMN {pk[0]} SET DEFAULT nextval('{table}_{pk[0]}_seq'::regclass)"]
+
+
+_INTEGER_TYPES = {"Integer", "BigInteger", "SmallInteger", "INTEGER", "BIGINT", "SMALLINT", "INT"}
+
+
+def _table_constraints(call: ast.Call, table: str) -> list[str]:
     out = []
     for arg in call.args[1:]:
         if not isinstance(arg, ast.Call) or not isinstance(arg.func, ast.Attribute):
@@ -248,13 +299,13 @@ def _create_table_constraints(call: ast.Call, batch: str | None) -> list[str]:
     return out
 
 
-def _drop_constraint(call: ast.Call, batch: str | None) -> list[str]:
+def _drop_constraint(call: ast.Call, batch: str | None, database: str) -> list[str]:
     name = _lit(_arg(call, 0, "constraint_name"))
     table = batch or _lit(_arg(call, 1, "table_name"))
     return [f"ALTER TABLE {table} DROP CONSTRAINT {name}"]
 
 
-def _alter_column_extra(call: ast.Call, batch: str | None) -> list[str]:
+def _alter_column_extra(call: ast.Call, batch: str | None, database: str) -> list[str]:
     table = batch or _lit(_arg(call, 0, "table_name"))
     column = _lit(_arg(call, 0 if batch else 1, "column_name"))
     kw = {k.arg: k.value for k in call.keywords}
@@ -266,5 +317,5 @@ def _alter_column_extra(call: ast.Call, batch: str | None) -> list[str]:
     return out
 
 
-_SUPPLEMENTS = {"create_table": _create_table_constraints, "drop_constraint": _drop_constraint,
+_SUPPLEMENTS = {"create_table": _create_table, "drop_constraint": _drop_constraint,
                 "alter_column": _alter_column_extra}

@@ -49,13 +49,21 @@ def read_catalog(scratch: Scratch) -> VirtualSchema:
     read = _postgresql if scratch.kind == "postgresql" else _mysql
     schema = VirtualSchema(known=True)
     read(scratch, schema)
-    for name in TOOL_TABLES:
-        schema.tables.pop(name, None)
     return schema
+
+
+class _Ignored(TableDef):
+    """Where the facts of a tool's own history table go: nowhere."""
+
+
+def _table(schema: VirtualSchema, name: str) -> TableDef:
+    return schema.table(name) or _Ignored(name)
 
 
 def _column(schema: VirtualSchema, table: str, name: str, native: str, nullable: bool,
             default: str | None, dialect: str) -> None:
+    if table.lower() in TOOL_TABLES:
+        return
     t = schema.table(table) or TableDef(table)
     schema.put(t)
     try:
@@ -70,11 +78,11 @@ def _postgresql(s: Scratch, schema: VirtualSchema) -> None:
         _column(schema, table, name, native, nullable, default, "postgres")
     for table, name, kind, cols, ref, ref_cols, on_delete, definition in s.query(_PG_CONSTRAINTS):
         kinds = {"p": "primary_key", "u": "unique", "f": "foreign_key", "c": "check"}
-        schema.tables[table].constraints[name] = ConstraintDef(
+        _table(schema, table).constraints[name] = ConstraintDef(
             name, kinds[kind], list(cols) if kind != "c" else [], definition if kind == "c" else None,
             ref, list(ref_cols or []), _FK_ACTIONS.get(on_delete))
     for table, name, unique, cols, where in s.query(_PG_INDEXES):
-        schema.tables[table].indexes[name.lower()] = IndexDef(name, list(cols), bool(unique), where)
+        _table(schema, table).indexes[name.lower()] = IndexDef(name, list(cols), bool(unique), where)
 
 
 def _mysql(s: Scratch, schema: VirtualSchema) -> None:
@@ -91,7 +99,7 @@ def _mysql(s: Scratch, schema: VirtualSchema) -> None:
     _mysql_keys(s, schema, keys)
     for table, name, clause in s.query("SELECT table_name, constraint_name, check_clause FROM "
                                        "information_schema.check_constraints WHERE constraint_schema = DATABASE()"):
-        schema.tables[table].constraints[name] = ConstraintDef(name, "check", [], clause)
+        _table(schema, table).constraints[name] = ConstraintDef(name, "check", [], clause)
 
 
 def _mysql_keys(s: Scratch, schema: VirtualSchema, keys: dict) -> None:
@@ -111,17 +119,17 @@ def _mysql_keys(s: Scratch, schema: VirtualSchema, keys: dict) -> None:
         fk_columns[(t, n)][1].append(rc)
     for (table, name), (cols, ref_cols) in fk_columns.items():
         ref_table, rule = refs[(table, name)]
-        schema.tables[table].constraints[name] = ConstraintDef(
+        _table(schema, table).constraints[name] = ConstraintDef(
             name, "foreign_key", cols, None, ref_table, ref_cols,
             None if rule in ("restrict", "no action") else rule)
     for (table, name, non_unique), cols in columns.items():
         kind = keys.get((table, name))
         if kind == "PRIMARY KEY":
-            schema.tables[table].constraints[name] = ConstraintDef(name, "primary_key", cols)
+            _table(schema, table).constraints[name] = ConstraintDef(name, "primary_key", cols)
         elif kind == "UNIQUE":
-            schema.tables[table].constraints[name] = ConstraintDef(name, "unique", cols)
+            _table(schema, table).constraints[name] = ConstraintDef(name, "unique", cols)
         elif (table, name) not in fk_columns:      # InnoDB's own index for a foreign key carries its name
-            schema.tables[table].indexes[name.lower()] = IndexDef(name, cols, not non_unique)
+            _table(schema, table).indexes[name.lower()] = IndexDef(name, cols, not non_unique)
 
 
 def comparable(schema: VirtualSchema) -> dict:

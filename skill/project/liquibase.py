@@ -184,3 +184,46 @@ def numbered_name(names: list[str], slug: str, extension: str) -> str | None:
     last = max(numbered, key=lambda m: int(m.group(1)))
     sep = last.group(2)
     return f"{str(int(last.group(1)) + 1).zfill(len(last.group(1)))}{sep}{slug.replace('_', '-' if sep == '-' else '_')}.{extension}"
+
+
+# --- what sources leaves out ------------------------------------------------------------------------
+
+def supplements(path: str, content: str, database: str) -> list[tuple[int, str]]:
+    """(line, SQL) the replay adds after a change whose effect sources' SQL does not show.
+    On MySQL/MariaDB Liquibase renames a column with `CHANGE old new <columnDataType>`: the
+    column is restated with only that type, so NOT NULL and the default are gone afterwards
+    (measured on MariaDB 10.11 with Liquibase 4.28)."""
+    if database != "mysql":
+        return []
+    return [(line, f"ALTER TABLE {a.get('tableName')} MODIFY COLUMN {a.get('newColumnName')} "
+                   f"{a.get('columnDataType')}")
+            for line, a in _changes(path, content, "renameColumn") if a.get("columnDataType")]
+
+
+def _changes(path: str, content: str, tag: str) -> list[tuple[int, dict]]:
+    """(line, attributes) of each change element `tag`, XML or YAML, at the line sources gives it."""
+    kind = EXTENSIONS.get(PurePosixPath(path).suffix)
+    if kind == "xml":
+        out, stack = [], [expat_tree(content)]
+        while stack:
+            el = stack.pop()
+            out += [(el.line, el.attrs)] if el.tag == tag else []
+            stack += el.children
+        return out
+    if kind == "yaml":
+        import yaml
+        out, stack = [], [yaml.compose(content)]
+        while stack:
+            node = stack.pop()
+            if node is None or node.id == "scalar":
+                continue
+            if node.id == "mapping":
+                for key, value in node.value:
+                    if key.value == tag and value.id == "mapping":
+                        out.append((key.start_mark.line + 1, {k.value: v.value for k, v in value.value
+                                                              if v.id == "scalar"}))
+                    stack.append(value)
+            else:
+                stack += node.value
+        return out
+    return []

@@ -54,11 +54,11 @@ def _alembic(root: Path, config: Config) -> tuple[Project, object]:
 
 # --- the history as statements ---------------------------------------------------------------------
 
-def history_files(project: Project) -> list[dict]:
+def history_files(project: Project, database: str) -> list[dict]:
     """{filename, content} per history file, sidecars beside their scripts."""
     out = []
     for m in project.history:
-        content = alembic.normalized(m.content) if project.tool == "alembic" else m.content
+        content = alembic.normalized(m.content, database) if project.tool == "alembic" else m.content
         out.append({"filename": m.path, "content": content})
         if m.sidecar is not None:
             out.append({"filename": f"{m.path}.conf", "content": m.sidecar})
@@ -67,7 +67,7 @@ def history_files(project: Project) -> list[dict]:
 
 def read_history(project: Project, database: str) -> list[SourceFile]:
     """The history read by dbmig.sources; a file that does not parse stops here, named."""
-    sources = read_sources(history_files(project), database, project.tool)
+    sources = read_sources(history_files(project, database), database, project.tool)
     for src in sources:
         if src.problems:
             p = src.problems[0]
@@ -75,18 +75,18 @@ def read_history(project: Project, database: str) -> list[SourceFile]:
     return sources
 
 
-def statements(project: Project, sources: list[SourceFile]) -> tuple[list[Statement], list[Unmodelled]]:
+def statements(project: Project, sources: list[SourceFile], database: str) -> tuple[list[Statement], list[Unmodelled]]:
     """Forward statements in apply order, and what no statement can stand for (dynamic SQL)."""
     by_file = {s.filename: s for s in sources}
     if project.tool == "liquibase":
-        return [st for seg in project.segments for st in by_file[seg.path].statements
+        return [st for seg in project.segments for st in _liquibase_file(by_file[seg.path], database)
                 if seg.first_line <= st.line <= seg.last_line and st.direction == "up"], []
     out, dynamic = [], []
     for m in project.history:
         src = by_file[m.path]
         ups = [st for st in src.statements if st.direction == "up"]
         if project.tool == "alembic":
-            ups = _with_supplements(src, ups)
+            ups = _with_supplements(src, ups, database)
             dynamic += [Unmodelled(m.path, line, f"op.execute(<computed>) at column {col}",
                                    "SQL built at run time cannot be read without running the revision")
                         for line, col in (src.alembic.dynamic_sql if src.alembic else [])]
@@ -94,12 +94,23 @@ def statements(project: Project, sources: list[SourceFile]) -> tuple[list[Statem
     return out, dynamic
 
 
-def _with_supplements(src: SourceFile, ups: list[Statement]) -> list[Statement]:
-    covered = {st.line for st in ups if st.origin == "op.drop_constraint"}
-    extra = alembic.supplements(src.filename, src.content, covered)
-    merged = [(st.line, st.column, 0, n, st) for n, st in enumerate(ups)]
+def _liquibase_file(src: SourceFile, database: str) -> list[Statement]:
+    # column 10**6: after the change on that line
+    extra = [Statement(src.filename, sql, line, 10**6, None, "up", True, "replay")
+             for line, sql in liquibase.supplements(src.filename, src.content, database)]
+    return _merged(src.statements, extra)
+
+
+def _merged(first: list[Statement], extra: list[Statement]) -> list[Statement]:
+    """`extra` statements after those of `first` at the same position (line, column)."""
+    merged = [(st.line, st.column, 0, n, st) for n, st in enumerate(first)]
     merged += [(st.line, st.column, 1, n, st) for n, st in enumerate(extra)]
     return [st for *_, st in sorted(merged, key=lambda x: x[:4])]
+
+
+def _with_supplements(src: SourceFile, ups: list[Statement], database: str) -> list[Statement]:
+    covered = {st.line for st in ups if st.origin == "op.drop_constraint"}
+    return _merged(ups, alembic.supplements(src.filename, src.content, covered, database))
 
 
 _CACHE: dict[tuple, Replay] = {}
@@ -109,7 +120,7 @@ def replay_offline(project: Project, database: str) -> Replay:
     """The replayed schema; the same history (same file contents) is replayed once per process."""
     key = (project.root, project.tool, database, _fingerprint(project))
     if key not in _CACHE:
-        stmts, dynamic = statements(project, read_history(project, database))
+        stmts, dynamic = statements(project, read_history(project, database), database)
         result = replay(stmts, database)
         result.unmodelled = sorted(result.unmodelled + dynamic, key=lambda u: (_position(project, u.file), u.line))
         while len(_CACHE) >= 8:
