@@ -71,6 +71,13 @@ def history(root: Path, locs: list[str], config: Config) -> list[Migration]:
            [m for *_, m in sorted(repeatable, key=lambda x: x[1])]
 
 
+def undo_scripts(root: Path, locs: list[str]) -> list[dict]:
+    """The `U` scripts beside the history: not applied, but the linter checks each V has one."""
+    paths = [p for loc in locs for p in list_files(root, loc, recursive=True)
+             if flyway_name(PurePosixPath(p).name).prefix == "U"]
+    return [{"filename": p, "content": read_text(root, p)} for p in paths]
+
+
 def _version_text(path: str) -> str:
     return re.match(r"V([0-9._]+?)__", PurePosixPath(path).name).group(1)
 
