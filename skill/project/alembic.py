@@ -38,7 +38,7 @@ def version_folders(root: Path, config: Config, scripts: str) -> list[str]:
     if fact is None:
         return [f"{scripts}/versions" if scripts != "." else "versions"]
     sep = {"space": " ", "newline": "\n", "os": ":", ":": ":", ";": ";"}.get(
-        (config.get("version_path_separator") or Fact("space", "")).value, " ")
+        (config.get("path_separator", "version_path_separator") or Fact("space", "")).value, " ")
     return [_ini_path(p) for p in re.split(r"[,\s]+" if sep == " " else re.escape(sep), fact.value) if p.strip()]
 
 
