@@ -169,8 +169,11 @@ class Replayer:
             if dt.this in _SERIAL:                              # serial = integer + owned sequence
                 self.serial(node, dt)
         table = TableDef(name)
-        for item in node.this.expressions:
-            self.table_item(table, item)
+        try:
+            for item in node.this.expressions:
+                self.table_item(table, item)
+        except DbmigError as e:              # a type or name schema.py refuses: the table is unknown
+            raise NotModelled(e.message.removeprefix("schema: "), [name]) from None
         self.put(table)
 
     def serial(self, node: exp.Create, dt: exp.DataType) -> None:
