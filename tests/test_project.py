@@ -329,3 +329,17 @@ def test_inspect_project_over_mcp_on_each_sample():
         bad = await client.call_tool("inspect_project", {"project_dir": "/nonexistent/dbmig"})
         assert bad.is_error and bad.structured_content["field"] == "project_dir"
     run(test)
+
+
+def test_database_and_version_come_from_the_tools_own_config(tmp_path):
+    root = tree(tmp_path / "a", {"alembic.ini": "[alembic]\nscript_location = db\n",
+                                 "db/env.py": 'from alembic import context\n\nURL = "mariadb+pymysql://app@db/shop"\n',
+                                 "db/versions/a.py": revision("a1", None)})
+    project = load_project(root)
+    assert (project.database.value, project.database.source) == ("mysql", "db/env.py:3")
+    tc = tree(tmp_path / "f", {"flyway.conf": "flyway.url=jdbc:tc:postgresql:15.4:///shop\n"
+                                              "flyway.locations=filesystem:sql\n", "sql/V1__a.sql": "SELECT 1;\n"})
+    project = load_project(tc)
+    assert (project.database.value, project.database_version.value) == ("postgresql", "15.4")
+    assert generate(req(tc, changes=[{"op": "create_table", "table": "t", "columns": [
+        {"name": "id", "type": "bigint", "primary_key": True}]}])).migration_script.filename == "V2__add_customer_tier.sql"
