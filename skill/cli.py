@@ -84,11 +84,12 @@ def cmd_generate(a: argparse.Namespace) -> int:
     print(result.model_dump_json(indent=2, by_alias=True) if a.json else _summary(result, written))
     if not a.verify:
         return EXIT_OK
+    from .project.context import verify_context
     from .verify import to_text, verify
-    report = verify(result.migration_tool.value, result.database.value,
-                    {f.filename: f.content for f in result.files}, dsn=a.dsn,
-                    schema_sql=_read(a.schema, "schema") if a.schema else None,
-                    tests=result.validation_tests)
+    tool, database, schema = verify_context(a.project, result.migration_tool.value, result.database.value,
+                                            _read(a.schema, "schema") if a.schema else None)
+    report = verify(tool, database, {f.filename: f.content for f in result.files}, dsn=a.dsn,
+                    schema_sql=schema, tests=result.validation_tests)
     print(report.model_dump_json(indent=2) if a.json else to_text(report))
     return EXIT_OK if report.verdict == "pass" else EXIT_FINDINGS
 

@@ -343,3 +343,13 @@ def test_database_and_version_come_from_the_tools_own_config(tmp_path):
     assert (project.database.value, project.database_version.value) == ("postgresql", "15.4")
     assert generate(req(tc, changes=[{"op": "create_table", "table": "t", "columns": [
         {"name": "id", "type": "bigint", "primary_key": True}]}])).migration_script.filename == "V2__add_customer_tier.sql"
+
+
+def test_liquibase_changeset_ids_stay_unique_across_the_history(tmp_path):
+    root = copy("liquibase", tmp_path)
+    result = generate(req(root))
+    taken = result.migration_script.content.split('changeSet id="')[1].split('"')[0]
+    log = root / "db/changelog/changes/006-customer-phone.yaml"
+    log.write_text(log.read_text().replace("id: 006-1", f"id: {taken}"))
+    e = error(write_migration, req(root))
+    assert taken in e.message and "006-customer-phone.yaml" in e.message

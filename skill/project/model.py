@@ -77,7 +77,6 @@ class Next:
     master: str | None = None             # Liquibase master changelog
     include_all: bool = False             # Liquibase: the folder is read by <includeAll>
     format: str | None = None             # Liquibase format of the newest changelog
-    ids: set[str] = field(default_factory=set)     # Liquibase changeSet ids already used
     names: list[str] = field(default_factory=list)  # files already in `location`
 
 

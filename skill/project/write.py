@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..models import MigrationResult
+from ..sources import read_sources
 from . import alembic, liquibase
 from .model import Project, ProjectError
 from .paths import inside, read_text
@@ -63,6 +64,7 @@ def _alembic(project: Project, result: MigrationResult, description: str) -> Pla
 
 
 def _liquibase(project: Project, result: MigrationResult, description: str) -> Placement:
+    _unique_changeset_ids(project, result)
     out, nxt = Placement(), project.next
     names = list(nxt.names)
     for f in result.files:
@@ -82,6 +84,22 @@ def _liquibase(project: Project, result: MigrationResult, description: str) -> P
         changelogs = [p for p, _ in out.files if not p.endswith(".rollback.sql")]
         out.edits.append(_include(project, changelogs))
     return out
+
+
+def _changeset_ids(files: list[dict]) -> dict[str, str]:
+    """changeSet id -> the file that declares it (every dbms: ids are unique whatever runs)."""
+    return {cs.id: src.filename for src in read_sources(files, "postgresql", "liquibase")
+            for cs in src.changesets if cs.id}
+
+
+def _unique_changeset_ids(project: Project, result: MigrationResult) -> None:
+    used = _changeset_ids([{"filename": m.path, "content": m.content} for m in project.history])
+    new = _changeset_ids([f.model_dump() for f in result.files if not f.filename.endswith(".rollback.sql")])
+    clash = sorted(set(used) & set(new))
+    if clash:
+        raise ProjectError(f"changeSet id {clash[0]} is already used in {used[clash[0]]}",
+                           field="migration_description",
+                           suggestion="ids derive from the request: change the description or the author")
 
 
 def _review_name(out: Placement, filename: str) -> str:
