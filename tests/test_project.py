@@ -353,3 +353,15 @@ def test_liquibase_changeset_ids_stay_unique_across_the_history(tmp_path):
     log.write_text(log.read_text().replace("id: 006-1", f"id: {taken}"))
     e = error(write_migration, req(root))
     assert taken in e.message and "006-customer-phone.yaml" in e.message
+
+
+def test_t3_phases_chain_onto_the_project(tmp_path):
+    rename = {"op": "rename_column", "table": "customers", "column": "phone", "new_name": "phone_number"}
+    flyway = generate(req(SAMPLES / "flyway", downtime_allowed=False, changes=[rename], migration_description="x"))
+    versions = [f.filename.split("__")[0] for p in flyway.phases for f in p.files if f.filename.startswith("V")
+                and f.filename.endswith(".sql")]
+    assert versions and all(v.startswith("V18.") for v in versions) and versions == sorted(versions)
+    alembic = generate(req(SAMPLES / "alembic", downtime_allowed=False, changes=[rename], migration_description="x"))
+    chain = [(f.content.split("revision = '")[1].split("'")[0], f.content.split("down_revision = ")[1].split("\n")[0])
+             for p in alembic.phases for f in p.files if f.filename.endswith(".py")]
+    assert chain[0][1] == "'f615a48954ad'" and all(f"'{a[0]}'" == b[1] for a, b in zip(chain, chain[1:]))

@@ -215,3 +215,26 @@ def test_verify_with_project_starts_from_the_replayed_schema(tool):
     report = verify(tool_name, database, {f.filename: f.content for f in result.files}, schema_sql=schema,
                     tests=result.validation_tests)
     assert report.verdict == "pass", report
+
+
+@pytest.mark.engine
+def test_replay_database_mode_on_a_named_mariadb_server():
+    """replay="database" with replay_dsn: a scratch database on that server, dropped afterwards."""
+    server = live_server("mysql")
+    from dbmig.project.apply import replay_database
+    project = load_project(SAMPLES / "flyway")
+    dsn = f"mysql://{server.user}@{server.host}:{server.port}/mysql"
+    scratch_dbs = "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'dbmig_replay_%'"
+
+    def replay_dbs() -> set:
+        conn = server.connect("mysql")
+        try:
+            with conn.cursor() as cur:
+                cur.execute(scratch_dbs)
+                return {r[0] for r in cur.fetchall()}
+        finally:
+            conn.close()
+    before = replay_dbs()
+    exact = replay_database(project, "mysql", dsn)
+    assert comparable(exact.schema) == comparable(replay_offline(project, "mysql").schema)
+    assert replay_dbs() == before

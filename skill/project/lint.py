@@ -11,6 +11,8 @@ hold rows: they are not "new" to the pending ones.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from ..lint import make_context, run_rules, verdict
 from ..lint.rules import Context
 from ..sources import SourceFile, read_sources
@@ -19,18 +21,20 @@ from .load import history_files, load_project
 from .model import ProjectError
 
 
+@dataclass
 class HistoryContext(Context):
     """Tables created before the first pending file (or, linting everything, before each file)
     are applied ones: they hold rows, so rules must not treat them as new."""
 
-    pending: set[str]
-    each_file: bool
+    pending: set[str] = field(default_factory=set)
+    each_file: bool = False
+    started: bool = False
 
     def begin_file(self, src: SourceFile) -> None:
         super().begin_file(src)
-        if src.filename in self.pending and (self.each_file or not getattr(self, "_started", False)):
+        if src.filename in self.pending and (self.each_file or not self.started):
             self.created_tables.clear()
-            self._started = True
+            self.started = True
 
 
 def validate_project(project_dir: str, files: list[dict] | None, database: str | None,
@@ -42,7 +46,7 @@ def validate_project(project_dir: str, files: list[dict] | None, database: str |
                            allowed=["postgresql", "mysql", "sqlserver", "oracle"])
     version = database_version or (project.database_version.value if project.database_version else None)
     base = make_context(database, project.tool, version)
-    ctx = HistoryContext(**{k: getattr(base, k) for k in ("database", "version", "tool")})
+    ctx = HistoryContext(base.database, base.version, base.tool)
     history = history_files(project, ctx.database)
     undo = flyway.undo_scripts(project.root, project.locations) if project.tool == "flyway" else []
     pending_names = [f["filename"] for f in files or []]
@@ -63,6 +67,3 @@ def validate_project(project_dir: str, files: list[dict] | None, database: str |
 
 def _as_dict(finding) -> dict:
     return finding.model_dump() if hasattr(finding, "model_dump") else finding.as_dict()
-
-
-__all__ = ["validate_project", "HistoryContext", "SourceFile"]
