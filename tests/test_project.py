@@ -140,7 +140,7 @@ def test_alembic_ops_sources_does_not_translate_are_replayed(tmp_path):
             '    op.create_index(op.f("ix_t_code"), "t", ["code"])\n'
             '    op.alter_column("t", "code", existing_type=sa.String(length=8), nullable=True)\n'
             '    op.drop_constraint("uq_t_code", "t", type_="unique")\n'
-            '    op.execute(f"UPDATE t SET code = {1}")')
+            '    op.execute(f"UPDATE audit SET code = {1}")')
     root = tree(tmp_path, {"alembic.ini": ALEMBIC_INI, "migrations/versions/a.py": revision("a1", None, body=body)})
     replay = replay_offline(load_project(root), "postgresql")
     t = replay.schema.table("t")
@@ -148,7 +148,7 @@ def test_alembic_ops_sources_does_not_translate_are_replayed(tmp_path):
     assert t.primary_key == ["id"] and "ix_t_code" in t.indexes
     assert not any(c.name == "uq_t_code" for c in t.constraints.values())
     assert "t_id_seq" in t.columns["id"].default                        # SQLAlchemy's SERIAL
-    line = revision("a1", None, body=body).splitlines().index('    op.execute(f"UPDATE t SET code = {1}")') + 1
+    line = revision("a1", None, body=body).splitlines().index('    op.execute(f"UPDATE audit SET code = {1}")') + 1
     assert [(u.file, u.line) for u in replay.unmodelled] == [("migrations/versions/a.py", line)]
 
 
@@ -365,3 +365,25 @@ def test_t3_phases_chain_onto_the_project(tmp_path):
     chain = [(f.content.split("revision = '")[1].split("'")[0], f.content.split("down_revision = ")[1].split("\n")[0])
              for p in alembic.phases for f in p.files if f.filename.endswith(".py")]
     assert chain[0][1] == "'f615a48954ad'" and all(f"'{a[0]}'" == b[1] for a, b in zip(chain, chain[1:]))
+
+
+def test_tool_changes_that_become_no_statement_are_reported_not_skipped(tmp_path):
+    lb = tree(tmp_path / "lb", {
+        "liquibase.properties": "changeLogFile=master.xml\nurl=jdbc:postgresql://h/db\n",
+        "master.xml": '<databaseChangeLog>\n<include file="a.xml"/>\n</databaseChangeLog>\n',
+        "a.xml": '<databaseChangeLog>\n<changeSet id="1" author="x">\n<createTable tableName="t">'
+                 '<column name="id" type="int"/><column name="b" type="int"><constraints nullable="false"/>'
+                 '</column></createTable>\n</changeSet>\n<changeSet id="2" author="x">\n'
+                 '<dropNotNullConstraint tableName="t" columnName="b"/>\n'
+                 '<createView viewName="v">SELECT 1</createView>\n</changeSet>\n'
+                 '<changeSet id="3" author="x" dbms="oracle">\n<dropPrimaryKey tableName="t"/>\n</changeSet>\n'
+                 '</databaseChangeLog>\n'})
+    replay = replay_offline(load_project(lb), "postgresql")
+    assert [(u.line, u.statement, u.tables) for u in replay.unmodelled] == [(6, "<dropNotNullConstraint>", ["t"])]
+    assert [u.statement for u in replay.outside] == ["<createView>"] and "t" in replay.unknown
+    al = tree(tmp_path / "al", {"alembic.ini": ALEMBIC_INI, "migrations/versions/a.py": revision(
+        "a1", None, body='op.create_table("t", sa.Column("id", sa.Integer(), primary_key=True))\n'
+                         '    op.create_exclude_constraint("ex_t", "t", ("id", "="))')})
+    replay = replay_offline(load_project(al), "postgresql")
+    assert [(u.statement, u.tables) for u in replay.unmodelled] == [('op.create_exclude_constraint("ex_t", "t", '
+                                                                     '("id", "="))', ["t"])]

@@ -220,6 +220,27 @@ def supplements(path: str, content: str, covered: set[int], database: str) -> li
     return out
 
 
+# op.* calls that change no table definition, or whose effect the replay reads elsewhere.
+_NO_SCHEMA_EFFECT = {"execute", "bulk_insert", "get_bind", "get_context", "f", "batch_alter_table", "inline_literal",
+                     "run_async", "invoke", "alter_column", "create_table_comment", "drop_table_comment"}
+
+
+def untranslated(content: str, done: set[int]) -> list[tuple[int, int, str]]:
+    """(line, column, op) for op calls in upgrade() that became no statement."""
+    try:
+        upgrade = next((n for n in ast.parse(content).body if isinstance(n, ast.FunctionDef) and n.name == "upgrade"),
+                       None)
+    except SyntaxError:
+        return []
+    batches = _batches(upgrade) if upgrade else {}
+    out = []
+    for call in (n for n in ast.walk(upgrade) if isinstance(n, ast.Call)) if upgrade else []:
+        owner = call.func.value.id if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) else None
+        if (owner == "op" or owner in batches) and call.func.attr not in _NO_SCHEMA_EFFECT and call.lineno not in done:
+            out.append((call.lineno, call.col_offset + 1, call.func.attr))
+    return sorted(out)
+
+
 def _batches(fn: ast.FunctionDef) -> dict[str, str]:
     out = {}
     for node in ast.walk(fn):

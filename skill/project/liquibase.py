@@ -201,29 +201,63 @@ def supplements(path: str, content: str, database: str) -> list[tuple[int, str]]
 
 
 def _changes(path: str, content: str, tag: str) -> list[tuple[int, dict]]:
-    """(line, attributes) of each change element `tag`, XML or YAML, at the line sources gives it."""
+    return [(line, attrs) for line, name, attrs in changes(path, content) if name == tag]
+
+
+# Changes that leave tables, columns, indexes and constraints as they are.
+NO_SCHEMA_EFFECT = {"insert", "loadData", "loadUpdateData", "update", "delete", "tagDatabase", "output", "empty",
+                    "stop", "sql", "comment", "preConditions", "rollback", "validCheckSum", "modifySql"}
+OUTSIDE = {"createView", "dropView", "renameView", "createProcedure", "dropProcedure", "createSequence",
+           "dropSequence", "alterSequence", "renameSequence", "createFunction", "dropFunction", "createTrigger",
+           "dropTrigger", "createSynonym", "dropSynonym", "createPackage", "createPackageBody"}
+
+
+def changes(path: str, content: str) -> list[tuple[int, str, dict]]:
+    """(line, tag, attributes) of every change inside a changeSet, XML or YAML, at the line
+    sources gives the statements it makes of it; attribute `@dbms` is where it runs."""
     kind = EXTENSIONS.get(PurePosixPath(path).suffix)
     if kind == "xml":
-        out, stack = [], [expat_tree(content)]
-        while stack:
-            el = stack.pop()
-            out += [(el.line, el.attrs)] if el.tag == tag else []
-            stack += el.children
-        return out
+        root = expat_tree(content)
+        return [(c.line, c.tag, {**c.attrs, "@dbms": c.attrs.get("dbms") or cs.attrs.get("dbms")})
+                for log in root.findall("databaseChangeLog") or [root]
+                for cs in log.findall("changeSet") for c in cs.children]
     if kind == "yaml":
         import yaml
-        out, stack = [], [yaml.compose(content)]
-        while stack:
-            node = stack.pop()
-            if node is None or node.id == "scalar":
-                continue
-            if node.id == "mapping":
-                for key, value in node.value:
-                    if key.value == tag and value.id == "mapping":
-                        out.append((key.start_mark.line + 1, {k.value: v.value for k, v in value.value
-                                                              if v.id == "scalar"}))
-                    stack.append(value)
-            else:
-                stack += node.value
+        log = _mapping(yaml.compose(content)).get("databaseChangeLog")
+        out = []
+        for item in (log.value if log is not None and log.id == "sequence" else []):
+            cs = _mapping(item).get("changeSet")
+            dbms = _mapping(cs).get("dbms")
+            for change in (_mapping(cs).get("changes").value if cs is not None and _mapping(cs).get("changes")
+                           is not None and _mapping(cs)["changes"].id == "sequence" else []):
+                for key, value in (change.value if change.id == "mapping" else []):
+                    attrs = {k.value: v.value for k, v in value.value if v.id == "scalar"} if value.id == "mapping" else {}
+                    attrs["@dbms"] = attrs.get("dbms") or (dbms.value if dbms is not None else None)
+                    out.append((key.start_mark.line + 1, key.value, attrs))
         return out
     return []
+
+
+def runs_on(dbms: str | None, database: str) -> bool:
+    """Liquibase's `dbms` attribute: a list of names, `!name` to exclude, `all`/empty for every one."""
+    names = {n.strip().lower() for n in (dbms or "").split(",") if n.strip()}
+    ours = {"mysql": {"mysql", "mariadb"}, "sqlserver": {"mssql"}}.get(database, {database})
+    excluded = {n[1:] for n in names if n.startswith("!")}
+    if not names or "all" in names or excluded:
+        return not ours & excluded
+    return bool(ours & names)
+
+
+def unmodelled(path: str, content: str, database: str, lines: set[int]) -> list[tuple[int, str, str, list[str] | None]]:
+    """(line, change, reason, tables) for the changes of a changelog that became no statement
+    (`lines`: where sources' statements start): dbmig cannot say what they did to the schema."""
+    out = []
+    for line, tag, attrs in changes(path, content):
+        if tag in NO_SCHEMA_EFFECT or line in lines or not runs_on(attrs["@dbms"], database):
+            continue
+        table = attrs.get("tableName") or attrs.get("baseTableName")
+        if tag in OUTSIDE:
+            out.append((line, f"<{tag}>", f"{tag} is outside dbmig's schema model", []))
+        else:
+            out.append((line, f"<{tag}>", f"Liquibase change {tag} is not modelled", [table] if table else None))
+    return out

@@ -7,9 +7,9 @@ from pathlib import Path, PurePosixPath
 from ..sources import SourceFile, Statement, read_sources
 from . import alembic, flyway, liquibase
 from .config import Config, database_from_url, detect, version_from_compose
-from .model import Migration, Project, ProjectError, Unmodelled
+from .model import Migration, Project, ProjectError
 from .paths import project_root
-from .replay import Replay, replay
+from .replay import Gap, Replay, replay
 
 
 def load_project(project_dir: str | Path, tool: str | None = None) -> Project:
@@ -75,30 +75,29 @@ def read_history(project: Project, database: str) -> list[SourceFile]:
     return sources
 
 
-def statements(project: Project, sources: list[SourceFile], database: str) -> tuple[list[Statement], list[Unmodelled]]:
-    """Forward statements in apply order, and what no statement can stand for (dynamic SQL)."""
+def statements(project: Project, sources: list[SourceFile], database: str) -> list[Statement]:
+    """Forward statements in apply order, with a `Gap` where a change became no statement."""
     by_file = {s.filename: s for s in sources}
     if project.tool == "liquibase":
         return [st for seg in project.segments for st in _liquibase_file(by_file[seg.path], database)
-                if seg.first_line <= st.line <= seg.last_line and st.direction == "up"], []
-    out, dynamic = [], []
+                if seg.first_line <= st.line <= seg.last_line and st.direction == "up"]
+    out = []
     for m in project.history:
         src = by_file[m.path]
         ups = [st for st in src.statements if st.direction == "up"]
         if project.tool == "alembic":
             ups = _with_supplements(src, ups, database)
-            dynamic += [Unmodelled(m.path, line, f"op.execute(<computed>) at column {col}",
-                                   "SQL built at run time cannot be read without running the revision")
-                        for line, col in (src.alembic.dynamic_sql if src.alembic else [])]
         out += ups
-    return out, dynamic
+    return out
 
 
 def _liquibase_file(src: SourceFile, database: str) -> list[Statement]:
     # column 10**6: after the change on that line
     extra = [Statement(src.filename, sql, line, 10**6, None, "up", True, "replay")
              for line, sql in liquibase.supplements(src.filename, src.content, database)]
-    return _merged(src.statements, extra)
+    gaps = [Gap(src.filename, text, line, 1, reason=reason, tables=tables) for line, text, reason, tables in
+            liquibase.unmodelled(src.filename, src.content, database, {st.line for st in src.statements})]
+    return _merged(src.statements, extra + gaps)
 
 
 def _merged(first: list[Statement], extra: list[Statement]) -> list[Statement]:
@@ -110,7 +109,16 @@ def _merged(first: list[Statement], extra: list[Statement]) -> list[Statement]:
 
 def _with_supplements(src: SourceFile, ups: list[Statement], database: str) -> list[Statement]:
     covered = {st.line for st in ups if st.origin == "op.drop_constraint"}
-    return _merged(ups, alembic.supplements(src.filename, src.content, covered, database))
+    lines = src.content.splitlines()
+    dynamic = [Gap(src.filename, lines[line - 1].strip(), line, col,
+                   reason="SQL built at run time cannot be read without running the revision")
+               for line, col in (src.alembic.dynamic_sql if src.alembic else [])]
+    extra = alembic.supplements(src.filename, src.content, covered, database)
+    done = {st.line for st in ups + extra} | {g.line for g in dynamic}
+    # the tables such a call touches: the known ones its line names
+    unknown = [Gap(src.filename, lines[line - 1].strip(), line, col, reason=f"op.{name} is not modelled")
+               for line, col, name in alembic.untranslated(src.content, done)]
+    return _merged(ups, extra + dynamic + unknown)
 
 
 _CACHE: dict[tuple, Replay] = {}
@@ -120,9 +128,7 @@ def replay_offline(project: Project, database: str) -> Replay:
     """The replayed schema; the same history (same file contents) is replayed once per process."""
     key = (project.root, project.tool, database, _fingerprint(project))
     if key not in _CACHE:
-        stmts, dynamic = statements(project, read_history(project, database), database)
-        result = replay(stmts, database)
-        result.unmodelled = sorted(result.unmodelled + dynamic, key=lambda u: (_position(project, u.file), u.line))
+        result = replay(statements(project, read_history(project, database), database), database)
         while len(_CACHE) >= 8:
             _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = result
@@ -132,10 +138,6 @@ def replay_offline(project: Project, database: str) -> Replay:
 def _fingerprint(project: Project) -> tuple:
     """The history's content: a changed file means a new replay, an unchanged one a cached one."""
     return tuple((m.path, hash(m.content), hash(m.sidecar)) for m in project.history)
-
-
-def _position(project: Project, path: str) -> int:
-    return next((n for n, m in enumerate(project.history) if m.path == path), len(project.history))
 
 
 def migrations_summary(project: Project) -> list[dict]:

@@ -49,6 +49,14 @@ class NotModelled(Exception):
 
 
 @dataclass
+class Gap(Statement):
+    """Where a tool change became no statement (a Liquibase change sources does not translate,
+    SQL an Alembic revision builds at run time): replayed as a statement the model cannot hold."""
+    reason: str = ""
+    tables: list[str] | None = None     # None: the known tables the text mentions
+
+
+@dataclass
 class Replay:
     schema: VirtualSchema
     unmodelled: list[Unmodelled] = field(default_factory=list)
@@ -74,6 +82,8 @@ class Replayer:
     def apply(self, stmt: Statement) -> None:
         self.result.statements += 1
         try:
+            if isinstance(stmt, Gap):
+                raise NotModelled(stmt.reason, stmt.tables)
             self.statement(stmt.text)
         except NotModelled as e:
             self.not_modelled(stmt, e)
