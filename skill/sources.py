@@ -32,6 +32,8 @@ class Statement:
     synthetic: bool = False        # built from a Liquibase change / Alembic op, not typed as SQL
     origin: str = ""               # e.g. "changeSet 3 (alice)", "op.create_index"
     indent: int = 0                # YAML block scalars lose their indentation: add it back
+    tree: object = field(default=None, compare=False, repr=False)   # the parse, shared by every reader
+    tool_tx: bool = False          # the tool (Flyway, Liquibase, Alembic) opened the transaction
 
     @property
     def transactional(self) -> bool:
@@ -241,7 +243,8 @@ def sql_statements(filename: str, text: str, dialect: str, tx: int | None, *, st
         line, col = line_col(text, a)
         if base:
             line, col = base[0] + line - 1, (base[1] + col - 1 if line == 1 else col + indent)
-        out.append(Statement(filename, body, line, col, current, direction, False, origin, indent))
+        out.append(Statement(filename, body, line, col, current, direction, False, origin, indent,
+                             tool_tx=tx is not None))
     return out
 
 
@@ -281,15 +284,20 @@ def file_kind(filename: str, content: str, tool: str | None) -> str:
     return "sql"
 
 
-def read_sources(files: list[dict], database: str, tool: str | None) -> list[SourceFile]:
+def read_sources(files: list[dict], database: str, tool: str | None,
+                 version: tuple[int, ...] | None = None) -> list[SourceFile]:
     """Read every file; Flyway `.sql.conf` sidecars decide whether their script is transactional."""
     dialect = DIALECTS[database]
     sources = [SourceFile(f["filename"], file_kind(f["filename"], f["content"], tool), f["content"])
                for f in files]
     confs = {s.filename[:-len(".conf")]: s for s in sources if s.kind == "flyway_conf"}
+    confs[_VERSION] = version
     for src in sorted(sources, key=lambda s: s.kind != "flyway_conf"):   # sidecars first
         _READERS[src.kind](src, dialect, database, confs)
     return sources
+
+
+_VERSION = "\0version"     # the target version travels to the readers with the sidecars
 
 
 DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "sqlserver": "tsql", "oracle": "oracle"}
@@ -301,12 +309,40 @@ def _read_plain(src: SourceFile, dialect: str, database: str, confs: dict) -> No
 
 def _read_flyway(src: SourceFile, dialect: str, database: str, confs: dict) -> None:
     src.flyway = flyway_name(src.basename)
-    conf = confs.get(src.filename)
-    in_tx = not (conf and conf.conf.get("executeInTransaction", "true").strip().lower() == "false")
-    # Flyway wraps each script in one transaction unless its sidecar says otherwise.
-    tx = new_tx() if in_tx else None
     direction = "down" if src.flyway.prefix == "U" else "up"
-    src.statements = sql_statements(src.filename, src.content, dialect, tx, direction=direction)
+    src.statements = sql_statements(src.filename, src.content, dialect, new_tx(), direction=direction)
+    if not flyway_in_transaction(src, confs.get(src.filename), database, confs.get(_VERSION)):
+        src.statements = sql_statements(src.filename, src.content, dialect, None, direction=direction)
+
+
+# Statements Flyway will not run in a transaction, matched on a statement's leading keywords
+# (flyway-database-postgresql, PostgreSQLParser.detectCanExecuteInTransaction). Flyway's own list:
+# REINDEX ... CONCURRENTLY on a table or index is not on it, so Flyway runs that in a transaction.
+FLYWAY_NON_TX = {"postgresql": re.compile(
+    r"\s*(?:(?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE|SUBSCRIPTION)\b|ALTER\s+SYSTEM\b|"
+    r"(?:CREATE|DROP)(?:\s+UNIQUE)?\s+INDEX\s+CONCURRENTLY\b|REINDEX(?:\s+VERBOSE)?\s+(?:SCHEMA|DATABASE|SYSTEM)\b|"
+    r"VACUUM\b|DISCARD\s+ALL\b)", re.I)}
+FLYWAY_ENUM_ADD = re.compile(r"\s*ALTER\s+TYPE\b[^;]*?\bADD\s+VALUE\b", re.I)   # non-transactional before PG 12
+
+
+def flyway_non_transactional(text: str, database: str, version: tuple[int, ...] | None) -> bool:
+    pattern = FLYWAY_NON_TX.get(database)
+    if pattern is None:
+        return False
+    old = version is not None and version < (12,)
+    return bool(pattern.match(text) or (old and FLYWAY_ENUM_ADD.match(text)))
+
+
+def flyway_in_transaction(src: SourceFile, conf: SourceFile | None, database: str,
+                          version: tuple[int, ...] | None) -> bool:
+    """How Flyway decides: the sidecar's executeInTransaction wins; otherwise a script whose
+    statements all cannot run in a transaction runs outside one, any other runs in one (a script
+    mixing both is refused unless flyway.mixed=true: rule FW004)."""
+    setting = (conf.conf or {}).get("executeInTransaction") if conf else None
+    if setting is not None:
+        return setting.strip().lower() != "false"
+    texts = [s.text for s in src.statements]
+    return not texts or not all(flyway_non_transactional(t, database, version) for t in texts)
 
 
 def _read_conf(src: SourceFile, dialect: str, database: str, confs: dict) -> None:

@@ -20,7 +20,7 @@ def _run(rule_id: str, ex: Example) -> list[dict]:
     rule = RULES[rule_id]
     name = ex.filename or DEFAULT_NAMES[ex.tool]
     files = [*ex.files, {"filename": name, "content": ex.content}]
-    report = validate_migration(files, ex.database or rule.databases[0], ex.tool, ex.version)
+    report = validate_migration(files, ex.database or rule.databases[0], ex.tool, ex.version, ex.schema)
     return [f for f in report["findings"] if f["rule_id"] == rule_id and f["file"] == name]
 
 

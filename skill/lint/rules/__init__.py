@@ -11,8 +11,9 @@ import importlib
 import pkgutil
 from typing import Callable
 
-from ._base import (ALL_DATABASES, IDENT, QNAME, SEVERITIES, Context, Example, Hit, Rule, SqlView,  # noqa: F401
-                    added_columns, column_default, name_of, observe, version_tuple)
+from . import _pg  # noqa: F401
+from ._base import (ALL_DATABASES, IDENT, QNAME, SEVERITIES, Column, Context, Example, Hit, Rule,  # noqa: F401
+                    SqlView, added_columns, column_default, name_of, observe, version_tuple)
 
 RULES: dict[str, Rule] = {}
 REASONS = ("lock", "rewrite", "data loss", "breaking change", "failure", "convention", "unchecked")
@@ -22,8 +23,9 @@ def rule(*, id: str, severity: str, reason: str, message: str, safe_alternative:
          databases: tuple[str, ...] = ALL_DATABASES, scope: str = "statement",
          since: dict[str, str] | None = None, until: dict[str, str] | None = None,
          tools: tuple[str, ...] | None = None, rollback: bool = True,
-         ok: tuple = (), bad: tuple = ()) -> Callable:
-    """Register the decorated check as a rule."""
+         ok: tuple = (), bad: tuple = (), nodes: tuple[str, ...] | None = None) -> Callable:
+    """Register the decorated check as a rule. `nodes`: the PostgreSQL parse-tree kinds it reads
+    (on PostgreSQL it runs only on those; a rule without `nodes` runs on every statement)."""
     if severity not in SEVERITIES or reason not in REASONS:
         raise ValueError(f"{id}: bad severity {severity!r} or reason {reason!r}")
     if id in RULES:
@@ -32,7 +34,8 @@ def rule(*, id: str, severity: str, reason: str, message: str, safe_alternative:
     def register(check: Callable) -> Callable:
         RULES[id] = Rule(id, severity, reason, message, safe_alternative, check, tuple(databases), scope,
                          dict(since or {}), dict(until or {}), tools, rollback,
-                         tuple(_example(e) for e in ok), tuple(_example(e) for e in bad))
+                         tuple(_example(e) for e in ok), tuple(_example(e) for e in bad),
+                         tuple(nodes) if nodes else None)
         return check
     return register
 

@@ -1,6 +1,6 @@
 import re
 
-from . import Hit, rule
+from . import _pg, Hit, rule
 
 # Statements sqlglot 30 rejects although the database accepts them; our patterns cover them.
 _SQLGLOT_GAPS = re.compile(r"\s*(?:CLUSTER\b|REINDEX\b|VACUUM\b|OPTIMIZE\b|DO\b|CREATE\s+(?:OR\s+REPLACE\s+)?"
@@ -8,20 +8,43 @@ _SQLGLOT_GAPS = re.compile(r"\s*(?:CLUSTER\b|REINDEX\b|VACUUM\b|OPTIMIZE\b|DO\b|
 
 
 @rule(id="SQL001-unparseable", severity="warning", reason="unchecked",
-      message="sqlglot cannot parse this statement in the target dialect: it may be a syntax error, and "
-              "dbmig could not check it for unsafe operations",
+      message="The statement does not parse in the target dialect (PostgreSQL: PostgreSQL's own parser, "
+              "PL/pgSQL bodies included; other databases: sqlglot): it may be a syntax error, and dbmig could "
+              "not check it for unsafe operations",
       safe_alternative="Fix the syntax, or run the statement against a scratch database to be sure; if it is "
                        "valid, suppress with `-- dbmig:ignore SQL001 <why>` after reviewing it by hand.",
-      ok=["ALTER TABLE orders ADD COLUMN note text;"],
-      bad=["ALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ADD COLUMN (oops;  -- [bad]\n"])
+      ok=["ALTER TABLE orders ADD COLUMN note text;",
+          "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.updated_at := now();\n"
+          "  RETURN NEW;\nEND $$;"],
+      bad=["ALTER TABLE orders ADD COLUMN note text;\nALTER TABLE orders ADD COLUMN (oops;  -- [bad]\n",
+           "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  NEW.updated_at := now()\n"
+           "  RETURN NEW;\nEND $$;",
+           "DO $$\nBEGIN\n  UPDATE orders SET;\nEND $$;"])
 def check(view, ctx):
-    if view.stmt.synthetic or _SQLGLOT_GAPS.match(view.masked):
+    if view.stmt.synthetic:
+        return
+    if view.pg is not None:
+        yield from _check_pg(view)
+        return
+    if _SQLGLOT_GAPS.match(view.masked):
         return
     err = view.parsed[1]
     if err is None:
         return
     detail = (err.errors[0].get("description") if getattr(err, "errors", None) else str(err).splitlines()[0])
     yield Hit(_offset(view.text, err), f"sqlglot ({view.dialect}) cannot parse it ({detail})")
+
+
+def _check_pg(view):
+    tree = view.pg
+    if tree.error:
+        yield Hit(tree.error_offset, f"PostgreSQL's parser: {tree.error}")
+        return
+    body = _pg.do_body(tree)
+    function = view.text if _pg.is_plpgsql_function(tree) else _pg.as_function(body) if body else None
+    error = _pg.plpgsql_statements(function)[1] if function else None
+    if error:
+        yield Hit(0, f"PL/pgSQL parser: {error}")
 
 
 def _offset(text: str, err) -> int:

@@ -7,6 +7,7 @@ _DROP_COLUMN = re.compile(r"DROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?(?!(?:CONSTR
 
 
 @rule(id="SQL008-drop-column", severity="warning", reason="breaking change", rollback=False,
+      nodes=("AlterTableStmt",),
       message="Dropping a column loses its data, and app versions still running that select, insert or map "
               "the column break (ORMs that list columns explicitly fail at once)",
       safe_alternative="Expand/contract: deploy app code that no longer uses the column (ignore it in the ORM), "
@@ -17,6 +18,9 @@ _DROP_COLUMN = re.compile(r"DROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?(?!(?:CONSTR
 def check(view, ctx):
     if ctx.is_new_table(view):
         return
-    for off, clause in view.clauses:
+    for off, cmd in view.cmds:
+        if cmd.get("subtype") == "AT_DropColumn":
+            yield Hit(off, f"{view.table}: drop column {cmd['name'].lower()}")
+    for off, clause in ([] if view.kind else view.clauses):
         if _DROP_COLUMN.match(clause):
             yield Hit(off, f"{view.table}: {' '.join(clause.split()[:3]).lower()}")

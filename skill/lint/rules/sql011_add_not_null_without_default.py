@@ -1,6 +1,6 @@
 import re
 
-from . import Example, Hit, added_columns, column_default, rule
+from . import _pg, Example, Hit, added_columns, column_default, rule
 
 _NOT_NULL = re.compile(r"\bNOT\s+NULL\b|\bPRIMARY\s+KEY\b")
 # Columns the database fills by itself.
@@ -8,6 +8,7 @@ _SELF_FILLED = re.compile(r"\bGENERATED\b|\bIDENTITY\b|\bAUTO_INCREMENT\b|^\S+\s
 
 
 @rule(id="SQL011-add-not-null-without-default", severity="error", reason="failure",
+      nodes=("AlterTableStmt",),
       message="Adding a NOT NULL column without a DEFAULT fails on any table that has rows (PostgreSQL, SQL "
               "Server, Oracle) or silently fills zero values (MySQL), and inserts from running app versions "
               "that do not know the column start failing",
@@ -23,7 +24,23 @@ _SELF_FILLED = re.compile(r"\bGENERATED\b|\bIDENTITY\b|\bAUTO_INCREMENT\b|^\S+\s
 def check(view, ctx):
     if ctx.is_new_table(view):
         return
+    if view.kind:
+        yield from _check_tree(view)
+        return
     for off, definition in added_columns(view):
         if _NOT_NULL.search(definition) and column_default(definition) is None \
                 and not _SELF_FILLED.search(definition):
             yield Hit(off, f"{view.table}.{definition.split()[0].lower()}")
+
+
+_FILLED = {"CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"}
+_SERIAL = {"serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"}
+
+
+def _check_tree(view):
+    for off, cmd in view.cmds:
+        coldef = _pg.column_def(cmd) if cmd.get("subtype") == "AT_AddColumn" else {}
+        kinds = {c["contype"] for c in _pg.column_constraints(coldef)}
+        if kinds & {"CONSTR_NOTNULL", "CONSTR_PRIMARY"} and not kinds & _FILLED \
+                and _pg.type_spec(coldef.get("typeName"))[0] not in _SERIAL:
+            yield Hit(_pg.location(coldef, off, view.text), f"{view.table}.{coldef['colname'].lower()}")

@@ -1,12 +1,13 @@
 import re
 
-from . import Example, Hit, added_columns, rule
+from . import _pg, Example, Hit, added_columns, rule
 
 _STORED = re.compile(r"\bAS\s*\(.*\)\s*(?:STORED|PERSISTED)\b", re.S)
 
 
 @rule(id="SQL013-stored-generated-column", severity="warning", reason="rewrite",
       databases=("postgresql", "mysql", "sqlserver"),
+      nodes=("AlterTableStmt",),
       message="Adding a STORED (PERSISTED) generated column computes it for every row: a full table rewrite "
               "under an exclusive lock (PostgreSQL ACCESS EXCLUSIVE; MySQL COPY algorithm)",
       safe_alternative="Add a plain nullable column, fill it in batches (plus a trigger for new rows), or use a "
@@ -19,6 +20,11 @@ _STORED = re.compile(r"\bAS\s*\(.*\)\s*(?:STORED|PERSISTED)\b", re.S)
 def check(view, ctx):
     if ctx.is_new_table(view):
         return
-    for off, definition in added_columns(view):
+    for off, cmd in view.cmds:
+        coldef = _pg.column_def(cmd) if cmd.get("subtype") == "AT_AddColumn" else {}
+        if any(c["contype"] == "CONSTR_GENERATED" and c.get("generated_kind", "s") == "s"
+               for c in _pg.column_constraints(coldef)):
+            yield Hit(_pg.location(coldef, off, view.text), f"{view.table}.{coldef['colname'].lower()}")
+    for off, definition in ([] if view.kind else added_columns(view)):
         if _STORED.search(definition):
             yield Hit(off, f"{view.table}.{definition.split()[0].lower()}")
