@@ -86,7 +86,8 @@ def test_plain_index_with_downtime_allowed_is_a_warning_not_an_error():
                                   "CREATE INDEX orders_customer_id_idx ON orders (customer_id);\n"}],
                                 "postgresql", "flyway")
     assert report["verdict"] == "warn"
-    assert {f["rule_id"] for f in report["findings"]} == {"PG001-index-not-concurrent", "FW003-missing-undo"}
+    assert {f["rule_id"] for f in report["findings"]} == {"PG001-index-not-concurrent", "FW003-missing-undo",
+                                                          "PG022-missing-statement-timeout"}
 
 
 def test_inline_ignore_comment_suppresses_only_the_named_rule():
@@ -96,6 +97,7 @@ def test_inline_ignore_comment_suppresses_only_the_named_rule():
            "CREATE INDEX lookup_kind_idx ON lookup (kind);\n")
     found = validate_migration([{"filename": "m.sql", "content": sql}], "postgresql")["findings"]
     assert [(f["rule_id"], f["line"]) for f in found] == [("PG008-missing-lock-timeout", 2),
+                                                          ("PG022-missing-statement-timeout", 2),
                                                           ("PG001-index-not-concurrent", 4)]
 
 
