@@ -209,6 +209,11 @@ def _line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
+def offset(text: str, line: int, column: int) -> int:
+    """Character offset of a 1-based line and column (the inverse of line_col)."""
+    return _line_starts(text)[line - 1] + column - 1
+
+
 def line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of `offset`, by bisection over the line starts: counting the
     newlines before every statement made a 10,000-statement file quadratic."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..errors import InvalidRequest
 from .rules import RULES, Context, Hit, Rule, SqlView, observe, version_tuple
 from .rules import _pg
-from ..sources import SourceFile, Statement, new_tx, read_sources
+from ..sources import SourceFile, Statement, new_tx, offset, read_sources
 
 DATABASES = ["postgresql", "mysql", "sqlserver", "oracle"]
 TOOLS = ["liquibase", "flyway", "alembic"]
@@ -127,6 +127,8 @@ def run_rules(sources: list[SourceFile], ctx: Context) -> list[tuple[Statement |
         ctx.begin_file(src)
         for r in by_scope["file"]:
             out += [(None, _finding(r, hit, src.filename)) for hit in r.check(src, ctx)]
+        if ctx.database == "postgresql":
+            _parse_file(src)
         for stmt in src.statements:
             out += _check_statement(stmt, dispatch, ctx)
     for r in by_scope["set"]:
@@ -134,6 +136,16 @@ def run_rules(sources: list[SourceFile], ctx: Context) -> list[tuple[Statement |
     out = _unsuppressed(out, sources)
     order = {s.filename: n for n, s in enumerate(sources)}
     return sorted(out, key=lambda p: (order.get(p[1].file, 0), p[1].line, p[1].column, p[1].rule_id))
+
+
+def _parse_file(src: SourceFile) -> None:
+    """Plain and Flyway SQL files: one PostgreSQL parser call for the whole file."""
+    if src.kind not in ("sql", "flyway") or len(src.statements) < 2:
+        return
+    spans = [(offset(src.content, s.line, s.column), 0) for s in src.statements]
+    trees = _pg.parse_spans(src.content, spans)
+    for stmt, tree in zip(src.statements, trees or ()):
+        stmt.tree = tree
 
 
 class _Dispatch:

@@ -24,5 +24,5 @@ def check(view, ctx):
             yield Hit(off, f"{_KINDS[con['contype']]} on {view.table}")
         coldef = _pg.column_def(cmd) if cmd.get("subtype") == "AT_AddColumn" else {}
         if any(c.get("contype") in _KINDS for c in _pg.column_constraints(coldef)):
-            yield Hit(_pg.location(coldef, off, view.text),
+            yield Hit(_pg.location(coldef, off, view.text, view.pg),
                       f"new column {view.table}.{coldef['colname'].lower()} with an index")

@@ -42,7 +42,7 @@ def check(view, ctx):
         coldef = _pg.column_def(cmd) if cmd.get("subtype") == "AT_AddColumn" else {}
         what = _volatile(coldef)
         if what:
-            yield Hit(_pg.location(coldef, off, view.text),
+            yield Hit(_pg.location(coldef, off, view.text, view.pg),
                       f"{view.table}.{coldef['colname'].lower()} defaults to {what}")
 
 

@@ -21,7 +21,7 @@ def check(view, ctx):
                         if c["contype"] == "CONSTR_DEFAULT"), None)
         if default and not _is_null(default):
             version = ".".join(map(str, ctx.version or ()))
-            yield Hit(_pg.location(coldef, off, view.text),
+            yield Hit(_pg.location(coldef, off, view.text, view.pg),
                       f"{view.table}.{coldef['colname'].lower()} with a DEFAULT on PostgreSQL {version}")
 
 

@@ -43,4 +43,4 @@ def _check_tree(view):
         kinds = {c["contype"] for c in _pg.column_constraints(coldef)}
         if kinds & {"CONSTR_NOTNULL", "CONSTR_PRIMARY"} and not kinds & _FILLED \
                 and _pg.type_spec(coldef.get("typeName"))[0] not in _SERIAL:
-            yield Hit(_pg.location(coldef, off, view.text), f"{view.table}.{coldef['colname'].lower()}")
+            yield Hit(_pg.location(coldef, off, view.text, view.pg), f"{view.table}.{coldef['colname'].lower()}")

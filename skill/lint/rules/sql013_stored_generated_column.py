@@ -24,7 +24,7 @@ def check(view, ctx):
         coldef = _pg.column_def(cmd) if cmd.get("subtype") == "AT_AddColumn" else {}
         if any(c["contype"] == "CONSTR_GENERATED" and c.get("generated_kind", "s") == "s"
                for c in _pg.column_constraints(coldef)):
-            yield Hit(_pg.location(coldef, off, view.text), f"{view.table}.{coldef['colname'].lower()}")
+            yield Hit(_pg.location(coldef, off, view.text, view.pg), f"{view.table}.{coldef['colname'].lower()}")
     for off, definition in ([] if view.kind else added_columns(view)):
         if _STORED.search(definition):
             yield Hit(off, f"{view.table}.{definition.split()[0].lower()}")
