@@ -8,7 +8,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from .errors import DbmigError, InvalidRequest
@@ -56,6 +55,7 @@ def _request(a: argparse.Namespace) -> dict:
 
 def write_files(out: Path, files) -> list[Path]:
     """Write every file or none: each goes to a temp file first, then all are renamed."""
+    import tempfile      # not at the top: `dbmig validate` (a pre-commit hook) never writes
     out.mkdir(parents=True, exist_ok=True)
     staged = []
     try:

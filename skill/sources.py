@@ -18,6 +18,20 @@ import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+class lazy_re:
+    """A regex compiled on first use: a `dbmig validate` process (a pre-commit hook) that never
+    meets Liquibase, Oracle or MySQL text never pays for compiling their patterns."""
+    __slots__ = ("args", "pattern")
+
+    def __init__(self, *args):
+        self.args, self.pattern = args, None
+
+    def __getattr__(self, name: str):
+        if self.pattern is None:
+            self.pattern = re.compile(*self.args)
+        return getattr(self.pattern, name)
+
+
 # --- data ------------------------------------------------------------------------------------
 
 
@@ -107,18 +121,19 @@ class SourceFile:
 
 # --- splitting SQL text ----------------------------------------------------------------------
 
-_DOLLAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
-_BATCH_SEP = {"tsql": re.compile(r"^[ \t]*GO[ \t]*(?:--.*)?$", re.I | re.M),
-              "oracle": re.compile(r"^[ \t]*/[ \t]*$", re.M)}
+_DOLLAR = lazy_re(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
+_BATCH_SEP = {"tsql": lazy_re(r"^[ \t]*GO[ \t]*(?:--.*)?$", re.I | re.M),
+              "oracle": lazy_re(r"^[ \t]*/[ \t]*$", re.M)}
 # Bodies that contain ';' and only end at a batch separator (GO in T-SQL, '/' in Oracle).
 _BODY = r"CREATE\s+(?:OR\s+(?:REPLACE|ALTER)\s+)?(?:PROCEDURE|PROC|FUNCTION|TRIGGER|PACKAGE|TYPE\s+BODY)\b"
 _BLOCK_START = {
-    "oracle": re.compile(rf"(?:{_BODY}|BEGIN\b|DECLARE\b)", re.I),
-    "tsql": re.compile(rf"(?:{_BODY}|BEGIN\b(?!\s+(?:TRAN|TRANSACTION|DISTRIBUTED)\b))", re.I),
+    "oracle": lazy_re(rf"(?:{_BODY}|BEGIN\b|DECLARE\b)", re.I),
+    "tsql": lazy_re(rf"(?:{_BODY}|BEGIN\b(?!\s+(?:TRAN|TRANSACTION|DISTRIBUTED)\b))", re.I),
 }
 
 
-def _token_pattern(dialect: str) -> re.Pattern:
+@functools.cache
+def tokens(dialect: str) -> re.Pattern:
     """One alternation that consumes comments, literals and quoted names whole, so that a ';'
     found by it is always a real statement end. Regexes keep splitting fast on large files."""
     quote = r"'(?:[^'\\]|''|\\.)*'" if dialect == "mysql" else r"'(?:[^']|'')*'"
@@ -134,14 +149,15 @@ def _token_pattern(dialect: str) -> re.Pattern:
     return re.compile("|".join(parts), re.S)
 
 
-TOKENS = {d: _token_pattern(d) for d in ("postgres", "mysql", "tsql", "oracle")}
-_LEADING = {d: re.compile(r"(?:\s+|--[^\n]*|/\*.*?(?:\*/|\Z)" + (r"|\#[^\n]*" if d == "mysql" else "") + ")*", re.S)
-            for d in TOKENS}
+@functools.cache
+def _leading(dialect: str) -> re.Pattern:
+    """Blanks and comments before a statement (compiled for the dialects in use only)."""
+    return re.compile(r"(?:\s+|--[^\n]*|/\*.*?(?:\*/|\Z)" + (r"|\#[^\n]*" if dialect == "mysql" else "") + ")*", re.S)
 
 
 def statement_start(text: str, i: int, end: int, dialect: str) -> int:
     """First character of code at or after i (skips blanks and comments)."""
-    return min(_LEADING[dialect].match(text, i, end).end(), end)
+    return min(_leading(dialect).match(text, i, end).end(), end)
 
 
 def split_sql(text: str, dialect: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -153,7 +169,7 @@ def split_sql(text: str, dialect: str, start: int = 0, end: int | None = None) -
             spans.append((a, b))
             continue
         begin = a
-        for m in TOKENS[dialect].finditer(text, a, b):
+        for m in tokens(dialect).finditer(text, a, b):
             if m.lastgroup == "semi":
                 spans.append((begin, m.start()))
                 begin = m.end()
@@ -201,7 +217,7 @@ def mask(text: str, dialect: str) -> str:
         if m.group("dollar") if dialect == "postgres" else False:
             return re.sub(r"[^\n$]", " ", tok)
         return tok
-    return TOKENS[dialect].sub(blank, text).upper()
+    return tokens(dialect).sub(blank, text).upper()
 
 
 @functools.lru_cache(maxsize=16)
@@ -224,8 +240,8 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
 
 # --- transactions ----------------------------------------------------------------------------
 
-_TX_BEGIN = re.compile(r"^(?:BEGIN(?:\s+(?:WORK|TRANSACTION|TRAN))?|START\s+TRANSACTION)\b[^;]*$", re.I)
-_TX_END = re.compile(r"^(?:COMMIT|ROLLBACK|END)(?:\s+(?:WORK|TRANSACTION|TRAN))?\s*$", re.I)
+_TX_BEGIN = lazy_re(r"^(?:BEGIN(?:\s+(?:WORK|TRANSACTION|TRAN))?|START\s+TRANSACTION)\b[^;]*$", re.I)
+_TX_END = lazy_re(r"^(?:COMMIT|ROLLBACK|END)(?:\s+(?:WORK|TRANSACTION|TRAN))?\s*$", re.I)
 _tx_ids = itertools.count(1)
 
 
@@ -255,11 +271,11 @@ def sql_statements(filename: str, text: str, dialect: str, tx: int | None, *, st
 
 # --- file kinds ------------------------------------------------------------------------------
 
-FLYWAY_NAME = re.compile(r"^(?P<prefix>[VU])(?P<version>\d+(?:[._]\d+)*)__(?P<desc>.+)\.sql$"
+FLYWAY_NAME = lazy_re(r"^(?P<prefix>[VU])(?P<version>\d+(?:[._]\d+)*)__(?P<desc>.+)\.sql$"
                          r"|^(?P<rprefix>R)__(?P<rdesc>.+)\.sql$")
 # Flyway callbacks (beforeMigrate.sql, afterEachMigrate__x.sql...) are legitimate non-versioned names.
-FLYWAY_CALLBACK = re.compile(r"^(?:before|after)[A-Za-z]+(?:__.+)?\.sql$")
-_LIQUIBASE_SQL = re.compile(r"^\s*--\s*liquibase\s+formatted\s+sql", re.I)
+FLYWAY_CALLBACK = lazy_re(r"^(?:before|after)[A-Za-z]+(?:__.+)?\.sql$")
+_LIQUIBASE_SQL = lazy_re(r"^\s*--\s*liquibase\s+formatted\s+sql", re.I)
 
 
 def flyway_name(basename: str) -> FlywayName:
@@ -323,11 +339,11 @@ def _read_flyway(src: SourceFile, dialect: str, database: str, confs: dict) -> N
 # Statements Flyway will not run in a transaction, matched on a statement's leading keywords
 # (flyway-database-postgresql, PostgreSQLParser.detectCanExecuteInTransaction). Flyway's own list:
 # REINDEX ... CONCURRENTLY on a table or index is not on it, so Flyway runs that in a transaction.
-FLYWAY_NON_TX = {"postgresql": re.compile(
+FLYWAY_NON_TX = {"postgresql": lazy_re(
     r"\s*(?:(?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE|SUBSCRIPTION)\b|ALTER\s+SYSTEM\b|"
     r"(?:CREATE|DROP)(?:\s+UNIQUE)?\s+INDEX\s+CONCURRENTLY\b|REINDEX(?:\s+VERBOSE)?\s+(?:SCHEMA|DATABASE|SYSTEM)\b|"
     r"VACUUM\b|DISCARD\s+ALL\b)", re.I)}
-FLYWAY_ENUM_ADD = re.compile(r"\s*ALTER\s+TYPE\b[^;]*?\bADD\s+VALUE\b", re.I)   # non-transactional before PG 12
+FLYWAY_ENUM_ADD = lazy_re(r"\s*ALTER\s+TYPE\b[^;]*?\bADD\s+VALUE\b", re.I)   # non-transactional before PG 12
 
 
 def flyway_non_transactional(text: str, database: str, version: tuple[int, ...] | None) -> bool:
@@ -705,8 +721,8 @@ def _yaml_text(el: Element, node, content: str) -> None:
 
 
 # `--changeset author:id`; an author with spaces is quoted: `--changeset "Ann Lee":id`.
-_CHANGESET_HEADER = re.compile(r'^--\s*changeset\s+("[^"\n]*"|[^\s:]+)(?::(\S*))?(.*)$', re.I | re.M)
-_ROLLBACK_MARK = re.compile(r"^--\s*rollback\b|/\*\s*liquibase\s+rollback", re.I | re.M)
+_CHANGESET_HEADER = lazy_re(r'^--\s*changeset\s+("[^"\n]*"|[^\s:]+)(?::(\S*))?(.*)$', re.I | re.M)
+_ROLLBACK_MARK = lazy_re(r"^--\s*rollback\b|/\*\s*liquibase\s+rollback", re.I | re.M)
 
 
 def _read_liquibase_sql(src: SourceFile, dialect: str, database: str, confs: dict) -> None:

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InvalidRequest
-from .rules import RULES, Context, Hit, Rule, SqlView, observe, version_tuple
+from .rules import Context, Hit, Rule, SqlView, all_rules, observe, rules_for, version_tuple
 from .rules import _pg
-from ..sources import SourceFile, Statement, new_tx, offset, read_sources
+from ..sources import SourceFile, Statement, lazy_re, new_tx, offset, read_sources
 
 DATABASES = ["postgresql", "mysql", "sqlserver", "oracle"]
 TOOLS = ["liquibase", "flyway", "alembic"]
@@ -114,7 +114,7 @@ def _in_run_order(sources: list[SourceFile]) -> list[SourceFile]:
 # --- running the rules -----------------------------------------------------------------------
 
 def applicable(ctx: Context) -> list[Rule]:
-    return [r for r in RULES.values() if r.applies(ctx.database, ctx.version, ctx.tool)]
+    return [r for r in rules_for(ctx.database).values() if r.applies(ctx.database, ctx.version, ctx.tool)]
 
 
 def run_rules(sources: list[SourceFile], ctx: Context) -> list[tuple[Statement | None, Finding]]:
@@ -212,8 +212,8 @@ def verdict(findings: list[Finding]) -> str:
 
 # --- inline suppression ----------------------------------------------------------------------
 
-_IGNORE = re.compile(r"dbmig:ignore(-file)?\s+([A-Za-z0-9_,\- ]+?)(?:\s+[a-z(\"'].*)?(?:-->|\*/)?\s*$")
-_COMMENT_LINE = re.compile(r"^\s*(?:--|#|<!--|/\*|\*|$)")
+_IGNORE = lazy_re(r"dbmig:ignore(-file)?\s+([A-Za-z0-9_,\- ]+?)(?:\s+[a-z(\"'].*)?(?:-->|\*/)?\s*$")
+_COMMENT_LINE = lazy_re(r"^\s*(?:--|#|<!--|/\*|\*|$)")
 
 
 class _Ignores:
@@ -264,9 +264,10 @@ def to_sarif(report: dict) -> dict:
     data = report.model_dump() if hasattr(report, "model_dump") else report
     levels = {"error": "error", "warning": "warning", "info": "note"}
     used = sorted({f["rule_id"] for f in data["findings"]})
-    rules = [{"id": rid, "shortDescription": {"text": RULES[rid].message},
-              "help": {"text": RULES[rid].safe_alternative},
-              "defaultConfiguration": {"level": levels[RULES[rid].severity]}} for rid in used if rid in RULES]
+    registry = all_rules()
+    rules = [{"id": rid, "shortDescription": {"text": registry[rid].message},
+              "help": {"text": registry[rid].safe_alternative},
+              "defaultConfiguration": {"level": levels[registry[rid].severity]}} for rid in used if rid in registry]
     results = [{"ruleId": f["rule_id"], "level": levels[f["severity"]],
                 "message": {"text": f"{f['message']} Safe alternative: {f['safe_alternative']}"},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": f["file"]},

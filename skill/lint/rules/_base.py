@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Iterable
 
-from ...sources import SourceFile, Statement, mask
+from ...sources import SourceFile, Statement, lazy_re, mask
 from . import _pg
 
 SEVERITIES = ("error", "warning", "info")
@@ -74,7 +73,7 @@ class Rule:
     reason: str
     message: str
     safe_alternative: str
-    check: Callable
+    check: object                   # (SqlView | SourceFile | list[SourceFile], Context) -> Iterable[Hit]
     databases: tuple[str, ...] = ALL_DATABASES
     scope: str = "statement"        # statement | file | set (all files together)
     since: dict[str, str] = field(default_factory=dict)
@@ -100,7 +99,7 @@ class Rule:
 # --- per-statement view ----------------------------------------------------------------------
 
 # Statements sqlglot leaves opaque (Command) or rejects, whose risky forms our patterns cover.
-UNDERSTOOD = re.compile(
+UNDERSTOOD = lazy_re(
     r"\s*(?:VACUUM|CLUSTER|REINDEX|OPTIMIZE\s+TABLE|ANALYZE|DO\b|ALTER\s+(?:TYPE|INDEX|SEQUENCE|DATABASE|ROLE|"
     r"SYSTEM)|RENAME\s+TABLE|CREATE\s+(?:UNIQUE\s+)?(?:BITMAP\s+)?INDEX|ALTER\s+TABLE|COMMENT\s+ON|GRANT|REVOKE|"
     r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:FUNCTION|PROCEDURE|TRIGGER|VIEW|EXTENSION|SCHEMA|SEQUENCE|TYPE|PACKAGE)|"
@@ -273,7 +272,7 @@ def _paren_len(text: str) -> int:
     return len(text)
 
 
-_DEFAULT = re.compile(r"\bDEFAULT\s+(.+?)(?=\s+(?:NOT\s+NULL|NULL|CONSTRAINT|CHECK|REFERENCES|UNIQUE|PRIMARY|"
+_DEFAULT = lazy_re(r"\bDEFAULT\s+(.+?)(?=\s+(?:NOT\s+NULL|NULL|CONSTRAINT|CHECK|REFERENCES|UNIQUE|PRIMARY|"
                       r"GENERATED|COLLATE|ON\s+UPDATE|AFTER|FIRST|COMMENT)\b|\s*$)", re.S)
 
 
@@ -333,14 +332,14 @@ class Context:
         return self.columns.get((table or "", name.lower()))
 
 
-_CHECK_NOT_NULL = re.compile(rf"ADD\s+CONSTRAINT\s+({IDENT})\s+CHECK\s*\(\s*\(?\s*({IDENT})\s+IS\s+NOT\s+NULL\s*\)?\s*\)")
-_NOT_VALID_ADD = re.compile(rf"ADD\s+CONSTRAINT\s+({IDENT})\b.*\bNOT\s+VALID\b", re.S)
-_VALIDATE = re.compile(rf"VALIDATE\s+CONSTRAINT\s+({IDENT})")
+_CHECK_NOT_NULL = lazy_re(rf"ADD\s+CONSTRAINT\s+({IDENT})\s+CHECK\s*\(\s*\(?\s*({IDENT})\s+IS\s+NOT\s+NULL\s*\)?\s*\)")
+_NOT_VALID_ADD = lazy_re(rf"ADD\s+CONSTRAINT\s+({IDENT})\b.*\bNOT\s+VALID\b", re.S)
+_VALIDATE = lazy_re(rf"VALIDATE\s+CONSTRAINT\s+({IDENT})")
 # MySQL lock_wait_timeout, SQL Server LOCK_TIMEOUT, Oracle ddl_lock_timeout (PostgreSQL reads the tree).
-_LOCK_TIMEOUT = re.compile(r"\s*(?:SET\s+(?:SESSION\s+|LOCAL\s+|@@SESSION\.)?(?:LOCK_TIMEOUT|LOCK_WAIT_TIMEOUT)|"
+_LOCK_TIMEOUT = lazy_re(r"\s*(?:SET\s+(?:SESSION\s+|LOCAL\s+|@@SESSION\.)?(?:LOCK_TIMEOUT|LOCK_WAIT_TIMEOUT)|"
                            r"ALTER\s+SESSION\s+SET\s+DDL_LOCK_TIMEOUT)\s*(?:=|TO)?\s*(\S+)")
-_FK_CHECKS = re.compile(r"\s*SET\s+(?:SESSION\s+|@@SESSION\.|@@)?FOREIGN_KEY_CHECKS\s*(?:=|TO)\s*(\S+)")
-_MY_COLUMN = re.compile(rf"({IDENT})\s+(.*)", re.S)
+_FK_CHECKS = lazy_re(r"\s*SET\s+(?:SESSION\s+|@@SESSION\.|@@)?FOREIGN_KEY_CHECKS\s*(?:=|TO)\s*(\S+)")
+_MY_COLUMN = lazy_re(rf"({IDENT})\s+(.*)", re.S)
 
 
 def observe(view: SqlView, ctx: Context) -> None:
@@ -400,5 +399,3 @@ def _observe_clause(view: SqlView, ctx: Context, off: int, clause: str) -> None:
     if m:
         ctx.columns[(view.table, name_of(m.group(1)))] = Column(m.group(2).strip())
 
-
-StatementCheck = Callable[[SqlView, Context], Iterable[Hit]]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-_ALGORITHM = re.compile(r"\bALGORITHM\s*=?\s*(INSTANT|INPLACE|COPY|DEFAULT|NOCOPY)\b")
-_LOCK = re.compile(r"\bLOCK\s*=?\s*(NONE|SHARED|EXCLUSIVE|DEFAULT)\b")
-_VARCHAR = re.compile(r"\s*VARCHAR\s*\(\s*(\d+)\s*\)")
+from ...sources import lazy_re
+
+_ALGORITHM = lazy_re(r"\bALGORITHM\s*=?\s*(INSTANT|INPLACE|COPY|DEFAULT|NOCOPY)\b")
+_LOCK = lazy_re(r"\bLOCK\s*=?\s*(NONE|SHARED|EXCLUSIVE|DEFAULT)\b")
+_VARCHAR = lazy_re(r"\s*VARCHAR\s*\(\s*(\d+)\s*\)")
 # Bytes per character of a column's character set: utf8mb4 (MySQL 8.0's default) unless it says otherwise.
 _CHARSET_BYTES = {"LATIN1": 1, "ASCII": 1, "BINARY": 1, "UTF8MB3": 3, "UTF8": 3, "UCS2": 2, "UTF16": 4, "UTF32": 4}
 

@@ -1,9 +1,10 @@
 import re
 
+from ...sources import lazy_re
 from . import Example, Hit, rule
 
 # FULLTEXT and SPATIAL indexes have no LOCK=NONE form: MY009.
-_ADD_INDEX = re.compile(r"ADD\s+(?:UNIQUE\s+)?(?:INDEX|KEY)\b|ADD\s+(?:CONSTRAINT\s+\S+\s+)?UNIQUE\b")
+_ADD_INDEX = lazy_re(r"ADD\s+(?:UNIQUE\s+)?(?:INDEX|KEY)\b|ADD\s+(?:CONSTRAINT\s+\S+\s+)?UNIQUE\b")
 
 
 @rule(id="MY001-index-without-lock-none", severity="info", reason="lock", databases=("mysql",),

@@ -1,8 +1,9 @@
 import re
 
+from ...sources import lazy_re
 from . import _mysql, IDENT, Example, Hit, name_of, rule
 
-_MODIFY = re.compile(rf"MODIFY\s+(?:COLUMN\s+)?({IDENT})\s+(.*)|CHANGE\s+(?:COLUMN\s+)?({IDENT})\s+{IDENT}\s+(.*)", re.S)
+_MODIFY = lazy_re(rf"MODIFY\s+(?:COLUMN\s+)?({IDENT})\s+(.*)|CHANGE\s+(?:COLUMN\s+)?({IDENT})\s+{IDENT}\s+(.*)", re.S)
 _SCHEMA = "CREATE TABLE orders (id BIGINT PRIMARY KEY, note VARCHAR(20), code VARCHAR(100) NOT NULL);"
 
 

@@ -1,8 +1,9 @@
 import re
 
+from ...sources import lazy_re
 from . import _mysql, IDENT, Example, Hit, rule
 
-_ADD_FK = re.compile(rf"ADD\s+(?:CONSTRAINT\s+(?:{IDENT}\s+)?)?FOREIGN\s+KEY\b")
+_ADD_FK = lazy_re(rf"ADD\s+(?:CONSTRAINT\s+(?:{IDENT}\s+)?)?FOREIGN\s+KEY\b")
 
 
 @rule(id="MY007-add-foreign-key", severity="warning", reason="lock", databases=("mysql",),

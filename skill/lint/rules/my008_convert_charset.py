@@ -1,8 +1,9 @@
 import re
 
+from ...sources import lazy_re
 from . import Example, Hit, rule
 
-_CONVERT = re.compile(r"CONVERT\s+TO\s+(?:CHARACTER\s+SET|CHARSET)\b")
+_CONVERT = lazy_re(r"CONVERT\s+TO\s+(?:CHARACTER\s+SET|CHARSET)\b")
 
 
 @rule(id="MY008-convert-charset", severity="warning", reason="rewrite", databases=("mysql",),

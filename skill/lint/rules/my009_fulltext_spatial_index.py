@@ -1,9 +1,10 @@
 import re
 
+from ...sources import lazy_re
 from . import _mysql, Example, Hit, rule
 
-_ADD = re.compile(r"ADD\s+(FULLTEXT|SPATIAL)\b")
-_CREATE = re.compile(r"\s*CREATE\s+(FULLTEXT|SPATIAL)\s+INDEX\b")
+_ADD = lazy_re(r"ADD\s+(FULLTEXT|SPATIAL)\b")
+_CREATE = lazy_re(r"\s*CREATE\s+(FULLTEXT|SPATIAL)\s+INDEX\b")
 
 
 @rule(id="MY009-fulltext-spatial-index", severity="warning", reason="lock", databases=("mysql",),

@@ -1,8 +1,9 @@
 import re
 
+from ...sources import lazy_re
 from . import _mysql, IDENT, Example, Hit, added_columns, rule
 
-_POSITION = re.compile(rf"\b(?:AFTER\s+{IDENT}|FIRST)\s*$")
+_POSITION = lazy_re(rf"\b(?:AFTER\s+{IDENT}|FIRST)\s*$")
 
 
 @rule(id="MY010-column-position", severity="warning", reason="rewrite", databases=("mysql",),

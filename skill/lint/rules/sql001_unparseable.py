@@ -1,9 +1,10 @@
 import re
 
+from ...sources import lazy_re
 from . import _pg, Hit, rule
 
 # Statements sqlglot 30 rejects although the database accepts them; our patterns cover them.
-_SQLGLOT_GAPS = re.compile(r"\s*(?:CLUSTER\b|REINDEX\b|VACUUM\b|OPTIMIZE\b|DO\b|CREATE\s+(?:OR\s+REPLACE\s+)?"
+_SQLGLOT_GAPS = lazy_re(r"\s*(?:CLUSTER\b|REINDEX\b|VACUUM\b|OPTIMIZE\b|DO\b|CREATE\s+(?:OR\s+REPLACE\s+)?"
                            r"(?:FUNCTION|PROCEDURE|TRIGGER|PACKAGE)|BEGIN\b|DECLARE\b)")
 
 

@@ -1,8 +1,9 @@
 import re
 
+from ...sources import lazy_re
 from . import Example, Hit, rule
 
-_DROP_COLUMN = re.compile(r"DROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?(?!(?:CONSTRAINT|INDEX|KEY|PRIMARY|FOREIGN|CHECK|"
+_DROP_COLUMN = lazy_re(r"DROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?(?!(?:CONSTRAINT|INDEX|KEY|PRIMARY|FOREIGN|CHECK|"
                           r"DEFAULT|NOT|PARTITION|IDENTITY|EXPRESSION|PERIOD|SYSTEM)\b)")
 
 

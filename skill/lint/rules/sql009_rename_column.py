@@ -1,9 +1,10 @@
 import re
 
+from ...sources import lazy_re
 from . import IDENT, Example, Hit, rule
 
-_RENAME = re.compile(rf"RENAME\s+(?:COLUMN\s+({IDENT})|(?!TO\b|AS\b|CONSTRAINT\b|INDEX\b|KEY\b)({IDENT})\s+TO\b)")
-_CHANGE = re.compile(rf"CHANGE\s+(?:COLUMN\s+)?({IDENT})\s+({IDENT})")
+_RENAME = lazy_re(rf"RENAME\s+(?:COLUMN\s+({IDENT})|(?!TO\b|AS\b|CONSTRAINT\b|INDEX\b|KEY\b)({IDENT})\s+TO\b)")
+_CHANGE = lazy_re(rf"CHANGE\s+(?:COLUMN\s+)?({IDENT})\s+({IDENT})")
 
 
 @rule(id="SQL009-rename-column", severity="warning", reason="breaking change", rollback=False,

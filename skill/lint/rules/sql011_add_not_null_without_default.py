@@ -1,10 +1,11 @@
 import re
 
+from ...sources import lazy_re
 from . import _pg, Example, Hit, added_columns, column_default, rule
 
-_NOT_NULL = re.compile(r"\bNOT\s+NULL\b|\bPRIMARY\s+KEY\b")
+_NOT_NULL = lazy_re(r"\bNOT\s+NULL\b|\bPRIMARY\s+KEY\b")
 # Columns the database fills by itself.
-_SELF_FILLED = re.compile(r"\bGENERATED\b|\bIDENTITY\b|\bAUTO_INCREMENT\b|^\S+\s+(?:SMALL|BIG)?SERIAL\b|\bAS\s*\(")
+_SELF_FILLED = lazy_re(r"\bGENERATED\b|\bIDENTITY\b|\bAUTO_INCREMENT\b|^\S+\s+(?:SMALL|BIG)?SERIAL\b|\bAS\s*\(")
 
 
 @rule(id="SQL011-add-not-null-without-default", severity="error", reason="failure",

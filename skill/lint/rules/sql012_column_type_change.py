@@ -1,10 +1,11 @@
 import re
 
+from ...sources import lazy_re
 from . import _pg, IDENT, Example, Hit, rule
 
 _PATTERNS = {
-    "sqlserver": re.compile(rf"ALTER\s+COLUMN\s+({IDENT})\s+(?!ADD\b|DROP\b)\w"),
-    "oracle": re.compile(rf"MODIFY\s*\(?\s*({IDENT})\s+(?!NOT\b|NULL\b|DEFAULT\b|CONSTRAINT\b|VISIBLE\b|INVISIBLE\b|"
+    "sqlserver": lazy_re(rf"ALTER\s+COLUMN\s+({IDENT})\s+(?!ADD\b|DROP\b)\w"),
+    "oracle": lazy_re(rf"MODIFY\s*\(?\s*({IDENT})\s+(?!NOT\b|NULL\b|DEFAULT\b|CONSTRAINT\b|VISIBLE\b|INVISIBLE\b|"
                          rf"ENCRYPT\b|DECRYPT\b)\w"),
 }
 # PostgreSQL changes these without a rewrite when the old type is binary-coercible to the new one

@@ -1,8 +1,9 @@
 import re
 
+from ...sources import lazy_re
 from . import _pg, Example, Hit, added_columns, rule
 
-_STORED = re.compile(r"\bAS\s*\(.*\)\s*(?:STORED|PERSISTED)\b", re.S)
+_STORED = lazy_re(r"\bAS\s*\(.*\)\s*(?:STORED|PERSISTED)\b", re.S)
 
 
 @rule(id="SQL013-stored-generated-column", severity="warning", reason="rewrite",
