@@ -125,10 +125,10 @@ def run_rules(sources: list[SourceFile], ctx: Context) -> list[tuple[Statement |
     out: list[tuple[Statement | None, Finding]] = []
     for src in sources:
         ctx.begin_file(src)
-        for r in by_scope["file"]:
-            out += [(None, _finding(r, hit, src.filename)) for hit in r.check(src, ctx)]
         if ctx.database == "postgresql":
             _parse_file(src)
+        for r in by_scope["file"]:
+            out += [(None, _finding(r, hit, src.filename)) for hit in r.check(src, ctx)]
         for stmt in src.statements:
             out += _check_statement(stmt, dispatch, ctx)
     for r in by_scope["set"]:
@@ -168,16 +168,18 @@ class _Dispatch:
 def _check_statement(stmt: Statement, dispatch: _Dispatch, ctx: Context) -> list:
     view = SqlView(stmt, ctx.database)
     out = []
+    down = stmt.direction == "down"
     for r in dispatch.for_view(view):
-        if stmt.direction == "down" and not r.rollback:
+        if down and not r.rollback:
             continue
         for hit in r.check(view, ctx):
-            line, col = (hit.line, hit.column or 1) if hit.line else stmt.locate(hit.offset)
-            out.append((stmt, _finding(r, Hit(hit.offset, hit.detail, line, col, severity=hit.severity),
-                                       stmt.file)))
+            if not hit.line:
+                hit.line, hit.column = stmt.locate(hit.offset)
+            out.append((stmt, _finding(r, hit, stmt.file)))
     observe(view, ctx)
-    for sub in _embedded(view):
-        out += _check_statement(sub, dispatch, ctx)
+    if view.kind == "DoStmt":
+        for sub in _embedded(view):
+            out += _check_statement(sub, dispatch, ctx)
     return out
 
 

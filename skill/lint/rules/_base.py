@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from ...sources import SourceFile, Statement, lazy_re, mask
 from . import _pg
@@ -108,31 +107,38 @@ UNDERSTOOD = lazy_re(
     r"PERFORM|SELECT\b|USE\b|PRINT\b|IF\b)")
 
 
+class cached:
+    """cached_property without its lock (Python 3.11 takes one per access): rules read these
+    attributes tens of thousands of times per large file."""
+
+    def __init__(self, compute):
+        self.compute, self.name = compute, compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, view, owner=None):
+        if view is None:
+            return self
+        value = view.__dict__[self.name] = self.compute(view)
+        return value
+
+
 class SqlView:
-    """One statement as rules see it: PostgreSQL's parse tree, masked text, sqlglot's tree,
-    each computed on first use."""
+    """One statement as rules see it: PostgreSQL's parse tree (`pg`, with its node `kind`),
+    masked text and sqlglot's tree for the other databases, each computed on first use."""
 
     def __init__(self, stmt: Statement, database: str):
         self.stmt = stmt
         self.database = database
         self.dialect = DIALECTS[database]
         self.text = stmt.text
+        self.pg: _pg.Tree | None = _pg.tree_of(stmt) if database == "postgresql" else None
+        self.kind: str | None = self.pg.kind if self.pg is not None else None
 
-    @cached_property
-    def pg(self) -> _pg.Tree | None:
-        """PostgreSQL's parse of the statement (None on other databases)."""
-        return _pg.tree_of(self.stmt) if self.database == "postgresql" else None
-
-    @property
-    def kind(self) -> str | None:
-        """The PostgreSQL node kind (AlterTableStmt, IndexStmt...), None if not parsed."""
-        return self.pg.kind if self.pg is not None else None
-
-    @cached_property
+    @cached
     def masked(self) -> str:
         return mask(self.text, self.dialect)
 
-    @cached_property
+    @cached
     def head(self) -> str:
         return " ".join(self.masked[:120].split())
 
@@ -142,7 +148,7 @@ class SqlView:
     def startswith(self, pattern: str) -> re.Match | None:
         return re.compile(r"\s*(?:" + pattern + ")").match(self.masked)
 
-    @cached_property
+    @cached
     def table(self) -> str | None:
         """The table the statement works on, if it names one."""
         if self.kind:
@@ -156,7 +162,7 @@ class SqlView:
             m = re.match(rf"\s*CREATE\s+.*?\bINDEX\b.*?\bON\s+(?:ONLY\s+)?({QNAME})", self.masked, re.S)
         return name_of(self.text[m.start(1):m.end(1)]) if m else None
 
-    @cached_property
+    @cached
     def clauses(self) -> list[tuple[int, str]]:
         """ALTER TABLE actions split at top-level commas: (offset, masked clause)."""
         m = re.match(rf"\s*ALTER\s+TABLE(?:\s+IF\s+EXISTS)?(?:\s+ONLY)?\s+{QNAME}\s*", self.masked)
@@ -164,7 +170,7 @@ class SqlView:
             return []
         return split_top(self.masked, m.end(), len(self.masked))
 
-    @cached_property
+    @cached
     def cmds(self) -> list[tuple[int, dict]]:
         """PostgreSQL ALTER TABLE actions from the tree: (offset of the action, AlterTableCmd)."""
         cmds = _pg.alter_cmds(self.pg) if self.kind else []
@@ -174,7 +180,7 @@ class SqlView:
         offsets += [offsets[-1]] * (len(cmds) - len(offsets))
         return list(zip(offsets, cmds))
 
-    @cached_property
+    @cached
     def parsed(self):
         """sqlglot's reading: (tree, None) or (None, ParseError)."""
         import logging
@@ -345,8 +351,7 @@ _MY_COLUMN = lazy_re(rf"({IDENT})\s+(.*)", re.S)
 def observe(view: SqlView, ctx: Context) -> None:
     """Record what this statement changes for the statements after it."""
     if view.kind:
-        from ._observe_pg import observe_pg
-        observe_pg(view, ctx)
+        _observe_pg.observe_pg(view, ctx)
         return
     m = _LOCK_TIMEOUT.match(view.masked)
     if m:
@@ -399,3 +404,6 @@ def _observe_clause(view: SqlView, ctx: Context, off: int, clause: str) -> None:
     if m:
         ctx.columns[(view.table, name_of(m.group(1)))] = Column(m.group(2).strip())
 
+
+
+from . import _observe_pg  # noqa: E402  (it builds on the classes above)

@@ -1,8 +1,9 @@
-from . import Example, Hit, rule
-from .pg014_transaction_nesting import CLOSE
+from . import _pg, Example, Hit, rule
+from .pg014_transaction_nesting import CLOSE, OPEN
 
 
 @rule(id="PG015-unclosed-transaction", severity="error", reason="failure", databases=("postgresql",),
+      scope="file",
       message="BEGIN (or START TRANSACTION) without a COMMIT before the script ends: when the session closes, "
               "PostgreSQL rolls the open transaction back, so nothing the script did is applied, although psql "
               "and most runners report success",
@@ -14,15 +15,14 @@ from .pg014_transaction_nesting import CLOSE
            Example("START TRANSACTION ISOLATION LEVEL SERIALIZABLE;  -- [bad]\nUPDATE orders SET note = '' WHERE id = 1;"),
            Example("BEGIN WORK;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\nBEGIN;  -- [bad]\n"
                    "UPDATE orders SET note = '' WHERE id = 1;")])
-def check(view, ctx):
-    if ctx.file is None or not ctx.file.statements or view.stmt is not ctx.file.statements[-1]:
-        return
-    opened = ctx.open_tx
-    if opened is None and view.kind == "TransactionStmt" and view.pg.node.get("kind") in ("TRANS_STMT_BEGIN",
-                                                                                           "TRANS_STMT_START"):
-        opened = view.stmt
-    if opened is None or opened.tool_tx:
-        return
-    if view.kind == "TransactionStmt" and view.pg.node.get("kind") in CLOSE:
-        return
-    yield Hit(line=opened.line, column=opened.column, detail=f"transaction opened on line {opened.line}")
+def check(src, ctx):
+    opened = None
+    for stmt in src.statements:
+        tree = _pg.tree_of(stmt)
+        kind = tree.node.get("kind") if tree.kind == "TransactionStmt" else None
+        if kind in OPEN and opened is None and not stmt.tool_tx:
+            opened = stmt
+        elif kind in CLOSE:
+            opened = None
+    if opened is not None:
+        yield Hit(line=opened.line, column=opened.column, detail=f"transaction opened on line {opened.line}")
