@@ -115,7 +115,8 @@ def cmd_validate(a: argparse.Namespace) -> int:
     import gc
     gc.disable()     # a short-lived process building ~100 objects per statement: cyclic GC only costs time
     from .lint import to_sarif, validate_migration
-    report = validate_migration(_files(a.files), a.database, a.tool, a.database_version)
+    report = validate_migration(_files(a.files), a.database, a.tool, a.database_version,
+                                _read(a.schema, "schema") if a.schema else None)
     if a.format == "json":
         print(json.dumps(report, indent=2))
     elif a.format == "sarif":
@@ -125,9 +126,11 @@ def cmd_validate(a: argparse.Namespace) -> int:
             print(f"{f['file']}:{f['line']}:{f.get('column') or 1}: {f['severity']} {f['rule_id']}: "
                   f"{f['message']}\n    safe alternative: {f['safe_alternative']}")
         print(f"verdict: {report['verdict']}")
+    # As squawk and ruff: 1 when a finding at or above --fail-on remains, 0 otherwise (always 0
+    # with --exit-zero, for a first run on an old project); 2 is kept for bad input.
     rank = {"info": 0, "warning": 1, "error": 2}
     failing = [f for f in report["findings"] if rank[f["severity"]] >= rank[a.fail_on]]
-    return EXIT_FINDINGS if failing else EXIT_OK
+    return EXIT_FINDINGS if failing and not a.exit_zero else EXIT_OK
 
 
 def cmd_explain(a: argparse.Namespace) -> int:
@@ -214,7 +217,10 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--database", required=True)
     v.add_argument("--database-version")
     v.add_argument("--format", choices=["text", "json", "sarif"], default="text")
-    v.add_argument("--fail-on", choices=["info", "warning", "error"], default="error")
+    v.add_argument("--fail-on", choices=["info", "warning", "error"], default="error",
+                   help="lowest severity that makes the exit code 1 (default: error)")
+    v.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings (report only)")
+    v.add_argument("--schema", help="SQL file with the current CREATE TABLE statements (current column types)")
     v.add_argument("files", nargs="+")
     v.set_defaults(func=cmd_validate)
 
