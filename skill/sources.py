@@ -266,6 +266,8 @@ def sql_statements(filename: str, text: str, dialect: str, tx: int | None, *, st
             line, col = base[0] + line - 1, (base[1] + col - 1 if line == 1 else col + indent)
         out.append(Statement(filename, body, line, col, current, direction, False, origin, indent,
                              tool_tx=tx is not None))
+        if tx is not None and _TX_END.match(body):
+            current = new_tx()   # the tool's connection opens the next transaction by itself
     return out
 
 

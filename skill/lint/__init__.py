@@ -81,6 +81,8 @@ def learn_schema(schema: str, ctx: Context) -> None:
             observe(SqlView(stmt, ctx.database), seen)
     ctx.columns.update(seen.columns)
     ctx.indexes.update(seen.indexes)
+    ctx.not_null_checks.update(seen.not_null_checks)
+    ctx.validated_not_null |= seen.validated_not_null
 
 
 def _choice(value: object, allowed: list[str], name: str, aliases: dict[str, str]) -> str:

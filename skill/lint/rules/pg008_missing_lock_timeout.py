@@ -1,9 +1,10 @@
 from . import _pg, Example, Hit, rule
 
 # Statements that queue for a lock conflicting with ordinary reads or writes (by parse-tree kind;
-# the checks below drop the concurrent forms, which take only SHARE UPDATE EXCLUSIVE).
+# the checks below drop the concurrent forms, which take only SHARE UPDATE EXCLUSIVE). ALTER TYPE
+# ... ADD/RENAME VALUE locks only the type, which queries never lock: not on the list.
 LOCKING = ("AlterTableStmt", "IndexStmt", "DropStmt", "TruncateStmt", "ClusterStmt", "VacuumStmt", "ReindexStmt",
-           "CreateTrigStmt", "LockStmt", "AlterEnumStmt", "RenameStmt", "AlterObjectSchemaStmt")
+           "CreateTrigStmt", "LockStmt", "RenameStmt", "AlterObjectSchemaStmt")
 _DROPS_LOCKING = {"OBJECT_TABLE", "OBJECT_INDEX", "OBJECT_TRIGGER", "OBJECT_MATVIEW"}
 _HARMLESS_CMDS = {"AT_ValidateConstraint", "AT_SetStatistics", "AT_SetOptions", "AT_ResetOptions"}
 

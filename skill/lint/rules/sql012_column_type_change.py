@@ -27,6 +27,7 @@ _STRINGS = {"text", "varchar"}
                        "on SQL Server is a scan, not a rewrite.",
       ok=["ALTER TABLE orders ALTER COLUMN note SET DEFAULT '';",
           Example("ALTER TABLE notes ALTER COLUMN body TYPE text;", schema=_NOTES),
+          Example('ALTER TABLE "notes" ALTER COLUMN "body" TYPE text USING "body"::text;', schema=_NOTES),
           Example("ALTER TABLE notes ALTER COLUMN body TYPE varchar(200), ALTER COLUMN total TYPE numeric(14, 2);",
                   schema=_NOTES),
           Example("ALTER TABLE orders MODIFY (note NOT NULL);", database="oracle")],
@@ -34,7 +35,8 @@ _STRINGS = {"text", "varchar"}
            Example("ALTER TABLE notes ALTER COLUMN body TYPE varchar(50);", schema=_NOTES),
            Example("ALTER TABLE notes\n  ALTER COLUMN body TYPE text,\n  ALTER COLUMN total TYPE numeric(14, 4);  -- [bad]",
                    schema=_NOTES),
-           "ALTER TABLE orders ALTER COLUMN amount TYPE numeric(12,2) USING amount::numeric;",
+           "ALTER TABLE orders ALTER COLUMN amount TYPE numeric(12,2) USING round(amount, 2);",
+           "ALTER TABLE orders ALTER COLUMN amount TYPE bigint USING amount::bigint;",
            Example("ALTER TABLE orders ALTER COLUMN amount DECIMAL(12,2) NOT NULL;", database="sqlserver"),
            Example("ALTER TABLE orders MODIFY (amount NUMBER(12,2));", database="oracle")])
 def check(view, ctx):
@@ -58,13 +60,23 @@ def _check_tree(view, ctx):
         new = _pg.type_spec(coldef.get("typeName"))
         old = ctx.column(view.table, column)
         what = f"{view.table}.{column} changes type to {new[0]}{_mods(new[1])}"
-        if coldef.get("raw_default") or new[0] not in _WIDENING:
+        if _converts(coldef.get("raw_default"), column, new) or new[0] not in _WIDENING:
             yield Hit(off, what)
         elif old is None or not old.type:
             yield Hit(off, f"{what}, catalog-only if it was a shorter varchar (a numeric of the same scale): "
                            f"check its current type", severity="info")
         elif not _binary_widening((old.type, list(old.mods)), new):
             yield Hit(off, f"{what} from {old.type}{_mods(old.mods)}")
+
+
+def _converts(using: dict | None, column: str, new: tuple[str, list[int]]) -> bool:
+    """A USING expression that computes something: `USING col::newtype` (what Django and Rails emit)
+    is the plain conversion, which PostgreSQL still skips when the types are binary-compatible."""
+    if not using:
+        return False
+    cast = using.get("TypeCast", {})
+    fields = _pg.svals(cast.get("arg", {}).get("ColumnRef", {}).get("fields"))
+    return not (fields and fields[-1].lower() == column and _pg.type_spec(cast.get("typeName"))[0] == new[0])
 
 
 def _binary_widening(old: tuple[str, list[int]], new: tuple[str, list[int]]) -> bool:
