@@ -125,10 +125,11 @@ def run_rules(sources: list[SourceFile], ctx: Context) -> list[tuple[Statement |
     by_scope = {s: [r for r in rules if r.scope == s] for s in ("statement", "file", "set")}
     dispatch = _Dispatch(by_scope["statement"])
     out: list[tuple[Statement | None, Finding]] = []
+    large_run = sum(len(s.statements) for s in sources) >= 500
     for src in sources:
         ctx.begin_file(src)
         if ctx.database == "postgresql":
-            _parse_file(src)
+            _parse_file(src, large_run)
         for r in by_scope["file"]:
             out += [(None, _finding(r, hit, src.filename)) for hit in r.check(src, ctx)]
         for stmt in src.statements:
@@ -140,12 +141,12 @@ def run_rules(sources: list[SourceFile], ctx: Context) -> list[tuple[Statement |
     return sorted(out, key=lambda p: (order.get(p[1].file, 0), p[1].line, p[1].column, p[1].rule_id))
 
 
-def _parse_file(src: SourceFile) -> None:
+def _parse_file(src: SourceFile, large_run: bool) -> None:
     """Plain and Flyway SQL files: one PostgreSQL parser call for the whole file."""
     if src.kind not in ("sql", "flyway") or len(src.statements) < 2:
         return
     spans = [(offset(src.content, s.line, s.column), 0) for s in src.statements]
-    trees = _pg.parse_spans(src.content, spans)
+    trees = _pg.parse_spans(src.content, spans, large_run)
     for stmt, tree in zip(src.statements, trees or ()):
         stmt.tree = tree
 

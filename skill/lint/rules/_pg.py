@@ -37,13 +37,13 @@ def parse(text: str) -> Tree:
     return Tree(kind, node)
 
 
-def parse_spans(text: str, spans: list[tuple[int, int]]) -> list[Tree] | None:
+def parse_spans(text: str, spans: list[tuple[int, int]], large_run: bool = False) -> list[Tree] | None:
     """Trees for the statements at `spans` (character offsets) of a whole file, from one parser call
     (half the cost of a call per statement); None when the file does not parse as a whole or
     PostgreSQL splits it differently, so each statement is then parsed on its own."""
     from pglast import parser
     try:
-        stmts = _loads(parser.parse_sql_json(text), len(spans)).get("stmts") or []
+        stmts = _loads(parser.parse_sql_json(text), large_run).get("stmts") or []
     except parser.ParseError:
         return None
     if len(stmts) != len(spans):
@@ -59,10 +59,10 @@ def parse_spans(text: str, spans: list[tuple[int, int]]) -> list[Tree] | None:
     return trees
 
 
-def _loads(text: str, statements: int) -> dict:
+def _loads(text: str, large_run: bool) -> dict:
     """Decoding the tree's JSON is most of the parse: orjson does it in half the time, but its import
-    (~10 ms) only pays off on large files, so small ones (a pre-commit hook's) use json."""
-    if statements >= 500:
+    (~10 ms) only pays off on large runs, so small ones (a pre-commit hook's) use json."""
+    if large_run:
         import orjson
         return orjson.loads(text)
     return json.loads(text)
