@@ -10,7 +10,7 @@ _NEVER_IN_TX = {"CreatedbStmt": "CREATE DATABASE", "DropdbStmt": "DROP DATABASE"
 
 
 @rule(id="PG002-concurrently-in-transaction", severity="error", reason="failure", databases=("postgresql",),
-      nodes=("IndexStmt", "DropStmt", "ReindexStmt", "VacuumStmt", "AlterTableStmt", "AlterEnumStmt",
+      nodes=("IndexStmt", "DropStmt", "ReindexStmt", "VacuumStmt", "AlterTableStmt.AT_DetachPartition", "AlterEnumStmt",
              *_NEVER_IN_TX),
       message="This statement cannot run inside a transaction block (CREATE/DROP INDEX CONCURRENTLY, REINDEX "
               "CONCURRENTLY, DETACH PARTITION CONCURRENTLY, VACUUM, CREATE/DROP DATABASE, ALTER TYPE ... ADD VALUE "

@@ -2,7 +2,7 @@ from . import Example, Hit, rule
 
 
 @rule(id="PG003-set-not-null", severity="warning", reason="lock", databases=("postgresql",),
-      nodes=("AlterTableStmt",),
+      nodes=("AlterTableStmt.AT_SetNotNull",),
       message="SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock (no reads or writes) unless a "
               "validated CHECK (column IS NOT NULL) already proves it (PostgreSQL 12+)",
       safe_alternative="ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; then VALIDATE CONSTRAINT c (no "

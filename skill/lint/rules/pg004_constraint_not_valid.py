@@ -4,7 +4,7 @@ _KINDS = {"CONSTR_FOREIGN": "foreign key", "CONSTR_CHECK": "check"}
 
 
 @rule(id="PG004-constraint-not-valid", severity="warning", reason="lock", databases=("postgresql",),
-      nodes=("AlterTableStmt",),
+      nodes=("AlterTableStmt.AT_AddConstraint", "AlterTableStmt.AT_AddColumn"),
       message="Adding a FOREIGN KEY or CHECK constraint without NOT VALID checks every existing row while "
               "holding a lock that blocks writes (a foreign key also locks the referenced table)",
       safe_alternative="ADD CONSTRAINT ... NOT VALID (instant), then in a separate transaction ALTER TABLE ... "

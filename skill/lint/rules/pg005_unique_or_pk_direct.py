@@ -4,7 +4,7 @@ _KINDS = {"CONSTR_UNIQUE": "unique", "CONSTR_PRIMARY": "primary key"}
 
 
 @rule(id="PG005-unique-or-pk-direct", severity="warning", reason="lock", databases=("postgresql",),
-      nodes=("AlterTableStmt",),
+      nodes=("AlterTableStmt.AT_AddConstraint", "AlterTableStmt.AT_AddColumn"),
       message="Adding a UNIQUE or PRIMARY KEY constraint directly builds its index under an ACCESS EXCLUSIVE "
               "lock: no reads or writes for the whole build (a primary key also scans for NULLs)",
       safe_alternative="CREATE UNIQUE INDEX CONCURRENTLY first (outside a transaction), then ALTER TABLE ... ADD "

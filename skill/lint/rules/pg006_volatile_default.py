@@ -19,7 +19,7 @@ _SERIAL = {"serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"
 
 
 @rule(id="PG006-volatile-default", severity="warning", reason="rewrite", databases=("postgresql",),
-      since={"postgresql": "11"}, nodes=("AlterTableStmt",),
+      since={"postgresql": "11"}, nodes=("AlterTableStmt.AT_AddColumn",),
       message="A column added with a volatile default (clock_timestamp(), random(), gen_random_uuid(), "
               "nextval()/serial, identity) rewrites the whole table under ACCESS EXCLUSIVE: no reads or writes "
               "until it finishes. Constant and stable defaults such as now() are catalog-only on PostgreSQL 11+",

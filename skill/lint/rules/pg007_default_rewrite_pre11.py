@@ -2,7 +2,7 @@ from . import _pg, Example, Hit, rule
 
 
 @rule(id="PG007-default-rewrite-pre-11", severity="warning", reason="rewrite", databases=("postgresql",),
-      until={"postgresql": "11"}, nodes=("AlterTableStmt",),
+      until={"postgresql": "11"}, nodes=("AlterTableStmt.AT_AddColumn",),
       message="Before PostgreSQL 11, adding a column with any non-NULL DEFAULT rewrites the whole table under "
               "ACCESS EXCLUSIVE (no reads or writes until it finishes)",
       safe_alternative="Add the column without a default, then ALTER COLUMN ... SET DEFAULT (new rows only), "

@@ -2,7 +2,7 @@ from . import Example, Hit, rule
 
 
 @rule(id="PG013-validate-in-same-transaction", severity="warning", reason="lock", databases=("postgresql",),
-      nodes=("AlterTableStmt",),
+      nodes=("AlterTableStmt.AT_ValidateConstraint",),
       message="VALIDATE CONSTRAINT runs in the same transaction as the ADD CONSTRAINT ... NOT VALID, so the "
               "lock taken by the ADD (ACCESS EXCLUSIVE for a CHECK, SHARE ROW EXCLUSIVE for a foreign key) is "
               "held through the whole validation scan: NOT VALID gains nothing",

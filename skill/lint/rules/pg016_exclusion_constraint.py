@@ -2,7 +2,7 @@ from . import _pg, Hit, rule
 
 
 @rule(id="PG016-exclusion-constraint", severity="warning", reason="lock", databases=("postgresql",),
-      nodes=("AlterTableStmt",),
+      nodes=("AlterTableStmt.AT_AddConstraint",),
       message="ADD CONSTRAINT ... EXCLUDE builds its index while holding ACCESS EXCLUSIVE on the table: no reads "
               "or writes until the build and the check of every row end, and PostgreSQL has no concurrent or "
               "USING INDEX form for exclusion constraints",

@@ -2,7 +2,7 @@ from . import _pg, Example, Hit, rule
 
 
 @rule(id="PG017-primary-key-using-index-nullable", severity="warning", reason="lock", databases=("postgresql",),
-      nodes=("AlterTableStmt",),
+      nodes=("AlterTableStmt.AT_AddConstraint",),
       message="ADD PRIMARY KEY USING INDEX on columns that are not already NOT NULL implies SET NOT NULL: "
               "PostgreSQL scans the whole table for NULLs under ACCESS EXCLUSIVE (no reads or writes) before the "
               "otherwise instant switch",

@@ -2,7 +2,7 @@ from . import Example, Hit, rule
 
 
 @rule(id="PG021-detach-partition-not-concurrent", severity="warning", reason="lock", databases=("postgresql",),
-      nodes=("AlterTableStmt",),
+      nodes=("AlterTableStmt.AT_DetachPartition",),
       message="DETACH PARTITION without CONCURRENTLY takes ACCESS EXCLUSIVE on the partitioned table: every read "
               "and write on all partitions waits, and queues behind any running query on the parent",
       safe_alternative="PostgreSQL 14+: ALTER TABLE parent DETACH PARTITION p CONCURRENTLY, outside a transaction "

@@ -8,7 +8,7 @@ _DROP_COLUMN = lazy_re(r"DROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?(?!(?:CONSTRAIN
 
 
 @rule(id="SQL008-drop-column", severity="warning", reason="breaking change", rollback=False,
-      nodes=("AlterTableStmt",),
+      nodes=("AlterTableStmt.AT_DropColumn",),
       message="Dropping a column loses its data, and app versions still running that select, insert or map "
               "the column break (ORMs that list columns explicitly fail at once)",
       safe_alternative="Expand/contract: deploy app code that no longer uses the column (ignore it in the ORM), "

@@ -9,7 +9,7 @@ _SELF_FILLED = lazy_re(r"\bGENERATED\b|\bIDENTITY\b|\bAUTO_INCREMENT\b|^\S+\s+(?
 
 
 @rule(id="SQL011-add-not-null-without-default", severity="error", reason="failure",
-      nodes=("AlterTableStmt",),
+      nodes=("AlterTableStmt.AT_AddColumn",),
       message="Adding a NOT NULL column without a DEFAULT fails on any table that has rows (PostgreSQL, SQL "
               "Server, Oracle) or silently fills zero values (MySQL), and inserts from running app versions "
               "that do not know the column start failing",

@@ -17,7 +17,7 @@ _STRINGS = {"text", "varchar"}
 
 
 @rule(id="SQL012-column-type-change", severity="warning", reason="rewrite",
-      databases=("postgresql", "sqlserver", "oracle"), nodes=("AlterTableStmt",),
+      databases=("postgresql", "sqlserver", "oracle"), nodes=("AlterTableStmt.AT_AlterColumnType",),
       message="Changing a column's type rewrites or scans the whole table under an exclusive lock (blocking "
               "reads and writes) unless the change is binary-compatible (e.g. varchar(n) to a larger n or text); "
               "on PostgreSQL it also breaks clients with server-side prepared statements ('cached plan must not "

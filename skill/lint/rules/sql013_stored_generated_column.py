@@ -8,7 +8,7 @@ _STORED = lazy_re(r"\bAS\s*\(.*\)\s*(?:STORED|PERSISTED)\b", re.S)
 
 @rule(id="SQL013-stored-generated-column", severity="warning", reason="rewrite",
       databases=("postgresql", "mysql", "sqlserver"),
-      nodes=("AlterTableStmt",),
+      nodes=("AlterTableStmt.AT_AddColumn",),
       message="Adding a STORED (PERSISTED) generated column computes it for every row: a full table rewrite "
               "under an exclusive lock (PostgreSQL ACCESS EXCLUSIVE; MySQL COPY algorithm)",
       safe_alternative="Add a plain nullable column, fill it in batches (plus a trigger for new rows), or use a "
