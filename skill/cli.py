@@ -112,8 +112,6 @@ def _files(paths: list[str]) -> list[dict]:
 
 
 def cmd_validate(a: argparse.Namespace) -> int:
-    import gc
-    gc.disable()     # a short-lived process building ~100 objects per statement: cyclic GC only costs time
     from .lint import to_sarif, validate_migration
     report = validate_migration(_files(a.files), a.database, a.tool, a.database_version,
                                 _read(a.schema, "schema") if a.schema else None)

@@ -7,7 +7,9 @@ otherwise `pass` (info findings never change the verdict).
 """
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..errors import InvalidRequest
@@ -50,11 +52,25 @@ def validate_migration(files: list[dict], database: str, migration_tool: str | N
     """Lint `files` ([{filename, content}]) for `database`; returns {verdict, findings}.
     `schema` (CREATE TABLE text of the current database) tells rules the columns' current types."""
     ctx = make_context(database, migration_tool, database_version)
-    if schema:
-        learn_schema(schema, ctx)
-    sources = read_files(files, ctx)
-    findings = [f for _, f in run_rules(sources, ctx)]
+    with _no_gc():
+        if schema:
+            learn_schema(schema, ctx)
+        sources = read_files(files, ctx)
+        findings = [f for _, f in run_rules(sources, ctx)]
     return {"verdict": verdict(findings), "findings": [f.as_dict() for f in findings]}
+
+
+@contextmanager
+def _no_gc():
+    """Parse trees are ~100 acyclic objects per statement: the cyclic collector, run over and over
+    while they pile up, only costs time (15% of a large file's lint)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 # --- input checks ----------------------------------------------------------------------------
