@@ -181,6 +181,12 @@ class SqlView:
         return list(zip(offsets, cmds))
 
     @cached
+    def new_columns(self) -> list[_pg.NewColumn]:
+        """PostgreSQL: the columns an ALTER TABLE adds, each at its place in the statement."""
+        return [_pg.NewColumn(_pg.location(_pg.column_def(cmd), off, self.text, self.pg), _pg.column_def(cmd))
+                for off, cmd in self.cmds if cmd.get("subtype") == "AT_AddColumn"]
+
+    @cached
     def parsed(self):
         """sqlglot's reading: (tree, None) or (None, ParseError)."""
         import logging

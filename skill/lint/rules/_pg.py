@@ -183,6 +183,24 @@ def column_constraints(coldef: dict) -> list[dict]:
     return [c["Constraint"] for c in coldef.get("constraints") or () if "Constraint" in c]
 
 
+class NewColumn:
+    """A column an ALTER TABLE ... ADD COLUMN adds, as the rules ask about it."""
+    __slots__ = ("offset", "name", "coldef", "constraints", "kinds")
+
+    def __init__(self, offset: int, coldef: dict):
+        self.offset, self.coldef, self.name = offset, coldef, coldef["colname"].lower()
+        self.constraints = column_constraints(coldef)
+        self.kinds = {c.get("contype") for c in self.constraints}
+
+    @property
+    def type(self) -> tuple[str, list[int]]:
+        return type_spec(self.coldef.get("typeName"))
+
+    @property
+    def default(self) -> dict | None:
+        return next((c.get("raw_expr") for c in self.constraints if c.get("contype") == "CONSTR_DEFAULT"), None)
+
+
 def clause_offsets(text: str, tree: Tree) -> list[int]:
     """Character offset of each ALTER TABLE action (split at top-level commas after the table
     name), read with PostgreSQL's own scanner so quoted names and literals cannot mislead it."""

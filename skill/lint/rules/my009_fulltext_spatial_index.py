@@ -1,5 +1,3 @@
-import re
-
 from ...sources import lazy_re
 from . import _mysql, Example, Hit, rule
 

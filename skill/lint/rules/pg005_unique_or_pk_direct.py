@@ -22,7 +22,6 @@ def check(view, ctx):
         con = _pg.constraint(cmd)
         if con.get("contype") in _KINDS and not con.get("indexname"):
             yield Hit(off, f"{_KINDS[con['contype']]} on {view.table}")
-        coldef = _pg.column_def(cmd) if cmd.get("subtype") == "AT_AddColumn" else {}
-        if any(c.get("contype") in _KINDS for c in _pg.column_constraints(coldef)):
-            yield Hit(_pg.location(coldef, off, view.text, view.pg),
-                      f"new column {view.table}.{coldef['colname'].lower()} with an index")
+    for col in view.new_columns:
+        if col.kinds & set(_KINDS):
+            yield Hit(col.offset, f"new column {view.table}.{col.name} with an index")

@@ -38,21 +38,16 @@ _SERIAL = {"serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"
 def check(view, ctx):
     if ctx.is_new_table(view):
         return
-    for off, cmd in view.cmds:
-        coldef = _pg.column_def(cmd) if cmd.get("subtype") == "AT_AddColumn" else {}
-        what = _volatile(coldef)
+    for col in view.new_columns:
+        what = _volatile(col)
         if what:
-            yield Hit(_pg.location(coldef, off, view.text, view.pg),
-                      f"{view.table}.{coldef['colname'].lower()} defaults to {what}")
+            yield Hit(col.offset, f"{view.table}.{col.name} defaults to {what}")
 
 
-def _volatile(coldef: dict) -> str | None:
-    if not coldef:
-        return None
-    cons = _pg.column_constraints(coldef)
-    if _pg.type_spec(coldef.get("typeName"))[0] in _SERIAL or any(c["contype"] == "CONSTR_IDENTITY" for c in cons):
+def _volatile(col) -> str | None:
+    if col.type[0] in _SERIAL or "CONSTR_IDENTITY" in col.kinds:
         return "a sequence/identity"
-    default = next((c.get("raw_expr") for c in cons if c["contype"] == "CONSTR_DEFAULT"), None)
+    default = col.default
     calls = [f"{n}()" for n in _pg.calls(default) if n not in NON_VOLATILE] if default else []
     return ", ".join(calls) or None
 

@@ -1,4 +1,4 @@
-from . import _pg, Example, Hit, rule
+from . import Example, Hit, rule
 
 
 @rule(id="PG007-default-rewrite-pre-11", severity="warning", reason="rewrite", databases=("postgresql",),
@@ -15,14 +15,10 @@ from . import _pg, Example, Hit, rule
 def check(view, ctx):
     if ctx.is_new_table(view):
         return
-    for off, cmd in view.cmds:
-        coldef = _pg.column_def(cmd) if cmd.get("subtype") == "AT_AddColumn" else {}
-        default = next((c.get("raw_expr") for c in _pg.column_constraints(coldef)
-                        if c["contype"] == "CONSTR_DEFAULT"), None)
-        if default and not _is_null(default):
+    for col in view.new_columns:
+        if col.default and not _is_null(col.default):
             version = ".".join(map(str, ctx.version or ()))
-            yield Hit(_pg.location(coldef, off, view.text, view.pg),
-                      f"{view.table}.{coldef['colname'].lower()} with a DEFAULT on PostgreSQL {version}")
+            yield Hit(col.offset, f"{view.table}.{col.name} with a DEFAULT on PostgreSQL {version}")
 
 
 def _is_null(expr: dict) -> bool:

@@ -1,7 +1,5 @@
-import re
-
 from ...sources import lazy_re
-from . import _pg, Example, Hit, added_columns, column_default, rule
+from . import Example, Hit, added_columns, column_default, rule
 
 _NOT_NULL = lazy_re(r"\bNOT\s+NULL\b|\bPRIMARY\s+KEY\b")
 # Columns the database fills by itself.
@@ -39,9 +37,6 @@ _SERIAL = {"serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"
 
 
 def _check_tree(view):
-    for off, cmd in view.cmds:
-        coldef = _pg.column_def(cmd) if cmd.get("subtype") == "AT_AddColumn" else {}
-        kinds = {c["contype"] for c in _pg.column_constraints(coldef)}
-        if kinds & {"CONSTR_NOTNULL", "CONSTR_PRIMARY"} and not kinds & _FILLED \
-                and _pg.type_spec(coldef.get("typeName"))[0] not in _SERIAL:
-            yield Hit(_pg.location(coldef, off, view.text, view.pg), f"{view.table}.{coldef['colname'].lower()}")
+    for col in view.new_columns:
+        if col.kinds & {"CONSTR_NOTNULL", "CONSTR_PRIMARY"} and not col.kinds & _FILLED and col.type[0] not in _SERIAL:
+            yield Hit(col.offset, f"{view.table}.{col.name}")

@@ -1,7 +1,7 @@
 import re
 
 from ...sources import lazy_re
-from . import _pg, Example, Hit, added_columns, rule
+from . import Example, Hit, added_columns, rule
 
 _STORED = lazy_re(r"\bAS\s*\(.*\)\s*(?:STORED|PERSISTED)\b", re.S)
 
@@ -21,11 +21,9 @@ _STORED = lazy_re(r"\bAS\s*\(.*\)\s*(?:STORED|PERSISTED)\b", re.S)
 def check(view, ctx):
     if ctx.is_new_table(view):
         return
-    for off, cmd in view.cmds:
-        coldef = _pg.column_def(cmd) if cmd.get("subtype") == "AT_AddColumn" else {}
-        if any(c["contype"] == "CONSTR_GENERATED" and c.get("generated_kind", "s") == "s"
-               for c in _pg.column_constraints(coldef)):
-            yield Hit(_pg.location(coldef, off, view.text, view.pg), f"{view.table}.{coldef['colname'].lower()}")
+    for col in view.new_columns:
+        if any(c["contype"] == "CONSTR_GENERATED" and c.get("generated_kind", "s") == "s" for c in col.constraints):
+            yield Hit(col.offset, f"{view.table}.{col.name}")
     for off, definition in ([] if view.kind else added_columns(view)):
         if _STORED.search(definition):
             yield Hit(off, f"{view.table}.{definition.split()[0].lower()}")
