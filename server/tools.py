@@ -127,7 +127,7 @@ def run_validate(arguments: dict) -> Structured:
 
     report = validate_migration([f.model_dump() for f in args.files], args.database.value,
                                 migration_tool=args.migration_tool.value if args.migration_tool else None,
-                                database_version=args.database_version)
+                                database_version=args.database_version, schema=args.schema_sql)
     return fit_list(dict(report), "findings", text.findings_text, text.finding_line)
 
 
