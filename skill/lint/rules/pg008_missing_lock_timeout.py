@@ -25,9 +25,9 @@ _HARMLESS_CMDS = {"AT_ValidateConstraint", "AT_SetStatistics", "AT_SetOptions", 
            Example("SET lock_timeout = '5s';\nRESET lock_timeout;\nALTER TABLE orders RENAME COLUMN a TO b;  -- [bad]")])
 def check(view, ctx):
     if ctx.lock_timeout or ctx.lock_timeout_reported or not blocking(view) or ctx.is_new_table(view):
-        return
+        return ()     # a plain function, not a generator: it runs on most statements
     ctx.lock_timeout_reported = True      # once per file: the fix is one line at the top
-    yield Hit(0, f"first blocking DDL in {ctx.file.basename if ctx.file else 'the file'}")
+    return [Hit(0, f"first blocking DDL in {ctx.file.basename if ctx.file else 'the file'}")]
 
 
 def blocking(view) -> bool:

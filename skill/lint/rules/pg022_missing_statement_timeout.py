@@ -14,6 +14,6 @@ from .pg008_missing_lock_timeout import LOCKING, blocking
            Example("SET statement_timeout = 0;\nALTER TABLE orders ALTER COLUMN id TYPE bigint;  -- [bad]")])
 def check(view, ctx):
     if ctx.statement_timeout or ctx.statement_timeout_reported or not blocking(view) or ctx.is_new_table(view):
-        return
+        return ()     # a plain function, not a generator: it runs on most statements
     ctx.statement_timeout_reported = True
-    yield Hit(0, f"first blocking DDL in {ctx.file.basename if ctx.file else 'the file'}")
+    return [Hit(0, f"first blocking DDL in {ctx.file.basename if ctx.file else 'the file'}")]
