@@ -257,16 +257,17 @@ def sql_statements(filename: str, text: str, dialect: str, tx: int | None, *, st
     out, current = [], tx
     for a, b in split_sql(text, dialect, start, end):
         body = text[a:b]
-        if tx is None and _TX_BEGIN.match(body) and not (dialect == "oracle"):
+        control = body[:1] in "BbSsCcRrEe"      # BEGIN, START, COMMIT, ROLLBACK, END: a cheap first look
+        if control and tx is None and _TX_BEGIN.match(body) and not (dialect == "oracle"):
             current = new_tx()
-        elif tx is None and _TX_END.match(body):
+        elif control and tx is None and _TX_END.match(body):
             current = None
         line, col = line_col(text, a)
         if base:
             line, col = base[0] + line - 1, (base[1] + col - 1 if line == 1 else col + indent)
         out.append(Statement(filename, body, line, col, current, direction, False, origin, indent,
                              tool_tx=tx is not None))
-        if tx is not None and _TX_END.match(body):
+        if control and tx is not None and _TX_END.match(body):
             current = new_tx()   # the tool's connection opens the next transaction by itself
     return out
 

@@ -25,8 +25,10 @@ def observe_pg(view: SqlView, ctx: Context) -> None:
     elif kind == "IndexStmt" and node.get("idxname"):
         cols = tuple(e["IndexElem"]["name"].lower() for e in node.get("indexParams", ()) if e["IndexElem"].get("name"))
         ctx.indexes[node["idxname"].lower()] = (view.table, cols)
-    for _, cmd in view.cmds:
-        _observe_cmd(view, ctx, cmd)
+    elif kind == "AlterTableStmt":
+        for cmd in _pg.alter_cmds(view.pg):     # positions are not needed here
+            if cmd.get("subtype") in _OBSERVED:
+                _observe_cmd(view, ctx, cmd)
 
 
 def _timeout_set(node: dict) -> bool:
@@ -51,6 +53,9 @@ def _record_column(table: str, coldef: dict, ctx: Context) -> None:
     kinds = {c.get("contype") for c in _pg.column_constraints(coldef)}
     not_null = bool(kinds & {"CONSTR_NOTNULL", "CONSTR_PRIMARY"}) or bool(coldef.get("is_not_null"))
     ctx.columns[(table, coldef["colname"].lower())] = Column(name, tuple(mods), not_null)
+
+
+_OBSERVED = {"AT_AddColumn", "AT_AlterColumnType", "AT_SetNotNull", "AT_ValidateConstraint", "AT_AddConstraint"}
 
 
 def _observe_cmd(view: SqlView, ctx: Context, cmd: dict) -> None:
