@@ -174,11 +174,15 @@ class PostgreSQL(Dialect):
                   "the renamed table, but it has the columns {target} had at the expand phase, and DDL, "
                   "TRUNCATE and COPY ... FROM need {target}.")
 
+    def is_volatile_function(self, name: str) -> bool:
+        """Not known to be stable or immutable (data/postgresql_non_volatile.txt): as a DEFAULT it
+        is evaluated per row, so ADD COLUMN rewrites the table."""
+        return name.lower().split(".")[-1] not in non_volatile()
+
     def volatile_calls(self, expression: str) -> list[str]:
-        """Calls of functions not known to be stable or immutable (data/postgresql_non_volatile.txt):
-        as a DEFAULT each is evaluated per row, so ADD COLUMN rewrites the table."""
+        """The calls in SQL text (a DEFAULT) of functions `is_volatile_function` names."""
         names = [n.lower() for n in _CALL.findall(expression)]
-        return [f"{n}()" for n in names if n.split(".")[-1] not in non_volatile()]
+        return [f"{n}()" for n in names if self.is_volatile_function(n)]
 
     def add_column_rewrites(self, default: str | None, version: tuple[int, ...]) -> bool:
         """PostgreSQL 11+ keeps a non-volatile DEFAULT in the catalog; before 11 any DEFAULT fills
