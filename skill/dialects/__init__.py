@@ -1,32 +1,45 @@
-"""The registry of databases: `get_dialect("postgresql")`, and the one list of them."""
+"""The registry of databases: `get_dialect("postgresql")`, the one list of them, and the names
+other tools give each. Importing this package is cheap (no sqlglot): readers that only need a
+database's names (dbmig.sources) do not pay for the dialects."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import import_module
 
 from ..errors import InvalidRequest
-from .base import Dialect
-from .facts import Lock
 
-# Our database name -> (module, instance). The one list of databases every layer takes.
-_MODULES = {"postgresql": ("postgresql", "POSTGRESQL"), "mysql": ("mysql", "MYSQL"),
-            "sqlserver": ("sqlserver", "SQLSERVER"), "oracle": ("oracle", "ORACLE")}
-DATABASES: tuple[str, ...] = tuple(_MODULES)
-# Names the other tools and users give the same databases.
+
+@dataclass(frozen=True)
+class Names:
+    """What each layer and tool calls one database."""
+
+    sqlglot: str                # sqlglot's dialect: parsing, the SQL gate, splitting scripts
+    liquibase: str              # Liquibase `dbms` value(s) a changeSet runs on
+    sqlalchemy: str             # SQLAlchemy's dialect module (Alembic revisions)
+
+
+# Our database name -> its names elsewhere; the dialect itself is dialects/<name>.py, <NAME>.
+NAMES = {
+    "postgresql": Names("postgres", "postgresql", "postgresql"),
+    # a changeSet limited to "mysql" is skipped on MariaDB
+    "mysql": Names("mysql", "mysql,mariadb", "mysql"),
+    "sqlserver": Names("tsql", "mssql", "mssql"),
+    "oracle": Names("oracle", "oracle", "oracle"),
+}
+DATABASES: tuple[str, ...] = tuple(NAMES)
+# Names users and tools give the same databases.
 ALIASES = {"postgres": "postgresql", "mariadb": "mysql", "mssql": "sqlserver"}
 
 
-def get_dialect(database: str) -> Dialect:
-    try:
-        module, attr = _MODULES[database]
-    except KeyError:
-        raise InvalidRequest(f"unknown database {database!r}", field="database",
-                             allowed=sorted(_MODULES)) from None
-    return getattr(import_module(f"{__name__}.{module}"), attr)
+def get_dialect(database: str):
+    if database not in NAMES:
+        raise InvalidRequest(f"unknown database {database!r}", field="database", allowed=sorted(NAMES))
+    return getattr(import_module(f"{__name__}.{database}"), database.upper())
 
 
 def sqlglot_name(database: str) -> str:
     """sqlglot's name of one of DATABASES."""
-    return get_dialect(database).sqlglot
+    return NAMES[database].sqlglot
 
 
 def parse_version(text: str | None) -> tuple[int, ...]:
@@ -37,4 +50,14 @@ def parse_version(text: str | None) -> tuple[int, ...]:
     return tuple(int(p) for p in digits.split(".") if p.isdigit())
 
 
-__all__ = ["ALIASES", "DATABASES", "Dialect", "Lock", "get_dialect", "parse_version", "sqlglot_name"]
+def __getattr__(name: str):
+    """`Dialect` and `Lock` load with the dialects, when first asked for."""
+    if name == "Dialect":
+        return import_module(f"{__name__}.base").Dialect
+    if name == "Lock":
+        return import_module(f"{__name__}.facts").Lock
+    raise AttributeError(name)
+
+
+__all__ = ["ALIASES", "DATABASES", "NAMES", "Dialect", "Lock", "Names", "get_dialect", "parse_version",
+           "sqlglot_name"]

@@ -16,6 +16,7 @@ from typing import ClassVar, Literal
 
 from ..errors import InvalidRequest, Unsupported
 from ..types import SqlType
+from . import NAMES
 from .facts import Facts, Lock
 
 Form = str | tuple[str, ...]
@@ -30,11 +31,23 @@ RETRY = ("A step that fails with a lock timeout ('canceling statement due to loc
 class Dialect:
     """The base every database spreads. Attributes are data; methods are behaviour."""
 
-    # --- who it is: the name each layer knows the database by ---------------------------------
-    name: ClassVar[str] = ""                # ours: the request's `database`
-    sqlglot: ClassVar[str] = ""             # sqlglot's dialect (parsing, the SQL gate, splitting)
-    liquibase_dbms: ClassVar[str] = ""      # Liquibase `dbms` value(s) a changeSet runs on
-    sqlalchemy: ClassVar[str] = ""          # SQLAlchemy dialect module (Alembic revisions)
+    # --- who it is ------------------------------------------------------------------------------
+    name: ClassVar[str] = ""                # ours: the request's `database`; other names in NAMES
+
+    @property
+    def sqlglot(self) -> str:
+        """sqlglot's dialect (parsing, the SQL gate, splitting scripts)."""
+        return NAMES[self.name].sqlglot
+
+    @property
+    def liquibase_dbms(self) -> str:
+        """Liquibase `dbms` value(s) a changeSet runs on."""
+        return NAMES[self.name].liquibase
+
+    @property
+    def sqlalchemy(self) -> str:
+        """SQLAlchemy's dialect module (Alembic revisions)."""
+        return NAMES[self.name].sqlalchemy
 
     # --- identifiers ------------------------------------------------------------------------
     quote: ClassVar[tuple[str, str]] = ('"', '"')

@@ -99,5 +99,14 @@ SQLALCHEMY_TYPES = {
     "REAL": "sa.REAL()", "FLOAT": "sa.FLOAT()", "UUID": "sa.UUID()", "JSON": "sa.JSON()",
 }
 
+# The other direction, for reading Alembic revisions (skill/sources/alembic.py): the SQL type a
+# generic SQLAlchemy type stands for, as the linter and the project replay read it.
+SQLALCHEMY_GENERIC = {
+    "Integer": "INTEGER", "BigInteger": "BIGINT", "SmallInteger": "SMALLINT", "String": "VARCHAR",
+    "Unicode": "VARCHAR", "Text": "TEXT", "Boolean": "BOOLEAN", "DateTime": "TIMESTAMP", "Date": "DATE",
+    "Time": "TIME", "Numeric": "NUMERIC", "Float": "FLOAT", "JSON": "JSON", "JSONB": "JSONB", "UUID": "UUID",
+    "Uuid": "UUID", "LargeBinary": "BYTEA", "Enum": "TEXT",
+}
+
 # Pieces of Liquibase's native-type patterns (see Dialect.liquibase_types).
 N, PS = r"\(\d+\)", r"\(\d+,\s*\d+\)"

@@ -16,9 +16,6 @@ _DROP_BY_KIND = {"foreign_key": "drop_foreign_key", "unique": "drop_unique", "ch
 class MySQL(Dialect):
 
     name = "mysql"
-    sqlglot = "mysql"
-    liquibase_dbms = "mysql,mariadb"         # a changeSet limited to "mysql" is skipped on MariaDB
-    sqlalchemy = "mysql"
     quote = ("`", "`")
     max_identifier = 64
     fold = "none"

@@ -119,9 +119,6 @@ ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
 
 class Oracle(Dialect):
     name = "oracle"
-    sqlglot = "oracle"
-    liquibase_dbms = "oracle"
-    sqlalchemy = "oracle"
     quote = ('"', '"')
     max_identifier = 128
     fold = "upper"                      # unquoted names are stored upper case

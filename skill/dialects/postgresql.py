@@ -29,9 +29,6 @@ def non_volatile() -> frozenset[str]:
 
 class PostgreSQL(Dialect):
     name = "postgresql"
-    sqlglot = "postgres"
-    liquibase_dbms = "postgresql"
-    sqlalchemy = "postgresql"
     quote = ('"', '"')
     max_identifier = 63
     fold = "lower"

@@ -140,9 +140,6 @@ ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
 
 class SQLServer(Dialect):
     name = "sqlserver"
-    sqlglot = "tsql"
-    liquibase_dbms = "mssql"
-    sqlalchemy = "mssql"
     quote = ("[", "]")
     max_identifier = 128                # sysname = NVARCHAR(128)
     fold = "none"                       # names keep their case; collation decides matching

@@ -1,0 +1,212 @@
+"""SQL text: statements split at top-level ';' and batch separators, comments and literals
+masked, positions as file lines and columns, and the transaction each statement runs in."""
+from __future__ import annotations
+
+import bisect
+import functools
+import itertools
+import re
+
+from .model import Statement, lazy_re
+
+# --- splitting SQL text ----------------------------------------------------------------------
+
+_DOLLAR = lazy_re(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
+_BATCH_SEP = {"tsql": lazy_re(r"^[ \t]*GO[ \t]*(?:--.*)?$", re.I | re.M),
+              "oracle": lazy_re(r"^[ \t]*/[ \t]*$", re.M)}
+# Bodies that contain ';' and only end at a batch separator (GO in T-SQL, '/' in Oracle).
+_BODY = r"CREATE\s+(?:OR\s+(?:REPLACE|ALTER)\s+)?(?:PROCEDURE|PROC|FUNCTION|TRIGGER|PACKAGE|TYPE\s+BODY)\b"
+_BLOCK_START = {
+    "oracle": lazy_re(rf"(?:{_BODY}|BEGIN\b|DECLARE\b)", re.I),
+    "tsql": lazy_re(rf"(?:{_BODY}|BEGIN\b(?!\s+(?:TRAN|TRANSACTION|DISTRIBUTED)\b))", re.I),
+}
+# T-SQL blocks (BEGIN ... END, BEGIN TRY ... END TRY, CASE ... END) hold their statements' ';':
+# a batch splits only at a ';' outside them, so WHILE or IF with its BEGIN ... END body is one
+# statement (a batch loop, a guard raising before the migration).
+_BLOCK_WORDS = {"tsql": lazy_re(r"\bBEGIN\b(?!\s+(?:TRAN|TRANSACTION|DISTRIBUTED|DIALOG|CONVERSATION)\b)"
+                                r"|\bCASE\b|\bEND\b")}
+# The mysql client's DELIMITER command: until the next one, statements end with its delimiter
+# (a procedure body full of ';' between `DELIMITER //` and `DELIMITER ;`).
+_CLIENT_DELIMITER = {"mysql": lazy_re(r"^[ \t]*DELIMITER[ \t]+(\S+)[ \t]*$", re.I | re.M)}
+
+
+@functools.cache
+def tokens(dialect: str) -> re.Pattern:
+    """One alternation that consumes comments, literals and quoted names whole, so that a ';'
+    found by it is always a real statement end. Regexes keep splitting fast on large files."""
+    quote = r"'(?:[^'\\]|''|\\.)*'" if dialect == "mysql" else r"'(?:[^']|'')*'"
+    parts = [r"(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z)" + (r"|\#[^\n]*" if dialect == "mysql" else "") + ")",
+             rf"(?P<string>{quote})", r'"(?:[^"]|"")*"']
+    if dialect == "mysql":
+        parts.append(r"`[^`]*`")
+    if dialect == "tsql":
+        parts.append(r"\[[^\]]*\]")
+    if dialect == "postgres":
+        parts.append(r"(?P<dollar>\$(?P<tag>[A-Za-z_]\w*|)\$.*?(?:\$(?P=tag)\$|\Z))")
+    parts += [r"(?P<semi>;)", r"[^-/'\"`#\[$;]+", r"."]
+    return re.compile("|".join(parts), re.S)
+
+
+@functools.cache
+def _leading(dialect: str) -> re.Pattern:
+    """Blanks and comments before a statement (compiled for the dialects in use only)."""
+    return re.compile(r"(?:\s+|--[^\n]*|/\*.*?(?:\*/|\Z)" + (r"|\#[^\n]*" if dialect == "mysql" else "") + ")*", re.S)
+
+
+def statement_start(text: str, i: int, end: int, dialect: str) -> int:
+    """First character of code at or after i (skips blanks and comments)."""
+    return min(_leading(dialect).match(text, i, end).end(), end)
+
+
+def split_sql(text: str, dialect: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) offsets of each statement: split at top-level ';' and batch separators."""
+    end = len(text) if end is None else end
+    spans = []
+    for a, b, delimiter in _batches(text, dialect, start, end):
+        if delimiter != ";":
+            spans += _split_at(text, a, b, delimiter, dialect)
+            continue
+        if _opens_block(text, a, b, dialect):
+            spans.append((a, b))
+            continue
+        begin, depth = a, _block_depth(text, a, b, dialect)
+        for m in tokens(dialect).finditer(text, a, b):
+            if m.lastgroup == "semi" and not depth(m.start()):
+                spans.append((begin, m.start()))
+                begin = m.end()
+        spans.append((begin, b))
+    return _trim(text, spans, dialect)
+
+
+def _block_depth(text: str, a: int, b: int, dialect: str):
+    """Position -> how many blocks (`_BLOCK_WORDS`) are open there; 0 everywhere for dialects
+    whose statements hold no blocks outside a procedural body."""
+    words = _BLOCK_WORDS.get(dialect)
+    if words is None:
+        return lambda pos: 0
+    marks, depth = [], 0
+    for m in words.finditer(mask(text[a:b], dialect)):
+        depth = max(depth - 1 if m.group(0) == "END" else depth + 1, 0)
+        marks.append((a + m.start(), depth))
+    starts = [p for p, _ in marks]
+
+    def at(pos: int) -> int:
+        i = bisect.bisect_right(starts, pos)
+        return marks[i - 1][1] if i else 0
+    return at
+
+
+def _batches(text: str, dialect: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, statement delimiter) of each batch: between GO (T-SQL) or '/' (Oracle) lines,
+    or between the mysql client's DELIMITER commands."""
+    if dialect in _CLIENT_DELIMITER:
+        return _delimited(text, start, end, _CLIENT_DELIMITER[dialect])
+    sep = _BATCH_SEP.get(dialect)
+    if not sep:
+        return [(start, end, ";")]
+    out, begin = [], start
+    for m in sep.finditer(text, start, end):
+        out.append((begin, m.start(), ";"))
+        begin = m.end()
+    return out + [(begin, end, ";")]
+
+
+def _delimited(text: str, start: int, end: int, command: re.Pattern) -> list[tuple[int, int, str]]:
+    out, begin, delimiter = [], start, ";"
+    for m in command.finditer(text, start, end):
+        out.append((begin, m.start(), delimiter))
+        begin, delimiter = m.end(), m.group(1)
+    return out + [(begin, end, delimiter)]
+
+
+def _split_at(text: str, a: int, b: int, delimiter: str, dialect: str) -> list[tuple[int, int]]:
+    """Spans of text[a:b] between occurrences of a client delimiter outside literals and comments."""
+    masked, spans, begin = mask(text[a:b], dialect), [], 0
+    for m in re.finditer(re.escape(delimiter.upper()), masked):
+        spans.append((a + begin, a + m.start()))
+        begin = m.end()
+    return _trim(text, spans + [(a + begin, b)], dialect)
+
+
+def _opens_block(text: str, a: int, b: int, dialect: str) -> bool:
+    """A procedural body holds ';' inside; only GO (T-SQL) or '/' (Oracle) ends it."""
+    pattern = _BLOCK_START.get(dialect)
+    return bool(pattern and pattern.match(text, statement_start(text, a, b, dialect)))
+
+
+def _trim(text: str, spans: list[tuple[int, int]], dialect: str) -> list[tuple[int, int]]:
+    out = []
+    for a, b in spans:
+        a = statement_start(text, a, b, dialect)
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def mask(text: str, dialect: str) -> str:
+    """Upper-cased text with comments and literal contents blanked, same length, so that
+    patterns never match inside a string or comment and offsets stay valid."""
+    def blank(m: re.Match) -> str:
+        tok = m.group(0)
+        if m.lastgroup == "comment":
+            return re.sub(r"[^\n]", " ", tok)
+        if m.lastgroup == "string":
+            return "'" + re.sub(r"[^\n]", " ", tok[1:-1]) + "'"
+        if m.group("dollar") if dialect == "postgres" else False:
+            return re.sub(r"[^\n$]", " ", tok)
+        return tok
+    return tokens(dialect).sub(blank, text).upper()
+
+
+@functools.lru_cache(maxsize=16)
+def _line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def offset(text: str, line: int, column: int) -> int:
+    """Character offset of a 1-based line and column (the inverse of line_col)."""
+    return _line_starts(text)[line - 1] + column - 1
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of `offset`, by bisection over the line starts: counting the
+    newlines before every statement made a 10,000-statement file quadratic."""
+    starts = _line_starts(text)
+    line = bisect.bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
+
+
+# --- transactions ----------------------------------------------------------------------------
+
+_TX_BEGIN = lazy_re(r"^(?:BEGIN(?:\s+(?:WORK|TRANSACTION|TRAN))?|START\s+TRANSACTION)\b[^;]*$", re.I)
+_TX_END = lazy_re(r"^(?:COMMIT|ROLLBACK|END)(?:\s+(?:WORK|TRANSACTION|TRAN))?\s*$", re.I)
+_tx_ids = itertools.count(1)
+
+
+def new_tx() -> int:
+    return next(_tx_ids)
+
+
+def sql_statements(filename: str, text: str, dialect: str, tx: int | None, *, start: int = 0,
+                   end: int | None = None, base: tuple[int, int] | None = None,
+                   direction: str = "up", origin: str = "", indent: int = 0) -> list[Statement]:
+    """Statements of a SQL region. `base` is where text[0] sits in the file when `text` is an
+    excerpt (XML text, Python string); explicit BEGIN/COMMIT open their own transaction."""
+    out, current = [], tx
+    for a, b in split_sql(text, dialect, start, end):
+        body = text[a:b]
+        control = body[:1] in "BbSsCcRrEe"      # BEGIN, START, COMMIT, ROLLBACK, END: a cheap first look
+        if control and tx is None and _TX_BEGIN.match(body) and not (dialect == "oracle"):
+            current = new_tx()
+        elif control and tx is None and _TX_END.match(body):
+            current = None
+        line, col = line_col(text, a)
+        if base:
+            line, col = base[0] + line - 1, (base[1] + col - 1 if line == 1 else col + indent)
+        out.append(Statement(filename, body, line, col, current, direction, False, origin, indent,
+                             tool_tx=tx is not None))
+        if control and tx is not None and _TX_END.match(body):
+            current = new_tx()   # the tool's connection opens the next transaction by itself
+    return out
