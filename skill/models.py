@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
+from .dialects import DATABASES
+
 IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 
 
@@ -38,11 +40,8 @@ class MigrationTool(str, Enum):
     alembic = "alembic"
 
 
-class Database(str, Enum):
-    postgresql = "postgresql"
-    mysql = "mysql"
-    sqlserver = "sqlserver"
-    oracle = "oracle"
+# The databases dbmig knows: the dialects' registry (dbmig.dialects.DATABASES).
+Database = Enum("Database", {name: name for name in DATABASES}, type=str)
 
 
 class MigrationType(str, Enum):

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlparse
 
 from pydantic import BaseModel, Field
 
+from .dialects import DATABASES
 from .errors import InvalidRequest
 from .models import ValidationTest
 from .runners import runner
@@ -127,7 +128,7 @@ def verify(tool: str, database: str, files: dict[str, str], *, dsn: str | None =
         return verify_offline(tool, database, files)
     if database not in ("postgresql", "mysql"):
         raise InvalidRequest(f"unknown database {database!r}", field="database",
-                             allowed=["postgresql", "mysql", "sqlserver", "oracle"])
+                             allowed=list(DATABASES))
     with target(database, dsn, allow_nonempty) as (server, where):
         report = VerifyReport(verdict="fail", mode="online", target=where, tool=tool)
         with server.scratch("verify") as scratch, tempfile.TemporaryDirectory() as tmp:

@@ -12,12 +12,13 @@ import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from ..dialects import ALIASES, DATABASES as _DATABASES
 from ..errors import InvalidRequest
 from .rules import Context, Hit, Rule, SqlView, all_rules, observe, rules_for, version_tuple
 from .rules import _pg
 from ..sources import SourceFile, Statement, lazy_re, new_tx, offset, read_sources
 
-DATABASES = ["postgresql", "mysql", "sqlserver", "oracle"]
+DATABASES = list(_DATABASES)
 TOOLS = ["liquibase", "flyway", "alembic"]
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -76,8 +77,7 @@ def _no_gc():
 # --- input checks ----------------------------------------------------------------------------
 
 def make_context(database: str, tool: str | None, version: str | None) -> Context:
-    db = _choice(database, DATABASES, "database", {"postgres": "postgresql", "mariadb": "mysql",
-                                                   "mssql": "sqlserver"})
+    db = _choice(database, DATABASES, "database", ALIASES)
     tool = None if tool in (None, "") else _choice(tool, TOOLS, "migration_tool", {})
     try:
         parsed = version_tuple(version)

@@ -2,18 +2,18 @@
 implies, for the arguments the caller left out (explicit arguments win)."""
 from __future__ import annotations
 
+from ..dialects import DATABASES
 from .ddl import schema_sql
 from .load import load_project, replay_offline
 from .model import Project, ProjectError
 
-DATABASES = ["postgresql", "mysql", "sqlserver", "oracle"]
 
 
 def _database(project: Project, database: str | None) -> str:
     database = database or (project.database.value if project.database else None)
     if database is None:
         raise ProjectError("the project does not say which database it targets: pass database",
-                           field="database", allowed=DATABASES)
+                           field="database", allowed=list(DATABASES))
     return database
 
 
@@ -26,7 +26,7 @@ def explain_context(project_dir: str | None, database: str | None, version: str 
     """(database, version, schema); the schema is replayed only for `changes` (it is read for them only)."""
     if not project_dir:
         if not database:
-            raise ProjectError("give database (or project_dir)", field="database", allowed=DATABASES)
+            raise ProjectError("give database (or project_dir)", field="database", allowed=list(DATABASES))
         return database, version, schema
     project = load_project(project_dir)
     database = _database(project, database)

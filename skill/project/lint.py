@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..dialects import DATABASES
 from ..lint import make_context, run_rules, verdict
 from ..lint.rules import Context
 from ..sources import SourceFile, read_sources
@@ -43,7 +44,7 @@ def validate_project(project_dir: str, files: list[dict] | None, database: str |
     database = database or (project.database.value if project.database else None)
     if database is None:
         raise ProjectError("the project does not say which database it targets: pass database", field="database",
-                           allowed=["postgresql", "mysql", "sqlserver", "oracle"])
+                           allowed=list(DATABASES))
     version = database_version or (project.database_version.value if project.database_version else None)
     base = make_context(database, project.tool, version)
     ctx = HistoryContext(base.database, base.version, base.tool)

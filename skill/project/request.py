@@ -7,6 +7,7 @@ the Alembic head as `down_revision`, the Liquibase format of the project's chang
 """
 from __future__ import annotations
 
+from ..dialects import DATABASES
 from ..models import MigrationRequest
 from .ddl import schema_sql
 from .load import load_project, replay_offline
@@ -35,7 +36,7 @@ def _database(filled: dict, project: Project) -> None:
         if project.database is None:
             raise ProjectError(f"the project does not say which database it targets (no URL in "
                                f"{project.config or 'its config'}): pass database", field="database",
-                               allowed=["postgresql", "mysql", "sqlserver", "oracle"])
+                               allowed=list(DATABASES))
         filled["database"] = project.database.value
     same = project.database is None or project.database.value == filled["database"]
     if "database_version" not in filled and project.database_version and same:

@@ -13,12 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ...dialects import DATABASES, sqlglot_name
 from ...sources import SourceFile, Statement, lazy_re, mask
 from . import _pg
 
 SEVERITIES = ("error", "warning", "info")
-ALL_DATABASES = ("postgresql", "mysql", "sqlserver", "oracle")
-DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "sqlserver": "tsql", "oracle": "oracle"}
+ALL_DATABASES = DATABASES
+DIALECTS = {database: sqlglot_name(database) for database in DATABASES}     # sqlglot's names
 
 # One identifier, quoted in any dialect's way, and a possibly schema-qualified name.
 IDENT = r'(?:"[^"]+"|`[^`]+`|\[[^\]]+\]|[\w$#]+)'
