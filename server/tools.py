@@ -127,7 +127,7 @@ def run_validate(arguments: dict) -> Structured:
 
     report = validate_migration([f.model_dump() for f in args.files], args.database.value,
                                 migration_tool=args.migration_tool.value if args.migration_tool else None,
-                                database_version=args.database_version)
+                                database_version=args.database_version, dsn=args.dsn)
     return fit_list(dict(report), "findings", text.findings_text, text.finding_line)
 
 
@@ -139,7 +139,7 @@ def run_explain(arguments: dict) -> Structured:
     changes = [c.model_dump() for c in args.changes] if args.changes else None
     report = explain_migration(args.database.value, sql=args.sql, files=files, changes=changes,
                                schema=args.schema_sql, database_version=args.database_version,
-                               table_rows=args.table_rows or None)
+                               table_rows=args.table_rows or None, dsn=args.dsn)
     return fit_list(dict(report), "statements", text.explain_text,
                     lambda s: text.statement_line(0, s))
 
@@ -167,20 +167,22 @@ guide with lock and duration estimates, and warnings. Give the change as `change
 or a plain-English `migration_description`. Tiers: T1 simple schema change (<=2k tokens), T2 data
 migration (<=6k), T3 zero-downtime multi-phase when downtime_allowed=false (<=12k). Fails with
 unsafe_rollback (destructive without a safe rollback: give `schema` or confirm_data_loss) or
-zero_downtime_impossible (no online form). Read resource dbmig://skill for the decision rules."""
+zero_downtime_impossible (no online form). With `dsn` it reads the schema, row counts and version of the
+live database (read-only) instead of guessing. Read resource dbmig://skill for the decision rules."""
 
 VALIDATE_DESCRIPTION = """\
 Lint migration files that already exist (generated or hand-written): SQL syntax in the database's
 dialect, the tool's conventions, and unsafe operations (blocking locks, table rewrites, data loss).
 Returns a verdict and findings with rule id, severity, file, line, the risk and the safe alternative.
-Rule catalog: resource dbmig://lint/rules. Does not connect to a database."""
+Rule catalog: resource dbmig://lint/rules. Connects to a database only when given `dsn`, read-only."""
 
 EXPLAIN_DESCRIPTION = """\
 Explain in plain words what statements or migration files do on a given database and version: the
 lock taken and what it blocks, whether the table is rewritten or scanned, estimated duration for the
 given row counts, risks, and the safe alternative. Give exactly one of `sql`, `files` or `changes` (the
 operations generate_migration takes; add `schema` for type changes): changes are explained step by step
-from dbmig's own plan, with its zero-downtime plan as the safe alternative. Does not connect to a database."""
+from dbmig's own plan, with its zero-downtime plan as the safe alternative. With `dsn` it reads row counts,
+version and schema from the live database, read-only; otherwise it connects to nothing."""
 
 
 def _generate_spec() -> ToolSpec:

@@ -14,6 +14,8 @@ from pathlib import Path
 from .errors import DbmigError, InvalidRequest
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+LIVE_DSN_HELP = ("read-only: read schema, row counts and version from this live database, e.g. "
+                 "postgresql://user@host:5432/db (password from the URL or DBMIG_DSN_PASSWORD, never shown)")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,7 +52,7 @@ def _request(a: argparse.Namespace) -> dict:
                     schema=_read(a.schema, "schema") if a.schema else None,
                     table_rows=_json_arg(a.table_rows, "table_rows"),
                     database_version=a.database_version, version=a.version,
-                    revision=a.revision, down_revision=a.down_revision)
+                    revision=a.revision, down_revision=a.down_revision, dsn=a.dsn)
     return req | {k: v for k, v in optional.items() if v is not None}
 
 
@@ -113,7 +115,7 @@ def _files(paths: list[str]) -> list[dict]:
 
 def cmd_validate(a: argparse.Namespace) -> int:
     from .lint import to_sarif, validate_migration
-    report = validate_migration(_files(a.files), a.database, a.tool, a.database_version)
+    report = validate_migration(_files(a.files), a.database, a.tool, a.database_version, dsn=a.dsn)
     if a.format == "json":
         print(json.dumps(report, indent=2))
     elif a.format == "sarif":
@@ -135,7 +137,7 @@ def cmd_explain(a: argparse.Namespace) -> int:
                                changes=_json_arg(a.changes, "changes"),
                                schema=_read(a.schema, "schema") if a.schema else None,
                                database_version=a.database_version,
-                               table_rows=_json_arg(a.table_rows, "table_rows"))
+                               table_rows=_json_arg(a.table_rows, "table_rows"), dsn=a.dsn)
     if a.json:
         print(json.dumps(report, indent=2))
         return EXIT_OK
@@ -192,7 +194,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--out", help="directory to write the files into")
     g.add_argument("--json", action="store_true")
     g.add_argument("--verify", action="store_true", help="dry-run the result (see `dbmig verify`)")
-    g.add_argument("--dsn", help="with --verify: a server to use instead of a throwaway one")
+    g.add_argument("--dsn", help=LIVE_DSN_HELP + "; with --verify also the server the dry run uses")
     g.set_defaults(func=cmd_generate)
 
     r = sub.add_parser("verify", help="dry run: up, validation tests, down, diff, up again")
@@ -213,6 +215,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--database-version")
     v.add_argument("--format", choices=["text", "json", "sarif"], default="text")
     v.add_argument("--fail-on", choices=["info", "warning", "error"], default="error")
+    v.add_argument("--dsn", help=LIVE_DSN_HELP)
     v.add_argument("files", nargs="+")
     v.set_defaults(func=cmd_validate)
 
@@ -223,6 +226,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--schema", help="with --changes: SQL file with the current CREATE TABLE statements")
     e.add_argument("--database-version")
     e.add_argument("--table-rows")
+    e.add_argument("--dsn", help=LIVE_DSN_HELP)
     e.add_argument("--json", action="store_true")
     e.add_argument("files", nargs="*")
     e.set_defaults(func=cmd_explain)

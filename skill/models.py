@@ -267,6 +267,17 @@ class MigrationRequest(Strict):
     author: str = Field(default="dbmig", pattern=r"^[^\x00-\x1f<>&\"']{1,64}$")
     liquibase_format: LiquibaseFormat = LiquibaseFormat.xml
     confirm_data_loss: StrictBool = False
+    # Read-only introspection of the live database (skill/live/): fills `schema`, `table_rows` and
+    # `database_version` where the request leaves them out. repr=False: a DSN may hold a password.
+    dsn: str | None = Field(default=None, min_length=1, max_length=1000, repr=False,
+                            description="A live database to read (read-only): postgresql://user@host:5432/db, "
+                                        "mysql://..., sqlserver://..., oracle://user@host:1521/service.")
+
+
+# Facts about the database the migration is planned against, not the migration itself: ids
+# derived from a request (Liquibase changeSet ids, Alembic revisions) ignore them, so a migration
+# keeps its ids when row counts move or the facts come from a live database instead of the request.
+CONTEXT_FIELDS = {"schema_sql", "table_rows", "database_version", "dsn"}
 
 
 # --- the result contract -----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from ..errors import InvalidRequest
 from .rules import RULES, Context, Hit, Rule, SqlView, observe, version_tuple
@@ -34,15 +34,35 @@ class LintFinding(BaseModel):
 class LintReport(BaseModel):
     verdict: Literal["pass", "warn", "fail"]
     findings: list[LintFinding]
+    live: dict | None = Field(default=None, description="With `dsn`: what was read from the live database "
+                              "(server, version, rows and size of the tables the files touch) and when.")
 
 
 def validate_migration(files: list[dict], database: str, migration_tool: str | None = None,
-                       database_version: str | None = None) -> dict:
-    """Lint `files` ([{filename, content}]) for `database`; returns {verdict, findings}."""
+                       database_version: str | None = None, dsn: str | None = None) -> dict:
+    """Lint `files` ([{filename, content}]) for `database`; returns {verdict, findings}. With
+    `dsn` the version (where not given) comes from the live database, read-only, and `live`
+    reports what the files' tables hold there."""
     ctx = make_context(database, migration_tool, database_version)
     sources = read_files(files, ctx)
+    live = files_live(dsn, ctx, sources)
+    if live is not None and database_version is None:
+        ctx = make_context(database, migration_tool, live.server.version)
+        sources = read_files(files, ctx)
     findings = [f for _, f in run_rules(sources, ctx)]
-    return LintReport(verdict=verdict(findings), findings=findings).model_dump()
+    report = LintReport(verdict=verdict(findings), findings=findings, live=live.summary() if live else None)
+    return report.model_dump(exclude={"live"} if live is None else set())
+
+
+def files_live(dsn: str | None, ctx: Context, sources: list[SourceFile]):
+    """The live facts (read-only) of the tables the files' statements work on; tables the files
+    create are not there yet and are simply not found."""
+    if not dsn:
+        return None
+    from ..dialects import get_dialect
+    from ..live import read_live
+    from ..live.request import statement_tables
+    return read_live(dsn, get_dialect(ctx.database), statement_tables(sources, ctx.database), referencing=False)
 
 
 # --- input checks ----------------------------------------------------------------------------
