@@ -16,6 +16,7 @@ from ..dialects.base import Dialect
 from ..errors import DbmigError
 from ..schema import parse_schema
 from ..types import from_sqlglot
+from .expressions import name_sql as q
 from .model import CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable
 
 
@@ -44,24 +45,24 @@ def table_statements(table: CatalogTable, d: Dialect) -> list[str]:
 def _statements(table: CatalogTable, columns: list[CatalogColumn], constraints: list[CatalogConstraint],
                 d: Dialect, indexes: bool = True) -> list[str]:
     body = [_column(table.name, c, d) for c in columns] + [_constraint(k, d) for k in constraints]
-    create = d.sql("create_table", table=d.q(table.name), body=",\n    ".join(body))
+    create = d.sql("create_table", table=q(d, table.name), body=",\n    ".join(body))
     return [create] + (_index_statements(table, d) if indexes else [])
 
 
 def _column(table: str, c: CatalogColumn, d: Dialect) -> str:
-    default = d.sql("default_clause", default=c.default, default_name=d.q(c.default_name or f"df_{table}_{c.name}")) \
+    default = d.sql("default_clause", default=c.default, default_name=q(d, c.default_name or f"df_{table}_{c.name}")) \
         if c.default is not None else ""
     type_ = f"{c.type} {c.identity}" if c.identity else c.type
-    return d.sql("column_def", column=d.q(c.name), type=type_, default=default, null="" if c.nullable else " NOT NULL")
+    return d.sql("column_def", column=q(d, c.name), type=type_, default=default, null="" if c.nullable else " NOT NULL")
 
 
 def _constraint(k: CatalogConstraint, d: Dialect) -> str:
-    return f"CONSTRAINT {d.q(k.name)} {k.definition}" if k.name else k.definition
+    return f"CONSTRAINT {q(d, k.name)} {k.definition}" if k.name else k.definition
 
 
 def _index_statements(table: CatalogTable, d: Dialect) -> list[str]:
-    return [d.sql("add_index", unique="UNIQUE " if i.unique else "", name=d.q(i.name), table=d.q(table.name),
-                  columns=", ".join(d.q(c) for c in i.columns),
+    return [d.sql("add_index", unique="UNIQUE " if i.unique else "", name=q(d, i.name), table=q(d, table.name),
+                  columns=", ".join(q(d, c) for c in i.columns),
                   where=d.sql("partial_index", where=i.where) if i.where else "")
             for i in table.indexes if _modelled(i, d)]
 

@@ -32,3 +32,10 @@ def unquoted(tree: exp.Expression, dialect: str, reserved: frozenset[str], fold_
     text = plain.sql(dialect)
     again = parsed(text, dialect)
     return text if again is not None and again == plain else tree.sql(dialect)
+
+
+def name_sql(d, name: str) -> str:
+    """An identifier for schema text: as the catalog gives it where it needs no quotes (Oracle's
+    `orders` stays lower case, as a person writes it; the database folds it), else quoted."""
+    quoted = d.q(name)
+    return name if quoted.upper() == name.upper() and not quoted.startswith(d.quote[0]) else quoted

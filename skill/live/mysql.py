@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..dialects.mysql import MYSQL
-from .expressions import parsed, unquoted
+from .expressions import name_sql as q, parsed, unquoted
 from .model import CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable, ServerFacts
 
 DRIVER = ("pymysql", "pymysql", "verify")
@@ -184,9 +184,9 @@ def _keys(tables, rows, rules, d) -> None:
     for (table, name, kind, ref_table), pairs in grouped.items():
         if kind not in KINDS:
             continue
-        columns = ", ".join(d.q(c) for c, _ in pairs)
+        columns = ", ".join(q(d, c) for c, _ in pairs)
         clause = {"PRIMARY KEY": f"PRIMARY KEY ({columns})", "UNIQUE": f"UNIQUE ({columns})"}.get(kind) or (
-            f"FOREIGN KEY ({columns}) REFERENCES {d.q(ref_table)} ({', '.join(d.q(r) for _, r in pairs)})"
+            f"FOREIGN KEY ({columns}) REFERENCES {q(d, ref_table)} ({', '.join(q(d, r) for _, r in pairs)})"
             + ON_DELETE.get(rules.get((table, name), ""), ""))
         # the primary key is always called PRIMARY: it has no name of its own to keep
         tables[table].constraints.append(CatalogConstraint(None if kind == "PRIMARY KEY" else name, KINDS[kind], clause))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ..dialects.oracle import ORACLE
-from .expressions import parsed, unquoted
+from .expressions import name_sql as q, parsed, unquoted
 from .model import CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable, ServerFacts
 
 DRIVER = ("oracledb", "oracledb", None)
@@ -168,10 +168,10 @@ def _constraints(tables, rows) -> None:
     for (stored, name, kind, validated, generated, rule, condition, ref_table), pairs in grouped.items():
         if kind == "C" and _NOT_NULL_CHECK.match(condition or "") and generated == "GENERATED NAME":
             continue
-        columns = ", ".join(d.q(c) for c, _ in pairs)
+        columns = ", ".join(q(d, c) for c, _ in pairs)
         clause = {"P": f"PRIMARY KEY ({columns})", "U": f"UNIQUE ({columns})",
                   "C": f"CHECK ({tidy(condition or '')})"}.get(kind) or (
-            f"FOREIGN KEY ({columns}) REFERENCES {d.q(_name(ref_table))} ({', '.join(d.q(r) for _, r in pairs)})"
+            f"FOREIGN KEY ({columns}) REFERENCES {q(d, _name(ref_table))} ({', '.join(q(d, r) for _, r in pairs)})"
             + ON_DELETE.get(rule or "", ""))
         tables[stored].constraints.append(CatalogConstraint(_name(name), KINDS[kind], clause, validated == "VALIDATED"))
 

@@ -193,6 +193,8 @@ def tidy(text: str, own_type: str | None = None) -> str:
     """An expression without the casts PostgreSQL's deparser adds: a literal cast to a text or
     numeric type (or to the column's own type, for a default), a column cast to text, and
     `x = ANY (ARRAY[a, b])` for `x IN (a, b)`. Text sqlglot cannot read stays as it is."""
+    if "::" not in text and "(" not in text:
+        return text                 # `0`, `false`: nothing PostgreSQL added
     try:
         tree = sqlglot.parse_one(text, read="postgres")
         own = exp.DataType.build(own_type, dialect="postgres").this if own_type else None

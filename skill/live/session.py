@@ -30,7 +30,7 @@ from ..gate.sqlgate import check_statement
 from .dsn import Target
 
 CONNECT_S = 3           # the driver's connect timeout
-DEADLINE_S = 4.5        # the whole connect, DNS included: an unreachable DSN answers within 5 s
+DEADLINE_S = 4.0        # the whole connect, DNS and handshake included: an unreachable DSN answers within 5 s
 STATEMENT_S = 4         # each catalog query and each COUNT(*) (server-side statement timeout)
 COUNT_BUDGET_S = 10     # all counts of one session together; statistics beyond that
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from ..dialects.sqlserver import SQLSERVER
-from .expressions import parsed, unquoted
+from .expressions import name_sql as q, parsed, unquoted
 from .model import CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable, ServerFacts
 
 DRIVER = ("pymssql", "pymssql", None)
@@ -178,7 +178,7 @@ def _keys(tables, rows, d) -> None:
     for (table, name, kind), columns in grouped.items():
         clause = "PRIMARY KEY" if kind == "PK" else "UNIQUE"
         tables[table].constraints.append(CatalogConstraint(
-            name, "primary_key" if kind == "PK" else "unique", f"{clause} ({', '.join(d.q(c) for c in columns)})"))
+            name, "primary_key" if kind == "PK" else "unique", f"{clause} ({', '.join(q(d, c) for c in columns)})"))
 
 
 def _foreign_keys(tables, rows, d) -> None:
@@ -186,8 +186,8 @@ def _foreign_keys(tables, rows, d) -> None:
     for table, name, not_trusted, rule, column, ref_table, ref_column in rows:
         grouped.setdefault((table, name, bool(not_trusted), rule, ref_table), []).append((column, ref_column))
     for (table, name, not_trusted, rule, ref_table), pairs in grouped.items():
-        clause = (f"FOREIGN KEY ({', '.join(d.q(c) for c, _ in pairs)}) REFERENCES {d.q(ref_table)} "
-                  f"({', '.join(d.q(r) for _, r in pairs)})" + ON_DELETE.get(rule, ""))
+        clause = (f"FOREIGN KEY ({', '.join(q(d, c) for c, _ in pairs)}) REFERENCES {q(d, ref_table)} "
+                  f"({', '.join(q(d, r) for _, r in pairs)})" + ON_DELETE.get(rule, ""))
         tables[table].constraints.append(CatalogConstraint(name, "foreign_key", clause, not not_trusted))
 
 
