@@ -15,9 +15,10 @@ from .dialects import get_dialect
 from .errors import invalid_from_pydantic
 from .gate import gate_result
 from .intake import changes_for
-from .live import with_live_facts
+from .live import given_fields, with_live_facts
 from .models import MigrationRequest, MigrationResult, PhaseFiles, RollbackScript
 from .plan import build_plan
+from .project.request import with_project
 from .render import render_plan
 from .render.guide import deployment_guide, validation_tests
 
@@ -32,12 +33,15 @@ def parse_request(data: dict | MigrationRequest) -> MigrationRequest:
 
 
 def generate(data: dict | MigrationRequest) -> MigrationResult:
+    given = given_fields(data)
+    data, context_warnings = with_project(data)      # project_dir: what the request leaves out
     request = parse_request(data)
     dialect = get_dialect(request.database.value)
-    request, live = with_live_facts(request, dialect)     # `dsn`: schema, rows, version from the database
+    # dsn: schema, rows, version from the live database, over the project's (precedence: DESIGN.md)
+    request, live = with_live_facts(request, dialect, given=given)
     changes, intake_warnings = changes_for(request, dialect)
     plan, _ = build_plan(request, dialect, changes)
-    plan.warnings[:0] = intake_warnings + (live.warnings(plan) if live else [])
+    plan.warnings[:0] = context_warnings + intake_warnings + (live.warnings(plan) if live else [])
     rendered = render_plan(plan, request, dialect)
     first = rendered[0]
     guide = deployment_guide(plan, request, rendered)

@@ -8,6 +8,7 @@ sqlserver.py, oracle.py); session.py keeps every connection read-only and bounde
 """
 from .drift import DriftItem, drift_warnings, schema_drift
 from .read import LiveFacts, read_live
-from .request import Live, with_live_facts
+from .request import Live, given_fields, with_live_facts
 
-__all__ = ["DriftItem", "Live", "LiveFacts", "drift_warnings", "read_live", "schema_drift", "with_live_facts"]
+__all__ = ["DriftItem", "Live", "LiveFacts", "drift_warnings", "given_fields", "read_live", "schema_drift",
+           "with_live_facts"]

@@ -90,3 +90,14 @@ def _count(session: Session, table: CatalogTable) -> None:
         table.notes.append(f"rows of {table.name}: {NOT_COUNTED[rows]}; the planner's statistics are used")
         return
     table.rows, table.exact = rows, True
+
+
+def server_version(dsn: str, database: str | None = None) -> str:
+    """Only the server's version (as `database_version` takes it), for a caller that needs no
+    table: the database comes from the DSN's scheme when not given."""
+    from ..dialects import get_dialect
+    from .dsn import SCHEMES, parse_dsn
+    kind = database or SCHEMES.get(dsn.split(":", 1)[0].split("+")[0].lower(), "postgresql")
+    dialect = get_dialect(kind)
+    with open_session(parse_dsn(dsn, dialect.name), dialect) as (_, server):
+        return server.version

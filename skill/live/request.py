@@ -41,11 +41,12 @@ class Live:
     dialect: Dialect
     dsn: str = field(repr=False)
     counts: list[Counted] = field(default_factory=list)
+    drift: list[str] = field(default_factory=list)       # project history vs live database
 
     def warnings(self, plan: Plan) -> list[str]:
-        """The touched tables' live facts, then the plan's guards and column facts counted live."""
+        """Drift, the touched tables' live facts, then the plan's guards and column facts counted live."""
         self.counts = live_counts(self.dsn, self.dialect, plan.steps, plan.changes, self.facts.read_at)
-        return table_warnings(self.facts) + [c.text for c in self.counts]
+        return self.drift + table_warnings(self.facts) + [c.text for c in self.counts]
 
     def guide(self, guide: DeploymentGuide) -> DeploymentGuide:
         """The guide, saying where its estimates come from and when."""
@@ -54,25 +55,47 @@ class Live:
             "estimated_duration": guide.estimated_duration + estimate_note(self.facts)})
 
 
-def with_live_facts(request: MigrationRequest, dialect: Dialect,
-                    changes: list[Change] | None = None) -> tuple[MigrationRequest, Live | None]:
-    """The request with `schema`, `table_rows` and `database_version` from its `dsn` where it
-    leaves them out; (request, None) without a dsn."""
+def given_fields(data: dict | MigrationRequest) -> set[str]:
+    """The request fields the caller gave (by field name), before a project adds its own."""
+    if isinstance(data, MigrationRequest):
+        return set(data.model_fields_set)
+    aliases = {f.alias: name for name, f in MigrationRequest.model_fields.items() if f.alias}
+    return {aliases.get(k, k) for k in data} if isinstance(data, dict) else set()
+
+
+def with_live_facts(request: MigrationRequest, dialect: Dialect, changes: list[Change] | None = None,
+                    given: set[str] | None = None) -> tuple[MigrationRequest, Live | None]:
+    """The request with `schema`, `table_rows` and `database_version` from its `dsn` where the
+    caller left them out (`given`: the fields the caller gave; by default every field set, so a
+    value a project filled in is replaced, and compared: drift); (request, None) without a dsn."""
     if not request.dsn:
         return request, None
     if changes is None:
         from ..intake import changes_for
         changes, _ = changes_for(request, dialect)
+    given = set(request.model_fields_set) if given is None else given
     named = named_tables(changes, _field(request))
     facts = read_live(request.dsn, dialect, [n.table for n in named])
     check_named(named, facts)
-    update: dict = {"dsn": None, "table_rows": {**facts.rows(), **request.table_rows}}
-    if request.schema_sql is None:
-        text = schema_text([facts.tables[n] for n in sorted(facts.tables)], dialect)
-        update["schema_sql"] = text or None
-    if request.database_version is None and VERSION_RE.match(facts.server.version):
+    update: dict = {"dsn": None, "table_rows": {**facts.rows(), **(request.table_rows if "table_rows" in given else {})}}
+    live = Live(facts, dialect, request.dsn)
+    if "schema_sql" not in given:
+        update["schema_sql"] = schema_text([facts.tables[n] for n in sorted(facts.tables)], dialect) or None
+        live.drift = _drift(request, update["schema_sql"], facts, dialect)
+    if "database_version" not in given and VERSION_RE.match(facts.server.version):
         update["database_version"] = facts.server.version
-    return request.model_copy(update=update), Live(facts, dialect, request.dsn)
+    return request.model_copy(update=update), live
+
+
+def _drift(request: MigrationRequest, live_schema: str | None, facts: LiveFacts, dialect: Dialect) -> list[str]:
+    """Where the schema a project's history replays to differs from the live database, for the
+    tables the request touches (the live read covers only those)."""
+    if not (request.project_dir and request.schema_sql):
+        return []
+    from ..schema import parse_schema
+    from .drift import drift_warnings, schema_drift
+    history = parse_schema(request.schema_sql, dialect.sqlglot)
+    return drift_warnings(schema_drift(history, parse_schema(live_schema, dialect.sqlglot), facts.named))
 
 
 def _field(request: MigrationRequest) -> str:
