@@ -363,3 +363,32 @@ def test_wrong_password_and_unknown_database_name_the_dsn():
     with pytest.raises(LiveDatabaseError) as e:
         generate(_request("postgresql", "flyway", "narrow_note", dsn=_dsn(pg, "dbmig_no_such_db_" + secrets.token_hex(3))))
     assert e.value.field == "dsn" and "no such database" in e.value.message
+
+
+# --- drift: a project's history and the live database disagree ---------------------------------------
+
+def test_project_and_dsn_report_drift_and_plan_on_the_live_schema(tmp_path):
+    """The history says note is VARCHAR(100); someone widened it by hand to VARCHAR(200) and added
+    an index. Precedence: the live schema is what dbmig plans against; the drift is a warning."""
+    server = live_server("postgresql")
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "flyway.conf").write_text("flyway.url=jdbc:postgresql://localhost:5432/shop\n"
+                                          "flyway.locations=filesystem:sql\n")
+    (tmp_path / "sql/V1__orders.sql").write_text(
+        "CREATE TABLE orders (id BIGINT NOT NULL, note VARCHAR(100), CONSTRAINT orders_pkey PRIMARY KEY (id));\n")
+    with server.scratch("livedrift") as scratch:
+        scratch.execute(["CREATE TABLE orders (id BIGINT NOT NULL, note VARCHAR(200), CONSTRAINT orders_pkey "
+                         "PRIMARY KEY (id))", "CREATE INDEX ix_orders_note ON orders (note)",
+                         "INSERT INTO orders VALUES (1, 'a'), (2, NULL)"])
+        result = generate(dict(project_dir=str(tmp_path), migration_type="schema", downtime_allowed=True,
+                               migration_description="narrow note", dsn=_dsn(server, scratch.database),
+                               changes=[{"op": "alter_column_type", "table": "orders", "column": "note",
+                                         "type": "varchar(150)"}]))
+    drift = [w for w in result.warnings if w.startswith("Drift: ")]
+    assert drift == ["Drift: column orders.note differs: type is varchar(100) in the project's history, "
+                     "varchar(200) in the live database.",
+                     "Drift: index orders.ix_orders_note is in the live database but not in the project's history."]
+    # planned on the live VARCHAR(200): a narrowing, with its guard, rolled back to VARCHAR(200)
+    assert "CHAR_LENGTH(note) > 150" in result.migration_script.content
+    assert "VARCHAR(200)" in result.rollback_script.content
+    assert result.migration_script.filename == "V2__narrow_note.sql"
