@@ -141,7 +141,7 @@ PROJECT_DIR_HELP = ("The user's migration project (Flyway, Liquibase or Alembic 
 
 
 class ValidateArgs(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     database: Database | None = Field(default=None, description="Database the migration runs on (required "
                                                                 "unless project_dir says).")
     files: list[MigrationFile] | None = Field(
@@ -154,6 +154,9 @@ class ValidateArgs(BaseModel):
         default=None, description="Tool conventions to check; guessed from file names when absent.")
     database_version: str | None = Field(default=None, pattern=r"^[A-Za-z0-9.\-]{1,20}$",
                                          description="Some rules depend on the version (e.g. 15, 8.0).")
+    schema_sql: str | None = Field(default=None, alias="schema", max_length=1_000_000,
+                                   description="The current schema as CREATE TABLE text: with it, type changes "
+                                               "that only widen (varchar(n) to text) are told apart from rewrites.")
     dsn: str | None = Field(default=None, min_length=1, max_length=1000, repr=False, description=LIVE_DSN)
 
 

@@ -138,7 +138,8 @@ def run_validate(arguments: dict) -> Structured:
             raise InvalidRequest("give database and files (or project_dir)",
                                  field="database" if args.database is None else "files")
         report = validate_migration(files, args.database.value, migration_tool=tool,
-                                    database_version=args.database_version, dsn=args.dsn)
+                                    database_version=args.database_version, schema=args.schema_sql,
+                                    dsn=args.dsn)
     return fit_list(dict(report), "findings", text.findings_text, text.finding_line)
 
 

@@ -157,7 +157,8 @@ def explain_migration(database: str, sql: str | None = None, files: list[dict] |
     if live is not None:
         notes = live_notes(live, rows)
         rows = {**{k.lower(): v for k, v in live.rows().items()}, **rows}
-        ctx = make_context(database, None, database_version or live.server.version)
+        database_version = database_version or live.server.version
+        ctx = make_context(database, None, database_version)
         sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx)
     findings: dict[int, list] = {}
     for stmt, f in run_rules(sources, ctx):
@@ -172,8 +173,6 @@ def explain_migration(database: str, sql: str | None = None, files: list[dict] |
             out.append(_explain(view, ctx, rows, findings.get(id(stmt), []), notes))
             observe(view, ctx)
     return {"statements": out, **({"live": live.summary()} if live else {})}
-
-
 
 
 def _one_source(**given) -> str:
