@@ -22,7 +22,7 @@ from .grammar import NEEDS, examples, rules_for
 from .matcher import State, Trace, match
 from .resolve import Resolver
 from .slots import SLOTS
-from .tokens import Clause, django_words, glue_words, lex, migration_name, normalise, split_clauses
+from .tokens import Clause, named_clause, normalise, split_clauses
 
 _CHANGE = TypeAdapter(Change)
 
@@ -38,14 +38,14 @@ def read_description(text: str, schema: VirtualSchema | None = None, dialect: st
     """Read `text` as changes, resolving names against `schema`; types are read in the
     spelling of `dialect` (a sqlglot dialect name) first. Raises DescriptionNotUnderstood."""
     resolver = Resolver(schema or VirtualSchema(), dialect)
-    clauses, django = _clauses(text or "")
+    clauses = _clauses(text or "")
     read: list[dict] = []
     for n, clause in enumerate(clauses, 1):
         tokens = normalise(clause.tokens)
         if not tokens:
             continue
         try:
-            changes = _read_clause(tokens, ClauseContext(clause.text, resolver, django))
+            changes = _read_clause(tokens, ClauseContext(clause.text, resolver, clause.django))
         except Unclear as unclear:
             raise _refusal(unclear, clause, n, len(clauses), read) from None
         for change in changes:
@@ -94,13 +94,13 @@ class ClauseContext:
         return [k for k in range(1, len(words)) if words[k - 1].endswith("s") and not words[k - 1].endswith("ss")][:1]
 
 
-def _clauses(text: str) -> tuple[list[Clause], bool]:
-    named = migration_name(text)
-    if named is None:
-        return split_clauses(text), False
-    words, django = named
-    sentence = " ".join(glue_words(django_words(words) if django else words))
-    return [Clause(sentence, tuple(lex(sentence)))], django
+def _clauses(text: str) -> list[Clause]:
+    """The clauses of a text; a migration name (the whole text, or a clause of one word) is
+    read as the sentence it spells."""
+    whole = named_clause(text)
+    if whole is not None:
+        return [whole]
+    return [(len(c.tokens) == 1 and named_clause(c.tokens[0].text)) or c for c in split_clauses(text)]
 
 
 def _read_clause(tokens: list, ctx: ClauseContext) -> list[dict]:
@@ -145,12 +145,16 @@ def _not_matched(trace: Trace, tokens: list, ctx: ClauseContext) -> Unclear:
     rest = ctx.source(tokens[pos], tokens[-1]) if pos < len(tokens) else ""
     if not trace.words:
         return Unclear(f"no phrasing I know starts like {ctx.source(tokens[0], tokens[-1])!r}")
-    op = trace.rule.op
+    if len(trace.ops) > 1 and hint is None:         # several readings got as far: name none
+        return Unclear(f"read {said!r}, but not what follows: {rest!r}" if rest else
+                       f"read {said!r}, which is not a whole change")
+    op = trace.ops[0]
     if hint is not None:
         return Unclear(f"read {said!r} as {op}, then: {hint.problem}", hint.alternatives, op)
     if not rest:
         return Unclear(f"read {said!r} as {op}, which needs {NEEDS[op]}", op=op)
-    return Unclear(f"read {said!r} as {op}, but not {rest!r} (expected {' or '.join(trace.expected)})", op=op)
+    expected = f" (expected {' or '.join(trace.expected)})" if len(trace.expected) <= 4 else ""
+    return Unclear(f"read {said!r} as {op}, but not {rest!r}{expected}", op=op)
 
 
 def _refusal(unclear: Unclear, clause: Clause, n: int, total: int, read: list[dict]) -> DescriptionNotUnderstood:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from .errors import Unclear, closest
-from .lexicon import SQL_VALUES, singular
+from .lexicon import SQL_VALUES, STRONG_TYPES, singular
 from .resolve import Resolver
 from .slots import ColumnDraft, Name, Ref, Value
 from .typewords import closest_types
@@ -37,10 +37,14 @@ def _target(m: dict, r: Resolver, key: str = "target") -> tuple[str, list[str]]:
 # --- values -------------------------------------------------------------------------------------
 
 def literal_value(value: Value, r: Resolver, what: str) -> str:
-    """A default: one bare word is a string literal ('pending'), as a default cannot name a column."""
+    """A default: one bare word is a string literal ('pending'), as a default cannot name a
+    column; a type word is neither ("set X to text" may mean a type change)."""
     text = value.text
     if not value.bare_word or text.lower() in SQL_VALUES:
         return text
+    if text.lower() in STRONG_TYPES:
+        raise Unclear(f"{text} is a type: to change the type say 'change ... to {text}'; for the word "
+                      f"itself write '{text}' in quotes")
     r.notes.append(f"read {text} in {what} as the string '{text}'; quote it to be explicit")
     return "'" + text.replace("'", "''") + "'"
 
@@ -112,7 +116,13 @@ def drop_table(m: dict, r: Resolver) -> list[dict]:
 
 def rename_table(m: dict, r: Resolver) -> list[dict]:
     table = r.table(m["table"])
-    return [{"op": "rename_table", "table": table, "new_name": r.new_table(m["new"])}]
+    return [{"op": "rename_table", "table": table, "new_name": _new_name(r.new_table(m["new"]), table)}]
+
+
+def _new_name(new: str, old: str) -> str:
+    if new.lower() == old.lower():
+        raise Unclear(f"{old} already has that name")
+    return new
 
 
 def drop_columns(m: dict, r: Resolver) -> list[dict]:
@@ -144,7 +154,7 @@ def rename(m: dict, r: Resolver) -> list[dict]:
     if len(columns) != 1:
         raise Unclear("rename one column at a time", op="rename_column")
     return [{"op": "rename_column", "table": table, "column": columns[0],
-             "new_name": r.new_column(table, m["new"])}]
+             "new_name": _new_name(r.new_column(table, m["new"]), columns[0])}]
 
 
 # --- indexes and constraints -----------------------------------------------------------------------

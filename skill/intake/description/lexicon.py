@@ -17,7 +17,7 @@ def _forms(lemma: str, *words: str) -> dict[str, str]:
 # names (`status`, `address`) into verbs.
 LEMMAS: dict[str, str] = {
     **_forms("add", "add", "adds", "added", "adding", "introduce", "introduces", "introducing",
-             "include", "includes", "insert", "inserts", "append"),
+             "include", "includes"),
     **_forms("create", "create", "creates", "created", "creating"),
     **_forms("drop", "drop", "drops", "dropped", "dropping", "remove", "removes", "removed",
              "removing", "delete", "deletes", "deleting", "eliminate", "eliminates", "discard"),
@@ -61,7 +61,7 @@ LEMMAS: dict[str, str] = {
 # Removed before matching: articles, politeness, and the auxiliaries of "X should be Y".
 FILLERS = frozenset("""a an the new please pls kindly just simply now again also currently
     existing should must shall will would could can may might ought has have had going
-    composite partial btree regular normal""".split())
+    composite partial btree regular normal concurrently online""".split())
 
 # Multi-word phrases -> one lemma (or several). Longest first wins; applied to lowercase words
 # after the fillers are gone (so "should not be null" arrives as "not be null").

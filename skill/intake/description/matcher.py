@@ -58,16 +58,17 @@ class Trace:
     """The farthest point any attempt reached, and what it expected there. Attempts that
     matched a word of their pattern (a verb...) count before those that only read names."""
     pos: int = -1
-    rule: object = None
     words: int = 0
+    ops: list[str] = field(default_factory=list)        # the readings that got this far
     expected: list[str] = field(default_factory=list)
 
     def fail(self, pos: int, rule, expected: str, found: dict) -> None:
         words = sum(1 for k in found if k.startswith("+"))
         if (bool(words), pos) > (bool(self.words), self.pos):
-            self.pos, self.rule, self.words, self.expected = pos, rule, words, []
-        if (bool(words), pos) == (bool(self.words), self.pos) and expected not in self.expected:
-            self.expected.append(expected)
+            self.pos, self.words, self.ops, self.expected = pos, words, [], []
+        if (bool(words), pos) == (bool(self.words), self.pos):
+            self.ops += [rule.op] if rule.op not in self.ops else []
+            self.expected += [expected] if expected not in self.expected else []
 
 
 @dataclass

@@ -90,14 +90,22 @@ class Resolver:
         return table, [self.column(table, c) for c in ref.columns]
 
     def _owner(self, column: Name, from_type: str | None) -> str:
+        """The table of a bare column: the one named by "for the X table, ...", else the one
+        the schema has it in (the table the previous clause spoke of, or the stated current
+        type, decide between several); without a schema, the previous clause's table."""
+        recent = self.last[0] if self.last else None
         if self.focus and (not self.known or self.has_column(self.focus, column.text)):
             return self.focus
         if not self.known:
-            raise Unclear(f"which table has {column.text}? Name it (orders.{column.text}, "
-                          f"'{column.text} on orders') or give the `schema`")
+            if recent:
+                return recent
+            raise Unclear(f"which table has {column.text}? Name it (<table>.{column.text} or "
+                          f"'{column.text} on <table>') or give the `schema`")
         owners = [t.name for t in self.schema.tables.values() if column.text.lower() in t.columns]
         if from_type and len(owners) > 1:
             owners = [o for o in owners if str(self.current_type(o, column.text)) == from_type] or owners
+        if len(owners) > 1 and recent in owners:
+            return recent
         if len(owners) == 1:
             return owners[0]
         if not owners:

@@ -305,7 +305,8 @@ def typephrase(toks, i, ctx):
 
 
 _VALUE_STOPS = {"to", "on", "in", "for", "where", "using", "and", "with", "from", "by", "batch",
-                ",", ";", "then", "unless", "if", "perbatch"}
+                ",", ";", "then", "unless", "if", "perbatch", "notnull", "null", "unique", "pk",
+                "indexed", "index", "column", "table"}
 
 
 def _spans(toks, i: int, stops: set[str]) -> list[int]:

@@ -149,6 +149,17 @@ _THEN = frozenset({"then", "afterwards", "finally", "lastly"})
 class Clause:
     text: str               # the clause's source (offsets of its tokens refer to it)
     tokens: tuple[Token, ...]
+    django: bool = False    # read from a Django migration name (its model comes first)
+
+
+def named_clause(text: str) -> Clause | None:
+    """A migration name as the clause it spells, or None when `text` is not one."""
+    named = migration_name(text)
+    if named is None:
+        return None
+    words, django = named
+    sentence = " ".join(glue_words(django_words(words) if django else words))
+    return Clause(sentence, tuple(lex(sentence)), django)
 
 
 def split_clauses(text: str) -> list[Clause]:
