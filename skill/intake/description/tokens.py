@@ -42,15 +42,17 @@ _SUFFIX_WORDS = {"d": ["would"], "ll": ["will"], "m": ["am"], "re": ["are"], "ve
 _IS_WORDS = {"it", "that", "what", "there", "here", "he", "she"}
 
 
-def lex(text: str) -> list[Token]:
+def lex(text: str, pos: int = 0, end: int | None = None) -> list[Token]:
     tokens: list[Token] = []
-    pos = 0
-    while pos < len(text):
+    end = len(text) if end is None else end
+    while pos < end:
         if text[pos] == "'" and pos and (text[pos - 1].isalnum() or text[pos - 1] == "_") and tokens:
             pos = _apostrophe(text, pos, tokens)
             continue
-        m = _LEX.match(text, pos)
-        if m.lastgroup != "ws":
+        m = _LEX.match(text, pos, end)
+        if m.lastgroup == "quoted" and m.group().startswith("`") and " " in m.group().strip("`"):
+            tokens += lex(text, m.start() + 1, m.end() - 1)    # markdown code: `shipped_at timestamptz`
+        elif m.lastgroup != "ws":
             value = m.group()
             if m.lastgroup == "quoted":
                 value = value[1:-1]
