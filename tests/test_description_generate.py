@@ -8,13 +8,11 @@ import pytest
 from dbmig.api import generate
 from dbmig.cli import main as cli
 from dbmig.intake.description.errors import DescriptionNotUnderstood
-from dbmig.runners import runner
 
-from .conftest import live_server
-from .roundtrip_cases import START, seed_statements
+from .roundtrip_cases import START
 from .test_description_corpus import dumped
 from .test_mcp_stdio import check_error, generated, run
-from .test_roundtrip import run_tests
+from .test_roundtrip import assert_roundtrip
 
 DATABASES = ["postgresql", "mysql", "sqlserver", "oracle"]
 
@@ -95,18 +93,4 @@ def test_mcp_echoes_the_parsed_changes_and_refuses_with_structure():
 @pytest.mark.parametrize("tool", ["flyway", "alembic"])
 @pytest.mark.parametrize("text", DESCRIBED)
 def test_described_migration_applies_and_rolls_back(text, tool, database, tmp_path):
-    server = live_server(database)
-    result = generate(request(text, database, tool))
-    files = {f.filename: f.content for f in result.files}
-    with server.scratch("desc") as scratch:
-        scratch.execute([s for s in START[database].split(";") if s.strip()] + seed_statements())
-        start = scratch.snapshot()
-        before = {t.query: scratch.query(t.query) for t in result.validation_tests if t.compare == "unchanged"}
-        tool_runner = runner(tool)
-        tool_runner.upgrade(scratch, files, tmp_path)
-        run_tests(scratch, result.validation_tests, before)
-        assert scratch.snapshot() != start, "the migration changed nothing"
-        tool_runner.downgrade(scratch, files, tmp_path)
-        after = scratch.snapshot()
-        assert after["schema"] == start["schema"], "rollback did not restore the schema"
-        assert after["rows"] == start["rows"], "rollback did not restore the rows"
+    assert_roundtrip(generate(request(text, database, tool)), tool, database, tmp_path, "desc")

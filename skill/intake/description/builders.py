@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from .errors import Unclear, closest
-from .lexicon import SQL_VALUES, STRONG_TYPES, singular
+from .lexicon import SQL_VALUES, STRONG_TYPES, plural, singular
 from .resolve import Resolver
 from .slots import ColumnDraft, Name, Ref, Value
 from .typewords import closest_types
@@ -217,7 +217,6 @@ def add_reference(m: dict, r: Resolver) -> list[dict]:
 
 
 def _plural_table(word: str, r: Resolver) -> str:
-    from .lexicon import plural
     r.notes.append(f"assumed the table {plural(word)} for the reference {word} (Rails names tables in the plural)")
     return plural(word)
 

@@ -142,7 +142,7 @@ def names(toks, i, ctx) -> Iterator[tuple[list[Name], int]]:
     if _lemma(toks, i) == "(":
         yield from _paren_names(toks, i)
         return
-    yield from _listed(toks, i, ctx)
+    yield from listed(run, toks, i, ctx)
 
 
 def _paren_names(toks, i):
@@ -157,17 +157,15 @@ def _paren_names(toks, i):
         j += 2
 
 
-def _listed(toks, i, ctx):
-    first = list(run(toks, i, ctx))
-    if not first:
-        return
-    head, j = first[0]
-    k = j + (_lemma(toks, j) == ",") + (_lemma(toks, j + (_lemma(toks, j) == ",")) == "and")
-    if k > j:
-        for tail, end in _listed(toks, k, ctx):
-            yield [head, *tail], end
-    for value, end in first:
-        yield [value], end
+def listed(item, toks, i, ctx) -> Iterator[tuple[list, int]]:
+    """`a, b and c`, each read by `item`: every reading, the longest list first."""
+    for head, j in item(toks, i, ctx):
+        k = j + (_lemma(toks, j) == ",")
+        k += _lemma(toks, k) == "and"
+        if k > j:
+            for tail, end in listed(item, toks, k, ctx):
+                yield [head, *tail], end
+        yield [head], j
 
 
 @slot("cols", "column names")
@@ -262,9 +260,9 @@ def type_(toks, i, ctx) -> Iterator[tuple[str, int]]:
         if found is not None:
             yield str(found), j
             return
-    if i < len(toks) and toks[i].kind == "word" and closest_types(toks[i].low):
-        ctx.hint(i, Unclear(f"{toks[i].text!r} is not a type I know",
-                            alternatives=closest_types(toks[i].low)))
+    near = closest_types(toks[i].low) if i < len(toks) and toks[i].kind == "word" else []
+    if near:
+        ctx.hint(i, Unclear(f"{toks[i].text!r} is not a type I know", alternatives=near))
 
 
 def _type_spellings(toks, i) -> Iterator[tuple[str, int]]:
@@ -305,7 +303,7 @@ def typephrase(toks, i, ctx):
 
 
 _VALUE_STOPS = {"to", "on", "in", "for", "where", "using", "and", "with", "from", "by", "batch",
-                ",", ";", "then", "unless", "if", "perbatch", "notnull", "null", "unique", "pk",
+                ",", ";", "then", "unless", "if", "notnull", "null", "unique", "pk",
                 "indexed", "index", "column", "table"}
 
 
@@ -346,7 +344,7 @@ def value(toks, i, ctx) -> Iterator[tuple[Value, int]]:
 
 @slot("expr", "an expression")
 def expr(toks, i, ctx):
-    for j in _spans(toks, i, {"where", "using", "batch", "perbatch", ";"}):
+    for j in _spans(toks, i, {"where", "using", "batch", ";"}):
         yield ctx.source(toks[i], toks[j - 1]), j
 
 
@@ -472,14 +470,7 @@ def _name_first(toks, i, ctx, pre):
 
 @slot("coldefs", "columns (name, type, options)")
 def coldefs(toks, i, ctx) -> Iterator[tuple[list[ColumnDraft], int]]:
-    i += _lemma(toks, i) == "column"
-    for head, j in coldef(toks, i, ctx):
-        k = j + (_lemma(toks, j) == ",")
-        k += _lemma(toks, k) == "and"
-        if k > j:
-            for tail, end in coldefs(toks, k, ctx):
-                yield [head, *tail], end
-        yield [head], j
+    yield from listed(coldef, toks, i + (_lemma(toks, i) == "column"), ctx)
 
 
 @slot("tcoldef", "table.column and its type")
@@ -512,22 +503,10 @@ def _pred(toks, i, ctx):
 
 @slot("preds", "what to make it: not null, nullable, unique, a type or a default")
 def preds(toks, i, ctx) -> Iterator[tuple[list, int]]:
-    for head, j in _pred(toks, i, ctx):
-        k = j + (_lemma(toks, j) == ",")
-        k += _lemma(toks, k) == "and"
-        if k > j:
-            for tail, end in preds(toks, k, ctx):
-                yield [head, *tail], end
-        yield [head], j
+    yield from listed(_pred, toks, i, ctx)
 
 
 @slot("refs", "columns")
 def refs(toks, i, ctx) -> Iterator[tuple[list[Ref], int]]:
     """`first_name and last_name`, `users.first_name and users.last_name`."""
-    for ref, j in colref(toks, i, ctx):
-        k = j + (_lemma(toks, j) == ",")
-        k += _lemma(toks, k) == "and"
-        if k > j and not ref.pronoun:
-            for more, end in refs(toks, k, ctx):
-                yield [ref, *more], end
-        yield [ref], j
+    yield from listed(colref, toks, i, ctx)
