@@ -14,7 +14,6 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from mcp_types import Tool as MCPTool
 
 from dbmig.errors import InvalidRequest
-from dbmig.models import MigrationRequest
 
 from . import schemas, text
 from .budget import BUDGETS, UNTIERED, as_json, first_fitting, keep_prefix, tokens
@@ -80,8 +79,10 @@ def run_generate(arguments: dict) -> Structured:
     if detail is not None and detail not in schemas.DEFERRABLE:
         raise InvalidRequest(f"detail must name a part of the result, not {detail!r}",
                              field="detail", allowed=list(schemas.DEFERRABLE))
-    request = MigrationRequest.model_validate(args)
-    model = generate(request)
+    if args.get("replay_dsn") is not None:
+        raise InvalidRequest("replay_dsn is for the CLI: over MCP, replay=database uses a throwaway embedded "
+                             "server, never one the caller names", field="replay_dsn")
+    model = generate(args)    # validates; with project_dir the project fills what the request leaves out
     result = model.model_dump(mode="json", by_alias=True, exclude_none=True)
     if detail:
         return detail_response(result, detail)
@@ -125,9 +126,17 @@ def run_validate(arguments: dict) -> Structured:
     args = schemas.ValidateArgs.model_validate(_parsed_json(arguments, ("files",)))
     from dbmig.lint import validate_migration
 
-    report = validate_migration([f.model_dump() for f in args.files], args.database.value,
-                                migration_tool=args.migration_tool.value if args.migration_tool else None,
-                                database_version=args.database_version)
+    files = [f.model_dump() for f in args.files] if args.files else None
+    tool = args.migration_tool.value if args.migration_tool else None
+    if args.project_dir:
+        from dbmig.project.lint import validate_project
+        report = validate_project(args.project_dir, files, _value(args.database), tool, args.database_version)
+    else:
+        if files is None or args.database is None:
+            raise InvalidRequest("give database and files (or project_dir)",
+                                 field="database" if args.database is None else "files")
+        report = validate_migration(files, args.database.value, migration_tool=tool,
+                                    database_version=args.database_version, schema=args.schema_sql)
     return fit_list(dict(report), "findings", text.findings_text, text.finding_line)
 
 
@@ -135,13 +144,21 @@ def run_explain(arguments: dict) -> Structured:
     args = schemas.ExplainArgs.model_validate(_parsed_json(arguments, ("files", "changes", "table_rows")))
     from dbmig.explain import explain_migration  # checks that exactly one of sql/files/changes is given
 
+    from dbmig.project.context import explain_context
+
     files = [f.model_dump() for f in args.files] if args.files else None
     changes = [c.model_dump() for c in args.changes] if args.changes else None
-    report = explain_migration(args.database.value, sql=args.sql, files=files, changes=changes,
-                               schema=args.schema_sql, database_version=args.database_version,
+    database, version, schema = explain_context(args.project_dir, _value(args.database), args.database_version,
+                                                args.schema_sql, bool(changes))
+    report = explain_migration(database, sql=args.sql, files=files, changes=changes,
+                               schema=schema, database_version=version,
                                table_rows=args.table_rows or None)
     return fit_list(dict(report), "statements", text.explain_text,
                     lambda s: text.statement_line(0, s))
+
+
+def _value(enum) -> str | None:
+    return enum.value if enum is not None else None
 
 
 def fit_list(report: dict, key: str, render: Callable[[dict], str], line: Callable[[dict], str]) -> Structured:
@@ -184,8 +201,9 @@ from dbmig's own plan, with its zero-downtime plan as the safe alternative. Does
 
 
 def _generate_spec() -> ToolSpec:
+    from .project_tools import project_aware
     return ToolSpec("generate_migration", "Generate a migration", GENERATE_DESCRIPTION,
-                    schemas.generate_input_schema(), schemas.generate_output_schema(), run_generate)
+                    project_aware(schemas.generate_input_schema()), schemas.generate_output_schema(), run_generate)
 
 
 def _validate_spec() -> ToolSpec:
@@ -210,10 +228,12 @@ own scratch database."""
 
 def run_verify(arguments: dict) -> Structured:
     args = schemas.VerifyArgs.model_validate(_parsed_json(arguments, ("files", "validation_tests")))
+    from dbmig.project.context import verify_context
     from dbmig.verify import to_text, verify
 
-    report = verify(args.migration_tool.value, args.database.value,
-                    {f.filename: f.content for f in args.files}, dsn=args.dsn, schema_sql=args.schema_sql,
+    tool, database, schema = verify_context(args.project_dir, _value(args.migration_tool), _value(args.database),
+                                            args.schema_sql)
+    report = verify(tool, database, {f.filename: f.content for f in args.files}, dsn=args.dsn, schema_sql=schema,
                     seed_sql=args.seed, tests=args.validation_tests, allow_nonempty=args.allow_nonempty)
     return report.model_dump(mode="json"), to_text(report)
 
@@ -237,8 +257,9 @@ SPEC_BUILDERS = (_generate_spec, _validate_spec, _explain_spec, _verify_spec)
 def tool_specs() -> list[ToolSpec]:
     """Every tool whose engine part imports; a broken one is left out (and logged) so the
     others stay available."""
+    from . import project_tools      # inspect_project, write_migration
     specs = []
-    for build in SPEC_BUILDERS:
+    for build in (*SPEC_BUILDERS, *project_tools.SPEC_BUILDERS):
         try:
             specs.append(build())
         except ImportError as exc:

@@ -17,6 +17,7 @@ from .gate import gate_result
 from .intake import changes_for
 from .models import MigrationRequest, MigrationResult, PhaseFiles, RollbackScript
 from .plan import build_plan
+from .project.request import with_project
 from .render import render_plan
 from .render.guide import deployment_guide, validation_tests
 
@@ -31,11 +32,12 @@ def parse_request(data: dict | MigrationRequest) -> MigrationRequest:
 
 
 def generate(data: dict | MigrationRequest) -> MigrationResult:
+    data, context_warnings = with_project(data)      # project_dir: what the request leaves out
     request = parse_request(data)
     dialect = get_dialect(request.database.value)
     changes, intake_warnings = changes_for(request, dialect)
     plan, _ = build_plan(request, dialect, changes)
-    plan.warnings[:0] = intake_warnings
+    plan.warnings[:0] = context_warnings + intake_warnings
     rendered = render_plan(plan, request, dialect)
     first = rendered[0]
     result = MigrationResult(

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..models import MigrationRequest
+from ..models import CONTEXT_FIELDS, MigrationRequest
 from ..resources import resource_root
 
 TEMPLATES = resource_root() / "templates"
@@ -33,7 +33,7 @@ def slug(text: str, limit: int = 60) -> str:
 
 def request_id(request: MigrationRequest) -> str:
     """A stable id derived from the request (never from the clock)."""
-    payload = request.model_dump_json(exclude={"author"})
+    payload = request.model_dump_json(exclude={"author", *CONTEXT_FIELDS})
     return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 
