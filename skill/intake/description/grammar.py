@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from . import builders as b
-from .matcher import compile_pattern
+from .matcher import Opt, Slot, Word, compile_pattern
 
 TABLE_PREP = "on|in|of|for|at"
 USING = "[using {using:expr}]"
@@ -198,7 +198,6 @@ def rules_for(first) -> list[Rule]:
 
 
 def _starts(items: tuple, lemma: str | None) -> bool:
-    from .matcher import Opt, Slot, Word
     head = items[0]
     if isinstance(head, Word):
         return lemma in head.lemmas

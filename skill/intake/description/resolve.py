@@ -183,7 +183,7 @@ def _names(table: TableDef | None) -> list[str]:
 
 
 def _column_def(column: dict) -> ColumnDef:
-    try:
+    try:                                    # a change's type is portable: any dialect reads it
         kind = read_type(column["type"], "postgres")
     except ValueError:
         kind = None
