@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.generate_speed import pct  # noqa: E402
 from dbmig.api import generate  # noqa: E402
 from dbmig.errors import DbmigError  # noqa: E402
 from dbmig.intake.description import read_description  # noqa: E402
@@ -55,10 +56,6 @@ def generate_ms(request: dict) -> float | None:
     except DbmigError:
         return None
     return (time.perf_counter() - start) * 1000
-
-
-def pct(xs: list[float], p: float) -> float:
-    return sorted(xs)[min(len(xs) - 1, int(len(xs) * p))]
 
 
 def main() -> None:
