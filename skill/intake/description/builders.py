@@ -1,32 +1,32 @@
 """Op builders: what a matched phrasing means, as change dicts in the vocabulary of
 `dbmig.models`. Each takes the slots the pattern matched (`m`) and the resolver; names are
 resolved against the schema here, so every change leaves with the schema's spelling.
+This module: tables, columns, their properties and types (keys.py: indexes and constraints;
+data.py: backfills, updates, split and merge).
 """
 from __future__ import annotations
 
-from sqlglot import exp
-
-from .errors import Unclear, closest
-from .lexicon import SQL_VALUES, STRONG_TYPES, plural, singular
+from .errors import Unclear
+from .lexicon import SQL_VALUES, STRONG_TYPES
 from .resolve import Resolver
 from .slots import ColumnDraft, Name, Ref, Value
 from .typewords import closest_types
 
 
-def _said(m: dict, word: str) -> bool:
+def said(m: dict, word: str) -> bool:
     return bool(m.get("+" + word))
 
 
-def _with(change: dict, **optional) -> dict:
+def with_optional(change: dict, **optional) -> dict:
     """Add the optional fields that were stated (a name, a where clause...)."""
     return change | {k: v for k, v in optional.items() if v not in (None, False)}
 
 
-def _name(m: dict, key: str = "name") -> str | None:
+def stated_name(m: dict, key: str = "name") -> str | None:
     return m[key].text if m.get(key) else None
 
 
-def _target(m: dict, r: Resolver, key: str = "target") -> tuple[str, list[str]]:
+def target_of(m: dict, r: Resolver, key: str = "target") -> tuple[str, list[str]]:
     """(table, columns) from a Ref slot, or from separate `cols` and `table` slots."""
     if key in m:
         return r.locate(m[key], m.get("from"))
@@ -129,7 +129,7 @@ def drop_columns(m: dict, r: Resolver) -> list[dict]:
     ref: Ref = m.get("target") or Ref(m["table"], tuple(m["cols"]))
     if ref.table is None and not ref.pronoun and len(ref.columns) == 1 and r.focus is None:
         return _drop_bare(ref.columns[0], r)
-    table, columns = _target(m, r)
+    table, columns = target_of(m, r)
     return [{"op": "drop_column", "table": table, "column": c} for c in columns]
 
 
@@ -150,144 +150,18 @@ def rename(m: dict, r: Resolver) -> list[dict]:
         only = ref.columns[0]
         if not r.known or r.find_table(only.text):      # a column needs its table; none was said
             return rename_table({"table": only, "new": m["new"]}, r)
-    table, columns = _target(m, r) if "table" not in m else _target({"table": m["table"], "cols": ref.columns}, r)
+    table, columns = target_of(m, r) if "table" not in m else target_of({"table": m["table"], "cols": ref.columns}, r)
     if len(columns) != 1:
         raise Unclear("rename one column at a time", op="rename_column")
     return [{"op": "rename_column", "table": table, "column": columns[0],
              "new_name": _new_name(r.new_column(table, m["new"]), columns[0])}]
 
 
-# --- indexes and constraints -----------------------------------------------------------------------
-
-def add_index(m: dict, r: Resolver) -> list[dict]:
-    table, columns = _target(m, r)
-    change = {"op": "add_index", "table": table, "columns": columns}
-    return [_with(change, name=_name(m), unique=_said(m, "unique"), where=m.get("where"))]
-
-
-def add_unique(m: dict, r: Resolver) -> list[dict]:
-    table, columns = _target(m, r)
-    return [_with({"op": "add_unique", "table": table, "columns": columns}, name=_name(m))]
-
-
-def add_foreign_key(m: dict, r: Resolver) -> list[dict]:
-    if "src" in m:
-        table, columns = r.locate(m["src"])
-    else:
-        table = r.table(m["table"])
-    ref_table, ref_columns = _referenced(m["ref"], r)
-    if "src" not in m:
-        columns = [r.key_column(table, ref_table)]
-    change = {"op": "add_foreign_key", "table": table, "columns": columns,
-              "ref_table": ref_table, "ref_columns": ref_columns}
-    return [_with(change, name=_name(m), on_delete=m.get("action"))]
-
-
-def _referenced(ref: Ref | Name, r: Resolver) -> tuple[str, list[str]]:
-    """`customers(id)`, `customers.id`, or `customers` (its key)."""
-    if isinstance(ref, Name):
-        ref = Ref(None, (ref,))
-    if ref.table is not None:
-        table = r.table(ref.table)
-        return table, [r.column(table, c) for c in ref.columns]
-    if ref.pronoun or len(ref.columns) != 1:
-        raise Unclear("name the referenced table (references customers or customers(id))", op="add_foreign_key")
-    table = r.table(ref.columns[0])
-    return table, r.referenced_key(table)
-
-
-def add_reference(m: dict, r: Resolver) -> list[dict]:
-    """Rails' add_reference: the `<name>_id` column, its index and the foreign key."""
-    table = r.table(m["table"])
-    if "refname" in m:
-        word = m["refname"].text
-        ref_table = r.find_table(word) if r.known else None
-        if ref_table is None:
-            ref_table = r.table(Name(_plural_table(word, r), word))
-        column = f"{word}_id"
-    else:
-        ref_table = r.table(m["reftable"])
-        column = f"{singular(ref_table.lower())}_id"
-    column = r.new_column(table, Name(column, column))
-    key = r.referenced_key(ref_table)
-    return [{"op": "add_column", "table": table, "column": {"name": column, "type": r.type_for_new(table, column)}},
-            {"op": "add_index", "table": table, "columns": [column]},
-            {"op": "add_foreign_key", "table": table, "columns": [column], "ref_table": ref_table,
-             "ref_columns": key}]
-
-
-def _plural_table(word: str, r: Resolver) -> str:
-    r.notes.append(f"assumed the table {plural(word)} for the reference {word} (Rails names tables in the plural)")
-    return plural(word)
-
-
-def add_check(m: dict, r: Resolver) -> list[dict]:
-    if "target" in m:
-        table, (column, *_) = _target(m, r)
-        expression = f"{column} {m['check']}"
-    else:
-        table, expression = r.table(m["table"]), m["expr"].strip()
-    return [_with({"op": "add_check", "table": table, "expression": expression}, name=_name(m))]
-
-
-def drop_index(m: dict, r: Resolver) -> list[dict]:
-    if "target" in m:
-        table, columns = _target(m, r)
-        return [{"op": "drop_index", "table": table, "name": _index_on(r, table, columns)}]
-    table = r.table(m["table"]) if "table" in m else _owner_of(r, m["name"].text, "indexes", "drop_index")
-    return [{"op": "drop_index", "table": table, "name": m["name"].text}]
-
-
-def drop_constraint(m: dict, r: Resolver) -> list[dict]:
-    if "target" in m:
-        table, columns = _target(m, r)
-        return [{"op": "drop_constraint", "table": table, "name": _constraint_on(r, table, columns, m)}]
-    table = r.table(m["table"]) if "table" in m else _owner_of(r, m["name"].text, "constraints", "drop_constraint")
-    return [{"op": "drop_constraint", "table": table, "name": m["name"].text}]
-
-
-def _owner_of(r: Resolver, name: str, kind: str, op: str) -> str:
-    """The table holding the index or constraint `name` (the change needs its table)."""
-    if not r.known:
-        raise Unclear(f"{op} {name} needs its table: {op.replace('_', ' ')} {name} on <table>", op=op)
-    owners = [t.name for t in r.schema.tables.values() if name.lower() in {k.lower() for k in getattr(t, kind)}]
-    if len(owners) == 1:
-        return owners[0]
-    if owners:
-        raise Unclear(f"{name} is on {', '.join(owners)}: say which", owners, op=op)
-    every = [k for t in r.schema.tables.values() for k in getattr(t, kind) if not k.startswith("<")]
-    raise Unclear(f"the schema has no {'index' if kind == 'indexes' else 'constraint'} named {name}",
-                  closest(name, every), op=op)
-
-
-def _index_on(r: Resolver, table: str, columns: list[str]) -> str:
-    return _named_on(r, table, columns, r.schema.table(table).indexes if r.known else {}, "index", "drop_index")
-
-
-def _constraint_on(r: Resolver, table: str, columns: list[str], m: dict) -> str:
-    kinds = {"unique": "unique", "fk": "foreign_key", "check": "check"}
-    kind = next((k for word, k in kinds.items() if _said(m, word)), None)
-    found = {n: c for n, c in (r.schema.table(table).constraints.items() if r.known else [])
-             if not n.startswith("<") and (kind is None or c.kind == kind)}
-    return _named_on(r, table, columns, found, "constraint", "drop_constraint")
-
-
-def _named_on(r: Resolver, table: str, columns: list[str], found: dict, what: str, op: str) -> str:
-    if not r.known:
-        raise Unclear(f"{op} needs the {what}'s name (or give the `schema`): {op.replace('_', ' ')} <name> on {table}", op=op)
-    want = [c.lower() for c in columns]
-    hits = [getattr(d, "name", n) for n, d in found.items() if [c.lower() for c in d.columns] == want]
-    if len(hits) == 1:
-        return hits[0]
-    raise Unclear(f"{table} has no single {what} on ({', '.join(columns)})",
-                  [getattr(d, "name", n) for n, d in found.items()], op=op)
-
-
 # --- column properties ---------------------------------------------------------------------------------
 
 def predicates(m: dict, r: Resolver) -> list[dict]:
     """`make X not null and unique`, `X should be bigint`: one change per column and predicate."""
-    table, columns = _target(m, r)
+    table, columns = target_of(m, r)
     out = []
     for kind, value in m["preds"]:
         out += [_predicate(kind, value, table, column, r, m) for column in columns]
@@ -298,7 +172,7 @@ def _predicate(kind: str, value, table: str, column: str, r: Resolver, m: dict) 
     target = {"table": table, "column": column}
     if kind == "notnull":
         fill = m.get("backfill")
-        return _with({"op": "set_not_null", **target},
+        return with_optional({"op": "set_not_null", **target},
                      backfill=fill_value(fill, r, table, f"the backfill of {table}.{column}") if fill else None)
     if kind == "null":
         return {"op": "drop_not_null", **target}
@@ -326,14 +200,14 @@ def set_default(m: dict, r: Resolver) -> list[dict]:
 
 
 def drop_default(m: dict, r: Resolver) -> list[dict]:
-    table, columns = _target(m, r)
+    table, columns = target_of(m, r)
     return [{"op": "drop_default", "table": table, "column": c} for c in columns]
 
 
 # --- types -----------------------------------------------------------------------------------------------
 
 def alter_type(m: dict, r: Resolver) -> list[dict]:
-    table, columns = _target(m, r)
+    table, columns = target_of(m, r)
     return [_type_change(r, table, c, m.get("type"), m.get("from"), m.get("using"), m.get("size")) for c in columns]
 
 
@@ -345,7 +219,7 @@ def _type_change(r: Resolver, table: str, column: str, new: str | None, stated_f
     new = new or _implied_type(r, table, column, current, size)
     if current is not None and str(current) == new:
         raise Unclear(f"{table}.{column} is already {new}", op="alter_column_type")
-    return _with({"op": "alter_column_type", "table": table, "column": column, "type": new},
+    return with_optional({"op": "alter_column_type", "table": table, "column": column, "type": new},
                  using=using.strip() if using else None)
 
 
@@ -374,95 +248,6 @@ def not_a_type(m: dict, r: Resolver) -> list[dict]:
         raise Unclear(f"{word!r} is not a type I know", near, op="alter_column_type")
     raise Unclear(f"{word!r} is not a type; to rename the column say 'rename ... to {word}'",
                   op="alter_column_type")
-
-
-# --- data ---------------------------------------------------------------------------------------------------
-
-def backfill(m: dict, r: Resolver) -> list[dict]:
-    if m.get("missing"):
-        table = r.table(m["table"])
-        column = _plural_column(r, table, m["missing"])
-        where = f"{column} IS NULL"
-    else:
-        m.setdefault("target", Ref(None, (), pronoun=True))     # "fill existing nulls with 0"
-        table, (column, *_) = _target(m, r)
-        where = f"{column} IS NULL" if _said(m, "null") else m.get("where")
-    value = fill_value(m["value"], r, table, f"the backfill of {table}.{column}")
-    change = {"op": "backfill", "table": table, "column": column, "value": value}
-    return [_with(change, where=where.strip() if where else None, batch_size=m.get("batch"))]
-
-
-def _plural_column(r: Resolver, table: str, said: Name) -> str:
-    """"missing emails" names the column email."""
-    if r.has_column(table, said.text) or not said.text.endswith("s"):
-        return r.column(table, said)
-    return r.column(table, Name(singular(said.text), said.source))
-
-
-def copy_column(m: dict, r: Resolver) -> list[dict]:
-    table, (source, *_) = _target(m, r)
-    (destination,) = [r.column(table, c) for c in m["dst"]]
-    return [{"op": "backfill", "table": table, "column": destination, "value": source}]
-
-
-def update_rows(m: dict, r: Resolver) -> list[dict]:
-    table = r.table(m["table"])
-    assignments = {r.column(table, Name(c, c)): v for c, v in m["set"].items()}
-    change = {"op": "update_rows", "table": table, "set": assignments}
-    return [_with(change, where=m.get("where", "").strip() or None, batch_size=m.get("batch"))]
-
-
-def split_column(m: dict, r: Resolver) -> list[dict]:
-    table, (column, *_) = _target(m, r)
-    into = _distributed(m["into"], column)
-    if len(into) < 2:
-        raise Unclear("split_column needs at least two target columns", op="split_column")
-    separator = m.get("sep")
-    if separator is None:
-        separator = " "
-        r.notes.append(f"split {table}.{column} on a space (no separator given); say `on ','` for another")
-    return [{"op": "split_column", "table": table, "column": column, "into": into, "separator": separator}]
-
-
-def _distributed(names: list[Name], column: str) -> list[str]:
-    """"first and last name" from full_name -> first_name, last_name: the shared last word is
-    added to the others when the split column ends with it."""
-    *others, last = names
-    words = last.source.split()
-    head = words[-1].lower()
-    if len(words) > 1 and others and all(" " not in n.source for n in others) and column.lower().endswith(head):
-        return [f"{n.text}_{head}" for n in others] + [last.text]
-    return [n.text for n in names]
-
-
-def merge_columns(m: dict, r: Resolver) -> list[dict]:
-    refs = m["sources"]
-    if "table" in m:
-        refs = [Ref(m["table"], ref.columns) if ref.table is None else ref for ref in refs]
-    located = [r.locate(ref) for ref in refs]
-    table = located[0][0]
-    sources = [c for _, cols in located for c in cols]
-    if len(sources) < 2 or any(t != table for t, _ in located):
-        raise Unclear("merge needs two or more source columns of one table", op="merge")
-    separator = m.get("sep", " ")
-    target = r.new_column(table, m["dst"])
-    parts = [exp.column(sources[0])]
-    for source in sources[1:]:
-        parts += [exp.Literal.string(separator), exp.column(source)]
-    value = parts[0]
-    for part in parts[1:]:
-        value = exp.DPipe(this=value, expression=part)
-    r.notes.append(f"merge keeps {', '.join(sources)}; drop them in a later migration once nothing reads them")
-    return [{"op": "add_column", "table": table, "column": {"name": target, "type": _merged_type(r, table, sources, separator)}},
-            {"op": "backfill", "table": table, "column": target, "value": value.sql(r.dialect)}]
-
-
-def _merged_type(r: Resolver, table: str, sources: list[str], separator: str) -> str:
-    types = [r.current_type(table, s) for s in sources]
-    if all(t is not None and t.name == "varchar" for t in types):
-        return f"varchar({sum(t.args[0] for t in types) + len(separator) * (len(types) - 1)})"
-    r.notes.append(f"the merged column {table} gets type text (the sources' types are not known)")
-    return "text"
 
 
 def focus(m: dict, r: Resolver) -> list[dict]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import builders as b
+from . import builders as b, data, keys
 from .matcher import Opt, Slot, Word, compile_pattern
 
 TABLE_PREP = "on|in|of|for|at"
@@ -45,7 +45,7 @@ RULES: list[Rule] = [
             "rename {table} table to {new:newname}", example="rename table customers to clients"),
 
     # indexes
-    *_rules("add_index", b.add_index,
+    *_rules("add_index", keys.add_index,
             f"add|create [unique] index [called] [{{name}}] to|for {{table}} on|by|over|using|for {{cols}} {WHERE}",
             f"add|create [unique] index [called] [{{name}}] on|to|for {{target:colref}} {WHERE}",
             "add|create [unique] index on|to|for {target:tcrun}",
@@ -53,33 +53,33 @@ RULES: list[Rule] = [
             f"index {{target:colref}} {WHERE}", "index {table} by|on {cols}", "index {target:tcrun}",
             "{target:colref} need index", "need [unique] index on|for|to {target:colref}",
             example="add an index on orders(created_at)"),
-    *_rules("drop_index", b.drop_index,
+    *_rules("drop_index", keys.drop_index,
             "drop index on|from|for {target:colref}", "drop index on|from|for {target:tcrun}",
             "drop index [called] {name} [on|from|in {table}]",
             example="drop index ix_orders_customer on orders"),
 
     # constraints
-    *_rules("add_unique", b.add_unique,
+    *_rules("add_unique", keys.add_unique,
             "add|create unique [called] [{name}] on|to|for {target:colref}",
             "ensure unique of|on|for {target:colref}",
             example="add a unique constraint on users(email)"),
-    *_rules("add_foreign_key", b.add_foreign_key,
+    *_rules("add_foreign_key", keys.add_foreign_key,
             f"add|create fk [called] [{{name}}] from|on|for {{table}} to|reference {{ref:table}} {ON_DELETE}",
             f"add|create fk [called] [{{name}}] [from|on|for] {{src:colref}} to|reference {{ref:colref}} {ON_DELETE}",
             f"{{src:colref}} reference {{ref:colref}} {ON_DELETE}",
             f"link {{table}} to|with {{ref:table}} {ON_DELETE}",
             example="add a foreign key from orders.customer_id to customers.id on delete cascade"),
-    *_rules("add_reference", b.add_reference,
+    *_rules("add_reference", keys.add_reference,
             "add|create reference to|for {reftable:table} on|to|in|for {table}",
             "add|create {refname:name} reference to|on|in|for {table}",
             example="add a reference to users on posts"),
-    *_rules("add_check", b.add_check,
+    *_rules("add_check", keys.add_check,
             "add|create check [called] [{name}] on|to|for {table} {expr:parenexpr}",
             "add|create check [called] [{name}] {expr:parenexpr} on|to|for {table}",
             "add|create check that {expr} on|to|for {table}",
             "{target:colref} be {check}",
             example="add check (qty > 0) to orders"),
-    *_rules("drop_constraint", b.drop_constraint,
+    *_rules("drop_constraint", keys.drop_constraint,
             "drop unique|fk|check|constraint [constraint] on|from|for {target:colref}",
             "drop unique|fk|check|constraint [constraint] [called] {name} [on|from|in {table}]",
             example="drop constraint fk_orders_customer on orders"),
@@ -134,21 +134,21 @@ RULES: list[Rule] = [
             example="make users.email unique"),
 
     # data
-    *_rules("backfill", b.backfill,
+    *_rules("backfill", data.backfill,
             f"backfill|set {{target:colref}} with|to|= {{value}} {WHERE} {BATCH}",
             f"backfill missing {{missing:run}} {TABLE_PREP} {{table}} with {{value}} {BATCH}",
             f"backfill null [{TABLE_PREP} {{target:colref}}] with {{value}} {BATCH}",
             f"backfill with {{value}} {WHERE} {BATCH}",
             f"set {{cols}} =|to {{value}} {TABLE_PREP} {{table}} {WHERE} {BATCH}",
             example="backfill users.status with 'active' where status is null"),
-    *_rules("backfill", b.copy_column,
+    *_rules("backfill", data.copy_column,
             "copy {target:colref} into|to {dst:cols}", f"copy {{cols}} into|to {{dst:cols}} {TABLE_PREP} {{table}}"),
-    *_rules("update_rows", b.update_rows, f"update {{table}} set {{set:assigns}} {WHERE} {BATCH}",
+    *_rules("update_rows", data.update_rows, f"update {{table}} set {{set:assigns}} {WHERE} {BATCH}",
             example="update orders set status = 'archived' where created_at < '2020-01-01'"),
-    *_rules("split_column", b.split_column,
+    *_rules("split_column", data.split_column,
             "split {target:colref} into {into:names} [on|by|at|with|using {sep}]",
             example="split users.name into first_name, last_name on ' '"),
-    *_rules("merge", b.merge_columns,
+    *_rules("merge", data.merge_columns,
             f"merge {{sources:refs}} into {{dst:run}} [{TABLE_PREP} {{table}}] [with|by|using {{sep}}]",
             example="merge first_name and last_name into full_name on users"),
 
