@@ -21,7 +21,9 @@ from .guards import Counted, live_counts
 from .read import LiveFacts, read_live
 from .report import estimate_note, provenance, table_warnings
 
-VERSION_RE = re.compile(r"^[A-Za-z0-9.\-]{1,20}$")     # MigrationRequest.database_version
+# what `database_version` accepts: a server version outside it (too long) is left to the caller
+VERSION_RE = re.compile(next(m.pattern for m in MigrationRequest.model_fields["database_version"].metadata
+                             if getattr(m, "pattern", None)))
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,9 @@ def given_fields(data: dict | MigrationRequest) -> set[str]:
 def with_live_facts(request: MigrationRequest, dialect: Dialect, changes: list[Change] | None = None,
                     given: set[str] | None = None) -> tuple[MigrationRequest, Live | None]:
     """The request with `schema`, `table_rows` and `database_version` from its `dsn` where the
-    caller left them out (`given`: the fields the caller gave; by default every field set, so a
-    value a project filled in is replaced, and compared: drift); (request, None) without a dsn."""
+    caller left them out; (request, None) without a dsn. `given`: the fields the caller gave
+    (default: every field set). A field set but not given was filled by the project: the live
+    value replaces it, and the replaced schema is compared with the live one (drift)."""
     if not request.dsn:
         return request, None
     if changes is None:

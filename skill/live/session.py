@@ -49,24 +49,22 @@ NOT_COUNTED = {"timeout": f"not counted within {STATEMENT_S} s",
                "budget": f"not counted: the {COUNT_BUDGET_S} s budget for counting was spent",
                "missing_object": "not countable yet (it reads what an earlier step creates)"}
 
-# Where the engine's catalog code lives, and the driver it needs (import name, pip name).
-ENGINES = {"postgresql": "postgresql", "mysql": "mysql", "sqlserver": "sqlserver", "oracle": "oracle"}
-
-
 def engine(kind: str) -> ModuleType:
-    return importlib.import_module(f"{__package__}.{ENGINES[kind]}")
+    """The module with this database's catalog queries (skill/live/<database>.py)."""
+    return importlib.import_module(f"{__package__}.{kind}")
 
 
 def driver(kind: str) -> ModuleType:
-    """The database driver, imported only when a DSN is used."""
+    """The database driver, imported only when a DSN is used; missing, a structured error that
+    says what to install (the PostgreSQL and MySQL drivers also come with the dbmig[verify] extra)."""
     module, package, extra = engine(kind).DRIVER
     try:
         return importlib.import_module(module)
     except ImportError:
-        how = f"pip install 'dbmig[{extra}]'" if extra else f"pip install {package}"
+        how = f"pip install '{package}'" + (f" (or 'dbmig[{extra}]')" if extra else "")
         raise MissingDependency(f"reading a live {kind} database needs the driver {package} ({module} is not "
                                 f"installed): {how}", field="dsn",
-                                suggestion=f"run `{how}` where dbmig runs (for an MCP server: in its "
+                                suggestion=f"run {how} where dbmig runs (for an MCP server: in its "
                                            "environment) and call again, or give `schema` and `table_rows`") from None
 
 
