@@ -40,7 +40,14 @@ GENERATE_HELP = {
     "liquibase_format": "Liquibase changelog format.",
     "confirm_data_loss": "Set true only when the caller accepts a destructive change whose rollback "
                          "cannot restore data; otherwise such a request fails with unsafe_rollback.",
+    "dsn": "A live database to read, read-only (postgresql://user@host:5432/db, mysql://..., sqlserver://..., "
+           "oracle://user@host:1521/service): the schema of the tables the change names, their row counts and "
+           "the server version fill `schema`, `table_rows` and `database_version` where they are not given. "
+           "The password (in the URL or DBMIG_DSN_PASSWORD where dbmig runs) is never echoed.",
 }
+LIVE_DSN = ("A live database to read, read-only: its version (where `database_version` is not given) and the row "
+            "counts of the tables the statements name; the result's `live` says what was read and when. "
+            "postgresql://user@host:5432/db, mysql://..., sqlserver://..., oracle://user@host:1521/service.")
 
 GENERATE_EXAMPLES = [
     {"migration_tool": "flyway", "database": "postgresql", "migration_type": "schema",
@@ -150,6 +157,7 @@ class ValidateArgs(BaseModel):
     schema_sql: str | None = Field(default=None, alias="schema", max_length=1_000_000,
                                    description="The current schema as CREATE TABLE text: with it, type changes "
                                                "that only widen (varchar(n) to text) are told apart from rewrites.")
+    dsn: str | None = Field(default=None, min_length=1, max_length=1000, repr=False, description=LIVE_DSN)
 
 
 class ExplainArgs(BaseModel):
@@ -177,6 +185,8 @@ class ExplainArgs(BaseModel):
                                          description="Locks and rewrites depend on it (e.g. 10 vs 11+).")
     table_rows: dict[str, int] = Field(default_factory=dict,
                                        description="Approximate rows per table, for duration estimates.")
+    dsn: str | None = Field(default=None, min_length=1, max_length=1000, repr=False,
+                            description=LIVE_DSN + " With `changes`, also the schema of the tables they name.")
 
 
 class VerifyArgs(BaseModel):
@@ -222,6 +232,7 @@ class StatementExplanation(BaseModel):
 
 class ExplainResult(BaseModel):
     statements: list[StatementExplanation]
+    live: dict | None = Field(default=None, description="With `dsn`: what was read from the live database and when.")
 
 
 def model_input_schema(model: type[BaseModel]) -> dict:

@@ -130,13 +130,16 @@ def run_validate(arguments: dict) -> Structured:
     tool = args.migration_tool.value if args.migration_tool else None
     if args.project_dir:
         from dbmig.project.lint import validate_project
-        report = validate_project(args.project_dir, files, _value(args.database), tool, args.database_version)
+        from dbmig.live.read import server_version     # the live database's version over the project's
+        version = args.database_version or (server_version(args.dsn, _value(args.database)) if args.dsn else None)
+        report = validate_project(args.project_dir, files, _value(args.database), tool, version)
     else:
         if files is None or args.database is None:
             raise InvalidRequest("give database and files (or project_dir)",
                                  field="database" if args.database is None else "files")
         report = validate_migration(files, args.database.value, migration_tool=tool,
-                                    database_version=args.database_version, schema=args.schema_sql)
+                                    database_version=args.database_version, schema=args.schema_sql,
+                                    dsn=args.dsn)
     return fit_list(dict(report), "findings", text.findings_text, text.finding_line)
 
 
@@ -148,11 +151,12 @@ def run_explain(arguments: dict) -> Structured:
 
     files = [f.model_dump() for f in args.files] if args.files else None
     changes = [c.model_dump() for c in args.changes] if args.changes else None
+    # with dsn the live database's version and schema win over the project's (DESIGN.md precedence)
     database, version, schema = explain_context(args.project_dir, _value(args.database), args.database_version,
-                                                args.schema_sql, bool(changes))
+                                                args.schema_sql, bool(changes) and not args.dsn)
     report = explain_migration(database, sql=args.sql, files=files, changes=changes,
-                               schema=schema, database_version=version,
-                               table_rows=args.table_rows or None)
+                               schema=schema, database_version=args.database_version if args.dsn else version,
+                               table_rows=args.table_rows or None, dsn=args.dsn)
     return fit_list(dict(report), "statements", text.explain_text,
                     lambda s: text.statement_line(0, s))
 
@@ -184,20 +188,22 @@ guide with lock and duration estimates, and warnings. Give the change as `change
 or a plain-English `migration_description`. Tiers: T1 simple schema change (<=2k tokens), T2 data
 migration (<=6k), T3 zero-downtime multi-phase when downtime_allowed=false (<=12k). Fails with
 unsafe_rollback (destructive without a safe rollback: give `schema` or confirm_data_loss) or
-zero_downtime_impossible (no online form). Read resource dbmig://skill for the decision rules."""
+zero_downtime_impossible (no online form). With `dsn` it reads the schema, row counts and version of the
+live database (read-only) instead of guessing. Read resource dbmig://skill for the decision rules."""
 
 VALIDATE_DESCRIPTION = """\
 Lint migration files that already exist (generated or hand-written): SQL syntax in the database's
 dialect, the tool's conventions, and unsafe operations (blocking locks, table rewrites, data loss).
 Returns a verdict and findings with rule id, severity, file, line, the risk and the safe alternative.
-Rule catalog: resource dbmig://lint/rules. Does not connect to a database."""
+Rule catalog: resource dbmig://lint/rules. Connects to a database only when given `dsn`, read-only."""
 
 EXPLAIN_DESCRIPTION = """\
 Explain in plain words what statements or migration files do on a given database and version: the
 lock taken and what it blocks, whether the table is rewritten or scanned, estimated duration for the
 given row counts, risks, and the safe alternative. Give exactly one of `sql`, `files` or `changes` (the
 operations generate_migration takes; add `schema` for type changes): changes are explained step by step
-from dbmig's own plan, with its zero-downtime plan as the safe alternative. Does not connect to a database."""
+from dbmig's own plan, with its zero-downtime plan as the safe alternative. With `dsn` it reads row counts,
+version and schema from the live database, read-only; otherwise it connects to nothing."""
 
 
 def _generate_spec() -> ToolSpec:

@@ -13,6 +13,8 @@ from pathlib import Path
 from .errors import DbmigError, InvalidRequest
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+LIVE_DSN_HELP = ("read-only: read schema, row counts and version from this live database, e.g. "
+                 "postgresql://user@host:5432/db (password from the URL or DBMIG_DSN_PASSWORD, never shown)")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,7 +51,7 @@ def _request(a: argparse.Namespace) -> dict:
                     schema=_read(a.schema, "schema") if a.schema else None,
                     table_rows=_json_arg(a.table_rows, "table_rows"),
                     database_version=a.database_version, version=a.version,
-                    revision=a.revision, down_revision=a.down_revision)
+                    revision=a.revision, down_revision=a.down_revision, dsn=a.dsn)
     return req | {k: v for k, v in optional.items() if v is not None}
 
 
@@ -143,14 +145,16 @@ def cmd_validate(a: argparse.Namespace) -> int:
     gc.disable()     # a short-lived process: collecting its acyclic parse trees at the end only costs time
     from .lint import to_sarif, validate_migration
     if a.project:
+        from .live.read import server_version     # the live database's version over the project's
         from .project.lint import validate_project
+        version = a.database_version or (server_version(a.dsn, a.database) if a.dsn else None)
         report = validate_project(a.project, _files(a.files, a.project) if a.files else None, a.database, a.tool,
-                                  a.database_version)
+                                  version)
     elif not a.files or not a.database:
         raise InvalidRequest("give --database and FILES (or --project DIR)", field="files" if a.database else "database")
     else:
         report = validate_migration(_files(a.files), a.database, a.tool, a.database_version,
-                                    _read(a.schema, "schema") if a.schema else None)
+                                    _read(a.schema, "schema") if a.schema else None, dsn=a.dsn)
     # Compact JSON, as squawk and ruff print it: indenting switches json to its pure-Python encoder,
     # 5x slower on the thousands of findings of a large project.
     if a.format == "json":
@@ -174,11 +178,13 @@ def cmd_explain(a: argparse.Namespace) -> int:
     from .project.context import explain_context
     sql = _read(a.sql, "sql") if a.sql is not None else None
     changes = _json_arg(a.changes, "changes")
+    # with --dsn the live database's version and schema win over the project's (DESIGN.md precedence)
     database, version, schema = explain_context(a.project, a.database, a.database_version,
-                                                _read(a.schema, "schema") if a.schema else None, bool(changes))
+                                                _read(a.schema, "schema") if a.schema else None,
+                                                bool(changes) and not a.dsn)
     report = explain_migration(database, sql=sql, files=_files(a.files) if a.files else None,
-                               changes=changes, schema=schema, database_version=version,
-                               table_rows=_json_arg(a.table_rows, "table_rows"))
+                               changes=changes, schema=schema, database_version=a.database_version if a.dsn else version,
+                               table_rows=_json_arg(a.table_rows, "table_rows"), dsn=a.dsn)
     if a.json:
         print(json.dumps(report, indent=2))
         return EXIT_OK
@@ -253,7 +259,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--out", help="directory to write the files into")
     g.add_argument("--json", action="store_true")
     g.add_argument("--verify", action="store_true", help="dry-run the result (see `dbmig verify`)")
-    g.add_argument("--dsn", help="with --verify: a server to use instead of a throwaway one")
+    g.add_argument("--dsn", help=LIVE_DSN_HELP + "; with --verify also the server the dry run uses")
     _project_flags(g)
     g.add_argument("--write", action="store_true", help="with --project: write the files into the project "
                    "(never overwriting one) and print the command that applies them")
@@ -281,6 +287,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="lowest severity that makes the exit code 1 (default: error)")
     v.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings (report only)")
     v.add_argument("--schema", help="SQL file with the current CREATE TABLE statements (current column types)")
+    v.add_argument("--dsn", help=LIVE_DSN_HELP)
     v.add_argument("files", nargs="*", help="the files to lint; with --project they are the pending ones "
                    "(none: every migration of the project, each with the history before it as context)")
     _project_flags(v, replay=False)
@@ -293,6 +300,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--schema", help="with --changes: SQL file with the current CREATE TABLE statements")
     e.add_argument("--database-version")
     e.add_argument("--table-rows")
+    e.add_argument("--dsn", help=LIVE_DSN_HELP)
     e.add_argument("--json", action="store_true")
     e.add_argument("files", nargs="*")
     _project_flags(e, replay=False)

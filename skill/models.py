@@ -248,6 +248,11 @@ Changes = Annotated[list[Change] | None, Field(default=None, min_length=1)]
 SchemaText = Annotated[str | None, Field(default=None, alias="schema",
                                          description="The current schema as CREATE TABLE statements.")]
 DatabaseVersion = Annotated[str | None, Field(default=None, pattern=r"^[A-Za-z0-9.\-]{1,20}$")]
+# Read-only introspection of the live database (skill/live/): fills `schema`, `table_rows` and
+# `database_version` where the request leaves them out. repr=False: a DSN may hold a password.
+Dsn = Annotated[str | None, Field(default=None, min_length=1, max_length=1000, repr=False,
+                                  description="A live database to read (read-only): postgresql://user@host:5432/db, "
+                                              "mysql://..., sqlserver://..., oracle://user@host:1521/service.")]
 
 
 class PlanRequest(Strict):
@@ -263,6 +268,7 @@ class PlanRequest(Strict):
     database_version: DatabaseVersion
     table_rows: dict[Ident, int] = Field(default_factory=dict)
     confirm_data_loss: StrictBool = False
+    dsn: Dsn                            # where the facts above may be read from (explain with `dsn`)
 
 
 class MigrationRequest(Strict):
@@ -297,15 +303,19 @@ class MigrationRequest(Strict):
         "applies it with the real tool on a throwaway database and reads the catalog."))
     replay_dsn: str | None = Field(default=None, max_length=500, description=(
         "With replay=database: a server where dbmig creates (and drops) the throwaway database."))
+    dsn: Dsn
 
     def plan_request(self) -> PlanRequest:
         """What the planner reads of this request."""
         return PlanRequest.model_construct(**{f: getattr(self, f) for f in PlanRequest.model_fields})
 
 
-# Request fields that say where facts come from, not what to change: two requests that differ
-# only in them describe the same migration (same ids, same scripts).
-CONTEXT_FIELDS = frozenset({"project_dir", "replay", "replay_dsn"})
+# Request fields that say where facts come from, and the facts about the database the migration
+# is planned against (its schema, row counts, version), not what to change: ids derived from a
+# request (Liquibase changeSet ids, Alembic revisions) ignore them, so a migration keeps its ids
+# when row counts move or the facts come from a live database or a project instead of the request.
+CONTEXT_FIELDS = frozenset({"project_dir", "replay", "replay_dsn", "dsn", "schema_sql", "table_rows",
+                            "database_version"})
 
 
 # --- the result contract -----------------------------------------------------------------------

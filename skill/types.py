@@ -56,13 +56,17 @@ class SqlType:
     def __str__(self) -> str:
         return f"{self.name}({','.join(map(str, self.args))})" if self.args else self.name
 
+    def is_(self, name: str) -> bool:
+        """This portable type, whatever its length or precision (`t.is_("varchar")`)."""
+        return self.name == name
+
     @property
     def is_decimal(self) -> bool:
-        return self.name in ("decimal",)
+        return self.is_("decimal")
 
     def same_kind(self, other: "SqlType") -> bool:
         """The same portable type, whatever the length or precision."""
-        return self.name in (other.name,)
+        return self.is_(other.name)
 
     def widens_to(self, new: "SqlType") -> bool:
         """True when every value of self fits new unchanged (no guard needed)."""

@@ -59,6 +59,7 @@ INFO_SCHEMA_CHECKS = {
     "no_default": " AND column_default IS NULL",
     "row_count": "SELECT COUNT(*) FROM {table}",
     "null_count": "SELECT COUNT(*) FROM {table} WHERE {column} IS NULL",
+    "not_null_count": "SELECT COUNT(*) FROM {table} WHERE {column} IS NOT NULL",
 }
 
 # Core of the SQL:2016 reserved words that commonly collide with column names; each dialect

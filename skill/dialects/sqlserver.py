@@ -243,6 +243,7 @@ class SQLServer(Dialect):
         "no_default": " AND COLUMN_DEFAULT IS NULL",
         "row_count": "SELECT COUNT(*) FROM {table}",
         "null_count": "SELECT COUNT(*) FROM {table} WHERE {column} IS NULL",
+        "not_null_count": "SELECT COUNT(*) FROM {table} WHERE {column} IS NOT NULL",
         "schema": "SCHEMA_NAME()",      # the caller's default schema: where unqualified DDL goes
     }
     command_allow = (

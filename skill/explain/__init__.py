@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..dialects import Dialect, get_dialect
 from ..errors import InvalidRequest
-from ..lint import make_context, read_files, run_rules
+from ..lint import files_live, make_context, read_files, run_rules
 from ..lint.rules import SqlView, observe
 from ..schema import parse_schema
 from .classify import Found, classify
@@ -24,21 +24,30 @@ BATCHES = "; in batches of 1000 rows it takes several times longer but keeps app
 
 def explain_migration(database: str, sql: str | None = None, files: list[dict] | None = None,
                       database_version: str | None = None, table_rows: dict[str, int] | None = None,
-                      changes: list | None = None, schema: str | None = None) -> dict:
+                      changes: list | None = None, schema: str | None = None, dsn: str | None = None) -> dict:
     """Explain each statement of `sql` (text) or `files` ([{filename, content}]), or each planned
     step of `changes` (the vocabulary `generate` takes), for `database`. `schema` (CREATE TABLE
     text) gives the current column types: what a plan needs, and what tells a MySQL MODIFY or a
-    SQL Server ALTER COLUMN that only changes NULL from a type change."""
+    SQL Server ALTER COLUMN that only changes NULL from a type change. `dsn`: row counts and
+    version (and for `changes` the schema) from the live database, read-only, where the
+    arguments leave them out; the result's `live` says what was read and when."""
     source = _one_source(sql=sql, files=files, changes=changes)
     if source == "changes":
         from .changes import explain_changes
         _rows(table_rows)
-        return explain_changes(database, changes, schema, database_version, _plain_names(table_rows))
+        return explain_changes(database, changes, schema, database_version, _plain_names(table_rows), dsn)
     if source == "sql" and not sql.strip():
         raise InvalidRequest("`sql` is empty", field="sql")
     ctx = make_context(database, None, database_version)
     rows = _rows(table_rows)
     sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx)
+    live, notes = files_live(dsn, ctx, sources), {}
+    if live is not None:
+        notes = live_notes(live, rows)
+        rows = {**{k.lower(): v for k, v in live.rows().items()}, **rows}
+        database_version = database_version or live.server.version
+        ctx = make_context(database, None, database_version)
+        sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx)
     findings: dict[int, list] = {}
     for stmt, f in run_rules(sources, ctx):
         if stmt is not None:
@@ -51,9 +60,11 @@ def explain_migration(database: str, sql: str | None = None, files: list[dict] |
         ctx.begin_file(src)
         for stmt in src.statements:
             view = SqlView(stmt, ctx.database)
-            out.append(_explain(view, classify(view, ctx, d, known), d, rows, findings.get(id(stmt), [])))
+            entry = _explain(view, classify(view, ctx, d, known), d, rows, findings.get(id(stmt), []))
+            entry["estimated_duration"] += notes.get(view.table or "", "")
+            out.append(entry)
             observe(view, ctx)
-    return {"statements": out}
+    return {"statements": out, **({"live": live.summary()} if live else {})}
 
 
 def _one_source(**given) -> str:
@@ -92,3 +103,10 @@ def _explain(view: SqlView, found: Found, d: Dialect, rows: dict[str, int], find
             "estimated_duration": estimate,
             "risks": [f"{f.rule_id}: {f.message}" for f in findings],
             "safe_alternative": serious[0].safe_alternative if serious else None}
+
+
+def live_notes(live, given: dict[str, int]) -> dict[str, str]:
+    """Per table whose row count was read from the live database (not given): what its
+    estimates say about where the count comes from and when."""
+    from ..live.report import estimate_note
+    return {t.lower(): estimate_note(live) for t in live.rows() if t.lower() not in given}

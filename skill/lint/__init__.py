@@ -49,16 +49,41 @@ class Finding:
 
 
 def validate_migration(files: list[dict], database: str, migration_tool: str | None = None,
-                       database_version: str | None = None, schema: str | None = None) -> dict:
+                       database_version: str | None = None, schema: str | None = None,
+                       dsn: str | None = None) -> dict:
     """Lint `files` ([{filename, content}]) for `database`; returns {verdict, findings}.
-    `schema` (CREATE TABLE text of the current database) tells rules the columns' current types."""
+    `schema` (CREATE TABLE text of the current database) tells rules the columns' current types.
+    `dsn`: the version and the schema of the files' tables, where not given, come from the live
+    database, read-only, and `live` reports what was read there and when."""
     ctx = make_context(database, migration_tool, database_version)
+    live = files_live(dsn, ctx, read_files(files, ctx)) if dsn else None
+    if live is not None:
+        ctx = make_context(database, migration_tool, database_version or live.server.version)
+        schema = schema if schema is not None else live_schema(live, ctx.database)
     with _no_gc():
         if schema:
             learn_schema(schema, ctx)
         sources = read_files(files, ctx)
         findings = [f for _, f in run_rules(sources, ctx)]
-    return {"verdict": verdict(findings), "findings": [f.as_dict() for f in findings]}
+    report = {"verdict": verdict(findings), "findings": [f.as_dict() for f in findings]}
+    return report | ({"live": live.summary()} if live else {})
+
+
+def files_live(dsn: str | None, ctx: Context, sources: list[SourceFile]):
+    """The live facts (read-only) of the tables the files' statements work on; tables the files
+    create are not there yet and are simply not found."""
+    if not dsn:
+        return None
+    from ..dialects import get_dialect
+    from ..live import read_live
+    from ..live.request import statement_tables
+    return read_live(dsn, get_dialect(ctx.database), statement_tables(sources, ctx.database), referencing=False)
+
+
+def live_schema(live, database: str) -> str | None:
+    from ..dialects import get_dialect
+    from ..live.ddl import schema_text
+    return schema_text([live.tables[n] for n in sorted(live.tables)], get_dialect(database)) or None
 
 
 @contextmanager

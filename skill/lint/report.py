@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class LintFinding(BaseModel):
@@ -20,3 +20,5 @@ class LintFinding(BaseModel):
 class LintReport(BaseModel):
     verdict: Literal["pass", "warn", "fail"]
     findings: list[LintFinding]
+    live: dict | None = Field(default=None, description="With `dsn`: what was read from the live database "
+                              "(server, version, rows and size of the tables the files touch) and when.")

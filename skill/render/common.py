@@ -32,7 +32,8 @@ def slug(text: str, limit: int = 60) -> str:
 
 
 def request_id(request: MigrationRequest) -> str:
-    """A stable id derived from the request (never from the clock)."""
+    """A stable id derived from the request's migration (never from the clock, nor from the facts
+    about the database it is planned against: CONTEXT_FIELDS)."""
     payload = request.model_dump_json(exclude={"author", *CONTEXT_FIELDS})
     return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
