@@ -14,7 +14,7 @@ from dbmig.dialects import DATABASES, get_dialect
 from dbmig.explain import explain_migration
 from dbmig.models import MigrationRequest
 from dbmig.plan import build_plan
-from dbmig.render.sqlfile import guard_statements, terminate
+from dbmig.render.sqlfile import guard_statements
 
 from .roundtrip_cases import CASES, START
 
@@ -75,7 +75,7 @@ def _sql_path(database: str, step, schema: str) -> tuple:
     """explain(sql=...) on the step's statements as a script carries them; the costliest one is
     the step (a backup table created before a batched loop is not what takes the time)."""
     d = get_dialect(database)
-    script = "\n".join(terminate(x, d) for x in guard_statements(step, d) + step.forward) + "\n"
+    script = "\n".join(d.terminate(x) for x in guard_statements(step, d) + step.forward) + "\n"
     entries = explain_migration(database, sql=script, schema=schema, table_rows=ROWS)["statements"]
     costliest = max(reversed(entries), key=lambda e: CLASSES.index(duration_class(e["estimated_duration"])))
     return _facts(costliest["lock"], costliest["rewrite"], costliest["scan"], costliest["estimated_duration"])

@@ -140,15 +140,17 @@ class MySQL(Dialect):
         "no_default": " AND COALESCE(column_default, 'NULL') = 'NULL'",
         "schema": "DATABASE()",
     }
-    command_allow = (re.compile(r"^CREATE\s+(UNIQUE\s+)?INDEX\b.*\bALGORITHM\s*=", re.I | re.S),
-                   # dbmig's sync triggers: one SET of NEW.<column> assignments, no compound body
-                   re.compile(r"^CREATE TRIGGER IF NOT EXISTS \S+ BEFORE (INSERT|UPDATE) ON \S+ FOR EACH ROW "
-                              r"SET NEW\.[^;]*$"),
-                   re.compile(r"^(LOCK TABLES \S+ WRITE|UNLOCK TABLES)$"),
-                   # dbmig's batch loops (skill/plan/data.py): sqlglot cannot parse a procedure
-                   # body, so data.py gates each statement inside it on its own.
-                   re.compile(r"^CREATE PROCEDURE dbmig_\w+\(\)\nBEGIN\n.*\nEND$", re.S),
-                   re.compile(r"^CALL dbmig_\w+\(\)$"))
+    command_allow = (
+        re.compile(r"^CREATE\s+(UNIQUE\s+)?INDEX\b.*\bALGORITHM\s*=", re.I | re.S),
+        # dbmig's sync triggers: one SET of NEW.<column> assignments, no compound body
+        re.compile(r"^CREATE TRIGGER IF NOT EXISTS \S+ BEFORE (INSERT|UPDATE) ON \S+ FOR EACH ROW "
+                   r"SET NEW\.[^;]*$"),
+        re.compile(r"^(LOCK TABLES \S+ WRITE|UNLOCK TABLES)$"),
+        # dbmig's batch loops (skill/plan/data.py): sqlglot cannot parse a procedure
+        # body, so data.py gates each statement inside it on its own.
+        re.compile(r"^CREATE PROCEDURE dbmig_\w+\(\)\nBEGIN\n.*\nEND$", re.S),
+        re.compile(r"^CALL dbmig_\w+\(\)$"),
+    )
     version_notes = {
         "8.0": "ADD COLUMN is INSTANT (8.0.12+, any position from 8.0.29).",
         "10.3": "MariaDB: ADD COLUMN is INSTANT (10.3.2+); DROP COLUMN INSTANT from 10.4.",

@@ -100,7 +100,7 @@ ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
     "zd_drop_sync": "BEGIN\n  EXECUTE IMMEDIATE 'DROP TRIGGER {trigger}';\nEXCEPTION WHEN OTHERS THEN\n"
                     "  IF SQLCODE != -4080 THEN RAISE; END IF;\nEND;",
     # No IS DISTINCT FROM before 23ai: in SQL, DECODE takes two NULLs as equal; PL/SQL has no
-    # DECODE, so a trigger body spells it out. A LOB compares with neither (`zd_lob_type`).
+    # DECODE, so a trigger body spells it out. A LOB compares with neither (`Oracle.lob_type`).
     "zd_distinct": "DECODE({a}, {b}, 0, 1) = 1",
     "zd_row_distinct": "{a} <> {b} OR ({a} IS NULL AND {b} IS NOT NULL) OR ({a} IS NOT NULL AND {b} IS NULL)",
     # rename_table: a PUBLIC synonym under the old name, created before the rename (`alias_first`).

@@ -8,11 +8,6 @@ from ..dialects.base import Dialect
 from ..plan.model import Step
 
 
-def terminate(statement: str, dialect: Dialect) -> str:
-    """End a statement the way the database's script runner expects (`Dialect.terminate`)."""
-    return dialect.terminate(statement)
-
-
 @dataclass
 class Block:
     title: str
@@ -46,7 +41,7 @@ def guard_statements(step: Step, dialect: Dialect) -> list[str]:
 
 
 def forward_blocks(steps: list[Step], dialect: Dialect) -> list[Block]:
-    return [Block(s.description, [terminate(x, dialect) for x in statements],
+    return [Block(s.description, [dialect.terminate(x) for x in statements],
                   [f"lock: {s.lock.level}; blocks {s.lock.blocks}; {s.estimate}"]
                   + (["CONFIRMED DESTRUCTIVE: this step removes data (see warnings)"] if s.destructive else []))
             for s, statements in _with_session(steps, lambda s: guard_statements(s, dialect) + s.forward)]
@@ -58,7 +53,7 @@ def reverse_blocks(steps: list[Step], dialect: Dialect) -> list[Block]:
         if s.reverse is None:
             blocks.append(Block(f"undo: {s.description}", [], [f"MANUAL: {m}" for m in s.manual_steps]))
         elif statements:
-            blocks.append(Block(f"undo: {s.description}", [terminate(x, dialect) for x in statements]))
+            blocks.append(Block(f"undo: {s.description}", [dialect.terminate(x) for x in statements]))
     return blocks
 
 
