@@ -42,6 +42,10 @@ def check(view, ctx):
             yield Hit(off, f"{view.table}.{definition.split()[0].lower()} defaults to {what}")
 
 
+# A call's name starts a word: without the lookbehind every suffix of a long word was tried.
+_CALL = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)\s*\(")
+
+
 def volatile_calls(default: str) -> list[str]:
-    names = [n.lower() for n in re.findall(r"([A-Za-z_][\w.]*)\s*\(", default)]
+    names = [n.lower() for n in _CALL.findall(default)]
     return [f"{n}()" for n in names if n.split(".")[-1] not in NON_VOLATILE]
