@@ -12,6 +12,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError
 
 from .errors import InvalidRequest
+from .limits import echo
 from .models import IDENTIFIER_RE
 from .types import SqlType, from_sqlglot
 
@@ -100,8 +101,8 @@ def _first_line(e: Exception) -> str:
 
 def _name(node: exp.Expression) -> str:
     name = node.name
-    if not IDENTIFIER_RE.match(name):
-        raise InvalidRequest(f"schema names {name!r}: identifiers must match "
+    if not IDENTIFIER_RE.fullmatch(name):
+        raise InvalidRequest(f"schema names {echo(name)}: identifiers must match "
                              f"{IDENTIFIER_RE.pattern}", field="schema")
     return name
 

@@ -259,7 +259,7 @@ _LIQUIBASE_SQL = re.compile(r"^\s*--\s*liquibase\s+formatted\s+sql", re.I)
 
 
 def flyway_name(basename: str) -> FlywayName:
-    m = FLYWAY_NAME.match(basename)
+    m = FLYWAY_NAME.fullmatch(basename)
     if not m:
         return FlywayName(None)
     if m.group("rprefix"):
@@ -460,7 +460,7 @@ def _sql_element(filename: str, el: Element, dialect: str, tx: int | None, origi
 
 def _q(name: object) -> str:
     name = str(name or "?")
-    return name if re.match(r"^[A-Za-z_][A-Za-z0-9_$.]*$", name) else f'"{name}"'
+    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$.]*", name) else f'"{name}"'
 
 
 def _table(el: Element) -> str:

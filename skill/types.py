@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from .errors import InvalidRequest
+from .limits import echo
 
 # name -> number of arguments allowed (min, max)
 PORTABLE = {
@@ -75,10 +76,10 @@ class SqlType:
 
 
 def parse_type(text: str, field: str) -> SqlType:
-    m = _TYPE_RE.match(text.lower())
+    m = _TYPE_RE.fullmatch(text.lower()) if len(text) <= 64 else None
     name = ALIASES.get(m.group(1), m.group(1)) if m else None
     if not m or name not in PORTABLE:
-        raise InvalidRequest(f"unknown type {text!r}", field=field, allowed=sorted(PORTABLE),
+        raise InvalidRequest(f"unknown type {echo(text)}", field=field, allowed=sorted(PORTABLE),
                              suggestion="use a portable type such as varchar(255) or decimal(10,2)")
     args = tuple(int(a) for a in m.groups()[1:] if a is not None)
     lo, hi = PORTABLE[name]
