@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import InvalidRequest
+from .limits import check_time
 from .lint.rules import SqlView, added_columns, column_default, observe
 from .lint.rules.pg006_volatile_default import volatile_calls
 from .lint import make_context, read_files, run_rules
@@ -150,7 +151,7 @@ def explain_migration(database: str, sql: str | None = None, files: list[dict] |
         raise InvalidRequest("`sql` is empty", field="sql")
     ctx = make_context(database, None, database_version)
     rows = _rows(table_rows)
-    sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx)
+    sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx, "files" if files else "sql")
     findings: dict[int, list] = {}
     for stmt, f in run_rules(sources, ctx):
         if stmt is not None:
@@ -160,6 +161,7 @@ def explain_migration(database: str, sql: str | None = None, files: list[dict] |
     for src in sources:
         ctx.begin_file(src)
         for stmt in src.statements:
+            check_time("explaining")
             view = SqlView(stmt, ctx.database)
             out.append(_explain(view, ctx, rows, findings.get(id(stmt), [])))
             observe(view, ctx)

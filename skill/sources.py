@@ -18,6 +18,8 @@ import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from .limits import check_time
+
 # --- data ------------------------------------------------------------------------------------
 
 
@@ -292,6 +294,7 @@ def read_sources(files: list[dict], database: str, tool: str | None) -> list[Sou
                for f in files]
     confs = {s.filename[:-len(".conf")]: s for s in sources if s.kind == "flyway_conf"}
     for src in sorted(sources, key=lambda s: s.kind != "flyway_conf"):   # sidecars first
+        check_time("reading the files")
         _READERS[src.kind](src, dialect, database, confs)
     return sources
 
@@ -600,7 +603,7 @@ LIQUIBASE_CHANGES = {
 def _read_liquibase_yaml(src: SourceFile, dialect: str, database: str, confs: dict) -> None:
     try:
         import yaml   # only needed for YAML/JSON changelogs
-        node = yaml.compose(src.content)
+        node = compose_bounded(src.content)
     except ImportError:
         src.problems.append(Problem(1, 1, "YAML changelogs need PyYAML installed"))
         return
@@ -611,6 +614,38 @@ def _read_liquibase_yaml(src: SourceFile, dialect: str, database: str, confs: di
         return
     if node is not None:
         _read_changelog(src, _yaml_element("#document", node, src.content), dialect, database)
+
+
+def compose_bounded(content: str):
+    """The YAML node tree, refusing what makes reading it explode: aliases (`*a` repeats the
+    node it names, so nine levels of ten aliases each are a billion nodes from 475 bytes),
+    more than MAX_YAML_NODES nodes, or nesting deeper than MAX_NESTING (the composer recurses).
+    A Liquibase changelog never needs an alias."""
+    import yaml
+    from .limits import MAX_NESTING, MAX_YAML_NODES
+
+    class Loader(yaml.SafeLoader):
+        nodes = depth = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not accepted in a "
+                                                  "changelog: write the value out", self.peek_event().start_mark)
+            self.nodes, self.depth = self.nodes + 1, self.depth + 1
+            if self.nodes > MAX_YAML_NODES or self.depth > MAX_NESTING:
+                raise yaml.composer.ComposerError(None, None, f"YAML changelog over the limits of "
+                                                  f"{MAX_YAML_NODES:,} nodes and {MAX_NESTING} levels",
+                                                  self.peek_event().start_mark)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    loader = Loader(content)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 # YAML keys whose list items are children of the parent (XML nests them directly).
@@ -698,6 +733,9 @@ def _read_alembic(src: SourceFile, dialect: str, database: str, confs: dict) -> 
         tree = ast.parse(src.content)
     except SyntaxError as err:
         src.problems.append(Problem(err.lineno or 1, (err.offset or 1), f"Python syntax error: {err.msg}"))
+        return
+    except (MemoryError, RecursionError):     # CPython's parser gives up on deep nesting this way
+        src.problems.append(Problem(1, 1, "Python code nested too deeply to read"))
         return
     info = src.alembic = AlembicInfo()
     for node in tree.body:

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from ..errors import InvalidRequest
+from ..limits import MAX_FILES, MAX_STATEMENTS, check_size, check_time
 from .rules import RULES, Context, Hit, Rule, SqlView, observe, version_tuple
 from ..sources import SourceFile, Statement, read_sources
 
@@ -67,13 +68,22 @@ def _choice(value: object, allowed: list[str], name: str, aliases: dict[str, str
     return key
 
 
-def read_files(files: list[dict], ctx: Context) -> list[SourceFile]:
+def read_files(files: list[dict], ctx: Context, field: str = "files") -> list[SourceFile]:
+    """The files as located statements, within the limits of docs/limits.md (`field` names the
+    argument the text came from in errors)."""
     if not files:
         raise InvalidRequest("no files given: pass at least one {filename, content}", field="files")
+    if len(files) > MAX_FILES:
+        raise InvalidRequest(f"{len(files)} files; the limit is {MAX_FILES} per call", field=field)
     for n, f in enumerate(files):
         if not isinstance(f, dict) or not isinstance(f.get("filename"), str) or not isinstance(f.get("content"), str):
             raise InvalidRequest("each file needs a string filename and content", field=f"files.{n}")
+        check_size(f["content"], field if field != "files" else f"files.{n}.content")
     sources = read_sources(files, ctx.database, ctx.tool)
+    count = sum(len(s.statements) for s in sources)
+    if count > MAX_STATEMENTS:
+        raise InvalidRequest(f"{count:,} statements; the limit is {MAX_STATEMENTS:,} per call", field=field,
+                             suggestion="split the input into several calls (see docs/limits.md)")
     ctx.sources = _in_run_order(sources)
     return ctx.sources
 
@@ -103,6 +113,7 @@ def run_rules(sources: list[SourceFile], ctx: Context) -> list[tuple[Statement |
         for r in by_scope["file"]:
             out += [(None, _finding(r, hit, src.filename)) for hit in r.check(src, ctx)]
         for stmt in src.statements:
+            check_time("linting")
             out += _check_statement(stmt, by_scope["statement"], ctx)
     for r in by_scope["set"]:
         out += [(None, _finding(r, hit, hit.file or "")) for hit in r.check(sources, ctx)]

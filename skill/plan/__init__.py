@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ..dialects import Dialect
 from ..errors import DbmigError
+from ..limits import check_time
 from ..models import Change, MigrationRequest, Tier
 from ..schema import parse_schema
 from . import columns, constraints, data, online, tables  # noqa: F401  (registers the strategies)
@@ -66,6 +67,7 @@ def plan_change(i: int, ch: Change, ctx: Context, zero_downtime: bool) -> list[S
     """The Steps of change `i`. They, the warnings planning it adds, the error it raises and the
     one it would raise without confirm_data_loss carry `i`: a Plan keeps no other trace of which
     change made what (explain groups by it)."""
+    check_time("planning")
     seen, lost = len(ctx.warnings), len(ctx.losses)
     try:
         steps = planner_for(ch.op, ctx.dialect.name, zero_downtime)(ch, ctx, f"changes.{i}")
