@@ -8,6 +8,8 @@ that statement, so explain and validate never disagree.
 """
 from __future__ import annotations
 
+import bisect
+
 import re
 from dataclasses import dataclass
 
@@ -269,9 +271,11 @@ def _clause_op(view: SqlView, ctx, off: int, clause: str) -> str:
 
 def _column_rewrites(view: SqlView, ctx, off: int) -> bool:
     """PostgreSQL >= 11 stores constant/stable defaults in the catalog; volatile ones fill every row."""
-    for start, definition in added_columns(view):
-        if start < off:
-            continue
+    added = added_columns(view)
+    # the first column at or after this clause, by bisection: a scan from the start for every
+    # clause was quadratic in the clauses (5,000 ADD COLUMNs: 1.2 s)
+    first = bisect.bisect_left(added, off, key=lambda item: item[0])
+    for start, definition in added[first:first + 1]:
         default = column_default(definition)
         if re.search(r"\bSTORED\b|\bPERSISTED\b|\bSERIAL\b|\bIDENTITY\b", definition):
             return True

@@ -84,11 +84,11 @@ def parse_type(text: str, field: str) -> SqlType:
     args = tuple(int(a) for a in m.groups()[1:] if a is not None)
     lo, hi = PORTABLE[name]
     if name in ("varchar", "char") and not args:
-        raise InvalidRequest(f"type {text!r} needs a length, e.g. {name}(255)", field=field)
+        raise InvalidRequest(f"type {echo(text)} needs a length, e.g. {name}(255)", field=field)
     if not lo <= len(args) <= hi or any(a <= 0 for a in args[:1]):
-        raise InvalidRequest(f"type {text!r} takes {lo} to {hi} arguments", field=field)
+        raise InvalidRequest(f"type {echo(text)} takes {lo} to {hi} arguments", field=field)
     if name == "decimal" and len(args) == 2 and args[1] > args[0]:
-        raise InvalidRequest(f"type {text!r}: scale is larger than precision", field=field)
+        raise InvalidRequest(f"type {echo(text)}: scale is larger than precision", field=field)
     return SqlType(name, args)
 
 

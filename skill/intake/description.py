@@ -15,6 +15,7 @@ from typing import Callable
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import InvalidRequest
+from ..limits import echo
 from ..models import Change
 
 FIELD = "migration_description"
@@ -88,13 +89,13 @@ def _column(name: str, definition: str) -> dict:
     """`varchar(255) not null default ''` -> a Column dict."""
     m = re.match(rf"\s*(?:of\s+type\s+|as\s+)?({_TYPE})", definition, re.IGNORECASE)
     if not m:
-        raise ValueError(f"no column type in {definition!r}")
+        raise ValueError(f"no column type in {echo(definition)}")
     column: dict = {"name": _name(name), "type": re.sub(r"\s+", "", m.group(1)).lower()}
     pos = m.end()
     while pos < len(definition.rstrip()):
         mod = _MODIFIER.match(definition, pos)
         if not mod:
-            raise ValueError(f"unknown column option {definition[pos:].strip()!r}")
+            raise ValueError(f"unknown column option {echo(definition[pos:].strip())}")
         column.update(_modifier(mod))
         pos = mod.end()
     return column
@@ -314,7 +315,7 @@ def _not_understood(clause: str, index: int, total: int, reason: str | None = No
     where = f" (clause {index} of {total})" if total > 1 else ""
     why = f": {reason}" if reason else ""
     return InvalidRequest(
-        f"could not understand {clause!r}{where}{why}. The description grammar understands the "
+        f"could not understand {echo(clause)}{where}{why}. The description grammar understands the "
         "phrasings listed in `allowed`, joined by ';' or ' and then '.",
         field=FIELD, allowed=understood_phrasings(),
         suggestion="pass the change as structured `changes` (see resource dbmig://schema/changes) "

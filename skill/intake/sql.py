@@ -17,7 +17,7 @@ from ..dialects import Dialect
 from ..errors import InvalidRequest
 from ..gate.sqlgate import split_statements
 from ..limits import MAX_CHANGES, echo
-from ..schema import TableDef, read_constraint
+from ..schema import TableDef, fold_names, read_constraint
 from ..types import from_sqlglot
 
 FIELD = "sql"
@@ -29,7 +29,8 @@ RAW_KINDS = (exp.Create, exp.Drop, exp.Alter, exp.Insert, exp.Update, exp.Delete
 
 def changes_from_sql(text: str, dialect: Dialect) -> tuple[list[m.Change], list[str]]:
     try:
-        statements = [s for s in sqlglot.parse(text, read=dialect.sqlglot) if s is not None]
+        statements = [fold_names(s, dialect.sqlglot) for s in sqlglot.parse(text, read=dialect.sqlglot)
+                      if s is not None]
     except (ParseError, TokenError) as e:
         raise InvalidRequest(f"sql does not parse as {dialect.name}: {str(e).splitlines()[0][:200]}",
                              field=FIELD) from None

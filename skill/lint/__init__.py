@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from ..errors import InvalidRequest
-from ..limits import MAX_FILES, MAX_STATEMENTS, check_size, check_time
+from ..limits import MAX_FILES, MAX_STATEMENTS, check_size, check_time, echo
 from .rules import RULES, Context, Hit, Rule, SqlView, observe, version_tuple
 from ..sources import SourceFile, Statement, read_sources
 
@@ -55,7 +55,7 @@ def make_context(database: str, tool: str | None, version: str | None) -> Contex
     try:
         parsed = version_tuple(version)
     except ValueError:
-        raise InvalidRequest(f"database_version {version!r} is not a version like '15' or '10.11'",
+        raise InvalidRequest(f"database_version {echo(version)} is not a version like '15' or '10.11'",
                              field="database_version") from None
     return Context(db, parsed, tool)
 
@@ -64,7 +64,7 @@ def _choice(value: object, allowed: list[str], name: str, aliases: dict[str, str
     key = str(getattr(value, "value", value) or "").strip().lower()
     key = aliases.get(key, key)
     if key not in allowed:
-        raise InvalidRequest(f"unknown {name} {value!r}", field=name, allowed=allowed)
+        raise InvalidRequest(f"unknown {name} {echo(value)}", field=name, allowed=allowed)
     return key
 
 
