@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, BinaryIO
 
@@ -55,7 +56,7 @@ class CheckedLines:
             if raw is None:
                 raise StopAsyncIteration
             line = raw.decode("utf-8", errors="replace")
-            problem = (None, types.INVALID_REQUEST, f"message over the {self.limit:,}-byte limit") \
+            problem = (_leading_id(line), types.INVALID_REQUEST, f"message over the {self.limit:,}-byte limit") \
                 if too_long else check_line(line)
             if problem is None:
                 return line
@@ -71,7 +72,7 @@ class CheckedLines:
         while True:                       # drop the rest of the oversized line, in chunks
             rest = self.wire.readline(_CHUNK)
             if not rest or rest.endswith(b"\n"):
-                return b"", True
+                return line[:_CHUNK], True      # its head may name the request's id
 
     async def reply(self, request_id, code: int, message: str) -> None:
         error = types.JSONRPCError(jsonrpc="2.0", id=request_id, error=types.ErrorData(code=code, message=message))
@@ -79,6 +80,14 @@ class CheckedLines:
 
 
 _BLANK = object()
+# `"id": 3` near the start of an oversized request, before its params: clients write it first,
+# and answering with it lets the client stop waiting (best effort; else the id is null)
+_HEAD_ID = re.compile(r'^\s*\{(?:(?!"params")[^{}\[\]])*?"id"\s*:\s*(-?\d{1,15}|"[^"\\]{0,100}")')
+
+
+def _leading_id(head: str):
+    m = _HEAD_ID.match(head)
+    return json.loads(m.group(1)) if m else None
 
 
 def check_line(line: str):

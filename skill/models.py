@@ -271,7 +271,8 @@ class MigrationRequest(Strict):
     database: Database
     migration_type: MigrationType
     downtime_allowed: StrictBool
-    migration_description: str = Field(min_length=1, max_length=500)
+    # no control characters but tab and line breaks: it reaches file names, comments and docstrings
+    migration_description: str = Field(min_length=1, max_length=500, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$")
     changes: list[Change] | None = Field(default=None, min_length=1, max_length=MAX_CHANGES)
     sql: SqlText | None = None
     schema_sql: SqlText | None = Field(default=None, alias="schema",

@@ -208,6 +208,17 @@ def mask(text: str, dialect: str) -> str:
     return TOKENS[dialect].sub(blank, text).upper()
 
 
+def blank_literals(text: str, dialect: str) -> str:
+    """`text` with the contents of its string literals replaced by `x` (same length, case kept):
+    a pattern over statement shapes then never sees a ';' or a line break a literal holds."""
+    def blank(m: re.Match) -> str:
+        tok = m.group(0)
+        if m.lastgroup != "string" or len(tok) < 2 or not tok.endswith("'"):
+            return tok
+        return "'" + "x" * (len(tok) - 2) + "'"
+    return TOKENS[dialect].sub(blank, text) if "'" in text else text
+
+
 @functools.lru_cache(maxsize=16)
 def _line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer("\n", text)]

@@ -38,10 +38,11 @@ class LintReport(BaseModel):
 
 
 def validate_migration(files: list[dict], database: str, migration_tool: str | None = None,
-                       database_version: str | None = None) -> dict:
-    """Lint `files` ([{filename, content}]) for `database`; returns {verdict, findings}."""
+                       database_version: str | None = None, *, bounded: bool = True) -> dict:
+    """Lint `files` ([{filename, content}]) for `database`; returns {verdict, findings}.
+    `bounded=False` (the gate, linting dbmig's own output) skips the input limits."""
     ctx = make_context(database, migration_tool, database_version)
-    sources = read_files(files, ctx)
+    sources = read_files(files, ctx, bounded=bounded)
     findings = [f for _, f in run_rules(sources, ctx)]
     return LintReport(verdict=verdict(findings), findings=findings).model_dump()
 
@@ -68,20 +69,21 @@ def _choice(value: object, allowed: list[str], name: str, aliases: dict[str, str
     return key
 
 
-def read_files(files: list[dict], ctx: Context, field: str = "files") -> list[SourceFile]:
+def read_files(files: list[dict], ctx: Context, field: str = "files", bounded: bool = True) -> list[SourceFile]:
     """The files as located statements, within the limits of docs/limits.md (`field` names the
     argument the text came from in errors)."""
     if not files:
         raise InvalidRequest("no files given: pass at least one {filename, content}", field="files")
-    if len(files) > MAX_FILES:
+    if len(files) > MAX_FILES and bounded:
         raise InvalidRequest(f"{len(files)} files; the limit is {MAX_FILES} per call", field=field)
     for n, f in enumerate(files):
         if not isinstance(f, dict) or not isinstance(f.get("filename"), str) or not isinstance(f.get("content"), str):
             raise InvalidRequest("each file needs a string filename and content", field=f"files.{n}")
-        check_size(f["content"], field if field != "files" else f"files.{n}.content")
+        if bounded:
+            check_size(f["content"], field if field != "files" else f"files.{n}.content")
     sources = read_sources(files, ctx.database, ctx.tool)
     count = sum(len(s.statements) for s in sources)
-    if count > MAX_STATEMENTS:
+    if count > MAX_STATEMENTS and bounded:
         raise InvalidRequest(f"{count:,} statements; the limit is {MAX_STATEMENTS:,} per call", field=field,
                              suggestion="split the input into several calls (see docs/limits.md)")
     ctx.sources = _in_run_order(sources)

@@ -354,6 +354,9 @@ def render_plan(plan: Plan, tc: ToolContext) -> list[Rendered]:
 # directive in it. dbmig's own statements never do; text from the request may, and is refused.
 # YAML: a block scalar ends at a line break, and YAML also breaks lines at U+0085/U+2028/U+2029.
 _LINE_START = re.compile(r"\s*(?:-|/|go\b)", re.I)
+# Characters the format cannot hold at all (XML 1.0 Char; YAML 1.1 printable), even escaped.
+_UNWRITABLE = {"xml": re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"),
+               "yaml": re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")}
 
 
 def liquibase_hazard(text: str, fmt: str, one_line: bool = False) -> str | None:
@@ -361,6 +364,8 @@ def liquibase_hazard(text: str, fmt: str, one_line: bool = False) -> str | None:
     a changelog of format `fmt`, or None."""
     if "${" in text:
         return "`${`, which Liquibase replaces with a changelog property (such as ${user.home})"
+    if fmt in _UNWRITABLE and _UNWRITABLE[fmt].search(text):
+        return f"a control character a {fmt.upper()} changelog cannot hold"
     if fmt == "yaml" and re.search("[\r\x85\u2028\u2029]", text):
         return "a line break YAML reads (carriage return, U+0085, U+2028 or U+2029)"
     if fmt != "sql":
