@@ -32,6 +32,7 @@ SUGGESTIONS = {
 INPUT_FAILURES = {
     RecursionError: "the input nests too deeply to process (see docs/limits.md)",
     MemoryError: "the input is too large to process (see docs/limits.md)",
+    UnicodeEncodeError: "the input holds text that is not valid Unicode (a lone surrogate)",
 }
 MAX_MESSAGE = 2_000        # characters: an error never carries the whole input back
 

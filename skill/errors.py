@@ -53,6 +53,20 @@ class Unsupported(DbmigError):
     code = "unsupported"
 
 
+class MissingDependency(DbmigError):
+    """A feature needs something that is not installed (an optional extra, the Liquibase CLI,
+    Java): the caller's environment, not the request, must change. `suggestion` says how."""
+
+    code = "missing_dependency"
+
+
+class LiveDatabaseError(DbmigError):
+    """The live database a `dsn` names could not be read: unreachable, login refused, missing
+    privileges, or no answer within the timeout. The message shows the DSN without its password."""
+
+    code = "live_database_error"
+
+
 class GateFailure(DbmigError):
     """A generated artifact failed its own gate: a bug in dbmig, never shipped."""
 
