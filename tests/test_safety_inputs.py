@@ -80,12 +80,15 @@ ADVERSARIAL = {
 def test_lint_and_explain_scale_linearly(case, database):
     """10x the input may cost at most ~25x the time (linear is 10x; the quadratic regexes of
     the issue cost 100x: 32 KB took 14 s, 1 MB over 880 s). A ratio, not a timing."""
-    def cost(n: int) -> float:
+    def cost(n: int) -> float:       # best of 3: other work on a shared machine only adds time
         sql = ADVERSARIAL[case](n)
-        start = time.perf_counter()
-        validate_migration([{"filename": "V1__x.sql", "content": sql}], database)
-        explain_migration(database, sql=sql)
-        return time.perf_counter() - start
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            validate_migration([{"filename": "V1__x.sql", "content": sql}], database)
+            explain_migration(database, sql=sql)
+            times.append(time.perf_counter() - start)
+        return min(times)
     small, big = cost(10_000), cost(100_000)
     assert big < max(small, 0.02) * 25, (small, big)
 

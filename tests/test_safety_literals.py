@@ -31,39 +31,36 @@ def test_literals_parse_as_one_literal(database):
         assert len(tree.expressions) == 1, text
 
 
-@pytest.mark.engine
-@pytest.mark.parametrize("conforming", ["on", "off"])
-def test_postgresql_reads_every_literal_back(pg, conforming):
-    """standard_conforming_strings off (a server setting; set here for the session only) makes
-    '...' read backslash escapes: text holding a backslash is an E'' literal, read alike."""
-    d = get_dialect("postgresql")
-    with pg.scratch("lit") as s:
+def _reads_back(server, database: str, session: str | None, select: str) -> None:
+    """Every hostile text, as the dialect's literal inside `select`, comes back unchanged in a
+    session set up with `session` (set for this session only, never server-wide)."""
+    d = get_dialect(database)
+    with server.scratch("lit") as s:
         conn = s.server.connect(s.database)
         try:
             with conn.cursor() as cur:
-                cur.execute(f"SET standard_conforming_strings = {conforming}")
+                if session:
+                    cur.execute(session)
                 for text in HOSTILE:
-                    cur.execute(f"SELECT {d.literal(text)}::text")
-                    assert cur.fetchone()[0] == text, (conforming, text)
+                    cur.execute(select.format(d.literal(text)))
+                    assert cur.fetchone()[0] == text, (session, text)
         finally:
             conn.close()
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("conforming", ["on", "off"])
+def test_postgresql_reads_every_literal_back(pg, conforming):
+    """standard_conforming_strings off (a server setting) makes '...' read backslash escapes:
+    text holding a backslash is an E'' literal, read alike either way."""
+    _reads_back(pg, "postgresql", f"SET standard_conforming_strings = {conforming}", "SELECT {}::text")
 
 
 @pytest.mark.engine
 @pytest.mark.parametrize("mode", ["", "NO_BACKSLASH_ESCAPES"])
 def test_mariadb_reads_every_literal_back_in_both_backslash_modes(mariadb, mode):
-    d = get_dialect("mysql")
-    with mariadb.scratch("lit") as s:
-        conn = s.server.connect(s.database)
-        try:
-            with conn.cursor() as cur:
-                if mode:
-                    cur.execute(f"SET SESSION sql_mode = CONCAT(@@sql_mode, ',{mode}')")
-                for text in HOSTILE:
-                    cur.execute(f"SELECT CAST({d.literal(text)} AS CHAR CHARACTER SET utf8mb4)")
-                    assert cur.fetchone()[0] == text, (mode, text)
-        finally:
-            conn.close()
+    _reads_back(mariadb, "mysql", mode and f"SET SESSION sql_mode = CONCAT(@@sql_mode, ',{mode}')",
+                "SELECT CAST({} AS CHAR CHARACTER SET utf8mb4)")
 
 
 # --- the split_column guard on MariaDB ------------------------------------------------------------
