@@ -9,7 +9,6 @@ that statement, so explain and validate never disagree.
 from __future__ import annotations
 
 import bisect
-
 import re
 from dataclasses import dataclass
 

@@ -406,7 +406,7 @@ def check_read_as_written(steps: list[Step], request: MigrationRequest, fmt: str
 
 
 _SUGGEST = {"sql": "write the value without it, or use liquibase_format xml (which carries any text)",
-            "xml": "write the value without `${`", "yaml": "write the value without it, or use "
+            "xml": "write the value without `${` or control characters", "yaml": "write the value without it, or use "
             "liquibase_format xml"}
 
 
@@ -421,7 +421,9 @@ def _field_holding(request: MigrationRequest, change: int | None, fmt: str, one_
     for key in ("sql", "schema"):
         if dumped.get(key) and liquibase_hazard(dumped[key], fmt, one_line):
             return key
-    return f"changes.{change}" if request.changes and change is not None else "sql" if request.sql else "changes"
+    if request.changes:
+        return f"changes.{change}" if change is not None else "changes"
+    return "sql" if request.sql else "migration_description"
 
 
 def _texts(value: Any, path: str):

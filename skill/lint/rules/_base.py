@@ -305,7 +305,7 @@ def column_default(definition: str) -> str | None:
     start = _DEFAULT_START.search(definition)
     if not start:
         return None
-    begin = start.end() + (len(definition) - start.end() - len(definition[start.end():].lstrip()))
+    begin = len(definition) - len(definition[start.end():].lstrip())      # past the blanks after DEFAULT
     end = _DEFAULT_END.search(definition, begin + 1) if begin < len(definition) else None
     value = definition[begin:end.start() if end else len(definition)].strip()
     return value or None
