@@ -28,6 +28,12 @@ RETRY = ("A step that fails with a lock timeout ('canceling statement due to loc
          "table (pg_stat_activity / SHOW PROCESSLIST) to end and run the same phase again.")
 
 
+def ansi_literal(text: str) -> str:
+    """'...' with quotes doubled: what Oracle reads, and every database where no backslash or
+    NUL is involved."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 class Dialect:
     """The base every database spreads. Attributes are data; methods are behaviour."""
 
@@ -176,7 +182,16 @@ class Dialect:
         return name.upper() if self.fold == "upper" else name
 
     def literal(self, text: str) -> str:
-        return "'" + text.replace("'", "''") + "'"
+        """`text` as one string literal that reads back as exactly `text` (the only place
+        dbmig quotes request text; see `quote_literal` for the per-database forms)."""
+        if "\x00" in text:
+            raise InvalidRequest("text holding a NUL character cannot be written as a SQL literal")
+        return self.quote_literal(text)
+
+    def quote_literal(self, text: str) -> str:
+        """How this database writes a string literal: the ANSI form unless it reads some text
+        otherwise (a subclass overrides)."""
+        return ansi_literal(text)
 
     def identifier_limit(self, version: tuple[int, ...]) -> int:
         return self.max_identifier

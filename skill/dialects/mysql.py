@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Dialect
+from .base import Dialect, ansi_literal
 from .common import (ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, ONLINE_STRATEGIES, PS, RESERVED_CORE,
                      SQLALCHEMY_TYPES)
 
@@ -198,6 +198,14 @@ class MySQL(Dialect):
                   "statements may run again, so: find the blocker (SHOW PROCESSLIST; "
                   "information_schema.innodb_trx), wait for its transaction to end, then `flyway repair` "
                   "and `flyway migrate` (or `alembic upgrade`, `liquibase update`) resume at that step.")
+
+    def quote_literal(self, text: str) -> str:
+        """MySQL reads a backslash in '...' as an escape unless sql_mode has NO_BACKSLASH_ESCAPES,
+        so no doubling works in both modes: text holding one is written as UTF-8 bytes in hex with a
+        character set introducer, a literal both modes read alike."""
+        if "\\" not in text:
+            return ansi_literal(text)
+        return "_utf8mb4 X'" + text.encode("utf-8").hex().upper() + "'"
 
     def widens_in_place(self, old: str, new: str) -> bool:
         """A longer VARCHAR is changed in place while its length prefix keeps its size: both under

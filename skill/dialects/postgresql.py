@@ -7,7 +7,7 @@ from functools import cache
 from importlib.resources import files
 
 from ..types import SqlType
-from .base import Dialect
+from .base import Dialect, ansi_literal
 from .common import (ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, ONLINE_STRATEGIES, PS, RESERVED_CORE,
                      SQLALCHEMY_TYPES)
 
@@ -17,7 +17,8 @@ FLYWAY_LOCK = ("Flyway >= 9.1.2 on PostgreSQL holds a transactional advisory loc
                "`migrate`, so CREATE/DROP INDEX CONCURRENTLY waits for it forever: set "
                "`postgresql.transactional.lock=false` (flyway.conf / FLYWAY_POSTGRESQL_TRANSACTIONAL_LOCK) "
                "for these migrations.")
-_CALL = re.compile(r"([A-Za-z_][\w.]*)\s*\(")
+# A call's name starts a word: without the lookbehind every suffix of a long word was tried.
+_CALL = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)\s*\(")
 
 
 @cache
@@ -170,6 +171,14 @@ class PostgreSQL(Dialect):
                   "{target}'s defaults), UPDATE, DELETE, ON CONFLICT and RETURNING through the old name reach "
                   "the renamed table, but it has the columns {target} had at the expand phase, and DDL, "
                   "TRUNCATE and COPY ... FROM need {target}.")
+
+    def quote_literal(self, text: str) -> str:
+        """A backslash means itself only while standard_conforming_strings is on (the default, but
+        a server setting): text holding one becomes an E'' string, which reads backslash escapes
+        whatever the setting."""
+        if "\\" not in text:
+            return ansi_literal(text)
+        return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
     def is_volatile_function(self, name: str) -> bool:
         """Not known to be stable or immutable (data/postgresql_non_volatile.txt): as a DEFAULT it

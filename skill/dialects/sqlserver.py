@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Dialect
+from .base import Dialect, ansi_literal
 from .common import ANSI_FORMS, BATCH_DEFAULTS, N, ONLINE_STRATEGIES, PS, RESERVED_CORE, SQLALCHEMY_TYPES
 
 # Identifier as the regexes of `command_allow` see it: bracketed, or regular, optionally
@@ -373,6 +373,10 @@ class SQLServer(Dialect):
     row_new = "i."
     row_old = "d."
     interrupted_index_since = (15,)     # RESUMABLE builds (2019)
+
+    def quote_literal(self, text: str) -> str:
+        """'...' is read in the column's code page: text beyond ASCII becomes an N'' (Unicode) literal."""
+        return ("N" if not text.isascii() else "") + ansi_literal(text)
 
 
 SQLSERVER = SQLServer()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..dialects import Dialect, get_dialect
 from ..errors import InvalidRequest
+from ..limits import check_time
 from ..lint import files_live, make_context, read_files, run_rules
 from ..lint.rules import SqlView, observe
 from ..schema import parse_schema
@@ -40,14 +41,15 @@ def explain_migration(database: str, sql: str | None = None, files: list[dict] |
         raise InvalidRequest("`sql` is empty", field="sql")
     ctx = make_context(database, None, database_version)
     rows = _rows(table_rows)
-    sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx)
+    field = "files" if files else "sql"
+    sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx, field)
     live, notes = files_live(dsn, ctx, sources), {}
     if live is not None:
         notes = live_notes(live, rows)
         rows = {**{k.lower(): v for k, v in live.rows().items()}, **rows}
         database_version = database_version or live.server.version
         ctx = make_context(database, None, database_version)
-        sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx)
+        sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx, field)
     findings: dict[int, list] = {}
     for stmt, f in run_rules(sources, ctx):
         if stmt is not None:
@@ -59,6 +61,7 @@ def explain_migration(database: str, sql: str | None = None, files: list[dict] |
     for src in sources:
         ctx.begin_file(src)
         for stmt in src.statements:
+            check_time("explaining")
             view = SqlView(stmt, ctx.database)
             entry = _explain(view, classify(view, ctx, d, known), d, rows, findings.get(id(stmt), []))
             entry["estimated_duration"] += notes.get(view.table or "", "")

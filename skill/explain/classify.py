@@ -8,6 +8,7 @@ MODIFY and SQL Server ALTER COLUMN restate a column: is it a type change or only
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -99,17 +100,18 @@ def classify(view: SqlView, ctx, d: Dialect, schema: VirtualSchema) -> Found:
     raw = view.text.upper()
     if re.search(r"\b(?:LOOP|WHILE)\b", raw) and re.search(r"\b(?:UPDATE|MERGE)\b", raw) and "COMMIT" in raw:
         return Found("batch_update", _updated(view))          # a batched data migration's loop
+    marked = bool(view.search(_ONLINE_MARK))    # once a statement: per clause it was quadratic
     for pattern, op in _STATEMENTS:
         if view.startswith(pattern):
-            found = _statement(view, ctx, op, d)
+            found = _statement(view, ctx, op, d, marked)
             return Found(fact_op(d, found.op), found.table)
     if view.clauses:
-        ops = [_clause(view, ctx, d, schema, off, clause) for off, clause in view.clauses]
+        ops = [_clause(view, ctx, d, schema, off, clause, marked) for off, clause in view.clauses]
         return Found(max(ops, key=lambda o: ORDER.index(d.lock(o).cost)), view.table)
     return Found("other", view.table)
 
 
-def _statement(view: SqlView, ctx, op: str, d: Dialect) -> Found:
+def _statement(view: SqlView, ctx, op: str, d: Dialect, marked: bool) -> Found:
     if op == "copy_into":
         op = "copy_table" if d.select_into_creates_table else "select"
     if op == "copy_table":                 # the rows copied are the source table's
@@ -117,12 +119,13 @@ def _statement(view: SqlView, ctx, op: str, d: Dialect) -> Found:
         return Found(op, name_of(view.text[m.start(1):m.end(1)]) if m else view.table)
     if ctx.is_new_table(view) and op in ("add_index", "insert"):
         return Found("create_table", view.table)               # a table made here: nobody uses it yet
-    return Found(online(view, op, d), view.table)
+    return Found(online(op, d, marked), view.table)
 
 
-def online(view: SqlView, op: str, d: Dialect) -> str:
-    """The online variant of `op` where the statement asks for it and the database has one."""
-    if not view.search(_ONLINE_MARK):
+def online(op: str, d: Dialect, marked: bool) -> str:
+    """The online variant of `op` where the statement asks for it (`marked`: CONCURRENTLY,
+    ONLINE ...) and the database has one."""
+    if not marked:
         return op
     return next((o for o in _ONLINE.get(op, ()) if o in d.facts), op)
 
@@ -142,7 +145,7 @@ _FALLBACK = {"add_primary_key": "add_unique", "set_not_null_validated": "set_not
              "add_column_rewrite": "add_column", "reindex_online": "reindex"}
 
 
-def _clause(view: SqlView, ctx, d: Dialect, schema: VirtualSchema, off: int, clause: str) -> str:
+def _clause(view: SqlView, ctx, d: Dialect, schema: VirtualSchema, off: int, clause: str, marked: bool) -> str:
     op = next((op for pattern, op in _CLAUSES if re.match(pattern, clause, re.S)), "alter_table")
     raw = view.text[off:off + len(clause)]
     if op == "alter_column_type":
@@ -152,14 +155,16 @@ def _clause(view: SqlView, ctx, d: Dialect, schema: VirtualSchema, off: int, cla
     if op == "set_not_null" and d.validated_check_skips_scan(ctx.version or ()) and \
             any(t == view.table for t, _ in ctx.validated_not_null):
         op = "set_not_null_validated"
-    return fact_op(d, online(view, op, d))
+    return fact_op(d, online(op, d, marked))
 
 
 def _column_rewrites(view: SqlView, ctx, d: Dialect, off: int) -> bool:
     """A generated or identity column fills every row; else the dialect judges the DEFAULT."""
-    for start, definition in added_columns(view):
-        if start < off:
-            continue
+    added = added_columns(view)
+    # the first column at or after this clause, by bisection: a scan from the start for every
+    # clause was quadratic in the clauses (5,000 ADD COLUMNs: 1.2 s)
+    first = bisect.bisect_left(added, off, key=lambda item: item[0])
+    for _, definition in added[first:first + 1]:
         if _GENERATED.search(definition):
             return True
         return d.add_column_rewrites(column_default(definition), ctx.version or ())

@@ -12,12 +12,13 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from ..dialects import DATABASES, sqlglot_name
+from ..limits import check_time
 from . import alembic, flyway, liquibase
 from .flyway import FLYWAY_CALLBACK, FLYWAY_NAME, flyway_in_transaction, flyway_name, flyway_non_transactional  # noqa: F401
 from .liquibase import Element, change_statements, expat_tree  # noqa: F401
 from .model import AlembicInfo, ChangeSet, FlywayName, Problem, SourceFile, Statement, lazy_re  # noqa: F401
 from .sqltext import (line_col, mask, new_tx, offset, split_sql, sql_statements, statement_start,  # noqa: F401
-                      tokens)
+                      tokens, blank_literals)
 
 # The sqlglot dialect each database's SQL is split and masked in (the dialects' `sqlglot`).
 DIALECTS = {database: sqlglot_name(database) for database in DATABASES}
@@ -49,6 +50,7 @@ def read_sources(files: list[dict], database: str, tool: str | None,
     confs = {s.filename[:-len(".conf")]: s for s in sources if s.kind == "flyway_conf"}
     confs[flyway.VERSION] = version
     for src in sorted(sources, key=lambda s: s.kind != "flyway_conf"):   # sidecars first
+        check_time("reading the files")
         _READERS[src.kind](src, dialect, database, confs)
     return sources
 

@@ -23,6 +23,9 @@ def read_revision(src: SourceFile, dialect: str, database: str, confs: dict) -> 
     except SyntaxError as err:
         src.problems.append(Problem(err.lineno or 1, (err.offset or 1), f"Python syntax error: {err.msg}"))
         return
+    except (MemoryError, RecursionError):     # CPython's parser gives up on deep nesting this way
+        src.problems.append(Problem(1, 1, "Python code nested too deeply to read"))
+        return
     info = src.alembic = AlembicInfo()
     for node in tree.body:
         _alembic_module_node(src, info, node, dialect, database)

@@ -16,7 +16,7 @@ FLYWAY_CALLBACK = lazy_re(r"^(?:before|after)[A-Za-z]+(?:__.+)?\.sql$")
 
 
 def flyway_name(basename: str) -> FlywayName:
-    m = FLYWAY_NAME.match(basename)
+    m = FLYWAY_NAME.fullmatch(basename)
     if not m:
         return FlywayName(None)
     if m.group("rprefix"):

@@ -247,10 +247,50 @@ CHANGES = {
 
 # --- YAML and formatted SQL ------------------------------------------------------------------
 
+def compose_bounded(content: str):
+    """The YAML node tree, refusing what makes reading it explode: aliases (`*a` repeats the
+    node it names, so nine levels of ten aliases each are a billion nodes from 475 bytes),
+    more than MAX_YAML_NODES nodes, or nesting deeper than MAX_NESTING (the composer recurses).
+    A Liquibase changelog never needs an alias."""
+    import yaml
+    from ..limits import MAX_NESTING, MAX_YAML_NODES
+
+    class Loader(yaml.SafeLoader):
+        nodes = depth = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not accepted in a "
+                                                  "changelog: write the value out", self.peek_event().start_mark)
+            self.nodes, self.depth = self.nodes + 1, self.depth + 1
+            if self.nodes > MAX_YAML_NODES or self.depth > MAX_NESTING:
+                raise yaml.composer.ComposerError(None, None, f"YAML changelog over the limits of "
+                                                  f"{MAX_YAML_NODES:,} nodes and {MAX_NESTING} levels",
+                                                  self.peek_event().start_mark)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+        def compose_mapping_node(self, anchor):
+            node = super().compose_mapping_node(anchor)
+            for key, _ in node.value:
+                if key.id != "scalar":         # `{[a]: b}`: no changelog key is a list or a map
+                    raise yaml.composer.ComposerError(None, None, "a mapping key must be a plain value",
+                                                      key.start_mark)
+            return node
+
+    loader = Loader(content)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def read_yaml(src: SourceFile, dialect: str, database: str, confs: dict) -> None:
     try:
         import yaml   # only needed for YAML/JSON changelogs
-        node = yaml.compose(src.content)
+        node = compose_bounded(src.content)
     except ImportError:
         src.problems.append(Problem(1, 1, "YAML changelogs need PyYAML installed"))
         return

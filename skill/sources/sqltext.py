@@ -34,13 +34,16 @@ _CLIENT_DELIMITER = {"mysql": lazy_re(r"^[ \t]*DELIMITER[ \t]+(\S+)[ \t]*$", re.
 def tokens(dialect: str) -> re.Pattern:
     """One alternation that consumes comments, literals and quoted names whole, so that a ';'
     found by it is always a real statement end. Regexes keep splitting fast on large files."""
-    quote = r"'(?:[^'\\]|''|\\.)*'" if dialect == "mysql" else r"'(?:[^']|'')*'"
+    # A quote left open runs to the end of the text (as comments and dollar quotes do): if it
+    # had to close, every later quote would start a new failing scan of the rest, quadratic
+    # in a file of `\'` pairs. Possessive repeats never re-split what they consumed.
+    quote = r"'(?:[^'\\]|''|\\.)*+(?:'|\Z)" if dialect == "mysql" else r"'(?:[^']|'')*+(?:'|\Z)"
     parts = [r"(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z)" + (r"|\#[^\n]*" if dialect == "mysql" else "") + ")",
-             rf"(?P<string>{quote})", r'"(?:[^"]|"")*"']
+             rf"(?P<string>{quote})", r'"(?:[^"]|"")*+(?:"|\Z)']
     if dialect == "mysql":
-        parts.append(r"`[^`]*`")
+        parts.append(r"`[^`]*+(?:`|\Z)")
     if dialect == "tsql":
-        parts.append(r"\[[^\]]*\]")
+        parts.append(r"\[[^\]]*+(?:\]|\Z)")
     if dialect == "postgres":
         parts.append(r"(?P<dollar>\$(?P<tag>[A-Za-z_]\w*|)\$.*?(?:\$(?P=tag)\$|\Z))")
     parts += [r"(?P<semi>;)", r"[^-/'\"`#\[$;]+", r"."]
@@ -152,12 +155,24 @@ def mask(text: str, dialect: str) -> str:
         tok = m.group(0)
         if m.lastgroup == "comment":
             return re.sub(r"[^\n]", " ", tok)
-        if m.lastgroup == "string":
-            return "'" + re.sub(r"[^\n]", " ", tok[1:-1]) + "'"
+        if m.lastgroup == "string":     # an unterminated one keeps its length too
+            end = "'" if len(tok) > 1 and tok.endswith("'") else ""
+            return "'" + re.sub(r"[^\n]", " ", tok[1:len(tok) - len(end)]) + end
         if m.group("dollar") if dialect == "postgres" else False:
             return re.sub(r"[^\n$]", " ", tok)
         return tok
     return tokens(dialect).sub(blank, text).upper()
+
+
+def blank_literals(text: str, dialect: str) -> str:
+    """`text` with the contents of its string literals replaced by `x` (same length, case kept):
+    a pattern over statement shapes then never sees a ';' or a line break a literal holds."""
+    def blank(m: re.Match) -> str:
+        tok = m.group(0)
+        if m.lastgroup != "string" or len(tok) < 2 or not tok.endswith("'"):
+            return tok
+        return "'" + "x" * (len(tok) - 2) + "'"
+    return tokens(dialect).sub(blank, text) if "'" in text else text
 
 
 @functools.lru_cache(maxsize=16)

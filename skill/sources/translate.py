@@ -35,7 +35,7 @@ class ToolOp:
 def q(name: object) -> str:
     """A name as the tool sends it: plain names unquoted (the database folds them), others quoted."""
     name = str(name or "?")
-    return name if re.match(r"^[A-Za-z_][A-Za-z0-9_$.]*$", name) else f'"{name}"'
+    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$.]*", name) else f'"{name}"'
 
 
 def names(value: object) -> str:
