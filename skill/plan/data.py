@@ -14,7 +14,7 @@ Every data step has one shape, whatever the op:
   DO block (COMMIT in DO needs PG 11 and no surrounding transaction: the step is
   non-transactional), MySQL/MariaDB a procedure created, called and dropped, SQL Server a
   WHILE batch, Oracle a PL/SQL block;
-- guards (split values lacking the separator) run inside the same block, before the first batch,
+- guards (split values lacking the separator, with on_unsplittable=abort) run inside the same block, before the first batch,
   and are also `Step.guards` for the tools that check preconditions themselves.
 """
 from __future__ import annotations
@@ -104,14 +104,14 @@ def split_column(ch: SplitColumn, ctx: Context, path: str) -> list[Step]:
     job = Batched(ch.table, pk, list(ch.into), list(zip(ch.into, parts)), [f"{full} IS NOT NULL"],
                   _size(ch), ch.pause_ms, f"split {ch.table}.{ch.column} into {', '.join(ch.into)}")
     lacking = [f"{full} IS NOT NULL", f"{parts[-1]} IS NULL"]
-    if ch.on_unsplittable == "fail":
+    if ch.on_unsplittable in ("abort", "fail"):
         job.guards.append(Guard(_count(ctx, ch.table, lacking),
                                 f"dbmig guard: values of {ch.table}.{ch.column} lack the separator "
                                 f"{ch.separator!r} {len(ch.into) - 1} time(s); nothing was changed"))
     else:
         ctx.warnings.append(f"Values of {ch.table}.{ch.column} without the separator stay whole in "
-                            f"{ch.into[0]} (on_unsplittable=keep-in-first); count them: "
-                            f"{_count(ctx, ch.table, lacking)}")
+                            f"{ch.into[0]}, {', '.join(ch.into[1:])} NULL (on_unsplittable=abort stops before "
+                            f"any change instead); count them: {_count(ctx, ch.table, lacking)}")
     joined = _recombine(ctx, [ctx.q(c) for c in ch.into], sep)
     job.checks.append(Check(f"{' || sep || '.join(ch.into)} equals {ch.column} on every row",
                             _count(ctx, ch.table, [f"{full} IS NOT NULL",
