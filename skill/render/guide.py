@@ -55,6 +55,8 @@ def deployment_guide(plan: Plan, request: MigrationRequest, rendered: list[Rende
            "Run the validation tests marked 'unchanged' now and keep their results."]
     if blocking:
         pre.append("Schedule a window: " + "; ".join(f"{s.description}: {s.estimate}" for s in blocking) + ".")
+    if len(plan.phases) == 1 and plan.phases[0].gate_before:      # a multi-phase plan says it per phase
+        pre.append(f"Before applying: {plan.phases[0].gate_before}")
     manual = [m for s in steps for m in s.manual_steps]
     return DeploymentGuide(
         pre_migration_steps=pre + _step_lines(steps, "pre"),
