@@ -44,6 +44,12 @@ ZD_CASES = {
     "int_to_bigint": CASES["alter_column_type_int_to_bigint"],
     "widen_varchar": CASES["alter_column_type_widen_varchar"],
     "drop_column": CASES["drop_column"],
+    # data: T2's batched loop in migrate, behind the gate that the app writes the new values
+    "backfill": [{"op": "backfill", "table": "customers", "column": "status", "value": "'vip'", "where": "age > 40"}],
+    "update_rows": [{"op": "update_rows", "table": "orders", "set": {"total": "total + 1"}, "where": "total > 100",
+                     "batch_size": 25}],
+    "split_column": [{"op": "split_column", "table": "customers", "column": "name", "into": ["first_name", "last_name"],
+                      "separator": " "}],
 }
 APP = {
     "rename_column": {

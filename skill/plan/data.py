@@ -231,8 +231,10 @@ def _step(ctx: Context, job: Batched) -> Step:
     d, bak = ctx.dialect, _backup_name(ctx, job)
     lock = replace(d.locks["update"], level="row locks of one batch", blocks="writers of that batch's rows")
     forward = [_backup_table(ctx, job, bak)] + _forward_loop(ctx, job, bak)
-    # Columns this request adds are dropped by the rollback anyway: restoring them is wasted.
-    restore = [] if set(map(str.lower, job.columns)) <= _added(ctx, job.table) else _restore_loop(ctx, job, bak)
+    # Columns this request adds are dropped by the rollback anyway: restoring them is wasted. Not
+    # without downtime: they are added in expand, which a rollback of this phase leaves in place.
+    added = ctx.request.downtime_allowed and set(map(str.lower, job.columns)) <= _added(ctx, job.table)
+    restore = [] if added else _restore_loop(ctx, job, bak)
     reverse = restore + [d.sql("drop_table", table=ctx.q(bak))]
     step = Step(f"{job.what} in batches of {job.size:,}",
                 forward, reverse, lock, job.table, transactional=False, guards=job.guards,
