@@ -139,8 +139,9 @@ forward script, rollback (or manual steps), validation queries with expected res
 guide with lock and duration estimates, and warnings. Give the change as `changes` (preferred), `sql`,
 or a plain-English `migration_description`. Tiers: T1 simple schema change (<=2k tokens), T2 data
 migration (<=6k), T3 zero-downtime multi-phase when downtime_allowed=false (<=12k). Fails with
-unsafe_rollback (destructive without a safe rollback: give `schema` or confirm_data_loss) or
-zero_downtime_impossible (no online form). Read resource dbmig://skill for the decision rules."""
+unsafe_rollback (destructive without a safe rollback: give `schema` or confirm_data_loss),
+zero_downtime_impossible (no online form) or too_large (split the changes as it says). Errors are JSON
+text. Read resource dbmig://skill for the decision rules."""
 
 VALIDATE_DESCRIPTION = """\
 Lint migration files that already exist (generated or hand-written): SQL syntax in the database's
