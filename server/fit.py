@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from dbmig.errors import DbmigError
-from dbmig.models import Change, MigrationRequest
+from dbmig.limits import MAX_CHANGES
 
 from . import schemas, text
 from .budget import BUDGETS, TooLarge, as_json, part_tokens, received, too_large, tokens
@@ -23,15 +23,18 @@ CALIBRATIONS = 5      # first parts generated, at most, to size the split
 
 @dataclass(frozen=True)
 class Source:
-    """The request a result answers and its changes (given, or parsed from sql / the description)."""
+    """The arguments a result answers and its changes (given, or parsed from sql / the description),
+    from which the parts of a split are built."""
 
-    request: MigrationRequest
-    changes: list[Change]
+    args: dict
+    changes: list[dict]
 
     @property
     def field(self) -> str:
-        r = self.request
-        return "changes" if r.changes else "sql" if r.sql else "migration_description"
+        return "changes" if self.args.get("changes") else "sql" if self.args.get("sql") else "migration_description"
+
+    def part(self, count: int) -> dict:
+        return self.args | {"changes": self.changes[:count], "sql": None}
 
 
 def as_sent(model, source: Source | None = None) -> Structured:
@@ -110,10 +113,11 @@ def split_answer(source: Source, tier: str, needed: int) -> TooLarge:
     """The largest part size whose first part fits, searched from the proportional estimate: what
     a change costs varies (a part of changes on many tables repeats the per-table checks)."""
     count = len(source.changes)
-    fits, fails = 0, count
-    size_ = max(1, min(count - 1, math.floor(count * BUDGETS[tier] / needed)))
+    fits, fails = 0, min(count, MAX_CHANGES + 1)
+    size_ = max(1, min(fails - 1, math.floor(count * BUDGETS[tier] / needed)))
     for _ in range(CALIBRATIONS):
-        size, budget = _first_part(source, size_)
+        size, part_tier = _first_part(source, size_)
+        budget = BUDGETS.get(part_tier, size)
         fits, fails = (size_, fails) if size <= budget else (fits, size_)
         if fails - fits <= 1:
             break
@@ -121,17 +125,27 @@ def split_answer(source: Source, tier: str, needed: int) -> TooLarge:
     return too_large(tier, needed, count, max(fits, 1), source.field)
 
 
-def _first_part(source: Source, per_part: int) -> tuple[int, int]:
-    """The size of the first part's answer and its budget (a part may fall in a lower tier)."""
+def beyond_limit(args: dict, changes: list) -> TooLarge:
+    """More changes than one call takes (limits.MAX_CHANGES): sized on the first part that may
+    be generated, whose errors, if any, are the answer (its field paths hold for the whole)."""
+    source = Source(args, changes)
+    size, tier = _first_part(source, MAX_CHANGES, refused=True)
+    return split_answer(source, tier, math.ceil(size * len(changes) / MAX_CHANGES))
+
+
+def _first_part(source: Source, count: int, refused: bool = False) -> tuple[int, str | None]:
+    """The size of the first part's answer and its tier (a part may fall in a lower tier); a
+    part the engine refuses is answered by its own call (`refused`: raise it now)."""
     from dbmig.api import generate
-    part = source.request.model_copy(update={"changes": source.changes[:per_part], "sql": None})
     try:
-        model = generate(part)
-    except DbmigError:         # the part alone is refused: its own call will say why
-        return 0, 1
+        model = generate(source.part(count))
+    except DbmigError:
+        if refused:
+            raise
+        return 0, None
     _, size = _fit(model.model_dump(mode="json", by_alias=True, exclude_none=True),
                    [f.model_dump(mode="json") for f in model.files])
-    return size, BUDGETS[model.tier.value]
+    return size, model.tier.value
 
 
 # --- detail: one part of the result ----------------------------------------------------------------

@@ -18,6 +18,23 @@ import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from .limits import check_time
+
+
+class lazy_re:
+    """A regex compiled on first use: a `dbmig validate` process (a pre-commit hook) that never
+    meets Liquibase, Oracle or MySQL text never pays for compiling their patterns."""
+    __slots__ = ("args", "pattern")
+
+    def __init__(self, *args):
+        self.args, self.pattern = args, None
+
+    def __getattr__(self, name: str):
+        if self.pattern is None:
+            self.pattern = re.compile(*self.args)
+        return getattr(self.pattern, name)
+
+
 # --- data ------------------------------------------------------------------------------------
 
 
@@ -32,6 +49,8 @@ class Statement:
     synthetic: bool = False        # built from a Liquibase change / Alembic op, not typed as SQL
     origin: str = ""               # e.g. "changeSet 3 (alice)", "op.create_index"
     indent: int = 0                # YAML block scalars lose their indentation: add it back
+    tree: object = field(default=None, compare=False, repr=False)   # the parse, shared by every reader
+    tool_tx: bool = False          # the tool (Flyway, Liquibase, Alembic) opened the transaction
 
     @property
     def transactional(self) -> bool:
@@ -105,41 +124,46 @@ class SourceFile:
 
 # --- splitting SQL text ----------------------------------------------------------------------
 
-_DOLLAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
-_BATCH_SEP = {"tsql": re.compile(r"^[ \t]*GO[ \t]*(?:--.*)?$", re.I | re.M),
-              "oracle": re.compile(r"^[ \t]*/[ \t]*$", re.M)}
+_DOLLAR = lazy_re(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
+_BATCH_SEP = {"tsql": lazy_re(r"^[ \t]*GO[ \t]*(?:--.*)?$", re.I | re.M),
+              "oracle": lazy_re(r"^[ \t]*/[ \t]*$", re.M)}
 # Bodies that contain ';' and only end at a batch separator (GO in T-SQL, '/' in Oracle).
 _BODY = r"CREATE\s+(?:OR\s+(?:REPLACE|ALTER)\s+)?(?:PROCEDURE|PROC|FUNCTION|TRIGGER|PACKAGE|TYPE\s+BODY)\b"
 _BLOCK_START = {
-    "oracle": re.compile(rf"(?:{_BODY}|BEGIN\b|DECLARE\b)", re.I),
-    "tsql": re.compile(rf"(?:{_BODY}|BEGIN\b(?!\s+(?:TRAN|TRANSACTION|DISTRIBUTED)\b))", re.I),
+    "oracle": lazy_re(rf"(?:{_BODY}|BEGIN\b|DECLARE\b)", re.I),
+    "tsql": lazy_re(rf"(?:{_BODY}|BEGIN\b(?!\s+(?:TRAN|TRANSACTION|DISTRIBUTED)\b))", re.I),
 }
 
 
-def _token_pattern(dialect: str) -> re.Pattern:
+@functools.cache
+def tokens(dialect: str) -> re.Pattern:
     """One alternation that consumes comments, literals and quoted names whole, so that a ';'
     found by it is always a real statement end. Regexes keep splitting fast on large files."""
-    quote = r"'(?:[^'\\]|''|\\.)*'" if dialect == "mysql" else r"'(?:[^']|'')*'"
+    # A quote left open runs to the end of the text (as comments and dollar quotes do): if it
+    # had to close, every later quote would start a new failing scan of the rest, quadratic
+    # in a file of `\'` pairs. Possessive repeats never re-split what they consumed.
+    quote = r"'(?:[^'\\]|''|\\.)*+(?:'|\Z)" if dialect == "mysql" else r"'(?:[^']|'')*+(?:'|\Z)"
     parts = [r"(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z)" + (r"|\#[^\n]*" if dialect == "mysql" else "") + ")",
-             rf"(?P<string>{quote})", r'"(?:[^"]|"")*"']
+             rf"(?P<string>{quote})", r'"(?:[^"]|"")*+(?:"|\Z)']
     if dialect == "mysql":
-        parts.append(r"`[^`]*`")
+        parts.append(r"`[^`]*+(?:`|\Z)")
     if dialect == "tsql":
-        parts.append(r"\[[^\]]*\]")
+        parts.append(r"\[[^\]]*+(?:\]|\Z)")
     if dialect == "postgres":
         parts.append(r"(?P<dollar>\$(?P<tag>[A-Za-z_]\w*|)\$.*?(?:\$(?P=tag)\$|\Z))")
     parts += [r"(?P<semi>;)", r"[^-/'\"`#\[$;]+", r"."]
     return re.compile("|".join(parts), re.S)
 
 
-TOKENS = {d: _token_pattern(d) for d in ("postgres", "mysql", "tsql", "oracle")}
-_LEADING = {d: re.compile(r"(?:\s+|--[^\n]*|/\*.*?(?:\*/|\Z)" + (r"|\#[^\n]*" if d == "mysql" else "") + ")*", re.S)
-            for d in TOKENS}
+@functools.cache
+def _leading(dialect: str) -> re.Pattern:
+    """Blanks and comments before a statement (compiled for the dialects in use only)."""
+    return re.compile(r"(?:\s+|--[^\n]*|/\*.*?(?:\*/|\Z)" + (r"|\#[^\n]*" if dialect == "mysql" else "") + ")*", re.S)
 
 
 def statement_start(text: str, i: int, end: int, dialect: str) -> int:
     """First character of code at or after i (skips blanks and comments)."""
-    return min(_LEADING[dialect].match(text, i, end).end(), end)
+    return min(_leading(dialect).match(text, i, end).end(), end)
 
 
 def split_sql(text: str, dialect: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -151,7 +175,7 @@ def split_sql(text: str, dialect: str, start: int = 0, end: int | None = None) -
             spans.append((a, b))
             continue
         begin = a
-        for m in TOKENS[dialect].finditer(text, a, b):
+        for m in tokens(dialect).finditer(text, a, b):
             if m.lastgroup == "semi":
                 spans.append((begin, m.start()))
                 begin = m.end()
@@ -194,17 +218,34 @@ def mask(text: str, dialect: str) -> str:
         tok = m.group(0)
         if m.lastgroup == "comment":
             return re.sub(r"[^\n]", " ", tok)
-        if m.lastgroup == "string":
-            return "'" + re.sub(r"[^\n]", " ", tok[1:-1]) + "'"
+        if m.lastgroup == "string":     # an unterminated one keeps its length too
+            end = "'" if len(tok) > 1 and tok.endswith("'") else ""
+            return "'" + re.sub(r"[^\n]", " ", tok[1:len(tok) - len(end)]) + end
         if m.group("dollar") if dialect == "postgres" else False:
             return re.sub(r"[^\n$]", " ", tok)
         return tok
-    return TOKENS[dialect].sub(blank, text).upper()
+    return tokens(dialect).sub(blank, text).upper()
+
+
+def blank_literals(text: str, dialect: str) -> str:
+    """`text` with the contents of its string literals replaced by `x` (same length, case kept):
+    a pattern over statement shapes then never sees a ';' or a line break a literal holds."""
+    def blank(m: re.Match) -> str:
+        tok = m.group(0)
+        if m.lastgroup != "string" or len(tok) < 2 or not tok.endswith("'"):
+            return tok
+        return "'" + "x" * (len(tok) - 2) + "'"
+    return tokens(dialect).sub(blank, text) if "'" in text else text
 
 
 @functools.lru_cache(maxsize=16)
 def _line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def offset(text: str, line: int, column: int) -> int:
+    """Character offset of a 1-based line and column (the inverse of line_col)."""
+    return _line_starts(text)[line - 1] + column - 1
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
@@ -217,8 +258,8 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
 
 # --- transactions ----------------------------------------------------------------------------
 
-_TX_BEGIN = re.compile(r"^(?:BEGIN(?:\s+(?:WORK|TRANSACTION|TRAN))?|START\s+TRANSACTION)\b[^;]*$", re.I)
-_TX_END = re.compile(r"^(?:COMMIT|ROLLBACK|END)(?:\s+(?:WORK|TRANSACTION|TRAN))?\s*$", re.I)
+_TX_BEGIN = lazy_re(r"^(?:BEGIN(?:\s+(?:WORK|TRANSACTION|TRAN))?|START\s+TRANSACTION)\b[^;]*$", re.I)
+_TX_END = lazy_re(r"^(?:COMMIT|ROLLBACK|END)(?:\s+(?:WORK|TRANSACTION|TRAN))?\s*$", re.I)
 _tx_ids = itertools.count(1)
 
 
@@ -234,28 +275,32 @@ def sql_statements(filename: str, text: str, dialect: str, tx: int | None, *, st
     out, current = [], tx
     for a, b in split_sql(text, dialect, start, end):
         body = text[a:b]
-        if tx is None and _TX_BEGIN.match(body) and not (dialect == "oracle"):
+        control = body[:1] in "BbSsCcRrEe"      # BEGIN, START, COMMIT, ROLLBACK, END: a cheap first look
+        if control and tx is None and _TX_BEGIN.match(body) and not (dialect == "oracle"):
             current = new_tx()
-        elif tx is None and _TX_END.match(body):
+        elif control and tx is None and _TX_END.match(body):
             current = None
         line, col = line_col(text, a)
         if base:
             line, col = base[0] + line - 1, (base[1] + col - 1 if line == 1 else col + indent)
-        out.append(Statement(filename, body, line, col, current, direction, False, origin, indent))
+        out.append(Statement(filename, body, line, col, current, direction, False, origin, indent,
+                             tool_tx=tx is not None))
+        if control and tx is not None and _TX_END.match(body):
+            current = new_tx()   # the tool's connection opens the next transaction by itself
     return out
 
 
 # --- file kinds ------------------------------------------------------------------------------
 
-FLYWAY_NAME = re.compile(r"^(?P<prefix>[VU])(?P<version>\d+(?:[._]\d+)*)__(?P<desc>.+)\.sql$"
+FLYWAY_NAME = lazy_re(r"^(?P<prefix>[VU])(?P<version>\d+(?:[._]\d+)*)__(?P<desc>.+)\.sql$"
                          r"|^(?P<rprefix>R)__(?P<rdesc>.+)\.sql$")
 # Flyway callbacks (beforeMigrate.sql, afterEachMigrate__x.sql...) are legitimate non-versioned names.
-FLYWAY_CALLBACK = re.compile(r"^(?:before|after)[A-Za-z]+(?:__.+)?\.sql$")
-_LIQUIBASE_SQL = re.compile(r"^\s*--\s*liquibase\s+formatted\s+sql", re.I)
+FLYWAY_CALLBACK = lazy_re(r"^(?:before|after)[A-Za-z]+(?:__.+)?\.sql$")
+_LIQUIBASE_SQL = lazy_re(r"^\s*--\s*liquibase\s+formatted\s+sql", re.I)
 
 
 def flyway_name(basename: str) -> FlywayName:
-    m = FLYWAY_NAME.match(basename)
+    m = FLYWAY_NAME.fullmatch(basename)
     if not m:
         return FlywayName(None)
     if m.group("rprefix"):
@@ -281,15 +326,21 @@ def file_kind(filename: str, content: str, tool: str | None) -> str:
     return "sql"
 
 
-def read_sources(files: list[dict], database: str, tool: str | None) -> list[SourceFile]:
+def read_sources(files: list[dict], database: str, tool: str | None,
+                 version: tuple[int, ...] | None = None) -> list[SourceFile]:
     """Read every file; Flyway `.sql.conf` sidecars decide whether their script is transactional."""
     dialect = DIALECTS[database]
     sources = [SourceFile(f["filename"], file_kind(f["filename"], f["content"], tool), f["content"])
                for f in files]
     confs = {s.filename[:-len(".conf")]: s for s in sources if s.kind == "flyway_conf"}
+    confs[_VERSION] = version
     for src in sorted(sources, key=lambda s: s.kind != "flyway_conf"):   # sidecars first
+        check_time("reading the files")
         _READERS[src.kind](src, dialect, database, confs)
     return sources
+
+
+_VERSION = "\0version"     # the target version travels to the readers with the sidecars
 
 
 DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "sqlserver": "tsql", "oracle": "oracle"}
@@ -301,12 +352,40 @@ def _read_plain(src: SourceFile, dialect: str, database: str, confs: dict) -> No
 
 def _read_flyway(src: SourceFile, dialect: str, database: str, confs: dict) -> None:
     src.flyway = flyway_name(src.basename)
-    conf = confs.get(src.filename)
-    in_tx = not (conf and conf.conf.get("executeInTransaction", "true").strip().lower() == "false")
-    # Flyway wraps each script in one transaction unless its sidecar says otherwise.
-    tx = new_tx() if in_tx else None
     direction = "down" if src.flyway.prefix == "U" else "up"
-    src.statements = sql_statements(src.filename, src.content, dialect, tx, direction=direction)
+    src.statements = sql_statements(src.filename, src.content, dialect, new_tx(), direction=direction)
+    if not flyway_in_transaction(src, confs.get(src.filename), database, confs.get(_VERSION)):
+        src.statements = sql_statements(src.filename, src.content, dialect, None, direction=direction)
+
+
+# Statements Flyway will not run in a transaction, matched on a statement's leading keywords
+# (flyway-database-postgresql, PostgreSQLParser.detectCanExecuteInTransaction). Flyway's own list:
+# REINDEX ... CONCURRENTLY on a table or index is not on it, so Flyway runs that in a transaction.
+FLYWAY_NON_TX = {"postgresql": lazy_re(
+    r"\s*(?:(?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE|SUBSCRIPTION)\b|ALTER\s+SYSTEM\b|"
+    r"(?:CREATE|DROP)(?:\s+UNIQUE)?\s+INDEX\s+CONCURRENTLY\b|REINDEX(?:\s+VERBOSE)?\s+(?:SCHEMA|DATABASE|SYSTEM)\b|"
+    r"VACUUM\b|DISCARD\s+ALL\b)", re.I)}
+FLYWAY_ENUM_ADD = lazy_re(r"\s*ALTER\s+TYPE\b[^;]*?\bADD\s+VALUE\b", re.I)   # non-transactional before PG 12
+
+
+def flyway_non_transactional(text: str, database: str, version: tuple[int, ...] | None) -> bool:
+    pattern = FLYWAY_NON_TX.get(database)
+    if pattern is None:
+        return False
+    old = version is not None and version < (12,)
+    return bool(pattern.match(text) or (old and FLYWAY_ENUM_ADD.match(text)))
+
+
+def flyway_in_transaction(src: SourceFile, conf: SourceFile | None, database: str,
+                          version: tuple[int, ...] | None) -> bool:
+    """How Flyway decides: the sidecar's executeInTransaction wins; otherwise a script whose
+    statements all cannot run in a transaction runs outside one, any other runs in one (a script
+    mixing both is refused unless flyway.mixed=true: rule FW004)."""
+    setting = (conf.conf or {}).get("executeInTransaction") if conf else None
+    if setting is not None:
+        return setting.strip().lower() != "false"
+    texts = [s.text for s in src.statements]
+    return not texts or not all(flyway_non_transactional(t, database, version) for t in texts)
 
 
 def _read_conf(src: SourceFile, dialect: str, database: str, confs: dict) -> None:
@@ -456,7 +535,7 @@ def _sql_element(filename: str, el: Element, dialect: str, tx: int | None, origi
 
 def _q(name: object) -> str:
     name = str(name or "?")
-    return name if re.match(r"^[A-Za-z_][A-Za-z0-9_$.]*$", name) else f'"{name}"'
+    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$.]*", name) else f'"{name}"'
 
 
 def _table(el: Element) -> str:
@@ -596,7 +675,7 @@ LIQUIBASE_CHANGES = {
 def _read_liquibase_yaml(src: SourceFile, dialect: str, database: str, confs: dict) -> None:
     try:
         import yaml   # only needed for YAML/JSON changelogs
-        node = yaml.compose(src.content)
+        node = compose_bounded(src.content)
     except ImportError:
         src.problems.append(Problem(1, 1, "YAML changelogs need PyYAML installed"))
         return
@@ -607,6 +686,46 @@ def _read_liquibase_yaml(src: SourceFile, dialect: str, database: str, confs: di
         return
     if node is not None:
         _read_changelog(src, _yaml_element("#document", node, src.content), dialect, database)
+
+
+def compose_bounded(content: str):
+    """The YAML node tree, refusing what makes reading it explode: aliases (`*a` repeats the
+    node it names, so nine levels of ten aliases each are a billion nodes from 475 bytes),
+    more than MAX_YAML_NODES nodes, or nesting deeper than MAX_NESTING (the composer recurses).
+    A Liquibase changelog never needs an alias."""
+    import yaml
+    from .limits import MAX_NESTING, MAX_YAML_NODES
+
+    class Loader(yaml.SafeLoader):
+        nodes = depth = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not accepted in a "
+                                                  "changelog: write the value out", self.peek_event().start_mark)
+            self.nodes, self.depth = self.nodes + 1, self.depth + 1
+            if self.nodes > MAX_YAML_NODES or self.depth > MAX_NESTING:
+                raise yaml.composer.ComposerError(None, None, f"YAML changelog over the limits of "
+                                                  f"{MAX_YAML_NODES:,} nodes and {MAX_NESTING} levels",
+                                                  self.peek_event().start_mark)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+        def compose_mapping_node(self, anchor):
+            node = super().compose_mapping_node(anchor)
+            for key, _ in node.value:
+                if key.id != "scalar":         # `{[a]: b}`: no changelog key is a list or a map
+                    raise yaml.composer.ComposerError(None, None, "a mapping key must be a plain value",
+                                                      key.start_mark)
+            return node
+
+    loader = Loader(content)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 # YAML keys whose list items are children of the parent (XML nests them directly).
@@ -664,8 +783,8 @@ def _yaml_text(el: Element, node, content: str) -> None:
 
 
 # `--changeset author:id`; an author with spaces is quoted: `--changeset "Ann Lee":id`.
-_CHANGESET_HEADER = re.compile(r'^--\s*changeset\s+("[^"\n]*"|[^\s:]+)(?::(\S*))?(.*)$', re.I | re.M)
-_ROLLBACK_MARK = re.compile(r"^--\s*rollback\b|/\*\s*liquibase\s+rollback", re.I | re.M)
+_CHANGESET_HEADER = lazy_re(r'^--\s*changeset\s+("[^"\n]*"|[^\s:]+)(?::(\S*))?(.*)$', re.I | re.M)
+_ROLLBACK_MARK = lazy_re(r"^--\s*rollback\b|/\*\s*liquibase\s+rollback", re.I | re.M)
 
 
 def _read_liquibase_sql(src: SourceFile, dialect: str, database: str, confs: dict) -> None:
@@ -694,6 +813,9 @@ def _read_alembic(src: SourceFile, dialect: str, database: str, confs: dict) -> 
         tree = ast.parse(src.content)
     except SyntaxError as err:
         src.problems.append(Problem(err.lineno or 1, (err.offset or 1), f"Python syntax error: {err.msg}"))
+        return
+    except (MemoryError, RecursionError):     # CPython's parser gives up on deep nesting this way
+        src.problems.append(Problem(1, 1, "Python code nested too deeply to read"))
         return
     info = src.alembic = AlembicInfo()
     for node in tree.body:

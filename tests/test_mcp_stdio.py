@@ -19,7 +19,6 @@ import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
-from dbmig.api import parse_request
 from dbmig.server.budget import BUDGETS, TooLarge, received
 from dbmig.server.fit import Source, detail_response, fit_generate
 from dbmig.server.schemas import REQUIRED
@@ -367,9 +366,9 @@ def test_over_budget_leaves_out_optional_parts_only():
 
 def test_required_parts_over_budget_say_how_to_split():
     full = big_result(tests=40)
-    request = parse_request(t1_request(changes=t1_request()["changes"] * 2))
+    args = t1_request(changes=t1_request()["changes"] * 2)
     with pytest.raises(TooLarge) as e:
-        fit_generate(full, files_of(full), Source(request, list(request.changes)))
+        fit_generate(full, files_of(full), Source(args, args["changes"]))
     assert e.value.field == "changes" and e.value.split["parts"] >= 1 and "changes[0:" in e.value.suggestion
     body, text = fit_generate(full, files_of(full))        # one change cannot be split: it comes whole
     check_contract(body)
