@@ -117,11 +117,13 @@ def split_answer(source: Source, tier: str, needed: int) -> TooLarge:
     size_ = max(1, min(fails - 1, math.floor(count * BUDGETS[tier] / needed)))
     for _ in range(CALIBRATIONS):
         size, part_tier = _first_part(source, size_)
-        budget = BUDGETS.get(part_tier, size)
-        fits, fails = (size_, fails) if size <= budget else (fits, size_)
+        if part_tier is None or size <= BUDGETS[part_tier]:     # a refused part says why on its own call
+            fits = size_
+        else:
+            fails = size_
         if fails - fits <= 1:
             break
-        size_ = max(fits + 1, min(fails - 1, math.floor(size_ * budget / max(size, 1))))
+        size_ = max(fits + 1, min(fails - 1, math.floor(size_ * BUDGETS[part_tier or tier] / max(size, 1))))
     return too_large(tier, needed, count, max(fits, 1), source.field)
 
 
