@@ -86,6 +86,9 @@ ONLINE_STRATEGIES = {
     "add_column": "add_in_catalog_or_fill", "alter_column_type": "column_swap",
     "rename_column": "sync_trigger_rename", "rename_table": "alias_rename",
     "drop_column": "drop_column_in_contract", "drop_table": "drop_table_in_contract",
+    # data: T2's batched loop behind the gate that the app version writing the new values runs
+    "backfill": "batched_behind_app", "update_rows": "batched_behind_app", "split_column": "split_behind_app",
+    "raw_sql": "raw_sql_if_lint_clean",
 }
 
 # Native type (numbers replaced by {0}, {1}) -> the SQLAlchemy type that renders to it: what

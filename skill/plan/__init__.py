@@ -9,10 +9,10 @@ from ..schema import parse_schema, resolve_names
 from . import columns, constraints, data, online, tables  # noqa: F401  (registers the strategies)
 from .checks import checks_for, drop_stale
 from .online.common import session as online_session
-from .online.data import app_first
 from .context import Context
 from .model import PHASE_GATES, PHASE_ORDER, Phase, Plan, Step
 from .registry import planner_for
+from .strategy import additions_phases
 
 DATA_OPS = {"backfill", "update_rows", "split_column"}
 IDENT_KEYS = ("table", "column", "name", "new_name", "ref_table", "columns", "ref_columns",
@@ -62,12 +62,12 @@ def build_plan(request: PlanRequest | MigrationRequest, dialect: Dialect,
     created = {ch.table for ch in changes if ch.op == "create_table"}
     tier = choose_tier(request, changes)
     steps = []
+    phases = additions_phases(changes, dialect) if tier == Tier.T3 else ["migrate"] * len(changes)
     for i, ch in enumerate(changes):
+        ctx.additions_phase = phases[i]
         steps += plan_change(i, ch, ctx, tier == Tier.T3)
     guard_locks(steps, ctx, created)
     drop_stale(steps, ctx)
-    if tier == Tier.T3:
-        app_first(steps, changes)
     plan = Plan(tier, phases_of(steps), ctx.phase_checks + checks_for(changes, ctx, created), ctx.warnings, changes)
     return plan, ctx
 

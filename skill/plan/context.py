@@ -3,6 +3,7 @@ row counts, and the helpers that turn request values into safe SQL pieces."""
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..dialects import Dialect, parse_version
@@ -22,10 +23,14 @@ class Context:
     schema: VirtualSchema
     warnings: list[str] = field(default_factory=list)
     # per change, the warnings planning it added, then those later passes add about its steps
-    # (explain reads them; online planners that drop earlier warnings are not reflected here)
+    # (explain reads them)
     change_warnings: list[list[str]] = field(default_factory=list)
     # checks that hold after one phase of a T3 plan (description starts `after <phase>:`)
     phase_checks: list = field(default_factory=list)
+    # The phase a zero-downtime strategy gives the work that makes tables and columns (what it
+    # would run in migrate): "expand" while a later change of the request waits for the new app
+    # version, which needs them (build_plan decides it per change, before planning the change).
+    additions_phase: str = "migrate"
 
     # the aborts a confirm_data_loss request accepted (`unrecoverable`), each tagged with its change
     losses: list[tuple[UnsafeRollback, str]] = field(default_factory=list)    # (abort, its warning)
@@ -37,6 +42,15 @@ class Context:
             raise error
         self.losses.append((error, warning))
         self.warnings.append(warning)
+
+    @contextmanager
+    def additions_in(self, phase: str):
+        """Plan what is inside with `additions_phase` = `phase` (split_column's parts go to expand)."""
+        before, self.additions_phase = self.additions_phase, phase
+        try:
+            yield
+        finally:
+            self.additions_phase = before
 
     def warn(self, text: str, step: Step) -> None:
         """A warning about a planned step: it also counts as the warning of the step's change."""

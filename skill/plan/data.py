@@ -58,6 +58,23 @@ class Batched:
 
 @direct("backfill")
 def backfill(ch: Backfill, ctx: Context, path: str) -> list[Step]:
+    return [data_step(ctx, backfill_job(ch, ctx, path))]
+
+
+@direct("update_rows")
+def update_rows(ch: UpdateRows, ctx: Context, path: str) -> list[Step]:
+    return [data_step(ctx, update_job(ch, ctx, path))]
+
+
+@direct("split_column")
+def split_column(ch: SplitColumn, ctx: Context, path: str) -> list[Step]:
+    parts, job = split_job(ch, ctx, path)
+    return parts + [data_step(ctx, job)]
+
+
+# --- the jobs: what each op changes, in batches --------------------------------------------------
+
+def backfill_job(ch: Backfill, ctx: Context, path: str) -> Batched:
     pk = _keyset(ctx, ch.table, path)
     _known(ctx, ch.table, ch.column, f"{path}.column")
     value = _expr(ctx, ch.value, f"{path}.value")
@@ -68,11 +85,10 @@ def backfill(ch: Backfill, ctx: Context, path: str) -> list[Step]:
                   f"backfill {ch.table}.{ch.column}")
     job.checks.append(Check(f"{ch.table}.{ch.column} filled wherever the value is not NULL", _count(ctx, ch.table, todo + [f"({value}) IS NOT NULL"]),
                             [[0]]))
-    return [_step(ctx, job)]
+    return job
 
 
-@direct("update_rows")
-def update_rows(ch: UpdateRows, ctx: Context, path: str) -> list[Step]:
+def update_job(ch: UpdateRows, ctx: Context, path: str) -> Batched:
     pk = _keyset(ctx, ch.table, path)
     if pk.lower() in (c.lower() for c in ch.set):
         raise InvalidRequest(f"update_rows cannot change the primary key {ch.table}.{pk}",
@@ -89,11 +105,11 @@ def update_rows(ch: UpdateRows, ctx: Context, path: str) -> list[Step]:
     job.checks.append(Check(f"every target row of {ch.table} was updated (is in the backup)",
                             _count(ctx, ch.table, where + [f"NOT EXISTS (SELECT 1 FROM {bak} dbmig_b WHERE "
                                                            f"{_join(ctx, job, ctx.q(ch.table))})"]), [[0]]))
-    return [_step(ctx, job)]
+    return job
 
 
-@direct("split_column")
-def split_column(ch: SplitColumn, ctx: Context, path: str) -> list[Step]:
+def split_job(ch: SplitColumn, ctx: Context, path: str) -> tuple[list[Step], Batched]:
+    """The steps adding the parts the table lacks, and the job filling them."""
     pk = _keyset(ctx, ch.table, path)
     source = _known(ctx, ch.table, ch.column, f"{path}.column")
     if ch.column.lower() in (c.lower() for c in ch.into) or len({c.lower() for c in ch.into}) < len(ch.into):
@@ -117,7 +133,7 @@ def split_column(ch: SplitColumn, ctx: Context, path: str) -> list[Step]:
     job.checks.append(Check(f"{' || sep || '.join(ch.into)} equals {ch.column} on every row",
                             _count(ctx, ch.table, [f"{full} IS NOT NULL",
                                                    ctx.dialect.sql("batch_differs", a=joined, b=full)]), [[0]]))
-    return steps + [_step(ctx, job)]
+    return steps, job
 
 
 # --- request pieces ----------------------------------------------------------------------------
@@ -228,7 +244,10 @@ def _join(ctx: Context, job: Batched, table_ref: str) -> str:
     return f"dbmig_b.{ctx.q(job.pk)} = {table_ref}.{ctx.q(job.pk)}"
 
 
-def _step(ctx: Context, job: Batched) -> Step:
+def data_step(ctx: Context, job: Batched, app_writes: str | None = None) -> Step:
+    """The batched step of `job`. `app_writes` (zero downtime): the columns the new app version
+    writes itself; the step then waits for that version (its gate) and, since the app writes the
+    other columns meanwhile, leaves out the proof that they did not move."""
     d, bak = ctx.dialect, _backup_name(ctx, job)
     lock = d.lock("batch_update")
     forward = [_backup_table(ctx, job, bak)] + _forward_loop(ctx, job, bak)
@@ -239,8 +258,15 @@ def _step(ctx: Context, job: Batched) -> Step:
     reverse = restore + [d.sql("drop_table", table=ctx.q(bak))]
     step = Step(f"{job.what} in batches of {job.size:,}",
                 forward, reverse, lock, job.table, transactional=False, guards=job.guards,
-                estimate=_estimate(ctx, job), checks=job.checks + [_untouched(ctx, job)])
+                estimate=_estimate(ctx, job), checks=job.checks + ([] if app_writes else [_untouched(ctx, job)]))
     step.guide = _guide(ctx, job, bak)
+    if app_writes:
+        step.guide["gate"] = [
+            f"Deploy the app version that writes {app_writes} itself, the new way, for every row it inserts or "
+            "updates: the batches visit each row once, and a row the old version writes after its batch passed "
+            "would keep the old value."]
+        ctx.warn(f"{step.description}: online, one batch of rows locked at a time, once the app version that "
+                 f"writes {app_writes} for new and updated rows runs (the gate before the step's phase).", step)
     return step
 
 

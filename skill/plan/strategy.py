@@ -20,12 +20,17 @@ class Strategy:
     contract, in order; `phases_of` turns them into phases with the app-deploy gates between."""
 
     name: ClassVar[str] = ""
+    # Its steps wait for the new app version (the gate before their phase): what earlier changes
+    # of the request add (ADDITIVE ops) then goes to expand, so that version finds it.
+    waits_for_app: ClassVar[bool] = False
 
     def plan(self, ch, ctx, path: str) -> list:
         raise NotImplementedError
 
 
 STRATEGIES: dict[str, Strategy] = {}
+# Ops whose steps make the tables and columns a new app version writes and reads.
+ADDITIVE = ("create_table", "add_column", "raw_sql")
 
 
 def strategy(name: str) -> Callable[[type[Strategy]], type[Strategy]]:
@@ -37,6 +42,14 @@ def strategy(name: str) -> Callable[[type[Strategy]], type[Strategy]]:
         STRATEGIES[name] = cls()
         return cls
     return register
+
+
+def additions_phases(changes: list, dialect: Dialect) -> list[str]:
+    """Per change, its `Context.additions_phase` in a zero-downtime plan: "expand" for an
+    additive change before the first one whose strategy waits for the new app version."""
+    gate = next((i for i, ch in enumerate(changes) if ch.op in dialect.online_strategies
+                 and strategy_for(ch.op, dialect).waits_for_app), 0)
+    return ["expand" if i < gate and ch.op in ADDITIVE else "migrate" for i, ch in enumerate(changes)]
 
 
 def strategy_for(op: str, dialect: Dialect) -> Strategy:

@@ -128,7 +128,7 @@ class AddInCatalogOrFill(Strategy):
             return _add_then_fill(ctx, ch.table, col, why, undo)
         if col.default is not None and not col.nullable:
             note(ctx, ctx.dialect.add_column_note)     # SQL Server: metadata-only on Enterprise only
-        return behind_timeout(ctx, [add_column_step(ctx, ch.table, col, reverse=undo)])
+        return behind_timeout(ctx, [add_column_step(ctx, ch.table, col, reverse=undo)], ctx.additions_phase)
 
 
 def _unused(ctx: Context, table: str, col: ColumnDef) -> list[str] | None:
@@ -141,20 +141,20 @@ def _unused(ctx: Context, table: str, col: ColumnDef) -> list[str] | None:
 def _add_then_fill(ctx: Context, table: str, col: ColumnDef, why: str, undo: list[str] | None) -> list[Step]:
     """The default would be written into every row under the table's lock: add the column bare,
     give new rows the default, fill old rows in batches, then NOT NULL online."""
-    d = ctx.dialect
+    d, phase = ctx.dialect, ctx.additions_phase
     bare = replace(col, default=None, nullable=True)
     p = parts(ctx, table, bare)
     steps = [step(ctx, f"add column {table}.{col.name} without default (catalog change)",
                   guarded(ctx, d.statements("add_column", **{**p, "column_def": ctx.column_def(table, bare)})),
-                  guarded(ctx, undo or d.statements("drop_column", **p)), ctx.brief("add_column"), table),
+                  guarded(ctx, undo or d.statements("drop_column", **p)), ctx.brief("add_column"), table, phase),
              # SQL Server's set_default is two statements (it drops the default constraint first)
              step(ctx, f"default {col.default} for new rows of {table}.{col.name}",
                   guarded(ctx, d.statements("set_default", **parts(ctx, table, col))), [],
-                  ctx.brief("set_default"), table),
-             fill_nulls(ctx, table, col.name, col.default, "migrate")]
+                  ctx.brief("set_default"), table, phase),
+             fill_nulls(ctx, table, col.name, col.default, phase)]
     ctx.warnings.append(f"{why}: dbmig adds {col.name} without it and fills existing rows in batches (several "
                         "times slower than one rewrite, but no long lock).")
-    return steps + ([] if col.nullable else set_not_null_steps(ctx, table, col, "migrate"))
+    return steps + ([] if col.nullable else set_not_null_steps(ctx, table, col, phase))
 
 
 @strategy("instant_add")
@@ -166,7 +166,8 @@ class InstantAdd(Strategy):
         col = prepare_add_column(ch, ctx, path)
         p, d = parts(ctx, ch.table, col), ctx.dialect
         return [step(ctx, f"add column {ch.table}.{col.name} instantly", guarded(ctx, [d.sql("online_add_column", **p)]),
-                     guarded(ctx, [d.sql("online_drop_column", **p)]), ctx.lock("online_add_column"), ch.table)]
+                     guarded(ctx, [d.sql("online_drop_column", **p)]), ctx.lock("online_add_column"), ch.table,
+                     ctx.additions_phase)]
 
 
 def _default_written(ctx: Context, table: str, col: ColumnDef) -> str:
@@ -191,7 +192,7 @@ def _default_written(ctx: Context, table: str, col: ColumnDef) -> str:
 @strategy("behind_timeout")
 class BehindTimeout(Strategy):
     """Ops whose direct form is already a catalog change: the same statements, behind the lock
-    timeout."""
+    timeout (create_table's in expand while a later change waits for the new app version)."""
 
     def plan(self, ch, ctx: Context, path: str) -> list[Step]:
-        return behind_timeout(ctx, direct_planner(ch.op, ctx.dialect)(ch, ctx, path))
+        return behind_timeout(ctx, direct_planner(ch.op, ctx.dialect)(ch, ctx, path), ctx.additions_phase)
