@@ -98,9 +98,8 @@ def parse_schema(text: str | None, dialect: str) -> VirtualSchema:
 
 @functools.lru_cache(maxsize=8)
 def _folds_to_lower(sqlglot_dialect: str) -> bool:
-    from .dialects import get_dialect
-    return any(d.sqlglot == sqlglot_dialect and d.fold == "lower"
-               for d in map(get_dialect, ("postgresql", "mysql", "sqlserver", "oracle")))
+    from .dialects import DATABASES, get_dialect
+    return any(d.sqlglot == sqlglot_dialect and d.fold == "lower" for d in map(get_dialect, DATABASES))
 
 
 def fold_names(tree: exp.Expression, sqlglot_dialect: str) -> exp.Expression:

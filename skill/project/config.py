@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..dialects import ALIASES, DATABASES
 from .model import TOOLS, Fact, ProjectError
 from .paths import inside, read_text
 
@@ -146,8 +147,7 @@ def _line_of(text: str, key: str) -> int:
 
 # --- which database ------------------------------------------------------------------------------
 
-_SCHEMES = {"postgresql": "postgresql", "postgres": "postgresql", "pgsql": "postgresql", "mysql": "mysql",
-            "mariadb": "mysql", "sqlserver": "sqlserver", "mssql": "sqlserver", "oracle": "oracle"}
+_SCHEMES = {**{name: name for name in DATABASES}, **ALIASES, "pgsql": "postgresql"}
 
 
 def database_from_url(url: Fact | None) -> tuple[Fact | None, Fact | None]:

@@ -9,6 +9,7 @@ import xml.parsers.expat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..dialects import NAMES
 from ..sources import expat_tree
 from .config import LIQUIBASE_DEFAULT_MASTERS, Config
 from .model import Migration, Next, ProjectError
@@ -241,7 +242,7 @@ def changes(path: str, content: str) -> list[tuple[int, str, dict]]:
 def runs_on(dbms: str | None, database: str) -> bool:
     """Liquibase's `dbms` attribute: a list of names, `!name` to exclude, `all`/empty for every one."""
     names = {n.strip().lower() for n in (dbms or "").split(",") if n.strip()}
-    ours = {"mysql": {"mysql", "mariadb"}, "sqlserver": {"mssql"}}.get(database, {database})
+    ours = set(NAMES[database].liquibase.split(",")) if database in NAMES else {database}
     excluded = {n[1:] for n in names if n.startswith("!")}
     if not names or "all" in names or excluded:
         return not ours & excluded

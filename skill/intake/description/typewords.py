@@ -14,11 +14,12 @@ from functools import lru_cache
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
+from ...dialects import DATABASES, sqlglot_name
 from ...errors import InvalidRequest
 from ...types import ALIASES, PORTABLE, SqlType, from_sqlglot, parse_type
 from .lexicon import STRONG_TYPES
 
-DIALECTS = ("postgres", "mysql", "tsql", "oracle")
+DIALECTS = tuple(sqlglot_name(database) for database in DATABASES)
 
 # Multi-word spellings sqlglot reads per dialect differently (T-SQL's TIMESTAMP is ROWVERSION).
 PHRASE_TYPES = {"timestamp with time zone": "timestamptz", "timestamp without time zone": "timestamp",
