@@ -53,6 +53,13 @@ class Unsupported(DbmigError):
     code = "unsupported"
 
 
+class MissingDependency(DbmigError):
+    """A feature needs something that is not installed (an optional extra, the Liquibase CLI,
+    Java): the caller's environment, not the request, must change. `suggestion` says how."""
+
+    code = "missing_dependency"
+
+
 class GateFailure(DbmigError):
     """A generated artifact failed its own gate: a bug in dbmig, never shipped."""
 
