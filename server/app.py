@@ -168,7 +168,7 @@ def serve(http: bool = False, host: str = "127.0.0.1", port: int = 8765) -> None
     """Run until the client closes stdio, or until interrupted (HTTP). SIGTERM, what clients
     send at shutdown, cleans up a running dry run first (dbmig.runners.lifecycle)."""
     from dbmig.runners.lifecycle import handle_termination
-    handle_termination()
+    handle_termination(exit_at_once=True)
     server = build_server()
     if http:
         # stdout stays free (it is the stdio transport's channel elsewhere); the line goes to stderr.

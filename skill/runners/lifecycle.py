@@ -68,18 +68,20 @@ def cleanup_all() -> None:
         _run(key)
 
 
-def _on_signal(signum: int, frame) -> None:
-    _terminating.set()
-    cleanup_all()
-    raise SystemExit(128 + signum)
+def handle_termination(exit_at_once: bool = False) -> None:
+    """Clean up on SIGTERM/SIGHUP as on Ctrl-C (call once, from the main thread). The CLI then
+    unwinds (SystemExit); a server exits at once, without waiting for the worker thread that is
+    still in the dry run whose database and processes are gone."""
+    def on_signal(signum: int, frame) -> None:
+        _terminating.set()
+        cleanup_all()
+        if exit_at_once:
+            os._exit(128 + signum)
+        raise SystemExit(128 + signum)
 
-
-def handle_termination() -> None:
-    """Clean up on SIGTERM/SIGHUP as on Ctrl-C (call once, from the main thread)."""
-    if threading.current_thread() is not threading.main_thread():
-        return
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _on_signal)
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, on_signal)
 
 
 # --- child processes -------------------------------------------------------------------------
@@ -153,12 +155,13 @@ _STALE_DIR = re.compile(r"dbmig-(pg|my|verify)-(\d+)-\w+")
 
 
 def reap_stale() -> None:
-    """Stop the throwaway servers and delete the temp dirs of dead dbmig processes of this user.
+    """Stop the throwaway servers and delete the temp dirs of dead dbmig processes of this user
+    (root's embedded PostgreSQL dirs belong to the server's own user; root may reap any).
     The servers' layouts: runners/embedded.py (PostgreSQL's data/postmaster.pid, mariadbd's pid)."""
     for root in Path(tempfile.gettempdir()).glob("dbmig-*-*-*"):
         m = _STALE_DIR.fullmatch(root.name)
         with contextlib.suppress(OSError, ValueError):
-            if not m or root.stat().st_uid != os.geteuid() or alive(int(m[2])):
+            if not m or os.geteuid() not in (0, root.stat().st_uid) or alive(int(m[2])):
                 continue
             stop_server(root / "data" / "postmaster.pid", signal.SIGQUIT, "postgres", root / "data")
             stop_server(root / "pid", signal.SIGKILL, "mariadbd", root)
