@@ -158,7 +158,8 @@ def verify(tool: str, database: str, files: dict[str, str], *, dsn: str | None =
             with contextlib.suppress(_Stop):
                 _dry_run(_Run(report, server), scratch, tool, files, tmp, schema_sql, seed_sql, tests or [])
     failed = any(s.status == "failed" for s in report.steps) or any(not t.passed for t in report.tests)
-    ok = not failed and not report.schema_diff and not report.rows_changed and len(report.steps) >= 4
+    finished = any(s.name == "up again" for s in report.steps)        # every step ran, schema given or not
+    ok = not failed and not report.schema_diff and not report.rows_changed and finished
     report.verdict = "pass" if ok else "fail"
     return report
 

@@ -351,3 +351,28 @@ def test_mysql_dsn_with_password_and_limited_rights(tool, limited_mysql_user):
     report = verify(tool, "mysql", files, dsn=dsn, schema_sql=START["mysql"], tests=result.validation_tests)
     assert report.verdict == "pass", report.model_dump()
     assert password not in report.model_dump_json()
+
+
+@pytest.mark.engine
+def test_postgresql_dsn_user_without_createdb_gets_a_structured_error(user_db):
+    """A role that may use its database but not create one: `dsn` is named, with the grant."""
+    server, dsn = user_db
+    role = f"dbmig_role_{secrets.token_hex(3)}"
+    name = dsn.rsplit("/", 1)[1]
+    with server.connect(None) as conn:
+        conn.cursor().execute(f"CREATE ROLE {role} LOGIN PASSWORD 'x%y'")
+        conn.cursor().execute(f"GRANT ALL ON DATABASE {name} TO {role}")
+    files = {"V1__a.sql": "CREATE TABLE a (id int);", "U1__a.sql": "DROP TABLE a;"}
+    role_dsn = f"postgresql://{role}:x%25y@{server.host}:{server.port}/{name}"
+    try:
+        with pytest.raises(InvalidRequest) as e:
+            verify("flyway", "postgresql", files, dsn=role_dsn)
+        assert e.value.field == "dsn" and f"ALTER ROLE {role} CREATEDB" in e.value.message
+        with server.connect(None) as conn:
+            conn.cursor().execute(f"ALTER ROLE {role} CREATEDB")
+        report = verify("flyway", "postgresql", files, dsn=role_dsn)
+        assert report.verdict == "pass", report.model_dump()
+    finally:
+        with server.connect(None) as conn:
+            conn.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.cursor().execute(f"DROP ROLE IF EXISTS {role}")

@@ -29,6 +29,8 @@ from typing import Callable, Iterator
 
 _lock = threading.RLock()          # re-entrant: the signal handler may interrupt a holder
 _pending: dict[int, Callable[[], None]] = {}
+_running: dict[int, int] = {}      # cleanups under way: key -> the thread running it
+_finished = threading.Condition(_lock)
 _keys = itertools.count()
 _terminating = threading.Event()
 
@@ -54,18 +56,29 @@ def owned(cleanup: Callable[[], None]) -> Iterator[None]:
 def _run(key: int) -> None:
     with _lock:
         cleanup = _pending.pop(key, None)
-    if cleanup is not None:
+        if cleanup is None:
+            return
+        _running[key] = threading.get_ident()
+    try:
         with contextlib.suppress(Exception):
             cleanup()
+    finally:
+        with _lock:
+            del _running[key]
+            _finished.notify_all()
 
 
-def cleanup_all() -> None:
-    """Every pending cleanup, newest first: a tool process before its database, a database
-    before its server, a server before its directory."""
+def cleanup_all(wait: float = 60) -> None:
+    """Every pending cleanup, newest first (a tool process before its database, a database
+    before its server, a server before its directory); then wait for those another thread is
+    running (the worker that reached its own `finally` first), or exiting would cut them off."""
     with _lock:
         keys = sorted(_pending, reverse=True)
     for key in keys:
         _run(key)
+    me = threading.get_ident()
+    with _lock:
+        _finished.wait_for(lambda: all(thread == me for thread in _running.values()), timeout=wait)
 
 
 def handle_termination(exit_at_once: bool = False) -> None:
@@ -89,15 +102,19 @@ def handle_termination(exit_at_once: bool = False) -> None:
 def run(cmd: list[str], *, input: str | None = None, timeout: float, env: dict | None = None,
         cwd: Path | None = None) -> subprocess.CompletedProcess:
     """`subprocess.run` for a tool (psql, mariadb, the Liquibase JVM), killed by cleanup too."""
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
-    with owned(lambda: _kill(proc)):
+    started: list[subprocess.Popen] = []
+    with owned(lambda: [_kill(p) for p in started]):      # registered first: no window without it
         try:
-            out, err = proc.communicate(input, timeout=timeout)
+            stdin = subprocess.PIPE if input is not None else subprocess.DEVNULL
+            with _lock:           # a cleanup in another thread waits until `started` holds it
+                started.append(subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                                text=True, env=env, cwd=cwd))
+            out, err = started[0].communicate(input, timeout=timeout)
         except BaseException:
-            _kill(proc)
+            for p in started:
+                _kill(p)
             raise
-    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    return subprocess.CompletedProcess(cmd, started[0].returncode, out, err)
 
 
 def _kill(proc: subprocess.Popen) -> None:
