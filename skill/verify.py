@@ -83,14 +83,14 @@ def _user_tables(server: Server, db: str) -> int:
             cur.execute(f"SELECT COUNT(*) FROM information_schema.tables WHERE {where}")
             return cur.fetchone()[0]
     except Exception as e:  # noqa: BLE001 - any driver error: the DSN does not lead to a usable database
-        raise InvalidRequest(f"cannot use database {db} as {server.user}: {_scrub(str(e), server)}",
-                             field="dsn") from None
+        reason = _scrub(str(e), server.password)
+        raise InvalidRequest(f"cannot use database {db} as {server.user}: {reason}", field="dsn") from None
 
 
-def _scrub(text: str, server: Server) -> str:
+def _scrub(text: str, password: str) -> str:
     """A driver or tool message without the password (never shown) and at a readable length."""
     text = text.strip()[:2000]
-    return text.replace(server.password, "***") if server.password else text
+    return text.replace(password, "***") if password else text
 
 
 @contextlib.contextmanager
@@ -118,9 +118,9 @@ def target(database: str, dsn: str | None, allow_nonempty: bool) -> Iterator[tup
 # --- the dry run ---------------------------------------------------------------------------
 
 class _Run:
-    def __init__(self, report: VerifyReport, server: Server | None = None):
+    def __init__(self, report: VerifyReport, password: str = ""):
         self.report = report
-        self.server = server or Server("none")
+        self.password = password
 
     def step(self, name: str, fn) -> Any:
         t = time.perf_counter()
@@ -128,7 +128,7 @@ class _Run:
             value = fn()
         except Exception as e:  # noqa: BLE001 - the database's own error is the report
             self.report.steps.append(StepResult(name=name, status="failed", seconds=time.perf_counter() - t,
-                                                detail=_scrub(str(e), self.server)))
+                                                detail=_scrub(str(e), self.password)))
             raise _Stop() from None
         self.report.steps.append(StepResult(name=name, status="ok", seconds=round(time.perf_counter() - t, 3)))
         return value
@@ -156,7 +156,8 @@ def verify(tool: str, database: str, files: dict[str, str], *, dsn: str | None =
         report = VerifyReport(verdict="fail", mode="online", target=where, tool=tool)
         with _scratch(server, dsn) as scratch, temp_dir("verify") as tmp:
             with contextlib.suppress(_Stop):
-                _dry_run(_Run(report, server), scratch, tool, files, tmp, schema_sql, seed_sql, tests or [])
+                run = _Run(report, server.password)
+                _dry_run(run, scratch, tool, files, tmp, schema_sql, seed_sql, tests or [])
     failed = any(s.status == "failed" for s in report.steps) or any(not t.passed for t in report.tests)
     finished = any(s.name == "up again" for s in report.steps)        # every step ran, schema given or not
     ok = not failed and not report.schema_diff and not report.rows_changed and finished
@@ -192,8 +193,8 @@ def _scratch(server: Server, dsn: str | None) -> Iterator[Scratch]:
     except ScratchRefused as e:
         if not dsn:
             raise
-        grant = _GRANT[server.kind].format(user=server.user)
-        raise InvalidRequest(f"{_scrub(str(e), server)}. verify works in a throwaway database of its own "
+        grant, reason = _GRANT[server.kind].format(user=server.user), _scrub(str(e), server.password)
+        raise InvalidRequest(f"{reason}. verify works in a throwaway database of its own "
                              f"(dbmig_verify_*) and drops it afterwards: {grant}", field="dsn",
                              suggestion=grant) from None
 

@@ -13,6 +13,7 @@ how each is removed, whatever ends the run:
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import os
@@ -126,6 +127,7 @@ def _kill(proc: subprocess.Popen) -> None:
 
 # --- owners ------------------------------------------------------------------------------------
 
+@functools.cache
 def host_tag() -> str:
     """Six hex digits for this machine: a PID means something only on the host that gave it."""
     machine = ""
