@@ -18,8 +18,8 @@ import hashlib
 import itertools
 import os
 import re
-import signal
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile

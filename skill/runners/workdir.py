@@ -13,22 +13,23 @@ from pathlib import Path
 from ..errors import InvalidRequest
 
 # Each tool's own files, never a migration (the Liquibase CLI also runs in a directory that
-# holds none of the request's files: see runners/liquibase.py).
+# holds none of the request's files: see runners/liquibase.py). dbmig's Flyway runner reads
+# only V/U scripts and their .conf sidecars, so a flyway.conf among the files changes nothing.
 RESERVED = {
     "alembic": re.compile(r"(?i)(env\.py|script\.py\.mako|alembic\.ini|__init__\.py)"),
     "liquibase": re.compile(r"(?i)(.*\.properties|liquibase\.flowfile\.ya?ml|liquibase\.checks-settings\.conf)"),
-    "flyway": re.compile(r"(?i)(flyway\.conf|flyway\.toml)"),
 }
 _UNSAFE = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 
 def name_problem(name: str, tool: str | None = None) -> str | None:
     """Why `name` cannot be written as a migration file, or None."""
+    shown = repr(name[:100]) + ("..." if len(name) > 100 else "")
     if not name or name in (".", "..") or _UNSAFE.search(name):
-        return (f"{name!r} is not a plain file name: give the name only (no directory, no `..`, "
+        return (f"{shown} is not a plain file name: give the name only (no directory, no `..`, "
                 "no control characters)")
     if tool in RESERVED and RESERVED[tool].fullmatch(name):
-        return f"{name!r} is {tool}'s own configuration or environment, not a migration file"
+        return f"{shown} is {tool}'s own configuration or environment, not a migration file"
     return None
 
 
