@@ -1,20 +1,32 @@
-"""Lint one 10,000-statement PostgreSQL migration with dbmig and with squawk; print wall times.
+"""Lint PostgreSQL migrations with dbmig and with squawk in the same run; print times and ratios.
 
-    python benchmarks/lint_speed.py [N]
+    python benchmarks/lint_speed.py [N] [--reps R]
+
+Figures (each a median of R interleaved runs):
+1. in process: `validate_migration` on one N-statement file (default 10,000) vs the squawk process;
+2. as processes, `dbmig validate --format json` vs `squawk --reporter json`:
+   one N-statement file, and 100 files x 100 statements;
+3. one small file as a pre-commit hook runs it: `dbmig validate` vs `python -c pass` (the floor
+   of any Python tool: the interpreter's own start).
 
 Statements are all distinct (table and column names vary) so no cache can help, and mix the
-forms a real migration has: DDL of every kind, backfills, settings.
+forms a real migration has: DDL of every kind, backfills, settings. The package is byte-compiled
+first, as `pip install` does (this machine sets PYTHONDONTWRITEBYTECODE, which would otherwise
+make every process compile dbmig's sources again).
 """
 from __future__ import annotations
 
+import compileall
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from dbmig.lint import validate_migration  # noqa: E402
 
@@ -30,30 +42,79 @@ TEMPLATES = [
     "ALTER TABLE t{i} ADD COLUMN ts{i} timestamptz DEFAULT clock_timestamp();",
     "ALTER TABLE t{i} RENAME COLUMN a{i} TO b{i};",
 ]
+SMALL = "SET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);\n"
 
 
-def build(n: int) -> str:
-    return "\n".join(TEMPLATES[i % len(TEMPLATES)].format(i=i) for i in range(n)) + "\n"
+def build(n: int, start: int = 0) -> str:
+    return "\n".join(TEMPLATES[i % len(TEMPLATES)].format(i=i) for i in range(start, start + n)) + "\n"
 
 
-def main(n: int = 10_000) -> None:
-    sql = build(n)
+def dbmig_cmd() -> list[str]:
+    script = Path(sys.executable).with_name("dbmig")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "dbmig.cli"]
+
+
+def timed(cmd: list[str]) -> float:
     start = time.perf_counter()
-    report = validate_migration([{"filename": "big.sql", "content": sql}], "postgresql", None, "15")
-    dbmig = time.perf_counter() - start
-    print(f"dbmig : {n:,} statements in {dbmig:.2f} s ({len(report['findings']):,} findings)")
-    if shutil.which("squawk") is None:
-        print("squawk: not installed")
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "big.sql"
-        path.write_text(sql)
+    subprocess.run(cmd, capture_output=True, text=True)
+    return time.perf_counter() - start
+
+
+def medians(commands: dict[str, list[str]], reps: int) -> dict[str, float]:
+    """Run the commands in turn, `reps` rounds, so load on the machine hits all of them alike."""
+    times: dict[str, list[float]] = {k: [] for k in commands}
+    for _ in range(reps):
+        for name, cmd in commands.items():
+            times[name].append(timed(cmd))
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def in_process(sql: str, squawk_file: Path, reps: int) -> None:
+    dbmig, squawk, findings = [], [], 0
+    for _ in range(reps):
         start = time.perf_counter()
-        proc = subprocess.run(["squawk", "--reporter", "json", str(path)], capture_output=True, text=True)
-        squawk = time.perf_counter() - start
-    print(f"squawk: {n:,} statements in {squawk:.2f} s ({proc.stdout.count('rule_name'):,} findings)")
-    print(f"ratio : dbmig takes {dbmig / squawk:.1f}x squawk's wall time")
+        findings = len(validate_migration([{"filename": "big.sql", "content": sql}], "postgresql", None,
+                                          "15")["findings"])
+        dbmig.append(time.perf_counter() - start)
+        squawk.append(timed(["squawk", "--reporter", "json", str(squawk_file)]))
+    d, s = statistics.median(dbmig), statistics.median(squawk)
+    print(f"in process, {sql.count(';'):,} statements: dbmig {d:.3f} s ({findings:,} findings), "
+          f"squawk {s:.3f} s -> {d / s:.2f}x")
+
+
+def main(n: int = 10_000, reps: int = 5) -> None:
+    compileall.compile_dir(str(ROOT / "skill"), quiet=1)
+    have_squawk = shutil.which("squawk") is not None
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "big.sql"
+        big.write_text(build(n))
+        # Plain SQL names: squawk knows no Flyway, so neither side applies Flyway's conventions.
+        many = [Path(tmp) / f"m{k:03d}.sql" for k in range(100)]
+        for k, path in enumerate(many):
+            path.write_text(build(100, k * 100))
+        small = Path(tmp) / "one.sql"
+        small.write_text(SMALL)
+        validate = [*dbmig_cmd(), "validate", "--database", "postgresql", "--database-version", "15",
+                    "--format", "json"]
+        if have_squawk:
+            in_process(big.read_text(), big, reps)
+            runs = medians({"dbmig big": [*validate, str(big)], "squawk big": ["squawk", "--reporter", "json", str(big)],
+                            "dbmig many": [*validate, *map(str, many)],
+                            "squawk many": ["squawk", "--reporter", "json", *map(str, many)]}, reps)
+            for label, key in ((f"1 file x {n:,} statements", "big"), ("100 files x 100 statements", "many")):
+                d, s = runs[f"dbmig {key}"], runs[f"squawk {key}"]
+                print(f"process, {label}: dbmig validate {d:.3f} s, squawk {s:.3f} s -> {d / s:.2f}x")
+        else:
+            print("squawk: not installed (pip install squawk-cli); squawk figures skipped")
+        runs = medians({"pass": [sys.executable, "-c", "pass"], "one": [*validate, str(small)]}, reps * 4)
+        print(f"process, one small file: dbmig validate {runs['one'] * 1000:.0f} ms, python -c pass "
+              f"{runs['pass'] * 1000:.0f} ms -> {runs['one'] / runs['pass']:.1f}x")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000)
+    import argparse
+    p = argparse.ArgumentParser()
+    p.add_argument("n", nargs="?", type=int, default=10_000)
+    p.add_argument("--reps", type=int, default=5)
+    a = p.parse_args()
+    main(a.n, a.reps)

@@ -40,7 +40,14 @@ GENERATE_HELP = {
     "liquibase_format": "Liquibase changelog format.",
     "confirm_data_loss": "Set true only when the caller accepts a destructive change whose rollback "
                          "cannot restore data; otherwise such a request fails with unsafe_rollback.",
+    "dsn": "A live database to read, read-only (postgresql://user@host:5432/db, mysql://..., sqlserver://..., "
+           "oracle://user@host:1521/service): the schema of the tables the change names, their row counts and "
+           "the server version fill `schema`, `table_rows` and `database_version` where they are not given. "
+           "The password (in the URL or DBMIG_DSN_PASSWORD where dbmig runs) is never echoed.",
 }
+LIVE_DSN = ("A live database to read, read-only: its version (where `database_version` is not given) and the row "
+            "counts of the tables the statements name; the result's `live` says what was read and when. "
+            "postgresql://user@host:5432/db, mysql://..., sqlserver://..., oracle://user@host:1521/service.")
 
 GENERATE_EXAMPLES = [
     {"migration_tool": "flyway", "database": "postgresql", "migration_type": "schema",
@@ -129,20 +136,36 @@ class MigrationFile(BaseModel):
     content: str = Field(max_length=1_000_000, description="The whole file.")
 
 
+PROJECT_DIR_HELP = ("The user's migration project (Flyway, Liquibase or Alembic folder): fills database, tool "
+                    "and version from its config, and reads its history as context.")
+
+
 class ValidateArgs(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    database: Database = Field(description="Database the migration runs on.")
-    files: list[MigrationFile] = Field(min_length=1, max_length=200,
-                                       description="The migration files to lint, in apply order.")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    database: Database | None = Field(default=None, description="Database the migration runs on (required "
+                                                                "unless project_dir says).")
+    files: list[MigrationFile] | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="The migration files to lint, in apply order. With project_dir they are the pending ones, "
+                    "linted with the project's history as applied context (file names as paths in the project "
+                    "replace those files); without files, every migration of the project is linted.")
+    project_dir: str | None = Field(default=None, max_length=4096, description=PROJECT_DIR_HELP)
     migration_tool: MigrationTool | None = Field(
         default=None, description="Tool conventions to check; guessed from file names when absent.")
     database_version: str | None = Field(default=None, pattern=r"^[A-Za-z0-9.\-]{1,20}$",
                                          description="Some rules depend on the version (e.g. 15, 8.0).")
+    schema_sql: str | None = Field(default=None, alias="schema", max_length=1_000_000,
+                                   description="The current schema as CREATE TABLE text: with it, type changes "
+                                               "that only widen (varchar(n) to text) are told apart from rewrites.")
+    dsn: str | None = Field(default=None, min_length=1, max_length=1000, repr=False, description=LIVE_DSN)
 
 
 class ExplainArgs(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    database: Database = Field(description="Database the statements would run on.")
+    database: Database | None = Field(default=None, description="Database the statements would run on "
+                                                                "(required unless project_dir says).")
+    project_dir: str | None = Field(default=None, max_length=4096, description=PROJECT_DIR_HELP + " With "
+                                    "`changes`, the replayed history is the `schema`.")
     sql: str | None = Field(default=None, min_length=1, max_length=1_000_000,
                             description="Statements to explain, e.g. ALTER TABLE orders ADD COLUMN x int NOT NULL "
                                         "DEFAULT 0. Give exactly one of `sql`, `files` or `changes`.")
@@ -162,13 +185,18 @@ class ExplainArgs(BaseModel):
                                          description="Locks and rewrites depend on it (e.g. 10 vs 11+).")
     table_rows: dict[str, int] = Field(default_factory=dict,
                                        description="Approximate rows per table, for duration estimates.")
+    dsn: str | None = Field(default=None, min_length=1, max_length=1000, repr=False,
+                            description=LIVE_DSN + " With `changes`, also the schema of the tables they name.")
 
 
 class VerifyArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    migration_tool: MigrationTool = Field(description="Tool whose files these are; the real tool applies them.")
-    database: Database = Field(description="postgresql and mysql run for real; sqlserver and oracle are "
-                                           "checked offline.")
+    migration_tool: MigrationTool | None = Field(default=None, description="Tool whose files these are; the "
+                                                 "real tool applies them (required unless project_dir says).")
+    database: Database | None = Field(default=None, description="postgresql and mysql run for real; sqlserver "
+                                      "and oracle are checked offline (required unless project_dir says).")
+    project_dir: str | None = Field(default=None, max_length=4096, description=PROJECT_DIR_HELP + " The dry "
+                                    "run starts from the project's replayed schema.")
     files: list[MigrationFile] = Field(min_length=1, max_length=200,
                                        description="The migration files, e.g. those generate_migration returned.")
     dsn: str | None = Field(default=None, max_length=500,
@@ -204,6 +232,7 @@ class StatementExplanation(BaseModel):
 
 class ExplainResult(BaseModel):
     statements: list[StatementExplanation]
+    live: dict | None = Field(default=None, description="With `dsn`: what was read from the live database and when.")
 
 
 def model_input_schema(model: type[BaseModel]) -> dict:

@@ -14,7 +14,6 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from mcp_types import Tool as MCPTool
 
 from dbmig.errors import InvalidRequest
-from dbmig.models import MigrationRequest
 
 from . import schemas, text
 from .budget import BUDGETS, UNTIERED, as_json, first_fitting, keep_prefix, tokens
@@ -80,8 +79,10 @@ def run_generate(arguments: dict) -> Structured:
     if detail is not None and detail not in schemas.DEFERRABLE:
         raise InvalidRequest(f"detail must name a part of the result, not {detail!r}",
                              field="detail", allowed=list(schemas.DEFERRABLE))
-    request = MigrationRequest.model_validate(args)
-    model = generate(request)
+    if args.get("replay_dsn") is not None:
+        raise InvalidRequest("replay_dsn is for the CLI: over MCP, replay=database uses a throwaway embedded "
+                             "server, never one the caller names", field="replay_dsn")
+    model = generate(args)    # validates; with project_dir the project fills what the request leaves out
     result = model.model_dump(mode="json", by_alias=True, exclude_none=True)
     if detail:
         return detail_response(result, detail)
@@ -125,9 +126,20 @@ def run_validate(arguments: dict) -> Structured:
     args = schemas.ValidateArgs.model_validate(_parsed_json(arguments, ("files",)))
     from dbmig.lint import validate_migration
 
-    report = validate_migration([f.model_dump() for f in args.files], args.database.value,
-                                migration_tool=args.migration_tool.value if args.migration_tool else None,
-                                database_version=args.database_version)
+    files = [f.model_dump() for f in args.files] if args.files else None
+    tool = args.migration_tool.value if args.migration_tool else None
+    if args.project_dir:
+        from dbmig.project.lint import validate_project
+        from dbmig.live.read import server_version     # the live database's version over the project's
+        version = args.database_version or (server_version(args.dsn, _value(args.database)) if args.dsn else None)
+        report = validate_project(args.project_dir, files, _value(args.database), tool, version)
+    else:
+        if files is None or args.database is None:
+            raise InvalidRequest("give database and files (or project_dir)",
+                                 field="database" if args.database is None else "files")
+        report = validate_migration(files, args.database.value, migration_tool=tool,
+                                    database_version=args.database_version, schema=args.schema_sql,
+                                    dsn=args.dsn)
     return fit_list(dict(report), "findings", text.findings_text, text.finding_line)
 
 
@@ -135,13 +147,22 @@ def run_explain(arguments: dict) -> Structured:
     args = schemas.ExplainArgs.model_validate(_parsed_json(arguments, ("files", "changes", "table_rows")))
     from dbmig.explain import explain_migration  # checks that exactly one of sql/files/changes is given
 
+    from dbmig.project.context import explain_context
+
     files = [f.model_dump() for f in args.files] if args.files else None
     changes = [c.model_dump() for c in args.changes] if args.changes else None
-    report = explain_migration(args.database.value, sql=args.sql, files=files, changes=changes,
-                               schema=args.schema_sql, database_version=args.database_version,
-                               table_rows=args.table_rows or None)
+    # with dsn the live database's version and schema win over the project's (DESIGN.md precedence)
+    database, version, schema = explain_context(args.project_dir, _value(args.database), args.database_version,
+                                                args.schema_sql, bool(changes) and not args.dsn)
+    report = explain_migration(database, sql=args.sql, files=files, changes=changes,
+                               schema=schema, database_version=args.database_version if args.dsn else version,
+                               table_rows=args.table_rows or None, dsn=args.dsn)
     return fit_list(dict(report), "statements", text.explain_text,
                     lambda s: text.statement_line(0, s))
+
+
+def _value(enum) -> str | None:
+    return enum.value if enum is not None else None
 
 
 def fit_list(report: dict, key: str, render: Callable[[dict], str], line: Callable[[dict], str]) -> Structured:
@@ -167,25 +188,28 @@ guide with lock and duration estimates, and warnings. Give the change as `change
 or a plain-English `migration_description`. Tiers: T1 simple schema change (<=2k tokens), T2 data
 migration (<=6k), T3 zero-downtime multi-phase when downtime_allowed=false (<=12k). Fails with
 unsafe_rollback (destructive without a safe rollback: give `schema` or confirm_data_loss) or
-zero_downtime_impossible (no online form). Read resource dbmig://skill for the decision rules."""
+zero_downtime_impossible (no online form). With `dsn` it reads the schema, row counts and version of the
+live database (read-only) instead of guessing. Read resource dbmig://skill for the decision rules."""
 
 VALIDATE_DESCRIPTION = """\
 Lint migration files that already exist (generated or hand-written): SQL syntax in the database's
 dialect, the tool's conventions, and unsafe operations (blocking locks, table rewrites, data loss).
 Returns a verdict and findings with rule id, severity, file, line, the risk and the safe alternative.
-Rule catalog: resource dbmig://lint/rules. Does not connect to a database."""
+Rule catalog: resource dbmig://lint/rules. Connects to a database only when given `dsn`, read-only."""
 
 EXPLAIN_DESCRIPTION = """\
 Explain in plain words what statements or migration files do on a given database and version: the
 lock taken and what it blocks, whether the table is rewritten or scanned, estimated duration for the
 given row counts, risks, and the safe alternative. Give exactly one of `sql`, `files` or `changes` (the
 operations generate_migration takes; add `schema` for type changes): changes are explained step by step
-from dbmig's own plan, with its zero-downtime plan as the safe alternative. Does not connect to a database."""
+from dbmig's own plan, with its zero-downtime plan as the safe alternative. With `dsn` it reads row counts,
+version and schema from the live database, read-only; otherwise it connects to nothing."""
 
 
 def _generate_spec() -> ToolSpec:
+    from .project_tools import project_aware
     return ToolSpec("generate_migration", "Generate a migration", GENERATE_DESCRIPTION,
-                    schemas.generate_input_schema(), schemas.generate_output_schema(), run_generate)
+                    project_aware(schemas.generate_input_schema()), schemas.generate_output_schema(), run_generate)
 
 
 def _validate_spec() -> ToolSpec:
@@ -210,10 +234,12 @@ own scratch database."""
 
 def run_verify(arguments: dict) -> Structured:
     args = schemas.VerifyArgs.model_validate(_parsed_json(arguments, ("files", "validation_tests")))
+    from dbmig.project.context import verify_context
     from dbmig.verify import to_text, verify
 
-    report = verify(args.migration_tool.value, args.database.value,
-                    {f.filename: f.content for f in args.files}, dsn=args.dsn, schema_sql=args.schema_sql,
+    tool, database, schema = verify_context(args.project_dir, _value(args.migration_tool), _value(args.database),
+                                            args.schema_sql)
+    report = verify(tool, database, {f.filename: f.content for f in args.files}, dsn=args.dsn, schema_sql=schema,
                     seed_sql=args.seed, tests=args.validation_tests, allow_nonempty=args.allow_nonempty)
     return report.model_dump(mode="json"), to_text(report)
 
@@ -237,8 +263,9 @@ SPEC_BUILDERS = (_generate_spec, _validate_spec, _explain_spec, _verify_spec)
 def tool_specs() -> list[ToolSpec]:
     """Every tool whose engine part imports; a broken one is left out (and logged) so the
     others stay available."""
+    from . import project_tools      # inspect_project, write_migration
     specs = []
-    for build in SPEC_BUILDERS:
+    for build in (*SPEC_BUILDERS, *project_tools.SPEC_BUILDERS):
         try:
             specs.append(build())
         except ImportError as exc:

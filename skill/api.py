@@ -15,8 +15,10 @@ from .dialects import get_dialect
 from .errors import invalid_from_pydantic
 from .gate import gate_result
 from .intake import changes_for
+from .live import given_fields, with_live_facts
 from .models import MigrationRequest, MigrationResult, PhaseFiles, RollbackScript
 from .plan import build_plan
+from .project.request import with_project
 from .render import render_plan
 from .render.guide import deployment_guide, validation_tests
 
@@ -31,13 +33,18 @@ def parse_request(data: dict | MigrationRequest) -> MigrationRequest:
 
 
 def generate(data: dict | MigrationRequest) -> MigrationResult:
+    given = given_fields(data)
+    data, context_warnings = with_project(data)      # project_dir: what the request leaves out
     request = parse_request(data)
     dialect = get_dialect(request.database.value)
+    # dsn: schema, rows, version from the live database, over the project's (precedence: DESIGN.md)
+    request, live = with_live_facts(request, dialect, given=given)
     changes, intake_warnings = changes_for(request, dialect)
     plan, _ = build_plan(request, dialect, changes)
-    plan.warnings[:0] = intake_warnings
+    plan.warnings[:0] = context_warnings + intake_warnings + (live.warnings(plan) if live else [])
     rendered = render_plan(plan, request, dialect)
     first = rendered[0]
+    guide = deployment_guide(plan, request, rendered)
     result = MigrationResult(
         migration_tool=request.migration_tool, database=request.database,
         migration_type=request.migration_type, downtime_allowed=request.downtime_allowed,
@@ -46,7 +53,7 @@ def generate(data: dict | MigrationRequest) -> MigrationResult:
         rollback_script=RollbackScript(filename=first.rollback.filename, content=first.rollback.content,
                                        manual_steps=[m for s in plan.steps for m in s.manual_steps]),
         validation_tests=validation_tests(plan),
-        deployment_guide=deployment_guide(plan, request, rendered),
+        deployment_guide=live.guide(guide) if live else guide,
         warnings=plan.warnings,
         timestamp=datetime.now(ZoneInfo("America/New_York")).isoformat(timespec="seconds"),
         extra_files=[f for r in rendered for f in r.files

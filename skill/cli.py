@@ -8,14 +8,14 @@ import argparse
 import json
 import os
 import re
-import secrets
-import signal
 import sys
 from pathlib import Path
 
 from .errors import DbmigError, InvalidRequest
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+LIVE_DSN_HELP = ("read-only: read schema, row counts and version from this live database, e.g. "
+                 "postgresql://user@host:5432/db (password from the URL or DBMIG_DSN_PASSWORD, never shown)")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,22 +68,23 @@ def _json_arg(text: str | None, field: str):
 
 
 def _request(a: argparse.Namespace) -> dict:
-    req = dict(migration_tool=a.tool, database=a.database, migration_type=a.type,
-               downtime_allowed=a.downtime_allowed, migration_description=a.description,
-               author=a.author, liquibase_format=a.liquibase_format,
-               confirm_data_loss=a.confirm_data_loss)
-    optional = dict(changes=_json_arg(a.changes, "changes"),
+    req = dict(migration_type=a.type, downtime_allowed=a.downtime_allowed, migration_description=a.description,
+               author=a.author, confirm_data_loss=a.confirm_data_loss)
+    optional = dict(migration_tool=a.tool, database=a.database, liquibase_format=a.liquibase_format,
+                    project_dir=a.project, replay=a.replay, replay_dsn=a.replay_dsn,
+                    changes=_json_arg(a.changes, "changes"),
                     sql=_read(a.sql, "sql") if a.sql else None,
                     schema=_read(a.schema, "schema") if a.schema else None,
                     table_rows=_json_arg(a.table_rows, "table_rows"),
                     database_version=a.database_version, version=a.version,
-                    revision=a.revision, down_revision=a.down_revision)
+                    revision=a.revision, down_revision=a.down_revision, dsn=a.dsn)
     return req | {k: v for k, v in optional.items() if v is not None}
 
 
 def write_files(out: Path, files) -> list[Path]:
     """Write every file or none: each goes to a temp file first, then all are renamed. Created
     with mode 0666 so the umask decides, as for any file a user's tool writes (0644 under 0022)."""
+    import secrets       # not at the top: `dbmig validate` (a pre-commit hook) never writes
     out.mkdir(parents=True, exist_ok=True)
     staged = []
     try:
@@ -104,17 +105,40 @@ def write_files(out: Path, files) -> list[Path]:
 
 def cmd_generate(a: argparse.Namespace) -> int:
     from .api import generate
+    if a.write and not a.project:
+        raise InvalidRequest("--write writes into a project: give --project DIR (or --out DIR)", field="write")
+    if a.write:
+        return _write_project(a)
     result = generate(_request(a))
     written = write_files(Path(a.out), result.files) if a.out else []
     print(result.model_dump_json(indent=2, by_alias=True) if a.json else _summary(result, written))
     if not a.verify:
         return EXIT_OK
+    from .project.context import verify_context
     from .verify import to_text, verify
-    report = verify(a.tool, a.database, {f.filename: f.content for f in result.files}, dsn=a.dsn,
-                    schema_sql=_read(a.schema, "schema") if a.schema else None,
-                    tests=result.validation_tests)
+    tool, database, schema = verify_context(a.project, result.migration_tool.value, result.database.value,
+                                            _read(a.schema, "schema") if a.schema else None)
+    report = verify(tool, database, {f.filename: f.content for f in result.files}, dsn=a.dsn,
+                    schema_sql=schema, tests=result.validation_tests)
     print(report.model_dump_json(indent=2) if a.json else to_text(report))
     return EXIT_OK if report.verdict == "pass" else EXIT_FINDINGS
+
+
+def _write_project(a: argparse.Namespace) -> int:
+    """`generate --project DIR --write`: the files in place, then the command that applies them."""
+    from .project import write_migration
+    result, place, written = write_migration(_request(a))
+    if a.json:
+        print(json.dumps({"result": result.model_dump(mode="json", by_alias=True), "written": written,
+                          **place.as_dict()}, indent=2))
+        return EXIT_OK
+    lines = [f"dbmig {result.tier.value}: {result.migration_tool.value} / {result.database.value}"]
+    lines += [f"wrote {a.project.rstrip('/')}/{p}" for p in written]
+    lines += [f"not written: {f} ({why})" for f, why in place.skipped]
+    lines += [f"warning: {w}" for w in result.warnings]
+    lines.append(f"next: cd {a.project} && {place.command}")
+    print("\n".join(lines))
+    return EXIT_OK
 
 
 def _summary(result, written: list[Path]) -> str:
@@ -130,35 +154,62 @@ def _summary(result, written: list[Path]) -> str:
     return "\n".join(lines)
 
 
-def _files(paths: list[str]) -> list[dict]:
-    return [{"filename": Path(p).name, "content": _text_of(Path(p), "files")} for p in paths]
+def _files(paths: list[str], project: str | None = None) -> list[dict]:
+    """Files by name; inside --project by their path in the project (how its history names them)."""
+    root = Path(project).resolve() if project else None
+    out = []
+    for p in paths:
+        path = Path(p).resolve()
+        name = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else Path(p).name
+        out.append({"filename": name, "content": _text_of(Path(p), "files")})
+    return out
 
 
 def cmd_validate(a: argparse.Namespace) -> int:
+    import gc
+    gc.disable()     # a short-lived process: collecting its acyclic parse trees at the end only costs time
     from .lint import to_sarif, validate_migration
-    report = validate_migration(_files(a.files), a.database, a.tool, a.database_version)
+    if a.project:
+        from .live.read import server_version     # the live database's version over the project's
+        from .project.lint import validate_project
+        version = a.database_version or (server_version(a.dsn, a.database) if a.dsn else None)
+        report = validate_project(a.project, _files(a.files, a.project) if a.files else None, a.database, a.tool,
+                                  version)
+    elif not a.files or not a.database:
+        raise InvalidRequest("give --database and FILES (or --project DIR)", field="files" if a.database else "database")
+    else:
+        report = validate_migration(_files(a.files), a.database, a.tool, a.database_version,
+                                    _read(a.schema, "schema") if a.schema else None, dsn=a.dsn)
+    # Compact JSON, as squawk and ruff print it: indenting switches json to its pure-Python encoder,
+    # 5x slower on the thousands of findings of a large project.
     if a.format == "json":
-        print(json.dumps(report, indent=2))
+        print(json.dumps(report))
     elif a.format == "sarif":
-        print(json.dumps(to_sarif(report), indent=2))
+        print(json.dumps(to_sarif(report)))
     else:
         for f in report["findings"]:
             print(f"{f['file']}:{f['line']}:{f.get('column') or 1}: {f['severity']} {f['rule_id']}: "
                   f"{f['message']}\n    safe alternative: {f['safe_alternative']}")
         print(f"verdict: {report['verdict']}")
+    # As squawk and ruff: 1 when a finding at or above --fail-on remains, 0 otherwise (always 0
+    # with --exit-zero, for a first run on an old project); 2 is kept for bad input.
     rank = {"info": 0, "warning": 1, "error": 2}
     failing = [f for f in report["findings"] if rank[f["severity"]] >= rank[a.fail_on]]
-    return EXIT_FINDINGS if failing else EXIT_OK
+    return EXIT_FINDINGS if failing and not a.exit_zero else EXIT_OK
 
 
 def cmd_explain(a: argparse.Namespace) -> int:
     from .explain import explain_migration
+    from .project.context import explain_context
     sql = _read(a.sql, "sql") if a.sql is not None else None
-    report = explain_migration(a.database, sql=sql, files=_files(a.files) if a.files else None,
-                               changes=_json_arg(a.changes, "changes"),
-                               schema=_read(a.schema, "schema") if a.schema else None,
-                               database_version=a.database_version,
-                               table_rows=_json_arg(a.table_rows, "table_rows"))
+    changes = _json_arg(a.changes, "changes")
+    # with --dsn the live database's version and schema win over the project's (DESIGN.md precedence)
+    database, version, schema = explain_context(a.project, a.database, a.database_version,
+                                                _read(a.schema, "schema") if a.schema else None,
+                                                bool(changes) and not a.dsn)
+    report = explain_migration(database, sql=sql, files=_files(a.files) if a.files else None,
+                               changes=changes, schema=schema, database_version=a.database_version if a.dsn else version,
+                               table_rows=_json_arg(a.table_rows, "table_rows"), dsn=a.dsn)
     if a.json:
         print(json.dumps(report, indent=2))
         return EXIT_OK
@@ -177,12 +228,30 @@ def cmd_verify(a: argparse.Namespace) -> int:
     from .models import ValidationTest
     from .verify import to_text, verify
     tests = [ValidationTest.model_validate(t) for t in (_json_arg(a.tests, "tests") or [])]
+    from .project.context import verify_context
     files = {f["filename"]: f["content"] for f in _files(a.files)}
-    report = verify(a.tool, a.database, files, dsn=a.dsn, schema_sql=_read(a.schema, "schema") if a.schema else None,
+    tool, database, schema = verify_context(a.project, a.tool, a.database, _read(a.schema, "schema") if a.schema else None)
+    report = verify(tool, database, files, dsn=a.dsn, schema_sql=schema,
                     seed_sql=_read(a.seed, "seed") if a.seed else None, tests=tests,
                     allow_nonempty=a.allow_nonempty)
     print(report.model_dump_json(indent=2) if a.json else to_text(report))
     return EXIT_OK if report.verdict == "pass" else EXIT_FINDINGS
+
+
+def cmd_inspect(a: argparse.Namespace) -> int:
+    from .project import inspect_project, inspect_text
+    report = inspect_project(a.project, a.tool, a.database, a.replay or "offline", a.replay_dsn)
+    print(json.dumps(report, indent=2) if a.json else inspect_text(report))
+    return EXIT_OK
+
+
+def _project_flags(p: argparse.ArgumentParser, replay: bool = True) -> None:
+    p.add_argument("--project", metavar="DIR", help="the migration project (Flyway, Liquibase or Alembic) to "
+                   "read tool, database, history and current schema from")
+    if replay:
+        p.add_argument("--replay", choices=["offline", "database"],
+                       help="with --project: model the history offline (default) or apply it to a throwaway database")
+        p.add_argument("--replay-dsn", help="with --replay database: a server for the throwaway database")
 
 
 def cmd_serve(a: argparse.Namespace) -> int:
@@ -195,8 +264,8 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="dbmig", description="Database migrations an engineer would ship.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     g = sub.add_parser("generate", help="write a migration, its rollback, tests and guide")
-    g.add_argument("--tool", required=True)
-    g.add_argument("--database", required=True)
+    g.add_argument("--tool", help="flyway, liquibase or alembic (with --project: the project's tool)")
+    g.add_argument("--database", help="postgresql, mysql, sqlserver or oracle (with --project: from its config)")
     g.add_argument("--type", required=True)
     g.add_argument("--downtime-allowed", dest="downtime_allowed", action=argparse.BooleanOptionalAction,
                    required=True)
@@ -210,17 +279,20 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--revision")
     g.add_argument("--down-revision")
     g.add_argument("--author", default="dbmig")
-    g.add_argument("--liquibase-format", default="xml")
+    g.add_argument("--liquibase-format", help="xml (default), yaml or sql; with --project: the project's format")
     g.add_argument("--confirm-data-loss", action="store_true")
     g.add_argument("--out", help="directory to write the files into")
     g.add_argument("--json", action="store_true")
     g.add_argument("--verify", action="store_true", help="dry-run the result (see `dbmig verify`)")
-    g.add_argument("--dsn", help="with --verify: a server to use instead of a throwaway one")
+    g.add_argument("--dsn", help=LIVE_DSN_HELP + "; with --verify also the server the dry run uses")
+    _project_flags(g)
+    g.add_argument("--write", action="store_true", help="with --project: write the files into the project "
+                   "(never overwriting one) and print the command that applies them")
     g.set_defaults(func=cmd_generate)
 
     r = sub.add_parser("verify", help="dry run: up, validation tests, down, diff, up again")
-    r.add_argument("--tool", required=True)
-    r.add_argument("--database", required=True)
+    r.add_argument("--tool")
+    r.add_argument("--database")
     r.add_argument("--dsn", help="postgresql://user@host:5432/db or mysql://user@host:3306/db")
     r.add_argument("--schema", help="SQL file with the starting schema")
     r.add_argument("--seed", help="SQL file with rows to load")
@@ -228,27 +300,45 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--allow-nonempty", action="store_true")
     r.add_argument("--json", action="store_true")
     r.add_argument("files", nargs="+")
+    _project_flags(r, replay=False)
     r.set_defaults(func=cmd_verify)
 
     v = sub.add_parser("validate", help="lint existing migration files")
     v.add_argument("--tool")
-    v.add_argument("--database", required=True)
+    v.add_argument("--database")
     v.add_argument("--database-version")
     v.add_argument("--format", choices=["text", "json", "sarif"], default="text")
-    v.add_argument("--fail-on", choices=["info", "warning", "error"], default="error")
-    v.add_argument("files", nargs="+")
+    v.add_argument("--fail-on", choices=["info", "warning", "error"], default="error",
+                   help="lowest severity that makes the exit code 1 (default: error)")
+    v.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings (report only)")
+    v.add_argument("--schema", help="SQL file with the current CREATE TABLE statements (current column types)")
+    v.add_argument("--dsn", help=LIVE_DSN_HELP)
+    v.add_argument("files", nargs="*", help="the files to lint; with --project they are the pending ones "
+                   "(none: every migration of the project, each with the history before it as context)")
+    _project_flags(v, replay=False)
     v.set_defaults(func=cmd_validate)
 
     e = sub.add_parser("explain", help="what a migration does to a live database")
-    e.add_argument("--database", required=True)
+    e.add_argument("--database")
     e.add_argument("--sql", help="SQL file (or text) to explain")
     e.add_argument("--changes", help="JSON file (or text) with the list of changes, as `generate --changes`")
     e.add_argument("--schema", help="with --changes: SQL file with the current CREATE TABLE statements")
     e.add_argument("--database-version")
     e.add_argument("--table-rows")
+    e.add_argument("--dsn", help=LIVE_DSN_HELP)
     e.add_argument("--json", action="store_true")
     e.add_argument("files", nargs="*")
+    _project_flags(e, replay=False)
     e.set_defaults(func=cmd_explain)
+
+    i = sub.add_parser("inspect", help="what dbmig reads from a migration project (read-only)")
+    i.add_argument("--project", metavar="DIR", required=True)
+    i.add_argument("--tool")
+    i.add_argument("--database", help="replay in this dialect (default: the project's database)")
+    i.add_argument("--replay", choices=["offline", "database"])
+    i.add_argument("--replay-dsn")
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(func=cmd_inspect)
 
     s = sub.add_parser("serve", help="run the MCP server (stdio by default)")
     s.add_argument("--http", action="store_true")
@@ -260,8 +350,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .runners.lifecycle import handle_termination
-    handle_termination()          # SIGTERM cleans up a dry run as Ctrl-C does
+    if args.command == "verify" or getattr(args, "verify", False):
+        from .runners.lifecycle import handle_termination
+        handle_termination()      # SIGTERM cleans up a dry run as Ctrl-C does (`serve` does its own)
     try:
         code = _run(args)
         sys.stdout.flush()
@@ -284,6 +375,7 @@ def _run(args: argparse.Namespace) -> int:
 def _reader_gone() -> int:
     """`dbmig validate ... | head`: the reader left; stop quietly as `cat` would (exit 128+SIGPIPE).
     stdout now points at /dev/null so the interpreter's last flush does not fail again."""
+    import signal
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     return 128 + signal.SIGPIPE

@@ -60,6 +60,13 @@ class MissingDependency(DbmigError):
     code = "missing_dependency"
 
 
+class LiveDatabaseError(DbmigError):
+    """The live database a `dsn` names could not be read: unreachable, login refused, missing
+    privileges, or no answer within the timeout. The message shows the DSN without its password."""
+
+    code = "live_database_error"
+
+
 class GateFailure(DbmigError):
     """A generated artifact failed its own gate: a bug in dbmig, never shipped."""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .errors import InvalidRequest
 from .lint.rules import SqlView, added_columns, column_default, observe
 from .lint.rules.pg006_volatile_default import volatile_calls
-from .lint import make_context, read_files, run_rules
+from .lint import files_live, make_context, read_files, run_rules
 
 
 @dataclass(frozen=True)
@@ -137,20 +137,29 @@ SOURCES = ["sql", "files", "changes"]
 
 def explain_migration(database: str, sql: str | None = None, files: list[dict] | None = None,
                       database_version: str | None = None, table_rows: dict[str, int] | None = None,
-                      changes: list | None = None, schema: str | None = None) -> dict:
+                      changes: list | None = None, schema: str | None = None, dsn: str | None = None) -> dict:
     """Explain each statement of `sql` (text) or `files` ([{filename, content}]), or each planned
     step of `changes` (the vocabulary `generate` takes), for `database`. `schema` (CREATE TABLE
-    text) is read for `changes` only: it gives the current column types a plan may need."""
+    text) is read for `changes` only: it gives the current column types a plan may need. `dsn`:
+    row counts and version (and for `changes` the schema) from the live database, read-only,
+    where the arguments leave them out; the result's `live` says what was read and when."""
     source = _one_source(sql=sql, files=files, changes=changes)
     if source == "changes":
         from .explain_changes import explain_changes
         _rows(table_rows)
-        return explain_changes(database, changes, schema, database_version, _plain_names(table_rows))
+        return explain_changes(database, changes, schema, database_version, _plain_names(table_rows), dsn)
     if source == "sql" and not sql.strip():
         raise InvalidRequest("`sql` is empty", field="sql")
     ctx = make_context(database, None, database_version)
     rows = _rows(table_rows)
     sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx)
+    live, notes = files_live(dsn, ctx, sources), {}
+    if live is not None:
+        notes = live_notes(live, rows)
+        rows = {**{k.lower(): v for k, v in live.rows().items()}, **rows}
+        database_version = database_version or live.server.version
+        ctx = make_context(database, None, database_version)
+        sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx)
     findings: dict[int, list] = {}
     for stmt, f in run_rules(sources, ctx):
         if stmt is not None:
@@ -161,9 +170,9 @@ def explain_migration(database: str, sql: str | None = None, files: list[dict] |
         ctx.begin_file(src)
         for stmt in src.statements:
             view = SqlView(stmt, ctx.database)
-            out.append(_explain(view, ctx, rows, findings.get(id(stmt), [])))
+            out.append(_explain(view, ctx, rows, findings.get(id(stmt), []), notes))
             observe(view, ctx)
-    return {"statements": out}
+    return {"statements": out, **({"live": live.summary()} if live else {})}
 
 
 def _one_source(**given) -> str:
@@ -190,14 +199,14 @@ def _rows(table_rows: dict | None) -> dict[str, int]:
     return {k.split(".")[-1].strip('"`[]').lower(): v for k, v in table_rows.items()}
 
 
-def _explain(view: SqlView, ctx, rows: dict[str, int], findings: list) -> dict:
+def _explain(view: SqlView, ctx, rows: dict[str, int], findings: list, notes: dict[str, str]) -> dict:
     facts = facts_for(view, ctx)
     count = rows.get(view.table or "")
     serious = [f for f in findings if f.severity != "info"] or findings
     return {"file": view.stmt.file, "line": view.stmt.line, "sql": view.text,
             "what": facts.what.format(table=view.table or "the table").capitalize() + ".",
             "lock": facts.lock, "blocks": facts.blocks, "rewrite": facts.rewrite, "scan": facts.scan,
-            "estimated_duration": estimate(facts, count),
+            "estimated_duration": estimate(facts, count) + notes.get(view.table or "", ""),
             "risks": [f"{f.rule_id}: {f.message}" for f in findings],
             "safe_alternative": serious[0].safe_alternative if serious else None}
 
@@ -277,6 +286,13 @@ def _column_rewrites(view: SqlView, ctx, off: int) -> bool:
             return not ctx.at_least(11) or bool(volatile_calls(default))
         return False
     return False
+
+
+def live_notes(live, given: dict[str, int]) -> dict[str, str]:
+    """Per table whose row count was read from the live database (not given): what its
+    estimates say about where the count comes from and when."""
+    from .live.report import estimate_note
+    return {t.lower(): estimate_note(live) for t in live.rows() if t.lower() not in given}
 
 
 def estimate(facts: Facts, rows: int | None) -> str:

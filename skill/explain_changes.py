@@ -18,6 +18,7 @@ from .api import parse_request
 from .dialects import Dialect, get_dialect
 from .errors import DbmigError, ZeroDowntimeImpossible
 from .lint import make_context, read_files, run_rules
+from .live import with_live_facts
 from .models import MigrationRequest
 from .plan import build_plan
 from .plan.model import PHASE_ORDER, Plan, Step
@@ -43,21 +44,45 @@ class ChangeFacts:
 
 
 def explain_changes(database: str, changes: list, schema_sql: str | None, database_version: str | None,
-                    table_rows: dict[str, int]) -> dict:
-    request = _request(database, changes, schema_sql, database_version, table_rows)
+                    table_rows: dict[str, int], dsn: str | None = None) -> dict:
+    request = _request(database, changes, schema_sql, database_version, table_rows, dsn)
     dialect = get_dialect(request.database.value)
+    request, live = with_live_facts(request, dialect, list(request.changes))
     plan, facts = _direct(request, dialect)
     _zero_downtime(request, dialect, facts)
-    findings = dict(zip(map(id, plan.steps), _lint(plan.steps, dialect, database_version)))
-    return {"statements": [_entry(i, k, step, *findings[id(step)], fact)
-                           for i, fact in enumerate(facts) for k, step in enumerate(fact.steps)]}
+    findings = dict(zip(map(id, plan.steps), _lint(plan.steps, dialect, request.database_version)))
+    counted = _live_risks(live, plan, dialect, table_rows)
+    statements = [_entry(i, k, step, *findings[id(step)], fact, counted.get(id(step), ([], "")))
+                  for i, fact in enumerate(facts) for k, step in enumerate(fact.steps)]
+    return {"statements": statements, **({"live": live.facts.summary()} if live else {})}
+
+
+def _live_risks(live, plan: Plan, dialect: Dialect, given: dict[str, int]) -> dict[int, tuple[list[str], str]]:
+    """Per step (by id): the live counts about it (its guards; its change's column facts on the
+    change's first step) and the note its estimate gets when its table's rows were read live."""
+    if live is None:
+        return {}
+    from .explain import live_notes
+    from .live.guards import live_counts
+    notes = live_notes(live.facts, {k.lower(): v for k, v in given.items()})
+    first = {}
+    for step in plan.steps:
+        first.setdefault(step.change, step)
+    out = {id(s): ([], notes.get((s.table or "").lower(), "")) for s in plan.steps}
+    for c in live_counts(live.dsn, dialect, plan.steps, plan.changes, live.facts.read_at):
+        step = plan.steps[c.step] if c.step is not None else first.get(c.change)
+        if step is not None:
+            out[id(step)][0].append(c.text)
+    return out
 
 
 def _request(database: str, changes: list, schema_sql: str | None, version: str | None,
-             table_rows: dict[str, int]) -> MigrationRequest:
+             table_rows: dict[str, int], dsn: str | None = None) -> MigrationRequest:
     ctx = make_context(database, None, version)   # the sql path's database names and version check
     data = dict(PLAN_FIELDS, database=ctx.database, downtime_allowed=True, changes=changes,
                 table_rows=table_rows)
+    if dsn is not None:
+        data["dsn"] = dsn
     if schema_sql is not None:
         data["schema"] = schema_sql
     if version is not None:
@@ -161,11 +186,12 @@ def _lint(steps: list[Step], dialect: Dialect, version: str | None) -> list[tupl
     return list(zip(texts, found))
 
 
-def _entry(i: int, k: int, step: Step, sql: str, lint: list, fact: ChangeFacts) -> dict:
+def _entry(i: int, k: int, step: Step, sql: str, lint: list, fact: ChangeFacts,
+           live: tuple[list[str], str] = ([], "")) -> dict:
     """`file` is the change's field path and `line` the step's number within it."""
-    risks = [f"{f.rule_id}: {f.message}" for f in lint] + (fact.warnings if k == 0 else [])
+    risks = [f"{f.rule_id}: {f.message}" for f in lint] + (fact.warnings if k == 0 else []) + live[0]
     return {"file": f"changes.{i}", "line": k + 1, "sql": sql,
             "what": step.description[:1].upper() + step.description[1:] + ".",
             "lock": step.lock.level, "blocks": step.lock.blocks, "rewrite": step.lock.rewrite,
-            "scan": step.lock.scan, "estimated_duration": step.estimate, "risks": risks,
+            "scan": step.lock.scan, "estimated_duration": step.estimate + live[1], "risks": risks,
             "safe_alternative": _safe_alternative(fact, lint)}

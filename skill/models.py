@@ -260,13 +260,36 @@ class MigrationRequest(Strict):
                                    description="The current schema as CREATE TABLE statements.")
     database_version: str | None = Field(default=None, pattern=r"^[A-Za-z0-9.\-]{1,20}$")
     table_rows: dict[Ident, int] = Field(default_factory=dict)
-    version: str | None = Field(default=None, pattern=r"^\d+(\.\d+)*$",
-                                description="Flyway version, e.g. `42` or `2.1`.")
+    version: str | None = Field(default=None, pattern=r"^\d+([._]\d+)*$",
+                                description="Flyway version, e.g. `42`, `2.1` or `2_1`.")
     revision: str | None = Field(default=None, pattern=r"^[0-9a-z_]{1,32}$")
     down_revision: str | None = Field(default=None, pattern=r"^[0-9a-z_]{1,32}$")
     author: str = Field(default="dbmig", pattern=r"^[^\x00-\x1f<>&\"']{1,64}$")
     liquibase_format: LiquibaseFormat = LiquibaseFormat.xml
     confirm_data_loss: StrictBool = False
+    # Context from the user's world: where facts come from, not part of the change itself (so
+    # left out of the ids derived from the request, see CONTEXT_FIELDS).
+    project_dir: str | None = Field(default=None, min_length=1, max_length=4096, description=(
+        "The user's migration project (Flyway, Liquibase or Alembic): its config gives the tool and "
+        "database, its history the current schema and the next version / head / include."))
+    replay: Literal["offline", "database"] = Field(default="offline", description=(
+        "How the project's history becomes the schema: `offline` models every statement; `database` "
+        "applies it with the real tool on a throwaway database and reads the catalog."))
+    replay_dsn: str | None = Field(default=None, max_length=500, description=(
+        "With replay=database: a server where dbmig creates (and drops) the throwaway database."))
+    # Read-only introspection of the live database (skill/live/): fills `schema`, `table_rows` and
+    # `database_version` where the request leaves them out. repr=False: a DSN may hold a password.
+    dsn: str | None = Field(default=None, min_length=1, max_length=1000, repr=False,
+                            description="A live database to read (read-only): postgresql://user@host:5432/db, "
+                                        "mysql://..., sqlserver://..., oracle://user@host:1521/service.")
+
+
+# Request fields that say where facts come from, and the facts about the database the migration
+# is planned against (its schema, row counts, version), not what to change: ids derived from a
+# request (Liquibase changeSet ids, Alembic revisions) ignore them, so a migration keeps its ids
+# when row counts move or the facts come from a live database or a project instead of the request.
+CONTEXT_FIELDS = frozenset({"project_dir", "replay", "replay_dsn", "dsn", "schema_sql", "table_rows",
+                            "database_version"})
 
 
 # --- the result contract -----------------------------------------------------------------------

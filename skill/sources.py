@@ -18,6 +18,20 @@ import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+class lazy_re:
+    """A regex compiled on first use: a `dbmig validate` process (a pre-commit hook) that never
+    meets Liquibase, Oracle or MySQL text never pays for compiling their patterns."""
+    __slots__ = ("args", "pattern")
+
+    def __init__(self, *args):
+        self.args, self.pattern = args, None
+
+    def __getattr__(self, name: str):
+        if self.pattern is None:
+            self.pattern = re.compile(*self.args)
+        return getattr(self.pattern, name)
+
+
 # --- data ------------------------------------------------------------------------------------
 
 
@@ -32,6 +46,8 @@ class Statement:
     synthetic: bool = False        # built from a Liquibase change / Alembic op, not typed as SQL
     origin: str = ""               # e.g. "changeSet 3 (alice)", "op.create_index"
     indent: int = 0                # YAML block scalars lose their indentation: add it back
+    tree: object = field(default=None, compare=False, repr=False)   # the parse, shared by every reader
+    tool_tx: bool = False          # the tool (Flyway, Liquibase, Alembic) opened the transaction
 
     @property
     def transactional(self) -> bool:
@@ -105,18 +121,19 @@ class SourceFile:
 
 # --- splitting SQL text ----------------------------------------------------------------------
 
-_DOLLAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
-_BATCH_SEP = {"tsql": re.compile(r"^[ \t]*GO[ \t]*(?:--.*)?$", re.I | re.M),
-              "oracle": re.compile(r"^[ \t]*/[ \t]*$", re.M)}
+_DOLLAR = lazy_re(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
+_BATCH_SEP = {"tsql": lazy_re(r"^[ \t]*GO[ \t]*(?:--.*)?$", re.I | re.M),
+              "oracle": lazy_re(r"^[ \t]*/[ \t]*$", re.M)}
 # Bodies that contain ';' and only end at a batch separator (GO in T-SQL, '/' in Oracle).
 _BODY = r"CREATE\s+(?:OR\s+(?:REPLACE|ALTER)\s+)?(?:PROCEDURE|PROC|FUNCTION|TRIGGER|PACKAGE|TYPE\s+BODY)\b"
 _BLOCK_START = {
-    "oracle": re.compile(rf"(?:{_BODY}|BEGIN\b|DECLARE\b)", re.I),
-    "tsql": re.compile(rf"(?:{_BODY}|BEGIN\b(?!\s+(?:TRAN|TRANSACTION|DISTRIBUTED)\b))", re.I),
+    "oracle": lazy_re(rf"(?:{_BODY}|BEGIN\b|DECLARE\b)", re.I),
+    "tsql": lazy_re(rf"(?:{_BODY}|BEGIN\b(?!\s+(?:TRAN|TRANSACTION|DISTRIBUTED)\b))", re.I),
 }
 
 
-def _token_pattern(dialect: str) -> re.Pattern:
+@functools.cache
+def tokens(dialect: str) -> re.Pattern:
     """One alternation that consumes comments, literals and quoted names whole, so that a ';'
     found by it is always a real statement end. Regexes keep splitting fast on large files."""
     quote = r"'(?:[^'\\]|''|\\.)*'" if dialect == "mysql" else r"'(?:[^']|'')*'"
@@ -132,14 +149,15 @@ def _token_pattern(dialect: str) -> re.Pattern:
     return re.compile("|".join(parts), re.S)
 
 
-TOKENS = {d: _token_pattern(d) for d in ("postgres", "mysql", "tsql", "oracle")}
-_LEADING = {d: re.compile(r"(?:\s+|--[^\n]*|/\*.*?(?:\*/|\Z)" + (r"|\#[^\n]*" if d == "mysql" else "") + ")*", re.S)
-            for d in TOKENS}
+@functools.cache
+def _leading(dialect: str) -> re.Pattern:
+    """Blanks and comments before a statement (compiled for the dialects in use only)."""
+    return re.compile(r"(?:\s+|--[^\n]*|/\*.*?(?:\*/|\Z)" + (r"|\#[^\n]*" if dialect == "mysql" else "") + ")*", re.S)
 
 
 def statement_start(text: str, i: int, end: int, dialect: str) -> int:
     """First character of code at or after i (skips blanks and comments)."""
-    return min(_LEADING[dialect].match(text, i, end).end(), end)
+    return min(_leading(dialect).match(text, i, end).end(), end)
 
 
 def split_sql(text: str, dialect: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -151,7 +169,7 @@ def split_sql(text: str, dialect: str, start: int = 0, end: int | None = None) -
             spans.append((a, b))
             continue
         begin = a
-        for m in TOKENS[dialect].finditer(text, a, b):
+        for m in tokens(dialect).finditer(text, a, b):
             if m.lastgroup == "semi":
                 spans.append((begin, m.start()))
                 begin = m.end()
@@ -199,12 +217,17 @@ def mask(text: str, dialect: str) -> str:
         if m.group("dollar") if dialect == "postgres" else False:
             return re.sub(r"[^\n$]", " ", tok)
         return tok
-    return TOKENS[dialect].sub(blank, text).upper()
+    return tokens(dialect).sub(blank, text).upper()
 
 
 @functools.lru_cache(maxsize=16)
 def _line_starts(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def offset(text: str, line: int, column: int) -> int:
+    """Character offset of a 1-based line and column (the inverse of line_col)."""
+    return _line_starts(text)[line - 1] + column - 1
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:
@@ -217,8 +240,8 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
 
 # --- transactions ----------------------------------------------------------------------------
 
-_TX_BEGIN = re.compile(r"^(?:BEGIN(?:\s+(?:WORK|TRANSACTION|TRAN))?|START\s+TRANSACTION)\b[^;]*$", re.I)
-_TX_END = re.compile(r"^(?:COMMIT|ROLLBACK|END)(?:\s+(?:WORK|TRANSACTION|TRAN))?\s*$", re.I)
+_TX_BEGIN = lazy_re(r"^(?:BEGIN(?:\s+(?:WORK|TRANSACTION|TRAN))?|START\s+TRANSACTION)\b[^;]*$", re.I)
+_TX_END = lazy_re(r"^(?:COMMIT|ROLLBACK|END)(?:\s+(?:WORK|TRANSACTION|TRAN))?\s*$", re.I)
 _tx_ids = itertools.count(1)
 
 
@@ -234,24 +257,28 @@ def sql_statements(filename: str, text: str, dialect: str, tx: int | None, *, st
     out, current = [], tx
     for a, b in split_sql(text, dialect, start, end):
         body = text[a:b]
-        if tx is None and _TX_BEGIN.match(body) and not (dialect == "oracle"):
+        control = body[:1] in "BbSsCcRrEe"      # BEGIN, START, COMMIT, ROLLBACK, END: a cheap first look
+        if control and tx is None and _TX_BEGIN.match(body) and not (dialect == "oracle"):
             current = new_tx()
-        elif tx is None and _TX_END.match(body):
+        elif control and tx is None and _TX_END.match(body):
             current = None
         line, col = line_col(text, a)
         if base:
             line, col = base[0] + line - 1, (base[1] + col - 1 if line == 1 else col + indent)
-        out.append(Statement(filename, body, line, col, current, direction, False, origin, indent))
+        out.append(Statement(filename, body, line, col, current, direction, False, origin, indent,
+                             tool_tx=tx is not None))
+        if control and tx is not None and _TX_END.match(body):
+            current = new_tx()   # the tool's connection opens the next transaction by itself
     return out
 
 
 # --- file kinds ------------------------------------------------------------------------------
 
-FLYWAY_NAME = re.compile(r"^(?P<prefix>[VU])(?P<version>\d+(?:[._]\d+)*)__(?P<desc>.+)\.sql$"
+FLYWAY_NAME = lazy_re(r"^(?P<prefix>[VU])(?P<version>\d+(?:[._]\d+)*)__(?P<desc>.+)\.sql$"
                          r"|^(?P<rprefix>R)__(?P<rdesc>.+)\.sql$")
 # Flyway callbacks (beforeMigrate.sql, afterEachMigrate__x.sql...) are legitimate non-versioned names.
-FLYWAY_CALLBACK = re.compile(r"^(?:before|after)[A-Za-z]+(?:__.+)?\.sql$")
-_LIQUIBASE_SQL = re.compile(r"^\s*--\s*liquibase\s+formatted\s+sql", re.I)
+FLYWAY_CALLBACK = lazy_re(r"^(?:before|after)[A-Za-z]+(?:__.+)?\.sql$")
+_LIQUIBASE_SQL = lazy_re(r"^\s*--\s*liquibase\s+formatted\s+sql", re.I)
 
 
 def flyway_name(basename: str) -> FlywayName:
@@ -281,15 +308,20 @@ def file_kind(filename: str, content: str, tool: str | None) -> str:
     return "sql"
 
 
-def read_sources(files: list[dict], database: str, tool: str | None) -> list[SourceFile]:
+def read_sources(files: list[dict], database: str, tool: str | None,
+                 version: tuple[int, ...] | None = None) -> list[SourceFile]:
     """Read every file; Flyway `.sql.conf` sidecars decide whether their script is transactional."""
     dialect = DIALECTS[database]
     sources = [SourceFile(f["filename"], file_kind(f["filename"], f["content"], tool), f["content"])
                for f in files]
     confs = {s.filename[:-len(".conf")]: s for s in sources if s.kind == "flyway_conf"}
+    confs[_VERSION] = version
     for src in sorted(sources, key=lambda s: s.kind != "flyway_conf"):   # sidecars first
         _READERS[src.kind](src, dialect, database, confs)
     return sources
+
+
+_VERSION = "\0version"     # the target version travels to the readers with the sidecars
 
 
 DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "sqlserver": "tsql", "oracle": "oracle"}
@@ -301,12 +333,40 @@ def _read_plain(src: SourceFile, dialect: str, database: str, confs: dict) -> No
 
 def _read_flyway(src: SourceFile, dialect: str, database: str, confs: dict) -> None:
     src.flyway = flyway_name(src.basename)
-    conf = confs.get(src.filename)
-    in_tx = not (conf and conf.conf.get("executeInTransaction", "true").strip().lower() == "false")
-    # Flyway wraps each script in one transaction unless its sidecar says otherwise.
-    tx = new_tx() if in_tx else None
     direction = "down" if src.flyway.prefix == "U" else "up"
-    src.statements = sql_statements(src.filename, src.content, dialect, tx, direction=direction)
+    src.statements = sql_statements(src.filename, src.content, dialect, new_tx(), direction=direction)
+    if not flyway_in_transaction(src, confs.get(src.filename), database, confs.get(_VERSION)):
+        src.statements = sql_statements(src.filename, src.content, dialect, None, direction=direction)
+
+
+# Statements Flyway will not run in a transaction, matched on a statement's leading keywords
+# (flyway-database-postgresql, PostgreSQLParser.detectCanExecuteInTransaction). Flyway's own list:
+# REINDEX ... CONCURRENTLY on a table or index is not on it, so Flyway runs that in a transaction.
+FLYWAY_NON_TX = {"postgresql": lazy_re(
+    r"\s*(?:(?:CREATE|DROP)\s+(?:DATABASE|TABLESPACE|SUBSCRIPTION)\b|ALTER\s+SYSTEM\b|"
+    r"(?:CREATE|DROP)(?:\s+UNIQUE)?\s+INDEX\s+CONCURRENTLY\b|REINDEX(?:\s+VERBOSE)?\s+(?:SCHEMA|DATABASE|SYSTEM)\b|"
+    r"VACUUM\b|DISCARD\s+ALL\b)", re.I)}
+FLYWAY_ENUM_ADD = lazy_re(r"\s*ALTER\s+TYPE\b[^;]*?\bADD\s+VALUE\b", re.I)   # non-transactional before PG 12
+
+
+def flyway_non_transactional(text: str, database: str, version: tuple[int, ...] | None) -> bool:
+    pattern = FLYWAY_NON_TX.get(database)
+    if pattern is None:
+        return False
+    old = version is not None and version < (12,)
+    return bool(pattern.match(text) or (old and FLYWAY_ENUM_ADD.match(text)))
+
+
+def flyway_in_transaction(src: SourceFile, conf: SourceFile | None, database: str,
+                          version: tuple[int, ...] | None) -> bool:
+    """How Flyway decides: the sidecar's executeInTransaction wins; otherwise a script whose
+    statements all cannot run in a transaction runs outside one, any other runs in one (a script
+    mixing both is refused unless flyway.mixed=true: rule FW004)."""
+    setting = (conf.conf or {}).get("executeInTransaction") if conf else None
+    if setting is not None:
+        return setting.strip().lower() != "false"
+    texts = [s.text for s in src.statements]
+    return not texts or not all(flyway_non_transactional(t, database, version) for t in texts)
 
 
 def _read_conf(src: SourceFile, dialect: str, database: str, confs: dict) -> None:
@@ -664,8 +724,8 @@ def _yaml_text(el: Element, node, content: str) -> None:
 
 
 # `--changeset author:id`; an author with spaces is quoted: `--changeset "Ann Lee":id`.
-_CHANGESET_HEADER = re.compile(r'^--\s*changeset\s+("[^"\n]*"|[^\s:]+)(?::(\S*))?(.*)$', re.I | re.M)
-_ROLLBACK_MARK = re.compile(r"^--\s*rollback\b|/\*\s*liquibase\s+rollback", re.I | re.M)
+_CHANGESET_HEADER = lazy_re(r'^--\s*changeset\s+("[^"\n]*"|[^\s:]+)(?::(\S*))?(.*)$', re.I | re.M)
+_ROLLBACK_MARK = lazy_re(r"^--\s*rollback\b|/\*\s*liquibase\s+rollback", re.I | re.M)
 
 
 def _read_liquibase_sql(src: SourceFile, dialect: str, database: str, confs: dict) -> None:

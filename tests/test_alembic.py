@@ -76,10 +76,15 @@ def test_revision_ids_from_the_request():
     assert "`alembic downgrade ffee01`" in result.rollback_script.content
 
 
-def test_default_revision_depends_on_the_request_only():
+def test_default_revision_depends_on_the_migration_only():
+    """The id names the migration: another change is another revision; facts about the database
+    it is planned against (row counts, version, schema, a live dsn's reading) are not."""
     one = revision_file(generate(alembic_request())).filename
-    other = revision_file(generate(alembic_request(table_rows={"users": 10}))).filename
-    assert one != other and re.fullmatch(r"[0-9a-f]{12}_add_email\.py", one)
+    same = revision_file(generate(alembic_request(table_rows={"users": 10}, database_version="15",
+                                                  schema="CREATE TABLE users (id INT)"))).filename
+    other = revision_file(generate(alembic_request(changes=[{"op": "add_column", "table": "users", "column": {
+        "name": "phone", "type": "varchar(20)"}}]))).filename
+    assert one == same != other and re.fullmatch(r"[0-9a-f]{12}_add_email\.py", one)
 
 
 def test_docstring_names_description_author_and_revisions():

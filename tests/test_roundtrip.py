@@ -30,12 +30,17 @@ def run_tests(scratch: Scratch, tests, before: dict[str, list] | None = None) ->
 @pytest.mark.parametrize("tool", TOOLS)
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_roundtrip(case, tool, database, tmp_path):
-    server = live_server(database)
     if tool == "liquibase":
         liquibase_bin()
-    result = generate(request(case, tool, database))
+    assert_roundtrip(generate(request(case, tool, database)), tool, database, tmp_path, case[:20])
+
+
+def assert_roundtrip(result, tool: str, database: str, tmp_path, label: str) -> None:
+    """Seed START, apply the result's files with the real tool, run its validation tests,
+    roll back, and compare schema and rows with the start."""
+    server = live_server(database)
     files = {f.filename: f.content for f in result.files}
-    with server.scratch(case[:20]) as scratch:
+    with server.scratch(label) as scratch:
         scratch.execute([s for s in START[database].split(";") if s.strip()] + seed_statements())
         start = scratch.snapshot()
         before = {t.query: scratch.query(t.query) for t in result.validation_tests if t.compare == "unchanged"}

@@ -20,7 +20,7 @@ def _run(rule_id: str, ex: Example) -> list[dict]:
     rule = RULES[rule_id]
     name = ex.filename or DEFAULT_NAMES[ex.tool]
     files = [*ex.files, {"filename": name, "content": ex.content}]
-    report = validate_migration(files, ex.database or rule.databases[0], ex.tool, ex.version)
+    report = validate_migration(files, ex.database or rule.databases[0], ex.tool, ex.version, ex.schema)
     return [f for f in report["findings"] if f["rule_id"] == rule_id and f["file"] == name]
 
 
@@ -86,7 +86,8 @@ def test_plain_index_with_downtime_allowed_is_a_warning_not_an_error():
                                   "CREATE INDEX orders_customer_id_idx ON orders (customer_id);\n"}],
                                 "postgresql", "flyway")
     assert report["verdict"] == "warn"
-    assert {f["rule_id"] for f in report["findings"]} == {"PG001-index-not-concurrent", "FW003-missing-undo"}
+    assert {f["rule_id"] for f in report["findings"]} == {"PG001-index-not-concurrent", "FW003-missing-undo",
+                                                          "PG022-missing-statement-timeout"}
 
 
 def test_inline_ignore_comment_suppresses_only_the_named_rule():
@@ -96,6 +97,7 @@ def test_inline_ignore_comment_suppresses_only_the_named_rule():
            "CREATE INDEX lookup_kind_idx ON lookup (kind);\n")
     found = validate_migration([{"filename": "m.sql", "content": sql}], "postgresql")["findings"]
     assert [(f["rule_id"], f["line"]) for f in found] == [("PG008-missing-lock-timeout", 2),
+                                                          ("PG022-missing-statement-timeout", 2),
                                                           ("PG001-index-not-concurrent", 4)]
 
 
@@ -228,3 +230,29 @@ def test_sarif_output():
     result = next(r for r in sarif["runs"][0]["results"] if r["level"] == "error")
     assert sarif["version"] == "2.1.0" and result["ruleId"] == "SQL006-truncate"
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+
+
+# --- CLI exit codes and the pre-commit hook ----------------------------------------------------
+
+def test_validate_exit_codes_follow_fail_on_and_exit_zero(tmp_path, capsys):
+    from dbmig.cli import main
+    warn = tmp_path / "warn.sql"
+    warn.write_text("SET lock_timeout = '5s';\nCREATE INDEX orders_a_idx ON orders (a);\n")
+    err = tmp_path / "err.sql"
+    err.write_text("TRUNCATE orders;\n")
+    base = ["validate", "--database", "postgresql", "--format", "json"]
+    assert main([*base, str(warn)]) == 0                        # default: only errors fail
+    assert main([*base, "--fail-on", "warning", str(warn)]) == 1
+    assert main([*base, str(err)]) == 1
+    assert main([*base, "--exit-zero", str(err)]) == 0
+    assert main(["validate", "--database", "sqlite", str(err)]) == 2
+    capsys.readouterr()
+
+
+def test_pre_commit_hook_runs_dbmig_validate():
+    import yaml
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "dbmig-validate")
+    assert hook["entry"] == "dbmig validate" and hook["require_serial"] and hook["language"] == "python"
+    import re
+    assert re.search(hook["files"], "db/migration/V1__init.sql") and re.search(hook["files"], "db/migration/V1__init.sql.conf")

@@ -61,6 +61,7 @@ INFO_SCHEMA_CHECKS = {
     "no_default": " AND column_default IS NULL",
     "row_count": "SELECT COUNT(*) FROM {table}",
     "null_count": "SELECT COUNT(*) FROM {table} WHERE {column} IS NULL",
+    "not_null_count": "SELECT COUNT(*) FROM {table} WHERE {column} IS NOT NULL",
 }
 
 BRIEF = "brief (catalog change)"

@@ -305,6 +305,7 @@ SQLSERVER = Dialect(
         "no_default": " AND COLUMN_DEFAULT IS NULL",
         "row_count": "SELECT COUNT(*) FROM {table}",
         "null_count": "SELECT COUNT(*) FROM {table} WHERE {column} IS NULL",
+        "not_null_count": "SELECT COUNT(*) FROM {table} WHERE {column} IS NOT NULL",
         "schema": "SCHEMA_NAME()",      # the caller's default schema: where unqualified DDL goes
     },
     # "ALTER TABLE acquires a schema modify (SCH-M) lock on the table": no reads, no writes

@@ -14,5 +14,8 @@ def changes_for(request: MigrationRequest, dialect: Dialect) -> tuple[list[Chang
     if request.sql:
         from .sql import changes_from_sql
         return changes_from_sql(request.sql, dialect)
-    from .description import parse_description
-    return parse_description(request.migration_description), []
+    from ..schema import parse_schema
+    from .description import read_description
+    reading = read_description(request.migration_description,
+                               parse_schema(request.schema_sql, dialect.sqlglot), dialect.sqlglot)
+    return reading.changes, reading.notes

@@ -1,6 +1,7 @@
 """Direct (T1) strategies for whole tables: create, drop (with a backup), rename."""
 from __future__ import annotations
 
+from ..dialects.base import Dialect
 from ..errors import InvalidRequest, UnsafeRollback
 from ..models import CreateTable, DropTable, RenameTable
 from ..schema import ConstraintDef, TableDef
@@ -21,15 +22,21 @@ def create_table_sql(ctx: Context, table: TableDef) -> list[str]:
 
 
 def constraint_clause(ctx: Context, table: str, c: ConstraintDef) -> str:
-    named = "" if c.name.startswith("<") else f"CONSTRAINT {ctx.q(c.name)} "
+    return constraint_sql(ctx.dialect, c)
+
+
+def constraint_sql(d: Dialect, c: ConstraintDef) -> str:
+    """A known constraint as a table-level clause; an unnamed one (`<...>` key) stays unnamed."""
+    named = "" if c.name.startswith("<") else f"CONSTRAINT {d.q(c.name)} "
+    cols = ", ".join(d.q(x) for x in c.columns)
     if c.kind == "primary_key":
-        return f"{named}PRIMARY KEY ({ctx.qlist(c.columns)})"
+        return f"{named}PRIMARY KEY ({cols})"
     if c.kind == "unique":
-        return f"{named}UNIQUE ({ctx.qlist(c.columns)})"
+        return f"{named}UNIQUE ({cols})"
     if c.kind == "check":
         return f"{named}CHECK ({c.expression})"
-    return (f"{named}FOREIGN KEY ({ctx.qlist(c.columns)}) REFERENCES {ctx.q(c.ref_table)} "
-            f"({ctx.qlist(c.ref_columns)}){ctx.dialect.on_delete.get(c.on_delete or '', '')}")
+    return (f"{named}FOREIGN KEY ({cols}) REFERENCES {d.q(c.ref_table)} "
+            f"({', '.join(d.q(x) for x in c.ref_columns)}){d.on_delete.get(c.on_delete or '', '')}")
 
 
 def index_sql(ctx: Context, table: str, name: str, columns: list[str], unique: bool,

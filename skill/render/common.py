@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..models import MigrationRequest
+from ..models import CONTEXT_FIELDS, MigrationRequest
 from ..resources import resource_root
 
 TEMPLATES = resource_root() / "templates"
@@ -32,8 +32,9 @@ def slug(text: str, limit: int = 60) -> str:
 
 
 def request_id(request: MigrationRequest) -> str:
-    """A stable id derived from the request (never from the clock)."""
-    payload = request.model_dump_json(exclude={"author"})
+    """A stable id derived from the request's migration (never from the clock, nor from the facts
+    about the database it is planned against: CONTEXT_FIELDS)."""
+    payload = request.model_dump_json(exclude={"author", *CONTEXT_FIELDS})
     return hashlib.sha256(payload.encode()).hexdigest()[:12]
 
 

@@ -124,11 +124,12 @@ def _changelogs(workdir: Path) -> Path:
 
 
 def _write(files: dict[str, str], workdir: Path) -> str:
-    _write_all(files, workdir)
+    write_changelogs(files, workdir)
     return changelog(files)
 
 
-def _write_all(files: dict[str, str], workdir: Path) -> None:
+def write_changelogs(files: dict[str, str], workdir: Path) -> None:
+    """The files where `run(workdir, ...)` has the CLI look for them (its search path)."""
     write_files(files, _changelogs(workdir))
 
 
@@ -142,7 +143,7 @@ def _password(scratch: Scratch) -> dict[str, str]:
 
 
 def upgrade(scratch: Scratch, files: dict[str, str], workdir: Path) -> list[str]:
-    _write_all(files, Path(workdir))
+    write_changelogs(files, Path(workdir))
     names = changelogs(files)
     for name in names:
         run(Path(workdir), name, [*_connection(scratch), "update"], _password(scratch))
@@ -151,13 +152,13 @@ def upgrade(scratch: Scratch, files: dict[str, str], workdir: Path) -> list[str]
 
 def release_locks(scratch: Scratch, files: dict[str, str], workdir: Path) -> None:
     """What a user runs after a killed `update`: Liquibase could not clear its changelog lock."""
-    _write_all(files, Path(workdir))
+    write_changelogs(files, Path(workdir))
     run(Path(workdir), changelogs(files)[0], [*_connection(scratch), "release-locks"], _password(scratch))
 
 
 def downgrade(scratch: Scratch, files: dict[str, str], workdir: Path) -> list[str]:
     """Each changelog's own changeSets, newest changelog first."""
-    _write_all(files, Path(workdir))
+    write_changelogs(files, Path(workdir))
     names = changelogs(files)[::-1]
     for name in names:
         count = changeset_count(files[name], name)

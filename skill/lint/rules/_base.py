@@ -1,24 +1,20 @@
-"""What a rule sees: one statement as masked text (and a lazy sqlglot tree), and the state
-that earlier statements built up (tables created here, lock_timeout set, constraints validated).
+"""What a rule sees: one statement and the state that earlier statements built up (tables
+created here, lock_timeout set, constraints validated).
 
-Rules match patterns on *masked* text (upper-cased, literals and comments blanked, same
-length as the original) because sqlglot 30 turns many DDL forms into opaque `Command`s
-(`VALIDATE CONSTRAINT`, `REINDEX`, Oracle `ONLINE`, MySQL `CREATE INDEX ... LOCK=NONE`) and a
-pattern must never fire inside a string literal or a comment.
+PostgreSQL statements are read by PostgreSQL's own parser (`view.pg`, see _pg.py): PostgreSQL
+rules match that tree. For the other databases rules match patterns on *masked* text
+(upper-cased, literals and comments blanked, same length as the original) because sqlglot 30
+turns many of their DDL forms into opaque `Command`s (Oracle `ONLINE`, MySQL `CREATE INDEX ...
+LOCK=NONE`) and a pattern must never fire inside a string literal or a comment; sqlglot's tree
+(`view.tree`) is parsed only when a rule asks for it.
 """
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Callable, Iterable
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import ParseError
-
-from ...sources import SourceFile, Statement, mask
+from ...sources import SourceFile, Statement, lazy_re, mask
+from . import _pg
 
 SEVERITIES = ("error", "warning", "info")
 ALL_DATABASES = ("postgresql", "mysql", "sqlserver", "oracle")
@@ -56,6 +52,7 @@ class Example:
     tool: str | None = None
     filename: str | None = None
     files: tuple[dict, ...] = ()        # further files of the same migration (e.g. a sidecar)
+    schema: str | None = None           # the current schema (CREATE TABLE text), as `validate --schema`
 
 
 @dataclass
@@ -65,6 +62,7 @@ class Hit:
     line: int | None = None   # file and set rules give the position themselves
     column: int | None = None
     file: str | None = None
+    severity: str | None = None   # a rule may lower its level for one finding (e.g. unverifiable)
 
 
 @dataclass
@@ -74,7 +72,7 @@ class Rule:
     reason: str
     message: str
     safe_alternative: str
-    check: Callable
+    check: object                   # (SqlView | SourceFile | list[SourceFile], Context) -> Iterable[Hit]
     databases: tuple[str, ...] = ALL_DATABASES
     scope: str = "statement"        # statement | file | set (all files together)
     since: dict[str, str] = field(default_factory=dict)
@@ -83,6 +81,7 @@ class Rule:
     rollback: bool = True           # also check rollback code (U files, downgrade)
     ok: tuple = ()
     bad: tuple = ()
+    nodes: tuple[str, ...] | None = None   # PostgreSQL: the parse-tree node kinds the rule reads
 
     def applies(self, database: str, version: tuple[int, ...] | None, tool: str | None) -> bool:
         if database not in self.databases:
@@ -99,25 +98,49 @@ class Rule:
 # --- per-statement view ----------------------------------------------------------------------
 
 # Statements sqlglot leaves opaque (Command) or rejects, whose risky forms our patterns cover.
-UNDERSTOOD = re.compile(
+UNDERSTOOD = lazy_re(
     r"\s*(?:VACUUM|CLUSTER|REINDEX|OPTIMIZE\s+TABLE|ANALYZE|DO\b|ALTER\s+(?:TYPE|INDEX|SEQUENCE|DATABASE|ROLE|"
-    r"SYSTEM)|RENAME\s+TABLE|CREATE\s+(?:UNIQUE\s+)?(?:BITMAP\s+)?INDEX|ALTER\s+TABLE|COMMENT\s+ON|GRANT|REVOKE|"
+    r"SYSTEM)|RENAME\s+TABLE|CREATE\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?(?:BITMAP\s+)?INDEX|ALTER\s+TABLE|COMMENT\s+ON|GRANT|REVOKE|"
     r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:FUNCTION|PROCEDURE|TRIGGER|VIEW|EXTENSION|SCHEMA|SEQUENCE|TYPE|PACKAGE)|"
     r"DROP\s+(?:FUNCTION|PROCEDURE|TRIGGER|EXTENSION|TYPE|SEQUENCE)|SET\b|RESET\b|EXEC(?:UTE)?\b|CALL\b|"
     r"REFRESH\s+MATERIALIZED|LOCK\s+TABLE|BEGIN\b|DECLARE\b|START\s+TRANSACTION|SAVEPOINT|RELEASE|PRAGMA|"
     r"PERFORM|SELECT\b|USE\b|PRINT\b|IF\b)")
 
 
+class cached:
+    """cached_property without its lock (Python 3.11 takes one per access): rules read these
+    attributes tens of thousands of times per large file."""
+
+    def __init__(self, compute):
+        self.compute, self.name = compute, compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, view, owner=None):
+        if view is None:
+            return self
+        value = view.__dict__[self.name] = self.compute(view)
+        return value
+
+
 class SqlView:
-    """One statement as rules see it."""
+    """One statement as rules see it: PostgreSQL's parse tree (`pg`, with its node `kind`),
+    masked text and sqlglot's tree for the other databases, each computed on first use."""
 
     def __init__(self, stmt: Statement, database: str):
         self.stmt = stmt
         self.database = database
         self.dialect = DIALECTS[database]
         self.text = stmt.text
-        self.masked = mask(stmt.text, self.dialect)
-        self.head = " ".join(self.masked[:120].split())
+        self.pg: _pg.Tree | None = _pg.tree_of(stmt) if database == "postgresql" else None
+        self.kind: str | None = self.pg.kind if self.pg is not None else None
+
+    @cached
+    def masked(self) -> str:
+        return mask(self.text, self.dialect)
+
+    @cached
+    def head(self) -> str:
+        return " ".join(self.masked[:120].split())
 
     def search(self, pattern: str, start: int = 0) -> re.Match | None:
         return re.compile(pattern).search(self.masked, start)
@@ -125,9 +148,11 @@ class SqlView:
     def startswith(self, pattern: str) -> re.Match | None:
         return re.compile(r"\s*(?:" + pattern + ")").match(self.masked)
 
-    @cached_property
+    @cached
     def table(self) -> str | None:
         """The table the statement works on, if it names one."""
+        if self.kind:
+            return _pg_table(self.pg)
         m = re.match(rf"\s*(?:ALTER\s+TABLE(?:\s+IF\s+EXISTS)?(?:\s+ONLY)?|TRUNCATE(?:\s+TABLE)?(?:\s+ONLY)?|"
                      rf"UPDATE(?:\s+ONLY)?|DELETE\s+FROM(?:\s+ONLY)?|DROP\s+TABLE(?:\s+IF\s+EXISTS)?|"
                      rf"CREATE\s+(?:GLOBAL\s+|LOCAL\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?TABLE"
@@ -137,7 +162,7 @@ class SqlView:
             m = re.match(rf"\s*CREATE\s+.*?\bINDEX\b.*?\bON\s+(?:ONLY\s+)?({QNAME})", self.masked, re.S)
         return name_of(self.text[m.start(1):m.end(1)]) if m else None
 
-    @cached_property
+    @cached
     def clauses(self) -> list[tuple[int, str]]:
         """ALTER TABLE actions split at top-level commas: (offset, masked clause)."""
         m = re.match(rf"\s*ALTER\s+TABLE(?:\s+IF\s+EXISTS)?(?:\s+ONLY)?\s+{QNAME}\s*", self.masked)
@@ -145,8 +170,28 @@ class SqlView:
             return []
         return split_top(self.masked, m.end(), len(self.masked))
 
-    @cached_property
-    def parsed(self) -> tuple[exp.Expression | None, ParseError | None]:
+    @cached
+    def cmds(self) -> list[tuple[int, dict]]:
+        """PostgreSQL ALTER TABLE actions from the tree: (offset of the action, AlterTableCmd)."""
+        cmds = _pg.alter_cmds(self.pg) if self.kind else []
+        if not cmds:
+            return []
+        offsets = _pg.clause_offsets(self.text, self.pg) if len(cmds) > 1 else [0]
+        offsets += [offsets[-1]] * (len(cmds) - len(offsets))
+        return list(zip(offsets, cmds))
+
+    @cached
+    def new_columns(self) -> list[_pg.NewColumn]:
+        """PostgreSQL: the columns an ALTER TABLE adds, each at its place in the statement."""
+        return [_pg.NewColumn(_pg.location(_pg.column_def(cmd), off, self.text, self.pg), _pg.column_def(cmd))
+                for off, cmd in self.cmds if cmd.get("subtype") == "AT_AddColumn"]
+
+    @cached
+    def parsed(self):
+        """sqlglot's reading: (tree, None) or (None, ParseError)."""
+        import logging
+        import sqlglot
+        from sqlglot.errors import ParseError
         logger = logging.getLogger("sqlglot")
         level = logger.level
         logger.setLevel(logging.ERROR)     # sqlglot logs "unsupported" for forms it still prints
@@ -160,7 +205,7 @@ class SqlView:
             logger.setLevel(level)
 
     @property
-    def tree(self) -> exp.Expression | None:
+    def tree(self):
         return self.parsed[0]
 
     def understood(self) -> bool:
@@ -169,6 +214,29 @@ class SqlView:
         allow = get_dialect(self.database).command_allow
         text = self.text.strip().rstrip(";").strip()
         return bool(UNDERSTOOD.match(self.masked)) or any(p.match(text) for p in allow)
+
+
+# Where each PostgreSQL statement kind names its table.
+_RELATION = {"AlterTableStmt": "relation", "IndexStmt": "relation", "UpdateStmt": "relation",
+             "DeleteStmt": "relation", "CreateStmt": "relation", "ClusterStmt": "relation",
+             "ReindexStmt": "relation", "InsertStmt": "relation", "CreateTrigStmt": "relation"}
+
+
+def _pg_table(tree: _pg.Tree) -> str | None:
+    node = tree.node
+    if tree.kind in _RELATION:
+        return _pg.relname(node.get(_RELATION[tree.kind]))
+    if tree.kind == "TruncateStmt":
+        return _pg.relname(node["relations"][0].get("RangeVar"))
+    if tree.kind == "VacuumStmt" and node.get("rels"):
+        return _pg.relname(node["rels"][0]["VacuumRelation"].get("relation"))
+    if tree.kind == "CreateTableAsStmt":
+        return _pg.relname(node.get("into", {}).get("rel"))
+    if tree.kind == "DropStmt" and node.get("removeType") == "OBJECT_TABLE":
+        return _pg.svals(node["objects"][0]["List"]["items"])[-1].lower()
+    if tree.kind == "RenameStmt" and node.get("renameType") in ("OBJECT_TABLE", "OBJECT_COLUMN"):
+        return _pg.relname(node.get("relation"))
+    return None
 
 
 def split_top(text: str, start: int, end: int) -> list[tuple[int, str]]:
@@ -216,7 +284,7 @@ def _paren_len(text: str) -> int:
     return len(text)
 
 
-_DEFAULT = re.compile(r"\bDEFAULT\s+(.+?)(?=\s+(?:NOT\s+NULL|NULL|CONSTRAINT|CHECK|REFERENCES|UNIQUE|PRIMARY|"
+_DEFAULT = lazy_re(r"\bDEFAULT\s+(.+?)(?=\s+(?:NOT\s+NULL|NULL|CONSTRAINT|CHECK|REFERENCES|UNIQUE|PRIMARY|"
                       r"GENERATED|COLLATE|ON\s+UPDATE|AFTER|FIRST|COMMENT)\b|\s*$)", re.S)
 
 
@@ -228,6 +296,14 @@ def column_default(definition: str) -> str | None:
 # --- state carried from statement to statement -----------------------------------------------
 
 @dataclass
+class Column:
+    """What the migration itself says about a column (CREATE TABLE, ADD COLUMN, SET NOT NULL)."""
+    type: str = ""                  # PostgreSQL: type name; MySQL: the masked definition
+    mods: tuple[int, ...] = ()      # PostgreSQL type modifiers: varchar(20) -> (20,)
+    not_null: bool = False
+
+
+@dataclass
 class Context:
     database: str
     version: tuple[int, ...] | None
@@ -236,7 +312,13 @@ class Context:
     file: SourceFile | None = None
     lock_timeout: bool = False                      # per file: each file is its own session
     lock_timeout_reported: bool = False
+    statement_timeout: bool = False
+    statement_timeout_reported: bool = False
+    open_tx: Statement | None = None                # per file: an explicit BEGIN not yet committed
+    fk_checks_off: bool = False                     # MySQL: SET foreign_key_checks = 0 in this session
     created_tables: set[str] = field(default_factory=set)
+    columns: dict[tuple[str, str], Column] = field(default_factory=dict)
+    indexes: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # name -> (table, columns)
     not_null_checks: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (table, column)
     validated_not_null: set[tuple[str, str]] = field(default_factory=set)
     not_valid: dict[str, int | None] = field(default_factory=dict)            # name -> tx it was added in
@@ -251,30 +333,60 @@ class Context:
 
     def begin_file(self, src: SourceFile) -> None:
         self.file, self.lock_timeout, self.lock_timeout_reported = src, False, False
+        self.statement_timeout, self.statement_timeout_reported = False, False
+        self.open_tx, self.fk_checks_off = None, False
 
     def is_new_table(self, view: SqlView) -> bool:
         """Tables created earlier in this migration are empty and unseen by the app: no risk."""
         return view.table is not None and view.table in self.created_tables
 
+    def column(self, table: str | None, name: str) -> Column | None:
+        return self.columns.get((table or "", name.lower()))
 
-_CHECK_NOT_NULL = re.compile(rf"ADD\s+CONSTRAINT\s+({IDENT})\s+CHECK\s*\(\s*\(?\s*({IDENT})\s+IS\s+NOT\s+NULL\s*\)?\s*\)")
-_NOT_VALID_ADD = re.compile(rf"ADD\s+CONSTRAINT\s+({IDENT})\b.*\bNOT\s+VALID\b", re.S)
-_VALIDATE = re.compile(rf"VALIDATE\s+CONSTRAINT\s+({IDENT})")
-# PostgreSQL lock_timeout, MySQL lock_wait_timeout, SQL Server LOCK_TIMEOUT, Oracle ddl_lock_timeout.
-_LOCK_TIMEOUT = re.compile(r"\s*(?:SET\s+(?:SESSION\s+|LOCAL\s+|@@SESSION\.)?(?:LOCK_TIMEOUT|LOCK_WAIT_TIMEOUT)|"
+
+_CHECK_NOT_NULL = lazy_re(rf"ADD\s+CONSTRAINT\s+({IDENT})\s+CHECK\s*\(\s*\(?\s*({IDENT})\s+IS\s+NOT\s+NULL\s*\)?\s*\)")
+_NOT_VALID_ADD = lazy_re(rf"ADD\s+CONSTRAINT\s+({IDENT})\b.*\bNOT\s+VALID\b", re.S)
+_VALIDATE = lazy_re(rf"VALIDATE\s+CONSTRAINT\s+({IDENT})")
+# MySQL lock_wait_timeout, SQL Server LOCK_TIMEOUT, Oracle ddl_lock_timeout (PostgreSQL reads the tree).
+_LOCK_TIMEOUT = lazy_re(r"\s*(?:SET\s+(?:SESSION\s+|LOCAL\s+|@@SESSION\.)?(?:LOCK_TIMEOUT|LOCK_WAIT_TIMEOUT)|"
                            r"ALTER\s+SESSION\s+SET\s+DDL_LOCK_TIMEOUT)\s*(?:=|TO)?\s*(\S+)")
+_FK_CHECKS = lazy_re(r"\s*SET\s+(?:SESSION\s+|@@SESSION\.|@@)?FOREIGN_KEY_CHECKS\s*(?:=|TO)\s*(\S+)")
+_MY_COLUMN = lazy_re(rf"({IDENT})\s+(.*)", re.S)
 
 
 def observe(view: SqlView, ctx: Context) -> None:
     """Record what this statement changes for the statements after it."""
+    if view.kind:
+        _observe_pg.observe_pg(view, ctx)
+        return
     m = _LOCK_TIMEOUT.match(view.masked)
     if m:
         value = view.text[m.start(1):m.end(1)].strip("'\" ")
         ctx.lock_timeout = value not in ("0", "DEFAULT", "default")
+    m = _FK_CHECKS.match(view.masked) if view.database == "mysql" else None
+    if m:
+        ctx.fk_checks_off = m.group(1).strip("'\";") in ("0", "OFF", "FALSE")
     if view.startswith(r"CREATE\s+(?:GLOBAL\s+|LOCAL\s+)?(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?TABLE") and view.table:
         ctx.created_tables.add(view.table)
+        _observe_create(view, ctx)
     for off, clause in view.clauses:
         _observe_clause(view, ctx, off, clause)
+    for _, definition in (added_columns(view) if view.database == "mysql" else ()):
+        m = _MY_COLUMN.match(definition)
+        if m:
+            ctx.columns[(view.table, name_of(m.group(1)))] = Column(m.group(2).strip())
+
+
+def _observe_create(view: SqlView, ctx: Context) -> None:
+    """Column definitions of a CREATE TABLE (masked): later MODIFYs compare against them."""
+    open_at = view.masked.find("(")
+    if open_at < 0:
+        return
+    inner = open_at + 1
+    for _, part in split_top(view.masked, inner, inner + _paren_len(view.masked[open_at:]) - 1):
+        m = _MY_COLUMN.match(part)
+        if m and not re.match(_NOT_A_COLUMN, part):
+            ctx.columns[(view.table, name_of(m.group(1)))] = Column(m.group(2).strip())
 
 
 def _observe_clause(view: SqlView, ctx: Context, off: int, clause: str) -> None:
@@ -293,6 +405,11 @@ def _observe_clause(view: SqlView, ctx: Context, off: int, clause: str) -> None:
         name = name_of(raw[m.start(1):m.end(1)])
         if name in ctx.not_null_checks:
             ctx.validated_not_null.add(ctx.not_null_checks[name])
+    m = re.match(rf"(?:MODIFY|CHANGE\s+(?:COLUMN\s+)?{IDENT})\s+(?:COLUMN\s+)?({IDENT})\s+(.*)", clause, re.S) \
+        if view.database == "mysql" else None
+    if m:
+        ctx.columns[(view.table, name_of(m.group(1)))] = Column(m.group(2).strip())
 
 
-StatementCheck = Callable[[SqlView, Context], Iterable[Hit]]
+
+from . import _observe_pg  # noqa: E402  (it builds on the classes above)

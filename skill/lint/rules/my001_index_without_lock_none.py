@@ -1,8 +1,8 @@
-import re
-
+from ...sources import lazy_re
 from . import Example, Hit, rule
 
-_ADD_INDEX = re.compile(r"ADD\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?(?:INDEX|KEY)\b|ADD\s+(?:CONSTRAINT\s+\S+\s+)?UNIQUE\b")
+# FULLTEXT and SPATIAL indexes have no LOCK=NONE form: MY009.
+_ADD_INDEX = lazy_re(r"ADD\s+(?:UNIQUE\s+)?(?:INDEX|KEY)\b|ADD\s+(?:CONSTRAINT\s+\S+\s+)?UNIQUE\b")
 
 
 @rule(id="MY001-index-without-lock-none", severity="info", reason="lock", databases=("mysql",),
@@ -17,7 +17,7 @@ _ADD_INDEX = re.compile(r"ADD\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?(?:INDEX|KE
 def check(view, ctx):
     if ctx.is_new_table(view) or view.search(r"\bLOCK\s*=?\s*NONE\b"):
         return
-    if view.startswith(r"CREATE\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX\b"):
+    if view.startswith(r"CREATE\s+(?:UNIQUE\s+)?INDEX\b"):
         yield Hit(0, f"index on {view.table}")
     for off, clause in view.clauses:
         if _ADD_INDEX.match(clause):

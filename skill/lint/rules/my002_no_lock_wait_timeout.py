@@ -1,8 +1,7 @@
-import re
-
+from ...sources import lazy_re
 from . import Example, Hit, rule
 
-_DDL = re.compile(r"\s*(?:ALTER\s+TABLE|CREATE\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX|DROP\s+INDEX|DROP\s+TABLE|"
+_DDL = lazy_re(r"\s*(?:ALTER\s+TABLE|CREATE\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX|DROP\s+INDEX|DROP\s+TABLE|"
                   r"RENAME\s+TABLE|TRUNCATE|OPTIMIZE)\b")
 
 

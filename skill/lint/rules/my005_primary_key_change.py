@@ -1,8 +1,7 @@
-import re
-
+from ...sources import lazy_re
 from . import IDENT, Example, Hit, rule
 
-_PK = re.compile(rf"(?:ADD|DROP)\s+(?:CONSTRAINT\s+{IDENT}\s+)?PRIMARY\s+KEY\b")
+_PK = lazy_re(rf"(?:ADD|DROP)\s+(?:CONSTRAINT\s+{IDENT}\s+)?PRIMARY\s+KEY\b")
 
 
 @rule(id="MY005-primary-key-change", severity="warning", reason="rewrite", databases=("mysql",),

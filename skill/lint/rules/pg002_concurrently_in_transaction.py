@@ -1,44 +1,66 @@
-import re
-
-from . import Example, Hit, rule
-
-# Statements PostgreSQL refuses inside a transaction block.
-_NON_TX = re.compile(r"\s*(?:(?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX|REINDEX\b.*?)\s*(?:\(.*?\)\s*)?\b(CONCURRENTLY)\b"
-                     r"|(VACUUM)\b|(CREATE|DROP)\s+DATABASE\b|ALTER\s+(SYSTEM)\b"
-                     r"|ALTER\s+TABLE\b.*\bDETACH\s+PARTITION\b.*\b(CONCURRENTLY)\b)", re.S)
-_ENUM_ADD = re.compile(r"\s*ALTER\s+TYPE\b.*\bADD\s+VALUE\b", re.S)
+from . import _pg, Example, Hit, rule
 
 _HOW = {"flyway": "Flyway runs this script in a transaction: add a `<script>.sql.conf` sidecar with "
                   "executeInTransaction=false",
         "liquibase": "the changeSet runs in a transaction: set runInTransaction=\"false\" on it",
         "alembic": "Alembic runs upgrade() in a transaction: wrap it in `with op.get_context().autocommit_block():`",
         "sql": "it sits between BEGIN and COMMIT"}
+_NEVER_IN_TX = {"CreatedbStmt": "CREATE DATABASE", "DropdbStmt": "DROP DATABASE", "AlterSystemStmt": "ALTER SYSTEM",
+                "CreateTableSpaceStmt": "CREATE TABLESPACE", "DropTableSpaceStmt": "DROP TABLESPACE"}
 
 
 @rule(id="PG002-concurrently-in-transaction", severity="error", reason="failure", databases=("postgresql",),
+      nodes=("IndexStmt", "DropStmt", "ReindexStmt", "VacuumStmt", "AlterTableStmt.AT_DetachPartition", "AlterEnumStmt",
+             *_NEVER_IN_TX),
       message="This statement cannot run inside a transaction block (CREATE/DROP INDEX CONCURRENTLY, REINDEX "
-              "CONCURRENTLY, VACUUM, ALTER TYPE ... ADD VALUE before PostgreSQL 12): the migration fails with "
-              "'cannot run inside a transaction block'",
+              "CONCURRENTLY, DETACH PARTITION CONCURRENTLY, VACUUM, CREATE/DROP DATABASE, ALTER TYPE ... ADD VALUE "
+              "before PostgreSQL 12): the migration fails with 'cannot run inside a transaction block'",
       safe_alternative="Run it on its own outside a transaction: Flyway `V..sql.conf` with "
                        "executeInTransaction=false, Liquibase runInTransaction=\"false\", Alembic "
                        "`op.get_context().autocommit_block()`, plain SQL without BEGIN/COMMIT.",
-      ok=[Example("CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);",
+      ok=[Example("SET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);",
                   tool="flyway", filename="V2__orders_customer_idx.sql",
                   files=({"filename": "V2__orders_customer_idx.sql.conf", "content": "executeInTransaction=false\n"},)),
-          "CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);"],
-      bad=[Example("SET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);"
-                   " -- [bad]", tool="flyway", filename="V2__orders_customer_idx.sql"),
+          "CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);",
+          # Flyway runs a script whose statements all cannot run in a transaction outside one.
+          Example("CREATE UNIQUE INDEX CONCURRENTLY orders_ref_key ON orders (ref);", tool="flyway",
+                  filename="V3__orders_ref_key.sql"),
+          Example("ALTER TYPE mood ADD VALUE 'meh';", tool="flyway", filename="V3__mood.sql", version="11"),
+          Example("BEGIN;\nREINDEX (CONCURRENTLY false) INDEX orders_customer_idx;\nCOMMIT;")],
+      bad=[Example("REINDEX INDEX CONCURRENTLY orders_customer_idx;", tool="flyway",
+                   filename="V2__reindex.sql"),
            Example("BEGIN;\nVACUUM orders;  -- [bad]\nCOMMIT;"),
-           Example("ALTER TYPE mood ADD VALUE 'meh';", tool="flyway", filename="V3__mood.sql", version="11")])
+           Example("START TRANSACTION;\nCREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);"
+                   "  -- [bad]\nCOMMIT;"),
+           Example("BEGIN WORK;\nDROP INDEX CONCURRENTLY orders_customer_idx;  -- [bad]\nCOMMIT WORK;"),
+           Example("BEGIN;\nALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;  -- [bad]\nCOMMIT;"),
+           Example("BEGIN;\nALTER TYPE mood ADD VALUE 'meh';  -- [bad]\nCOMMIT;", version="11"),
+           Example("DO $$\nBEGIN\n  CREATE INDEX CONCURRENTLY orders_x_idx ON orders (x);  -- [bad]\nEND $$;")])
 def check(view, ctx):
     if not view.stmt.transactional:
         return
-    m = _NON_TX.match(view.masked)
-    if m:
-        offset = next((m.start(g) for g in range(1, 6) if m.group(g)), 0)
-        yield Hit(offset, _HOW.get(_kind(ctx), _HOW["sql"]))
-    elif _ENUM_ADD.match(view.masked) and not ctx.at_least(12):
-        yield Hit(0, "ALTER TYPE ... ADD VALUE in a transaction before PostgreSQL 12")
+    what = _non_transactional(view, ctx)
+    if what:
+        at = _pg.keyword_offset(view.text, "CONCURRENTLY") if "CONCURRENTLY" in what else 0
+        yield Hit(at, f"{what}: {_HOW.get(_kind(ctx), _HOW['sql'])}")
+
+
+def _non_transactional(view, ctx) -> str | None:
+    kind, node = view.kind, view.pg.node
+    if kind in _NEVER_IN_TX:
+        return _NEVER_IN_TX[kind]
+    if kind in ("IndexStmt", "DropStmt") and node.get("concurrent"):
+        return f"{'CREATE' if kind == 'IndexStmt' else 'DROP'} INDEX CONCURRENTLY"
+    if kind == "ReindexStmt" and _pg.option(node.get("params"), "concurrently"):
+        return "REINDEX CONCURRENTLY"
+    if kind == "VacuumStmt" and node.get("is_vacuumcmd"):
+        return "VACUUM"
+    if any(c.get("subtype") == "AT_DetachPartition" and c["def"]["PartitionCmd"].get("concurrent")
+           for _, c in view.cmds):
+        return "DETACH PARTITION CONCURRENTLY"
+    if kind == "AlterEnumStmt" and node.get("newVal") and not node.get("oldVal") and not ctx.at_least(12):
+        return "ALTER TYPE ... ADD VALUE before PostgreSQL 12"
+    return None
 
 
 def _kind(ctx) -> str:

@@ -1,11 +1,8 @@
-import re
-
-from . import IDENT, Example, Hit, name_of, rule
-
-_SET_NOT_NULL = re.compile(rf"ALTER\s+(?:COLUMN\s+)?({IDENT})\s+SET\s+NOT\s+NULL\b")
+from . import Example, Hit, rule
 
 
 @rule(id="PG003-set-not-null", severity="warning", reason="lock", databases=("postgresql",),
+      nodes=("AlterTableStmt.AT_SetNotNull",),
       message="SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock (no reads or writes) unless a "
               "validated CHECK (column IS NOT NULL) already proves it (PostgreSQL 12+)",
       safe_alternative="ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; then VALIDATE CONSTRAINT c (no "
@@ -13,7 +10,10 @@ _SET_NOT_NULL = re.compile(rf"ALTER\s+(?:COLUMN\s+)?({IDENT})\s+SET\s+NOT\s+NULL
                        "CHECK. Before PostgreSQL 12 there is no online way: schedule the scan.",
       ok=["ALTER TABLE orders ADD CONSTRAINT orders_status_nn CHECK (status IS NOT NULL) NOT VALID;\n"
           "ALTER TABLE orders VALIDATE CONSTRAINT orders_status_nn;\n"
-          "ALTER TABLE orders ALTER COLUMN status SET NOT NULL;"],
+          "ALTER TABLE orders ALTER COLUMN status SET NOT NULL;",
+          'ALTER TABLE orders ADD CONSTRAINT "Orders_status_nn" CHECK ("status" IS NOT NULL) NOT VALID;\n'
+          'ALTER TABLE orders VALIDATE CONSTRAINT "Orders_status_nn";\n'
+          'ALTER TABLE orders ALTER COLUMN "status" SET NOT NULL;'],
       bad=["ALTER TABLE orders ALTER COLUMN status SET NOT NULL;",
            Example("ALTER TABLE orders ADD CONSTRAINT orders_status_nn CHECK (status IS NOT NULL) NOT VALID;\n"
                    "ALTER TABLE orders VALIDATE CONSTRAINT orders_status_nn;\n"
@@ -21,11 +21,10 @@ _SET_NOT_NULL = re.compile(rf"ALTER\s+(?:COLUMN\s+)?({IDENT})\s+SET\s+NOT\s+NULL
 def check(view, ctx):
     if ctx.is_new_table(view):
         return
-    for off, clause in view.clauses:
-        m = _SET_NOT_NULL.match(clause)
-        if not m:
+    for off, cmd in view.cmds:
+        if cmd.get("subtype") != "AT_SetNotNull":
             continue
-        column = name_of(view.text[off + m.start(1):off + m.end(1)])
+        column = cmd["name"].lower()
         if ctx.at_least(12) and (view.table, column) in ctx.validated_not_null:
             continue
         yield Hit(off, f"{view.table}.{column}")

@@ -1,11 +1,10 @@
-import re
+from . import _pg, Example, Hit, rule
 
-from . import IDENT, Example, Hit, added_columns, rule
-
-_ADD = re.compile(rf"ADD\s+(?:CONSTRAINT\s+{IDENT}\s+)?(FOREIGN\s+KEY|CHECK)\b")
+_KINDS = {"CONSTR_FOREIGN": "foreign key", "CONSTR_CHECK": "check"}
 
 
 @rule(id="PG004-constraint-not-valid", severity="warning", reason="lock", databases=("postgresql",),
+      nodes=("AlterTableStmt.AT_AddConstraint", "AlterTableStmt.AT_AddColumn"),
       message="Adding a FOREIGN KEY or CHECK constraint without NOT VALID checks every existing row while "
               "holding a lock that blocks writes (a foreign key also locks the referenced table)",
       safe_alternative="ADD CONSTRAINT ... NOT VALID (instant), then in a separate transaction ALTER TABLE ... "
@@ -13,6 +12,7 @@ _ADD = re.compile(rf"ADD\s+(?:CONSTRAINT\s+{IDENT}\s+)?(FOREIGN\s+KEY|CHECK)\b")
                        "writes go on.",
       ok=["ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) "
           "REFERENCES customers (id) NOT VALID;",
+          'ALTER TABLE orders ADD CONSTRAINT "fk_user" FOREIGN KEY ("user_id") REFERENCES "users" (id) NOT VALID;',
           "CREATE TABLE items (id bigint, order_id bigint);\nALTER TABLE items ADD CONSTRAINT items_order_fk "
           "FOREIGN KEY (order_id) REFERENCES orders (id);"],
       bad=["ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);",
@@ -21,10 +21,10 @@ _ADD = re.compile(rf"ADD\s+(?:CONSTRAINT\s+{IDENT}\s+)?(FOREIGN\s+KEY|CHECK)\b")
 def check(view, ctx):
     if ctx.is_new_table(view):
         return
-    for off, clause in view.clauses:
-        m = _ADD.match(clause)
-        if m and not re.search(r"\bNOT\s+VALID\b", clause):
-            yield Hit(off, f"{m.group(1).replace('  ', ' ').lower()} on {view.table}")
-    for off, definition in added_columns(view):
-        if re.search(r"\bREFERENCES\b|\bCHECK\s*\(", definition):
-            yield Hit(off, f"inline constraint on new column {view.table}.{definition.split()[0].lower()}")
+    for off, cmd in view.cmds:
+        con = _pg.constraint(cmd)
+        if con.get("contype") in _KINDS and not con.get("skip_validation"):
+            yield Hit(off, f"{_KINDS[con['contype']]} on {view.table}")
+    for col in view.new_columns:
+        if col.kinds & set(_KINDS):
+            yield Hit(col.offset, f"inline constraint on new column {view.table}.{col.name}")

@@ -1,10 +1,8 @@
-import re
-
-from . import Example, Hit, added_columns, column_default, rule
+from . import Example, Hit, rule
 
 
 @rule(id="PG007-default-rewrite-pre-11", severity="warning", reason="rewrite", databases=("postgresql",),
-      until={"postgresql": "11"},
+      until={"postgresql": "11"}, nodes=("AlterTableStmt.AT_AddColumn",),
       message="Before PostgreSQL 11, adding a column with any non-NULL DEFAULT rewrites the whole table under "
               "ACCESS EXCLUSIVE (no reads or writes until it finishes)",
       safe_alternative="Add the column without a default, then ALTER COLUMN ... SET DEFAULT (new rows only), "
@@ -17,8 +15,13 @@ from . import Example, Hit, added_columns, column_default, rule
 def check(view, ctx):
     if ctx.is_new_table(view):
         return
-    for off, definition in added_columns(view):
-        default = column_default(definition)
-        if default and not re.fullmatch(r"NULL(?:::\w+)?", default):
+    for col in view.new_columns:
+        if col.default and not _is_null(col.default):
             version = ".".join(map(str, ctx.version or ()))
-            yield Hit(off, f"{view.table}.{definition.split()[0].lower()} with a DEFAULT on PostgreSQL {version}")
+            yield Hit(col.offset, f"{view.table}.{col.name} with a DEFAULT on PostgreSQL {version}")
+
+
+def _is_null(expr: dict) -> bool:
+    """NULL, or NULL cast to a type."""
+    expr = expr.get("TypeCast", {}).get("arg", expr)
+    return bool(expr.get("A_Const", {}).get("isnull"))

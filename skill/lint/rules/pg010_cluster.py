@@ -1,7 +1,7 @@
 from . import Hit, rule
 
 
-@rule(id="PG010-cluster", severity="warning", reason="rewrite", databases=("postgresql",),
+@rule(id="PG010-cluster", severity="warning", reason="rewrite", databases=("postgresql",), nodes=("ClusterStmt",),
       message="CLUSTER rewrites the table in index order under ACCESS EXCLUSIVE: no reads or writes until it "
               "ends",
       safe_alternative="Use pg_repack --order-by to reorder online, or accept the downtime in a maintenance "
@@ -9,5 +9,4 @@ from . import Hit, rule
       ok=["ANALYZE orders;"],
       bad=["CLUSTER orders USING orders_created_idx;"])
 def check(view, ctx):
-    if view.startswith(r"CLUSTER\b"):
-        yield Hit(0, f"CLUSTER {view.table or ''}".strip())
+    yield Hit(0, f"CLUSTER {view.table or ''}".strip())

@@ -1,11 +1,8 @@
-import re
-
-from . import IDENT, Example, Hit, name_of, rule
-
-_VALIDATE = re.compile(rf"VALIDATE\s+CONSTRAINT\s+({IDENT})")
+from . import Example, Hit, rule
 
 
 @rule(id="PG013-validate-in-same-transaction", severity="warning", reason="lock", databases=("postgresql",),
+      nodes=("AlterTableStmt.AT_ValidateConstraint",),
       message="VALIDATE CONSTRAINT runs in the same transaction as the ADD CONSTRAINT ... NOT VALID, so the "
               "lock taken by the ADD (ACCESS EXCLUSIVE for a CHECK, SHARE ROW EXCLUSIVE for a foreign key) is "
               "held through the whole validation scan: NOT VALID gains nothing",
@@ -17,12 +14,13 @@ _VALIDATE = re.compile(rf"VALIDATE\s+CONSTRAINT\s+({IDENT})")
                   "ALTER TABLE orders VALIDATE CONSTRAINT orders_total_pos;")],
       bad=[Example("ALTER TABLE orders ADD CONSTRAINT orders_total_pos CHECK (total >= 0) NOT VALID;\n"
                    "ALTER TABLE orders VALIDATE CONSTRAINT orders_total_pos;  -- [bad]",
-                   tool="flyway", filename="V5__orders_total_pos.sql")])
+                   tool="flyway", filename="V5__orders_total_pos.sql"),
+           Example('BEGIN;\nALTER TABLE orders ADD CONSTRAINT "fk_user" FOREIGN KEY (user_id) REFERENCES users (id) '
+                   'NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT "fk_user";  -- [bad]\nCOMMIT;')])
 def check(view, ctx):
     if view.stmt.tx is None:
         return
-    for off, clause in view.clauses:
-        m = _VALIDATE.match(clause)
-        name = name_of(view.text[off + m.start(1):off + m.end(1)]) if m else None
+    for off, cmd in view.cmds:
+        name = cmd.get("name", "").lower() if cmd.get("subtype") == "AT_ValidateConstraint" else None
         if name and name in ctx.not_valid and ctx.not_valid[name] == view.stmt.tx:
             yield Hit(off, f"constraint {name}")

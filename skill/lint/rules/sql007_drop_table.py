@@ -1,7 +1,8 @@
-from . import Hit, rule
+from . import _pg, Hit, rule
 
 
 @rule(id="SQL007-drop-table", severity="warning", reason="data loss", rollback=False,
+      nodes=("DropStmt",),
       message="DROP TABLE destroys the table and its data, and every running app version that still reads or "
               "writes it starts failing",
       safe_alternative="Stop all reads and writes in the app first and deploy that; rename the table aside or "
@@ -9,5 +10,13 @@ from . import Hit, rule
       ok=["CREATE TABLE tmp_ids (id bigint);\nDROP TABLE tmp_ids;"],
       bad=["DROP TABLE legacy_orders;"])
 def check(view, ctx):
+    if view.kind:
+        node = view.pg.node
+        if node.get("removeType") == "OBJECT_TABLE":
+            tables = [_pg.svals(o["List"]["items"])[-1].lower() for o in node.get("objects", ())]
+            dropped = [t for t in tables if t not in ctx.created_tables]
+            if dropped:
+                yield Hit(0, f"DROP TABLE {', '.join(dropped)}")
+        return
     if view.startswith(r"DROP\s+TABLE\b") and not ctx.is_new_table(view):
         yield Hit(0, f"DROP TABLE {view.table}")

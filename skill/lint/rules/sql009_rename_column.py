@@ -1,12 +1,14 @@
 import re
 
+from ...sources import lazy_re
 from . import IDENT, Example, Hit, rule
 
-_RENAME = re.compile(rf"RENAME\s+(?:COLUMN\s+({IDENT})|(?!TO\b|AS\b|CONSTRAINT\b|INDEX\b|KEY\b)({IDENT})\s+TO\b)")
-_CHANGE = re.compile(rf"CHANGE\s+(?:COLUMN\s+)?({IDENT})\s+({IDENT})")
+_RENAME = lazy_re(rf"RENAME\s+(?:COLUMN\s+({IDENT})|(?!TO\b|AS\b|CONSTRAINT\b|INDEX\b|KEY\b)({IDENT})\s+TO\b)")
+_CHANGE = lazy_re(rf"CHANGE\s+(?:COLUMN\s+)?({IDENT})\s+({IDENT})")
 
 
 @rule(id="SQL009-rename-column", severity="warning", reason="breaking change", rollback=False,
+      nodes=("RenameStmt",),
       message="Renaming a column breaks every running app version that uses the old name, from the moment "
               "the migration commits until the new code is deployed everywhere",
       safe_alternative="Expand/contract: add the new column, write both (trigger or app), backfill in batches, "
@@ -18,6 +20,11 @@ _CHANGE = re.compile(rf"CHANGE\s+(?:COLUMN\s+)?({IDENT})\s+({IDENT})")
            Example("EXEC sp_rename 'dbo.users.email', 'email_address', 'COLUMN';", database="sqlserver")])
 def check(view, ctx):
     if ctx.is_new_table(view):
+        return
+    if view.kind:
+        node = view.pg.node
+        if node.get("renameType") == "OBJECT_COLUMN" and node.get("relationType") in ("OBJECT_TABLE", "OBJECT_VIEW"):
+            yield Hit(0, f"{view.table}: rename column {node['subname'].lower()} to {node['newname'].lower()}")
         return
     for off, clause in view.clauses:
         m = _RENAME.match(clause) or _CHANGE.match(clause)

@@ -1,0 +1,272 @@
+"""PostgreSQL statements as PostgreSQL's own parser reads them (pglast, i.e. libpg_query).
+
+PostgreSQL rules match this tree, never masked text: a quoted name, a comment or a literal
+cannot fool them, and `REINDEX (CONCURRENTLY false)` or `VACUUM (FULL FALSE)` read as what they
+are. The JSON form (`parse_sql_json`) is the fast path: one C call and one json.loads per
+statement (~10 µs), parsed once per statement and shared by every rule (`Statement.tree`).
+DO blocks are read with the PL/pgSQL parser too, so the SQL they run is checked like any other.
+pglast is imported on first use: linting other databases never loads it.
+"""
+from __future__ import annotations
+
+import json
+
+_FALSE = {"false", "off", "0", "no"}
+
+
+class Tree:
+    """One statement's parse: `kind` is the node type (AlterTableStmt, IndexStmt...); `base` the
+    byte offset of the statement in the text parsed (node locations count from there)."""
+    __slots__ = ("kind", "node", "error", "error_offset", "base")
+
+    def __init__(self, kind: str | None, node: dict | None = None, error: str | None = None,
+                 error_offset: int = 0, base: int = 0):
+        self.kind, self.node, self.error, self.error_offset, self.base = kind, node or {}, error, error_offset, base
+
+
+def parse(text: str) -> Tree:
+    from pglast import parser
+    try:
+        stmts = json.loads(parser.parse_sql_json(text)).get("stmts") or []
+    except parser.ParseError as err:
+        where = err.args[1] if len(err.args) > 1 and isinstance(err.args[1], int) else 0
+        return Tree(None, {}, err.args[0], char_offset(text, where))
+    if not stmts:
+        return Tree(None)              # only comments
+    kind, node = next(iter(stmts[0]["stmt"].items()))
+    return Tree(kind, node)
+
+
+def parse_spans(text: str, spans: list[tuple[int, int]], large_run: bool = False) -> list[Tree] | None:
+    """Trees for the statements at `spans` (character offsets) of a whole file, from one parser call
+    (half the cost of a call per statement); None when the file does not parse as a whole or
+    PostgreSQL splits it differently, so each statement is then parsed on its own."""
+    from pglast import parser
+    try:
+        stmts = _loads(parser.parse_sql_json(text), large_run).get("stmts") or []
+    except parser.ParseError:
+        return None
+    if len(stmts) != len(spans):
+        return None
+    trees, ascii_, chars, start = [], text.isascii(), 0, 0
+    for (a, _), s in zip(spans, stmts):
+        start += (a - chars) if ascii_ else len(text[chars:a].encode())    # bytes, counted once
+        chars, loc = a, s.get("stmt_location", 0)
+        if start < loc or (s.get("stmt_len") and start >= loc + s["stmt_len"]):
+            return None
+        kind, node = next(iter(s["stmt"].items()))
+        trees.append(Tree(kind, node, base=start))
+    return trees
+
+
+def _loads(text: str, large_run: bool) -> dict:
+    """Decoding the tree's JSON is most of the parse: orjson does it in half the time, but its import
+    (~10 ms) only pays off on large runs, so small ones (a pre-commit hook's) use json."""
+    if large_run:
+        import orjson
+        return orjson.loads(text)
+    return json.loads(text)
+
+
+def tree_of(stmt) -> Tree:
+    """The statement's tree, parsed on first use and kept on the statement for every reader."""
+    if stmt.tree is None:
+        stmt.tree = parse(stmt.text)
+    return stmt.tree
+
+
+def char_offset(text: str, byte_offset: int) -> int:
+    """libpg_query locations count UTF-8 bytes; our offsets count characters."""
+    if byte_offset <= 0 or text.isascii():
+        return max(byte_offset, 0)
+    return len(text.encode()[:byte_offset].decode(errors="ignore"))
+
+
+# --- reading nodes ---------------------------------------------------------------------------
+
+def relname(rangevar: dict | None) -> str | None:
+    """Comparable table name: unqualified, lower case (as the masked path compares names)."""
+    return rangevar["relname"].lower() if rangevar and "relname" in rangevar else None
+
+
+def svals(items: list | None) -> list[str]:
+    return [i["String"]["sval"] for i in items or () if "String" in i]
+
+
+def qualified(items: list | None) -> str:
+    return ".".join(svals(items))
+
+
+def option(options: list | None, name: str) -> bool | None:
+    """A `(NAME [value])` option of VACUUM/REINDEX/EXPLAIN: None when absent."""
+    for item in options or ():
+        d = item.get("DefElem", {})
+        if d.get("defname") == name:
+            return is_true(d.get("arg"))
+    return None
+
+
+def is_true(arg: dict | None) -> bool:
+    if arg is None:
+        return True                      # `FULL` alone means on
+    if "String" in arg:
+        return arg["String"]["sval"].lower() not in _FALSE
+    if "Integer" in arg:
+        return arg["Integer"].get("ival", 0) != 0
+    if "Boolean" in arg:
+        return bool(arg["Boolean"].get("boolval"))
+    return True
+
+
+def const(node: dict | None) -> object:
+    """Value of an A_Const (zero and empty values are omitted from the JSON)."""
+    c = (node or {}).get("A_Const")
+    if c is None:
+        return None
+    if c.get("isnull"):
+        return None
+    for key, inner in (("ival", "ival"), ("sval", "sval"), ("fval", "fval"), ("boolval", "boolval")):
+        if key in c:
+            return c[key].get(inner, 0 if key == "ival" else "")
+    return None
+
+
+def walk(node: object):
+    """Every dict in the tree, depth first, in source order."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, dict):
+            yield n
+            stack.extend(reversed(n.values()))
+        elif isinstance(n, list):
+            stack.extend(reversed(n))
+
+
+def calls(node: object) -> list[str]:
+    """Functions a tree calls, lower case, last name part (pg_catalog.now -> now)."""
+    out = []
+    for n in walk(node):
+        if "FuncCall" in n:
+            out.append(svals(n["FuncCall"]["funcname"])[-1].lower())
+        elif "SQLValueFunction" in n:     # CURRENT_TIMESTAMP, LOCALTIME...: all stable
+            out.append(n["SQLValueFunction"]["op"].removeprefix("SVFOP_").lower())
+    return out
+
+
+def type_spec(type_name: dict | None) -> tuple[str, list[int]]:
+    """(type name, integer modifiers): `pg_catalog.varchar(20)` -> ("varchar", [20])."""
+    if not type_name:
+        return "", []
+    name = svals(type_name.get("names"))[-1].lower()
+    mods = [m for m in (const(t) for t in type_name.get("typmods") or ()) if isinstance(m, int)]
+    if type_name.get("arrayBounds"):
+        name += "[]"
+    return name, mods
+
+
+def alter_cmds(tree: Tree) -> list[dict]:
+    if tree.kind != "AlterTableStmt":
+        return []
+    return [c["AlterTableCmd"] for c in tree.node.get("cmds", ()) if "AlterTableCmd" in c]
+
+
+def constraint(cmd: dict) -> dict:
+    return cmd.get("def", {}).get("Constraint", {}) if cmd.get("subtype") == "AT_AddConstraint" else {}
+
+
+def column_def(cmd: dict) -> dict:
+    return cmd.get("def", {}).get("ColumnDef", {})
+
+
+def column_constraints(coldef: dict) -> list[dict]:
+    return [c["Constraint"] for c in coldef.get("constraints") or () if "Constraint" in c]
+
+
+class NewColumn:
+    """A column an ALTER TABLE ... ADD COLUMN adds, as the rules ask about it."""
+    __slots__ = ("offset", "name", "coldef", "constraints", "kinds")
+
+    def __init__(self, offset: int, coldef: dict):
+        self.offset, self.coldef, self.name = offset, coldef, coldef["colname"].lower()
+        self.constraints = column_constraints(coldef)
+        self.kinds = {c.get("contype") for c in self.constraints}
+
+    @property
+    def type(self) -> tuple[str, list[int]]:
+        return type_spec(self.coldef.get("typeName"))
+
+    @property
+    def default(self) -> dict | None:
+        return next((c.get("raw_expr") for c in self.constraints if c.get("contype") == "CONSTR_DEFAULT"), None)
+
+
+def clause_offsets(text: str, tree: Tree) -> list[int]:
+    """Character offset of each ALTER TABLE action (split at top-level commas after the table
+    name), read with PostgreSQL's own scanner so quoted names and literals cannot mislead it."""
+    from pglast import parser
+    rel = tree.node.get("relation", {}).get("location", -1) - tree.base
+    tokens = [t for t in parser.scan(text) if t.start >= rel]
+    i = 1
+    while i + 1 < len(tokens) and tokens[i].name == "ASCII_46":    # schema.table
+        i += 2
+    starts, depth = [tokens[i].start] if i < len(tokens) else [0], 0
+    for j in range(i, len(tokens)):
+        name = tokens[j].name
+        depth += (name == "ASCII_40") - (name == "ASCII_41")
+        if name == "ASCII_44" and depth == 0 and j + 1 < len(tokens):
+            starts.append(tokens[j + 1].start)
+    return [char_offset(text, s) for s in starts]
+
+
+def keyword_offset(text: str, keyword: str) -> int:
+    """Character offset of the first token `keyword` (scanner token name, e.g. CONCURRENTLY), else 0."""
+    from pglast import parser
+    return next((char_offset(text, t.start) for t in parser.scan(text) if t.name == keyword), 0)
+
+
+def location(node: dict, default: int, text: str, tree: Tree) -> int:
+    """Character offset in `text` of a node's location (default when it has none)."""
+    loc = node.get("location", -1)
+    return char_offset(text, loc - tree.base) if isinstance(loc, int) and loc >= tree.base else default
+
+
+# --- PL/pgSQL --------------------------------------------------------------------------------
+
+def do_body(tree: Tree) -> str | None:
+    """The code of a DO block in PL/pgSQL (the default language), else None."""
+    if tree.kind != "DoStmt":
+        return None
+    args = {a["DefElem"]["defname"]: a["DefElem"].get("arg", {}) for a in tree.node.get("args", ())}
+    lang = args.get("language", {}).get("String", {}).get("sval", "plpgsql").lower()
+    body = args.get("as", {}).get("String", {}).get("sval")
+    return body if lang == "plpgsql" else None
+
+
+def as_function(body: str) -> str:
+    """A DO body as the function the PL/pgSQL parser reads."""
+    return f"CREATE FUNCTION dbmig_do() RETURNS void LANGUAGE plpgsql AS $dbmig_do${body}$dbmig_do$"
+
+
+def plpgsql_statements(function_sql: str) -> tuple[list[str], str | None]:
+    """SQL statements a PL/pgSQL function runs (static ones; EXECUTE strings are opaque), or the
+    PL/pgSQL parser's error."""
+    from pglast import parser
+    try:
+        fn = json.loads(parser.parse_plpgsql_json(function_sql))
+    except parser.ParseError as err:
+        return [], err.args[0]
+    queries = []
+    for n in walk(fn):
+        stmt = n.get("PLpgSQL_stmt_execsql")
+        if stmt:
+            queries.append(stmt["sqlstmt"]["PLpgSQL_expr"]["query"])
+    return queries, None
+
+
+def is_plpgsql_function(tree: Tree) -> bool:
+    """CREATE FUNCTION/PROCEDURE ... LANGUAGE plpgsql (its body is checked for syntax, not run now)."""
+    if tree.kind != "CreateFunctionStmt":
+        return False
+    opts = {o["DefElem"]["defname"]: o["DefElem"].get("arg") for o in tree.node.get("options", ())}
+    return (opts.get("language") or {}).get("String", {}).get("sval", "").lower() == "plpgsql"

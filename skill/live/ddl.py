@@ -1,0 +1,95 @@
+"""Catalog tables as schema text: CREATE TABLE and CREATE INDEX statements in the target dialect,
+the shape skill/schema.py parses, so a live schema reaches the planner exactly as a hand-written
+`schema` does (and two such texts can be compared, see drift.py).
+
+What the schema model cannot hold is left out of the text and said in the table's notes: a
+column whose type has no portable equivalent, an expression index, a constraint sqlglot cannot
+read. Types are the catalog's own spelling (`character varying(20)`, `NUMBER(10)`), mapped to
+portable types by the same sqlglot path a person's schema takes.
+"""
+from __future__ import annotations
+
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+
+from ..dialects.base import Dialect
+from ..errors import DbmigError
+from ..schema import parse_schema
+from ..types import from_sqlglot
+from .expressions import name_sql as q
+from .model import CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable
+
+
+def schema_text(tables: list[CatalogTable], dialect: Dialect) -> str:
+    """Every table's statements, tables in the order given; "" when there are none."""
+    statements = [s for t in tables for s in table_statements(t, dialect)]
+    return "".join(f"{s};\n" for s in statements)
+
+
+def table_statements(table: CatalogTable, d: Dialect) -> list[str]:
+    """CREATE TABLE and its indexes; a piece the schema parser refuses is left out with a note."""
+    columns = [c for c in table.columns if _portable(table, c, d)]
+    table.notes += [f"index {i.name} on {table.name} is not in dbmig's schema model: {i.definition}"
+                    for i in table.indexes if not _modelled(i, d)]
+    constraints = [k for k in table.constraints if k.definition]
+    statements = _statements(table, columns, constraints, d)
+    if _parses(statements, d):
+        return statements
+    constraints = [k for k in constraints if _parses(_statements(table, columns, [k], d, indexes=False), d)
+                   or _left_out(table, f"constraint {k.name} ({k.definition})")]
+    kept = _statements(table, columns, constraints, d, indexes=False)
+    return kept + [s for s in _index_statements(table, d) if _parses(kept + [s], d)
+                   or _left_out(table, f"index: {s}")]
+
+
+def _statements(table: CatalogTable, columns: list[CatalogColumn], constraints: list[CatalogConstraint],
+                d: Dialect, indexes: bool = True) -> list[str]:
+    body = [_column(table.name, c, d) for c in columns] + [_constraint(k, d) for k in constraints]
+    create = d.sql("create_table", table=q(d, table.name), body=",\n    ".join(body))
+    return [create] + (_index_statements(table, d) if indexes else [])
+
+
+def _column(table: str, c: CatalogColumn, d: Dialect) -> str:
+    default = d.sql("default_clause", default=c.default, default_name=q(d, c.default_name or f"df_{table}_{c.name}")) \
+        if c.default is not None else ""
+    type_ = f"{c.type} {c.identity}" if c.identity else c.type
+    return d.sql("column_def", column=q(d, c.name), type=type_, default=default, null="" if c.nullable else " NOT NULL")
+
+
+def _constraint(k: CatalogConstraint, d: Dialect) -> str:
+    return f"CONSTRAINT {q(d, k.name)} {k.definition}" if k.name else k.definition
+
+
+def _index_statements(table: CatalogTable, d: Dialect) -> list[str]:
+    return [d.sql("add_index", unique="UNIQUE " if i.unique else "", name=q(d, i.name), table=q(d, table.name),
+                  columns=", ".join(q(d, c) for c in i.columns),
+                  where=d.sql("partial_index", where=i.where) if i.where else "")
+            for i in table.indexes if _modelled(i, d)]
+
+
+def _modelled(i: CatalogIndex, d: Dialect) -> bool:
+    """An index on plain columns (with a WHERE only where the dialect has partial indexes)."""
+    return bool(i.columns) and (not i.where or d.has("partial_index"))
+
+
+def _portable(table: CatalogTable, c: CatalogColumn, d: Dialect) -> bool:
+    try:
+        from_sqlglot(exp.DataType.build(c.type, dialect=d.sqlglot), "schema")
+        return True
+    except (DbmigError, SqlglotError, ValueError):
+        table.notes.append(f"{table.name}.{c.name} has type {c.type}, which dbmig has no portable type for: "
+                           "it is left out of the schema dbmig plans against")
+        return False
+
+
+def _parses(statements: list[str], d: Dialect) -> bool:
+    try:
+        parse_schema("".join(f"{s};\n" for s in statements), d.sqlglot)
+        return True
+    except DbmigError:
+        return False
+
+
+def _left_out(table: CatalogTable, what: str) -> bool:
+    table.notes.append(f"{what} on {table.name} is not in dbmig's schema model")
+    return False

@@ -1,0 +1,465 @@
+"""Replay a project's history into dbmig's schema model (`VirtualSchema`), offline.
+
+Each statement, whether typed as SQL or synthesized from a Liquibase change or an Alembic op
+by `dbmig.sources`, is parsed once with sqlglot in the database's dialect and applied to the
+model: tables, columns, indexes and constraints. What the model cannot hold (a functional index,
+a type with no portable equivalent, a DO block, dynamic SQL) is recorded with its file and line,
+and every table it mentions becomes *unknown*: dropped from the model, so the planner treats it
+as it treats a table nobody described, instead of trusting a guess.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError
+
+from ..errors import DbmigError
+from ..schema import ColumnDef, IndexDef, TableDef, VirtualSchema, read_column, read_constraint
+from ..sources import DIALECTS, Statement
+from ..types import from_sqlglot
+from .model import Unmodelled
+
+# Statements with no effect on tables, columns, indexes or constraints.
+_NO_EFFECT = (exp.Insert, exp.Update, exp.Delete, exp.Select, exp.Merge, exp.Set, exp.Transaction,
+              exp.Commit, exp.Rollback, exp.Comment, exp.Grant, exp.Use, exp.Analyze, exp.Union)
+_NO_EFFECT_TEXT = re.compile(r"\s*(?:SET|RESET|BEGIN|START\s+TRANSACTION|COMMIT|ROLLBACK|END|SAVEPOINT|RELEASE|"
+                             r"VACUUM|ANALY[SZ]E|COMMENT\s+ON|GRANT|REVOKE|LOCK\s+TABLES?|UNLOCK\s+TABLES|"
+                             r"ALTER\s+TABLE\s+\S+\s+VALIDATE\s+CONSTRAINT|SELECT|INSERT|UPDATE|DELETE|"
+                             r"CREATE\s+EXTENSION|OPTIMIZE\s+TABLE|FLUSH|CALL|EXEC(?:UTE)?\b|PERFORM)\b", re.I)
+# Objects outside the model: created or dropped without touching any table's definition.
+_OUTSIDE = {"VIEW", "FUNCTION", "PROCEDURE", "TRIGGER", "SEQUENCE", "TYPE", "SCHEMA", "DATABASE",
+            "EXTENSION", "MATERIALIZED VIEW", "ROLE", "USER", "DOMAIN", "PACKAGE", "SYNONYM"}
+_SERIAL = {exp.DataType.Type.SERIAL: "INT", exp.DataType.Type.BIGSERIAL: "BIGINT",
+           exp.DataType.Type.SMALLSERIAL: "SMALLINT"}
+_RENAME_TABLE = re.compile(r"\s*RENAME\s+TABLE\s+(.+)$", re.I | re.S)
+_RENAME_CONSTRAINT = re.compile(r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(\S+)\s+RENAME\s+CONSTRAINT\s+(\S+)\s+TO\s+(\S+)\s*$", re.I)
+_INDEX_OPTIONS = re.compile(r"\s+(?:ALGORITHM|LOCK)\s*=?\s*\w+\s*$", re.I)
+
+
+class NotModelled(Exception):
+    """A statement the model cannot hold; `tables` are the ones it touches."""
+
+    def __init__(self, reason: str, tables: list[str] | None = None):
+        super().__init__(reason)
+        self.reason, self.tables = reason, tables
+
+
+@dataclass
+class Gap(Statement):
+    """Where a tool change became no statement (a Liquibase change sources does not translate,
+    SQL an Alembic revision builds at run time): replayed as a statement the model cannot hold."""
+    reason: str = ""
+    tables: list[str] | None = None     # None: the known tables the text mentions
+
+
+@dataclass
+class Replay:
+    schema: VirtualSchema
+    unmodelled: list[Unmodelled] = field(default_factory=list)
+    unknown: dict[str, str] = field(default_factory=dict)      # table -> why it is unknown
+    statements: int = 0
+    outside: list[Unmodelled] = field(default_factory=list)    # views, functions...: no table affected
+
+
+def replay(statements: list[Statement], database: str) -> Replay:
+    r = Replayer(database)
+    for stmt in statements:
+        r.apply(stmt)
+    return r.result
+
+
+class Replayer:
+    def __init__(self, database: str):
+        self.dialect = DIALECTS[database]
+        self.result = Replay(VirtualSchema(known=True))
+        self.schema = self.result.schema
+
+    # --- the loop ------------------------------------------------------------------------------
+    def apply(self, stmt: Statement) -> None:
+        self.result.statements += 1
+        try:
+            if isinstance(stmt, Gap):
+                raise NotModelled(stmt.reason, stmt.tables)
+            self.statement(stmt.text)
+        except NotModelled as e:
+            self.not_modelled(stmt, e)
+        except DbmigError as e:          # a name or type schema.py refuses
+            self.not_modelled(stmt, NotModelled(e.message.removeprefix("schema: ")))
+
+    def not_modelled(self, stmt: Statement, e: NotModelled) -> None:
+        tables = e.tables if e.tables is not None else self.mentioned(stmt.text)
+        entry = Unmodelled(stmt.file, stmt.line, " ".join(stmt.text.split()), e.reason, sorted(tables))
+        if e.tables == [] and not tables:
+            self.result.outside.append(entry)
+            return
+        self.result.unmodelled.append(entry)
+        for name in tables:
+            self.forget(name, f"{stmt.file}:{stmt.line}: {e.reason}")
+
+    def forget(self, table: str, why: str) -> None:
+        self.schema.tables.pop(table.lower(), None)
+        self.result.unknown.setdefault(table.lower(), why)
+
+    def mentioned(self, text: str) -> list[str]:
+        """Known (or already unknown) tables whose names appear in the statement."""
+        words = {w.lower() for w in re.findall(r"[A-Za-z_][A-Za-z0-9_$]*", text)}
+        return sorted(words & (set(self.schema.tables) | set(self.result.unknown)))
+
+    def parse(self, text: str) -> exp.Expression:
+        logger = logging.getLogger("sqlglot")
+        level, logger.level = logger.level, logging.ERROR     # "falling back to Command" is expected
+        try:
+            return sqlglot.parse_one(text, read=self.dialect)
+        except (ParseError, ValueError) as e:
+            raise NotModelled(f"does not parse as {self.dialect} SQL: {str(e).splitlines()[0][:120]}") from None
+        finally:
+            logger.level = level
+
+    # --- dispatch --------------------------------------------------------------------------------
+    def statement(self, text: str) -> None:
+        text = text.strip().rstrip(";").strip()
+        if not text:
+            return
+        node = self.parse(text)
+        if isinstance(node, exp.Command):
+            return self.command(text)
+        if isinstance(node, _NO_EFFECT):
+            return
+        if isinstance(node, exp.Create):
+            return self.create(node, text)
+        if isinstance(node, exp.Drop):
+            return self.drop(node)
+        if isinstance(node, exp.Alter):
+            return self.alter(node)
+        raise NotModelled(f"{type(node).__name__} statements are not modelled")
+
+    def command(self, text: str) -> None:
+        """Statements sqlglot keeps opaque: the few that change tables are read by pattern."""
+        if m := _RENAME_TABLE.match(text):
+            for pair in m.group(1).split(","):
+                old, new = re.split(r"\s+TO\s+", pair.strip(), flags=re.I)
+                self.rename_table(_bare(old), _bare(new))
+            return
+        if m := _RENAME_CONSTRAINT.match(text):
+            return self.rename_constraint(_bare(m.group(1)), _bare(m.group(2)), _bare(m.group(3)))
+        if re.match(r"\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b", text, re.I) and _INDEX_OPTIONS.search(text):
+            return self.statement(_INDEX_OPTIONS.sub("", _INDEX_OPTIONS.sub("", text)))
+        if _NO_EFFECT_TEXT.match(text):
+            return
+        kind = re.match(r"\s*(?:CREATE|DROP|ALTER)\s+(?:OR\s+REPLACE\s+)?(\w+(?:\s+VIEW)?)", text, re.I)
+        if kind and kind.group(1).upper() in _OUTSIDE:
+            raise NotModelled(f"{kind.group(1).lower()}s are outside dbmig's schema model", [])
+        raise NotModelled("a statement sqlglot cannot read (kept as an opaque command)")
+
+    # --- CREATE ----------------------------------------------------------------------------------
+    def create(self, node: exp.Create, text: str) -> None:
+        kind = (node.kind or "").upper()
+        if kind == "TABLE":
+            return self.create_table(node)
+        if kind == "INDEX":
+            return self.create_index(node)
+        if kind in _OUTSIDE:
+            raise NotModelled(f"{kind.lower()}s are outside dbmig's schema model", [])
+        raise NotModelled(f"CREATE {kind or '?'} is not modelled")
+
+    def create_table(self, node: exp.Create) -> None:
+        if not isinstance(node.this, exp.Schema) or node.expression is not None:
+            name = node.this.name if node.this is not None else "?"
+            raise NotModelled("CREATE TABLE without column definitions (AS SELECT / LIKE)", [name])
+        if any(isinstance(p, exp.TemporaryProperty) for p in (node.args.get("properties") or exp.Properties()).expressions):
+            return                                              # a temp table is gone after the session
+        name = node.this.this.name
+        if node.args.get("exists") and self.schema.table(name):
+            return
+        for dt in node.this.find_all(exp.DataType):
+            if dt.this in _SERIAL:                              # serial = integer + owned sequence
+                self.serial(node, dt)
+        table = TableDef(name)
+        try:
+            for item in node.this.expressions:
+                self.table_item(table, item)
+        except DbmigError as e:              # a type or name schema.py refuses: the table is unknown
+            raise NotModelled(e.message.removeprefix("schema: "), [name]) from None
+        self.put(table)
+
+    def serial(self, node: exp.Create, dt: exp.DataType) -> None:
+        col = dt.parent
+        table = node.this.this.name
+        default = f"nextval('{table}_{col.name}_seq'::regclass)"
+        dt.replace(exp.DataType.build(_SERIAL[dt.this]))
+        col.append("constraints", exp.ColumnConstraint(kind=exp.NotNullColumnConstraint()))
+        col.append("constraints", exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(
+            this=sqlglot.parse_one(default, read="postgres"))))
+
+    def table_item(self, table: TableDef, item: exp.Expression) -> None:
+        if isinstance(item, exp.ColumnDef):
+            read_column(table, item, self.dialect)
+        elif isinstance(item, exp.Constraint):
+            for kind in item.expressions:
+                read_constraint(table, item.name, kind, self.dialect)
+        elif isinstance(item, exp.IndexColumnConstraint):      # MySQL KEY name (cols) in CREATE TABLE
+            self.add_index(table, item.name, _columns(item.expressions), False, None)
+        elif isinstance(item, (exp.PrimaryKey, exp.UniqueColumnConstraint, exp.CheckColumnConstraint, exp.ForeignKey)):
+            read_constraint(table, _key_name(item), item, self.dialect)
+        else:
+            raise NotModelled(f"table element {type(item).__name__} is not modelled", [table.name])
+
+    def put(self, table: TableDef) -> None:
+        for c in table.constraints.values():
+            if c.kind == "primary_key":                         # the database makes key columns NOT NULL
+                for name in c.columns:
+                    table.columns[name.lower()].nullable = False
+        self.result.unknown.pop(table.name.lower(), None)
+        self.schema.put(table)
+
+    def create_index(self, node: exp.Create) -> None:
+        index = node.this
+        table = self.table(index.args["table"].name)
+        name = index.name
+        if node.args.get("exists") and name.lower() in table.indexes:
+            return
+        params = index.args.get("params")
+        columns = [o.this if isinstance(o, exp.Ordered) else o for o in params.args.get("columns") or []]
+        if not columns or not all(isinstance(c, (exp.Column, exp.Identifier)) for c in columns):
+            raise NotModelled("an index on expressions (not plain columns) is not modelled", [table.name])
+        where = params.args.get("where")
+        self.add_index(table, name, _columns(columns), bool(node.args.get("unique")),
+                       where.this.sql(self.dialect) if where else None)
+
+    def add_index(self, table: TableDef, name: str, columns: list[str], unique: bool, where: str | None) -> None:
+        for c in columns:
+            self.column(table, c)
+        table.indexes[name.lower()] = IndexDef(name, columns, unique, where)
+
+    # --- DROP ------------------------------------------------------------------------------------
+    def drop(self, node: exp.Drop) -> None:
+        kind = (node.kind or "").upper()
+        names = [t.name for t in node.expressions or node.args.get("tables") or []]
+        if kind == "TABLE":
+            for name in names:
+                self.drop_table(name, bool(node.args.get("exists")), bool(node.args.get("cascade")))
+        elif kind == "INDEX":
+            on = node.args.get("cluster")
+            for name in names:
+                self.drop_index(on.this.name if isinstance(on, exp.OnProperty) else None, name,
+                                bool(node.args.get("exists")))
+        elif kind in _OUTSIDE:
+            raise NotModelled(f"{kind.lower()}s are outside dbmig's schema model", [])
+        else:
+            raise NotModelled(f"DROP {kind or '?'} is not modelled")
+
+    def drop_table(self, name: str, exists: bool, cascade: bool) -> None:
+        if self.result.unknown.pop(name.lower(), None) is not None:
+            return
+        if self.schema.table(name) is None:
+            if exists:
+                return
+            raise NotModelled(f"drops table {name}, which the history never created", [name])
+        del self.schema.tables[name.lower()]
+        for other in self.schema.tables.values():       # the database drops or refuses their FKs
+            if cascade:
+                other.constraints = {k: c for k, c in other.constraints.items()
+                                     if (c.ref_table or "").lower() != name.lower()}
+
+    def drop_index(self, table_name: str | None, name: str, exists: bool) -> None:
+        tables = [self.table(table_name)] if table_name else list(self.schema.tables.values())
+        for table in tables:
+            if table.indexes.pop(name.lower(), None) is not None:
+                return
+            key = _constraint_key(table, name)          # MySQL: a UNIQUE constraint is an index
+            if key is not None and table.constraints[key].kind == "unique":
+                del table.constraints[key]
+                return
+        if not exists:
+            raise NotModelled(f"drops index {name}, which the history never created",
+                              [table_name] if table_name else None)
+
+    # --- ALTER TABLE ----------------------------------------------------------------------------------
+    def alter(self, node: exp.Alter) -> None:
+        kind = (node.args.get("kind") or "").upper()
+        if kind == "INDEX":
+            return self.rename_index(node)
+        if kind != "TABLE":
+            if kind in _OUTSIDE:
+                raise NotModelled(f"{kind.lower()}s are outside dbmig's schema model", [])
+            raise NotModelled(f"ALTER {kind or '?'} is not modelled")
+        name = node.this.name
+        if name.lower() in self.result.unknown:
+            return                                      # already unknown, already reported
+        table = self.table(name)
+        for action in node.args.get("actions") or []:
+            self.action(table, action)
+
+    def action(self, table: TableDef, a: exp.Expression) -> None:
+        if isinstance(a, exp.ColumnDef):
+            if a.args.get("exists") and a.name.lower() in table.columns:
+                return
+            read_column(table, a, self.dialect)
+        elif isinstance(a, exp.AlterColumn):
+            self.alter_column(table, a)
+        elif isinstance(a, exp.ModifyColumn):
+            self.modify_column(table, a)
+        elif isinstance(a, exp.RenameColumn):
+            self.rename_column(table, a.this.name, a.args["to"].name)
+        elif isinstance(a, exp.AlterRename):
+            self.rename_table(table.name, a.this.name)
+        elif isinstance(a, exp.AddConstraint):
+            for item in a.expressions:
+                self.table_item(table, item)
+            self.put(table)
+        elif isinstance(a, exp.Drop):
+            self.drop_in_table(table, a)
+        elif isinstance(a, exp.DropPrimaryKey):
+            table.constraints = {k: c for k, c in table.constraints.items() if c.kind != "primary_key"}
+        elif isinstance(a, exp.RenameIndex):
+            self.rename_index_in(table, a.this.name, a.args["to"].name)
+        else:
+            raise NotModelled(f"ALTER TABLE action {type(a).__name__} is not modelled", [table.name])
+
+    def alter_column(self, table: TableDef, a: exp.AlterColumn) -> None:
+        col = self.column(table, a.name)
+        if a.args.get("dtype") is not None:
+            col.type = from_sqlglot(a.args["dtype"], "schema")
+        elif a.args.get("allow_null") is not None:
+            col.nullable = bool(a.args.get("drop"))
+        elif a.args.get("default") is not None:
+            col.default = a.args["default"].sql(self.dialect)
+        elif a.args.get("drop"):
+            col.default = None
+        else:
+            raise NotModelled(f"ALTER COLUMN form {a.sql(self.dialect)[:60]!r} is not modelled", [table.name])
+
+    def modify_column(self, table: TableDef, a: exp.ModifyColumn) -> None:
+        """MySQL MODIFY / CHANGE: the whole column definition is restated."""
+        old = a.args.get("rename_from")
+        previous = self.column(table, old.name if old else a.this.name)
+        scratch = TableDef(table.name)
+        read_column(scratch, a.this, self.dialect)
+        new = next(iter(scratch.columns.values()))
+        del table.columns[previous.name.lower()]
+        table.columns[new.name.lower()] = new
+        if old:
+            self.rename_in_keys(table, old.name, new.name)
+        for key, c in scratch.constraints.items():
+            table.constraints.setdefault(key, c)
+
+    def drop_in_table(self, table: TableDef, a: exp.Drop) -> None:
+        kind = (a.args.get("kind") or "").upper()
+        targets = a.args.get("tables") or a.expressions
+        name = targets[0].name if targets else ""
+        if kind == "COLUMN":
+            if self.column(table, name, missing_ok=bool(a.args.get("exists"))) is not None:
+                self.drop_column(table, name)
+        elif kind in ("INDEX", "KEY"):
+            self.drop_index(table.name, name, bool(a.args.get("exists")))
+        elif kind in ("CONSTRAINT", "FOREIGN KEY", "CHECK"):
+            key = _constraint_key(table, name)
+            if key is None and name.lower() in table.indexes:      # MySQL: a UNIQUE key dropped as a constraint
+                del table.indexes[name.lower()]
+            elif key is not None:
+                del table.constraints[key]
+            elif not a.args.get("exists"):
+                raise NotModelled(f"drops constraint {name}, which the history never created", [table.name])
+        else:
+            raise NotModelled(f"ALTER TABLE DROP {kind or '?'} is not modelled", [table.name])
+
+    def drop_column(self, table: TableDef, name: str) -> None:
+        """The database drops the indexes and constraints that use the column with it."""
+        del table.columns[name.lower()]
+        table.indexes = {k: i for k, i in table.indexes.items() if name.lower() not in _lower(i.columns)}
+        table.constraints = {k: c for k, c in table.constraints.items()
+                             if name.lower() not in _lower(c.columns)}
+
+    # --- renames -----------------------------------------------------------------------------------
+    def rename_table(self, old: str, new: str) -> None:
+        table = self.table(old)
+        del self.schema.tables[old.lower()]
+        table.name = new
+        self.put(table)
+        for other in self.schema.tables.values():
+            for c in other.constraints.values():
+                if (c.ref_table or "").lower() == old.lower():
+                    c.ref_table = new
+
+    def rename_column(self, table: TableDef, old: str, new: str) -> None:
+        col = self.column(table, old)
+        del table.columns[old.lower()]
+        col.name = new
+        table.columns[new.lower()] = col
+        self.rename_in_keys(table, old, new)
+
+    def rename_in_keys(self, table: TableDef, old: str, new: str) -> None:
+        rename = lambda cols: [new if c.lower() == old.lower() else c for c in cols]   # noqa: E731
+        for i in table.indexes.values():
+            i.columns = rename(i.columns)
+        for c in table.constraints.values():
+            c.columns = rename(c.columns)
+        for other in self.schema.tables.values():
+            for c in other.constraints.values():
+                if (c.ref_table or "").lower() == table.name.lower():
+                    c.ref_columns = rename(c.ref_columns)
+
+    def rename_constraint(self, table_name: str, old: str, new: str) -> None:
+        table = self.table(table_name)
+        key = _constraint_key(table, old)
+        if key is None:
+            raise NotModelled(f"renames constraint {old}, which the history never created", [table.name])
+        c = table.constraints.pop(key)
+        c.name = new
+        table.constraints[new] = c
+
+    def rename_index(self, node: exp.Alter) -> None:
+        old, new = node.this.name, node.args["actions"][0].this.name
+        for table in self.schema.tables.values():
+            if old.lower() in table.indexes:
+                return self.rename_index_in(table, old, new)
+        raise NotModelled(f"renames index {old}, which the history never created")
+
+    def rename_index_in(self, table: TableDef, old: str, new: str) -> None:
+        index = table.indexes.pop(old.lower(), None)
+        if index is None:
+            raise NotModelled(f"renames index {old}, which the history never created", [table.name])
+        index.name = new
+        table.indexes[new.lower()] = index
+
+    # --- lookups ------------------------------------------------------------------------------------
+    def table(self, name: str) -> TableDef:
+        table = self.schema.table(name)
+        if table is None:
+            if name.lower() in self.result.unknown:
+                raise NotModelled(f"table {name} is already unknown", [name])
+            raise NotModelled(f"table {name} was not created by the history", [name])
+        return table
+
+    def column(self, table: TableDef, name: str, missing_ok: bool = False) -> ColumnDef | None:
+        col = table.columns.get(name.lower())
+        if col is None and not missing_ok:
+            raise NotModelled(f"column {table.name}.{name} was not created by the history", [table.name])
+        return col
+
+
+def _bare(name: str) -> str:
+    return name.strip().split(".")[-1].strip('"`[]')
+
+
+def _columns(nodes: list[exp.Expression]) -> list[str]:
+    return [n.name for n in nodes]
+
+
+def _lower(names: list[str]) -> set[str]:
+    return {n.lower() for n in names}
+
+
+def _key_name(item: exp.Expression) -> str | None:
+    """MySQL `UNIQUE KEY uk (a)` names the constraint inside its column list."""
+    inner = item.this if isinstance(item, exp.UniqueColumnConstraint) else None
+    return inner.this.name if isinstance(inner, exp.Schema) and isinstance(inner.this, exp.Identifier) else None
+
+
+def _constraint_key(table: TableDef, name: str) -> str | None:
+    return next((k for k, c in table.constraints.items() if c.name.lower() == name.lower()), None)
+

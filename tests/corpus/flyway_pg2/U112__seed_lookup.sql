@@ -1,0 +1,1 @@
+DELETE FROM order_states WHERE code = 'on_hold';

@@ -1,0 +1,2 @@
+SET lock_timeout = '5s';
+ALTER TABLE order_items ALTER COLUMN quantity TYPE bigint;

@@ -1,0 +1,1 @@
+ALTER TABLE order_events DETACH PARTITION order_events_2021 CONCURRENTLY;

@@ -1,0 +1,2 @@
+SET SESSION lock_wait_timeout = 5;
+ALTER TABLE orders ENGINE=InnoDB, ALGORITHM=COPY;

@@ -1,0 +1,2 @@
+SET SESSION lock_wait_timeout = 5;
+ALTER TABLE comments DEFAULT CHARACTER SET utf8mb4, ALGORITHM=INSTANT;

@@ -1,0 +1,1 @@
+INSERT INTO order_states (code, label) VALUES ('on_hold', 'On hold');

@@ -1,0 +1,2 @@
+SET SESSION lock_wait_timeout = 5;
+ALTER TABLE payments MODIFY amount_cents BIGINT NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;

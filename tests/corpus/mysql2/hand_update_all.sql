@@ -1,0 +1,1 @@
+UPDATE payments SET currency = 'EUR';

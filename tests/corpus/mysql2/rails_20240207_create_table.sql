@@ -1,0 +1,2 @@
+CREATE TABLE `api_keys` (`id` bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, `user_id` bigint NOT NULL, `token` varchar(255) NOT NULL, `created_at` datetime(6) NOT NULL, `updated_at` datetime(6) NOT NULL, INDEX `index_api_keys_on_user_id` (`user_id`), UNIQUE INDEX `index_api_keys_on_token` (`token`));
+ALTER TABLE `api_keys` ADD CONSTRAINT `fk_rails_32c28d0dc2` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`);

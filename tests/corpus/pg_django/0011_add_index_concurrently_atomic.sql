@@ -1,0 +1,6 @@
+BEGIN;
+--
+-- Concurrently create index shop_order_created_idx on field(s) created of model order
+--
+CREATE INDEX CONCURRENTLY "shop_order_created_idx" ON "shop_order" ("created");
+COMMIT;

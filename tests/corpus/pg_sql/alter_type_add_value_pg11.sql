@@ -1,0 +1,3 @@
+BEGIN;
+ALTER TYPE invoice_state ADD VALUE 'void';
+COMMIT;

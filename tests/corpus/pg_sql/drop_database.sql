@@ -1,0 +1,1 @@
+DROP DATABASE IF EXISTS reporting_old;

@@ -1,0 +1,3 @@
+SET lock_timeout = '5s';
+SET statement_timeout = '10min';
+ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_id_idx;

@@ -1,0 +1,2 @@
+SET lock_timeout = '5s';
+ALTER SCHEMA billing RENAME TO invoicing;

@@ -1,0 +1,7 @@
+CREATE TABLE products (
+    id BIGINT PRIMARY KEY,
+    sku VARCHAR(40) NOT NULL,
+    title VARCHAR(200) NOT NULL,
+    price DECIMAL(10,2) NOT NULL,
+    active BOOLEAN DEFAULT TRUE NOT NULL
+);

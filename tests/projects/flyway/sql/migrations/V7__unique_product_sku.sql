@@ -1,0 +1,1 @@
+ALTER TABLE products ADD CONSTRAINT uq_products_sku UNIQUE (sku);

@@ -1,0 +1,96 @@
+"""Descriptions through `generate` (no `changes`, no `sql`): the result echoes what was read,
+says what was assumed, refuses without writing anything, and the migrations it writes
+apply and roll back on the real PostgreSQL and MariaDB (the T1 round-trip machinery)."""
+from __future__ import annotations
+
+import pytest
+
+from dbmig.api import generate
+from dbmig.cli import main as cli
+from dbmig.intake.description.errors import DescriptionNotUnderstood
+
+from .roundtrip_cases import START
+from .test_description_corpus import dumped
+from .test_mcp_stdio import check_error, generated, run
+from .test_roundtrip import assert_roundtrip
+
+DATABASES = ["postgresql", "mysql", "sqlserver", "oracle"]
+
+# Each description and the changes it must be read as, on the round-trip START schema.
+DESCRIBED = {
+    "add a nullable phone column to customers":
+        [{"op": "add_column", "table": "customers", "column": {"name": "phone", "type": "varchar(255)"}}],
+    "RemoveLegacyFromCustomers": [{"op": "drop_column", "table": "customers", "column": "legacy"}],
+    "rename customers.name to full_name, then add an index on it":
+        [{"op": "rename_column", "table": "customers", "column": "name", "new_name": "full_name"},
+         {"op": "add_index", "table": "customers", "columns": ["full_name"]}],
+    "make email required on customers, backfilling with 'unknown@example.com'":
+        [{"op": "set_not_null", "table": "customers", "column": "email", "backfill": "'unknown@example.com'"}],
+    "widen customers.age and set its default to 18":
+        [{"op": "alter_column_type", "table": "customers", "column": "age", "type": "bigint"},
+         {"op": "set_default", "table": "customers", "column": "age", "default": "18"}],
+    "customers.email should be unique": [{"op": "add_unique", "table": "customers", "columns": ["email"]}],
+}
+
+
+def request(text: str, database: str, tool: str = "flyway") -> dict:
+    return dict(migration_tool=tool, database=database, migration_type="schema", downtime_allowed=True,
+                migration_description=text, schema=START[database],
+                table_rows={"customers": 50, "orders": 100}, author="dbmig-tests")
+
+
+@pytest.mark.parametrize("database", DATABASES)
+@pytest.mark.parametrize("text", DESCRIBED)
+def test_generate_echoes_the_changes_it_read(text, database):
+    if database == "oracle" and "widen" in text:     # START's ages are NUMBER(10) there: no implied wider type
+        with pytest.raises(DescriptionNotUnderstood, match="decimal"):
+            generate(request(text, database))
+        return
+    assert dumped(generate(request(text, database)).changes) == DESCRIBED[text]
+
+
+def test_assumptions_travel_as_warnings():
+    result = generate(request("add_phone_to_customers", "postgresql"))
+    assert any("assumed type varchar(255) for customers.phone" in w for w in result.warnings)
+
+
+def test_changes_given_are_not_echoed():
+    result = generate(request("anything", "postgresql") | {"changes": DESCRIBED["customers.email should be unique"]})
+    assert result.changes is None
+
+
+def test_cli_refusal_exits_2_and_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = cli(["generate", "--tool", "flyway", "--database", "postgresql", "--type", "schema",
+                "--downtime-allowed", "--description", "add email to users and make it fly", "--out", str(out)])
+    assert code == 2 and not out.exists()
+    assert "could not understand 'make it fly' (clause 2 of 2)" in capsys.readouterr().err
+
+
+def test_refusal_names_the_schema_tables_as_alternatives():
+    with pytest.raises(DescriptionNotUnderstood) as info:
+        generate(request("add phone to clients", "postgresql"))
+    assert sorted(info.value.allowed) == ["customers", "orders"]     # no close spelling: every table
+
+
+def test_mcp_echoes_the_parsed_changes_and_refuses_with_structure():
+    async def test(client):
+        body, _ = await generated(client, request("add a nullable phone column to customers", "postgresql"))
+        assert body["changes"] == [{"op": "add_column", "table": "customers",
+                                    "column": {"name": "phone", "type": "varchar(255)", "nullable": True,
+                                               "primary_key": False, "unique": False}}]
+        assert any("assumed type" in w for w in body["warnings"])
+        result = await client.call_tool("generate_migration", request("add phone to clients", "postgresql"))
+        error = check_error(result, "migration_description")
+        assert "customers" in error["allowed"] and error["unclear"] == "add phone to clients"
+    run(test)
+
+
+# --- on the real engines ---------------------------------------------------------------------------
+
+@pytest.mark.engine
+@pytest.mark.parametrize("database", ["postgresql", "mysql"])
+@pytest.mark.parametrize("tool", ["flyway", "alembic"])
+@pytest.mark.parametrize("text", DESCRIBED)
+def test_described_migration_applies_and_rolls_back(text, tool, database, tmp_path):
+    assert_roundtrip(generate(request(text, database, tool)), tool, database, tmp_path, "desc")

