@@ -71,7 +71,9 @@ def _flyway(project: Project, scratch: Scratch, workdir: Path) -> None:
 
 def _liquibase(project: Project, scratch: Scratch, workdir: Path) -> None:
     from ..runners import liquibase
-    liquibase.write_changelogs({m.path: m.content for m in project.history}, workdir)
+    for m in project.history:
+        (workdir / m.path).parent.mkdir(parents=True, exist_ok=True)
+        (workdir / m.path).write_text(m.content)
     connection = [f"--url={scratch.jdbc_url()}", f"--username={scratch.server.user}", "update"]
     password = {"LIQUIBASE_COMMAND_PASSWORD": scratch.server.password} if scratch.server.password else {}
     liquibase.run(workdir, project.next.master, connection, password)

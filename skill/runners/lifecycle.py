@@ -170,7 +170,7 @@ def temp_dir(kind: str) -> Iterator[Path]:
         yield root
 
 
-_STALE_DIR = re.compile(r"dbmig-(pg|my|verify)-(\d+)-\w+")
+_STALE_DIR = re.compile(r"dbmig-(pg|my|verify|liquibase)-(\d+)-\w+")
 
 
 def reap_stale() -> None:

@@ -101,13 +101,14 @@ def changeset_count(text: str, name: str) -> int:
     return len(re.findall(pattern[name.rsplit(".", 1)[-1]], text, re.M))
 
 
-def run(workdir: Path, name: str, args: list[str], password: dict[str, str] | None = None) -> str:
-    """One CLI command. It runs in `workdir`, which holds none of the request's files (they are in
-    `workdir/changelogs`, the search path): the CLI reads liquibase.properties and its libs from
-    its working directory, and those must never come from a request."""
-    cmd = [str(require()), *QUIET, f"--changelog-file={name}", f"--search-path={_changelogs(workdir)}", *args]
+def run(search_path: Path, name: str, args: list[str], password: dict[str, str] | None = None) -> str:
+    """One CLI command on the changelogs under `search_path`. The CLI runs in an empty directory
+    of its own: it reads liquibase.properties and its libraries from its working directory, and
+    those must never come from a request or a project."""
+    cmd = [str(require()), *QUIET, f"--changelog-file={name}", f"--search-path={Path(search_path).resolve()}", *args]
     env = {**os.environ, "JAVA_OPTS": os.environ.get("JAVA_OPTS", JAVA_OPTS), **(password or {})}
-    proc = lifecycle.run(cmd, cwd=workdir, env=env, timeout=600)
+    with lifecycle.temp_dir("liquibase") as cwd:
+        proc = lifecycle.run(cmd, cwd=cwd, env=env, timeout=600)
     if proc.returncode != 0:
         raise LiquibaseError(f"liquibase {args[-1]} failed: {_reason(proc.stderr + proc.stdout)}")
     return proc.stdout
@@ -119,18 +120,12 @@ def _reason(output: str) -> str:
     return "\n".join(lines)[:3000]
 
 
-def _changelogs(workdir: Path) -> Path:
-    return Path(workdir).resolve() / "changelogs"
-
-
-def _write(files: dict[str, str], workdir: Path) -> str:
-    write_changelogs(files, workdir)
-    return changelog(files)
-
-
-def write_changelogs(files: dict[str, str], workdir: Path) -> None:
-    """The files where `run(workdir, ...)` has the CLI look for them (its search path)."""
-    write_files(files, _changelogs(workdir))
+def _put(files: dict[str, str], workdir: Path) -> Path:
+    """Write the files into `workdir/changelogs`, the search path, apart from what the runner
+    keeps in `workdir` itself (the offline history file)."""
+    search = Path(workdir) / "changelogs"
+    write_files(files, search)
+    return search
 
 
 def _connection(scratch: Scratch) -> list[str]:
@@ -143,38 +138,35 @@ def _password(scratch: Scratch) -> dict[str, str]:
 
 
 def upgrade(scratch: Scratch, files: dict[str, str], workdir: Path) -> list[str]:
-    write_changelogs(files, Path(workdir))
+    search = _put(files, workdir)
     names = changelogs(files)
     for name in names:
-        run(Path(workdir), name, [*_connection(scratch), "update"], _password(scratch))
+        run(search, name, [*_connection(scratch), "update"], _password(scratch))
     return names
 
 
 def release_locks(scratch: Scratch, files: dict[str, str], workdir: Path) -> None:
     """What a user runs after a killed `update`: Liquibase could not clear its changelog lock."""
-    write_changelogs(files, Path(workdir))
-    run(Path(workdir), changelogs(files)[0], [*_connection(scratch), "release-locks"], _password(scratch))
+    run(_put(files, workdir), changelogs(files)[0], [*_connection(scratch), "release-locks"], _password(scratch))
 
 
 def downgrade(scratch: Scratch, files: dict[str, str], workdir: Path) -> list[str]:
     """Each changelog's own changeSets, newest changelog first."""
-    write_changelogs(files, Path(workdir))
+    search = _put(files, workdir)
     names = changelogs(files)[::-1]
     for name in names:
         count = changeset_count(files[name], name)
-        run(Path(workdir), name, [*_connection(scratch), "rollback-count", f"--count={count}"],
-            _password(scratch))
+        run(search, name, [*_connection(scratch), "rollback-count", f"--count={count}"], _password(scratch))
     return names
 
 
 def _offline(files: dict[str, str], workdir: Path, database: str, command: str) -> str:
     """Run a command against an offline URL with a fresh (empty) history file."""
-    workdir = Path(workdir)
-    name = _write(files, workdir)
-    history = workdir / "offline-history.csv"
+    search = _put(files, workdir)
+    history = Path(workdir).resolve() / "offline-history.csv"
     history.unlink(missing_ok=True)
     url = f"offline:{OFFLINE[database]}?changeLogFile={history}&outputLiquibaseSql=none"
-    return run(workdir, name, [f"--url={url}", command])
+    return run(search, changelog(files), [f"--url={url}", command])
 
 
 def offline_update_sql(files: dict[str, str], workdir: Path, database: str) -> str:
