@@ -17,10 +17,13 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument
 from mcp.server.mcpserver.resources import FileResource, FunctionResource
 
+from dbmig.limits import CALL_BUDGET_S, MAX_MESSAGE_BYTES, TimeBudgetExceeded, time_budget
 from dbmig.models import Database, MigrationTool
 from dbmig.resources import resource_root
 
 from . import schemas
+from .errors import error_body
+from .stdio import checked_stdio
 from .tools import ToolSpec, error_result, tool_specs
 
 ROOT = resource_root()
@@ -46,19 +49,48 @@ class DbmigServer(MCPServer):
         super().__init__(**kwargs)
         self._specs = {spec.name: spec for spec in specs}
 
+    async def run_stdio_async(self) -> None:
+        """stdio through `server.stdio.checked_stdio`: every malformed line gets an answer."""
+        async with checked_stdio() as (read_stream, write_stream):
+            await self._lowlevel_server.run(read_stream, write_stream,
+                                            self._lowlevel_server.create_initialization_options())
+
     async def list_tools(self):
         return [spec.listing() for spec in self._specs.values()] + await super().list_tools()
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context=None):
         spec = self._specs.get(name)
         if spec is not None:
-            # The engine is synchronous CPU work: a worker thread keeps the event loop (and
-            # other HTTP clients) responsive meanwhile.
-            return await anyio.to_thread.run_sync(spec.call, arguments)
+            return await call_within_budget(spec, arguments)
         if self._tool_manager.get_tool(name) is not None:
             return await super().call_tool(name, arguments, context)
         return error_result({"code": "invalid_request", "field": "name", "message": f"unknown tool {name!r}",
                              "allowed": sorted(self._specs), "suggestion": "call one of the listed tools"})
+
+
+async def call_within_budget(spec: ToolSpec, arguments: dict[str, Any]):
+    """Run a tool in a worker thread (the engine is synchronous CPU work; the event loop stays
+    free for other clients) within the call's time budget. The engine checks the budget between
+    statements, changes and files and stops itself; if a single step outlasts it, the caller
+    gets `time_budget_exceeded` anyway and the thread is abandoned to finish on its own.
+    verify_migration has no budget here: it drives real tools with their own timeouts."""
+    budget = CALL_BUDGET_S if spec.read_only else None
+
+    def run():
+        with time_budget(budget):
+            return spec.call(arguments)
+
+    if budget is None:
+        return await anyio.to_thread.run_sync(run)
+    with anyio.move_on_after(budget + ABANDON_GRACE_S):
+        return await anyio.to_thread.run_sync(run, abandon_on_cancel=True)
+    return error_result(error_body(TimeBudgetExceeded(
+        f"{spec.name} ran past its {CALL_BUDGET_S:g} s budget and was abandoned",
+        suggestion="split the input into smaller calls (fewer files, statements or changes)")))
+
+
+# The engine's own checks answer at the budget; this is for a step that does not return.
+ABANDON_GRACE_S = 5
 
 
 # --- resources ----------------------------------------------------------------------------------
@@ -174,7 +206,7 @@ def serve(http: bool = False, host: str = "127.0.0.1", port: int = 8765) -> None
         # stdout stays free (it is the stdio transport's channel elsewhere); the line goes to stderr.
         print(f"dbmig MCP server (streamable HTTP) at {http_url(host, port)}", file=sys.stderr, flush=True)
         server.run("streamable-http", host=host, port=port, streamable_http_path=MCP_PATH,
-                   json_response=True, stateless_http=True)
+                   json_response=True, stateless_http=True, max_request_body_size=MAX_MESSAGE_BYTES)
     else:
         server.run("stdio")
 

@@ -25,18 +25,34 @@ SUGGESTIONS = {
     "internal_gate_failure": "this is a bug in dbmig: the output failed its own checks and was withheld; "
                              "report it with the request",
     "internal_error": "this is a bug in dbmig; report it with the request",
+    "time_budget_exceeded": "split the input into smaller calls (fewer files, statements or changes)",
 }
+
+# Failures that mean the input was too big or too deep for a part of the stack that reports
+# them this way (sqlglot and CPython recurse per nesting level): the caller's input, not a bug.
+INPUT_FAILURES = {
+    RecursionError: "the input nests too deeply to process (see docs/limits.md)",
+    MemoryError: "the input is too large to process (see docs/limits.md)",
+    UnicodeEncodeError: "the input holds text that is not valid Unicode (a lone surrogate)",
+}
+MAX_MESSAGE = 2_000        # characters: an error never carries the whole input back
+
 
 def error_body(exc: BaseException) -> dict:
     if isinstance(exc, DbmigError):
         body = exc.to_dict()
     elif isinstance(exc, ValidationError):
         body = validation_body(exc)
+    elif type(exc) in INPUT_FAILURES:
+        body = {"code": "invalid_request", "field": None, "message": INPUT_FAILURES[type(exc)],
+                "suggestion": "split or simplify the input"}
     else:
         log.error("unexpected %s: %s", type(exc).__name__, exc)
         body = {"code": "internal_error", "field": None,
                 "message": f"dbmig failed unexpectedly ({type(exc).__name__})"}
     body.setdefault("suggestion", SUGGESTIONS.get(body["code"], SUGGESTIONS["internal_error"]))
+    if len(body["message"]) > MAX_MESSAGE:
+        body["message"] = body["message"][:MAX_MESSAGE] + f"... (cut at {MAX_MESSAGE:,} characters)"
     return body
 
 

@@ -64,7 +64,7 @@ def _parsed_json(arguments: dict, keys: tuple[str, ...]) -> dict:
         if isinstance(value, str) and value.lstrip()[:1] in ("[", "{"):
             try:
                 args[key] = json.loads(value)
-            except ValueError:
+            except (ValueError, RecursionError):
                 pass  # left as is: validation names the field
     return args
 

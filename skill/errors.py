@@ -81,17 +81,19 @@ def invalid_from_pydantic(exc) -> InvalidRequest:
     from .models import OPS
     err = exc.errors(include_url=False)[0]
     loc = err["loc"]
-    path = ".".join(str(p) for i, p in enumerate(loc)
+    from .limits import MAX_ECHO, echo
+    # a key the caller made up may be huge: the path repeats at most MAX_ECHO characters of it
+    path = ".".join(str(p)[:MAX_ECHO] for i, p in enumerate(loc)
                     if not (isinstance(p, str) and p in OPS and i and isinstance(loc[i - 1], int)))
     message, allowed = err["msg"].removeprefix("Value error, "), None
     if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
         got = err["input"].get("op") if isinstance(err.get("input"), dict) else None
         path, allowed = f"{path}.op" if path else "op", list(OPS)
-        message = f"unknown op {got!r}" if got is not None else "each change needs an `op`"
+        message = f"unknown op {echo(got)}" if got is not None else "each change needs an `op`"
     elif err["type"] in ("enum", "literal_error"):
         allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
     elif err["type"] == "missing":
         message = f"{path} is required"
     elif err["type"] == "extra_forbidden":
-        message = f"unknown field {loc[-1]!r}"
+        message = f"unknown field {echo(loc[-1])}"
     return InvalidRequest(message, field=path or None, allowed=allowed)

@@ -8,10 +8,12 @@ that statement, so explain and validate never disagree.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from .errors import InvalidRequest
+from .limits import check_time
 from .lint.rules import SqlView, added_columns, column_default, observe
 from .lint.rules.pg006_volatile_default import volatile_calls
 from .lint import files_live, make_context, read_files, run_rules
@@ -152,14 +154,15 @@ def explain_migration(database: str, sql: str | None = None, files: list[dict] |
         raise InvalidRequest("`sql` is empty", field="sql")
     ctx = make_context(database, None, database_version)
     rows = _rows(table_rows)
-    sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx)
+    field = "files" if files else "sql"
+    sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx, field)
     live, notes = files_live(dsn, ctx, sources), {}
     if live is not None:
         notes = live_notes(live, rows)
         rows = {**{k.lower(): v for k, v in live.rows().items()}, **rows}
         database_version = database_version or live.server.version
         ctx = make_context(database, None, database_version)
-        sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx)
+        sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx, field)
     findings: dict[int, list] = {}
     for stmt, f in run_rules(sources, ctx):
         if stmt is not None:
@@ -169,6 +172,7 @@ def explain_migration(database: str, sql: str | None = None, files: list[dict] |
     for src in sources:
         ctx.begin_file(src)
         for stmt in src.statements:
+            check_time("explaining")
             view = SqlView(stmt, ctx.database)
             out.append(_explain(view, ctx, rows, findings.get(id(stmt), []), notes))
             observe(view, ctx)
@@ -276,9 +280,11 @@ def _clause_op(view: SqlView, ctx, off: int, clause: str) -> str:
 
 def _column_rewrites(view: SqlView, ctx, off: int) -> bool:
     """PostgreSQL >= 11 stores constant/stable defaults in the catalog; volatile ones fill every row."""
-    for start, definition in added_columns(view):
-        if start < off:
-            continue
+    added = added_columns(view)
+    # the first column at or after this clause, by bisection: a scan from the start for every
+    # clause was quadratic in the clauses (5,000 ADD COLUMNs: 1.2 s)
+    first = bisect.bisect_left(added, off, key=lambda item: item[0])
+    for start, definition in added[first:first + 1]:
         default = column_default(definition)
         if re.search(r"\bSTORED\b|\bPERSISTED\b|\bSERIAL\b|\bIDENTITY\b", definition):
             return True

@@ -12,20 +12,50 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
-IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
+from .limits import MAX_CHANGES, MAX_IDENTIFIER, MAX_NESTING, MAX_TEXT, nesting_depth
+
+# Always used with fullmatch: `$` also matches before a final newline, so `re.match` let
+# "ck\n" through (a name that puts SQL text on a new line after a comment).
+IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 
 
 def _identifier(value: str) -> str:
-    if not IDENTIFIER_RE.match(value):
+    if len(value) > MAX_IDENTIFIER:
+        raise ValueError(f"identifier has {len(value):,} characters; at most {MAX_IDENTIFIER} are accepted "
+                         "(each database allows fewer, see max_identifier_length)")
+    if not IDENTIFIER_RE.fullmatch(value):
         raise ValueError(
             "identifier must start with a letter or _ and contain only letters, digits, _ and $ "
             "(no quotes, spaces, ';' or control characters)")
     return value
 
 
+def _unicode(value: str) -> str:
+    """Python strings may hold lone surrogates (JSON `\\ud800` read by a lenient parser); no
+    database, file or parser downstream can encode them."""
+    if _SURROGATE.search(value):
+        raise ValueError("text must be valid Unicode (it holds a lone surrogate)")
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _sql_text(value: str) -> str:
+    """SQL from a request: no NUL (no database stores it in text; C libraries cut there), and
+    parentheses nested at most MAX_NESTING deep (sqlglot recurses per level)."""
+    if "\x00" in value:
+        raise ValueError("SQL text must not contain a NUL character")
+    _unicode(value)
+    if nesting_depth(value) > MAX_NESTING:
+        raise ValueError(f"parentheses nest deeper than {MAX_NESTING} levels")
+    return value
+
+
 Ident = Annotated[str, AfterValidator(_identifier)]
-SqlExpr = Annotated[str, Field(min_length=1, description="One SQL expression in the target "
-                                                         "database's dialect, e.g. `0`, `'active'`, `now()`.")]
+SqlExpr = Annotated[str, Field(min_length=1, max_length=MAX_TEXT, description="One SQL expression in the target "
+                               "database's dialect, e.g. `0`, `'active'`, `now()`."), AfterValidator(_sql_text)]
+SqlText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_sql_text)]
 
 
 class Strict(BaseModel):
@@ -67,7 +97,7 @@ class Tier(str, Enum):
 
 class Column(Strict):
     name: Ident
-    type: str = Field(description="Portable type: varchar(n), char(n), text, smallint, integer, bigint, "
+    type: str = Field(max_length=64, description="Portable type: varchar(n), char(n), text, smallint, integer, bigint, "
                                   "boolean, timestamp, timestamptz, date, time, decimal(p,s), float, "
                                   "double, uuid, json, blob.")
     nullable: StrictBool = True
@@ -117,7 +147,7 @@ class AlterColumnType(Strict):
     op: Literal["alter_column_type"] = "alter_column_type"
     table: Ident
     column: Ident
-    type: str
+    type: str = Field(max_length=64)
     using: SqlExpr | None = None
 
 
@@ -228,8 +258,8 @@ class SplitColumn(Strict):
 
 class RawSql(Strict):
     op: Literal["raw_sql"] = "raw_sql"
-    up: str = Field(min_length=1)
-    down: str | None = None
+    up: SqlText
+    down: SqlText | None = None
 
 
 Change = Annotated[Union[
@@ -253,18 +283,22 @@ class MigrationRequest(Strict):
     database: Database
     migration_type: MigrationType
     downtime_allowed: StrictBool
-    migration_description: str = Field(min_length=1, max_length=500)
-    changes: list[Change] | None = Field(default=None, min_length=1)
-    sql: str | None = Field(default=None, min_length=1)
-    schema_sql: str | None = Field(default=None, alias="schema",
-                                   description="The current schema as CREATE TABLE statements.")
+    # no control characters but tab and line breaks: it reaches file names, comments and docstrings
+    migration_description: Annotated[str, AfterValidator(_unicode)] = Field(
+        min_length=1, max_length=500, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$")
+    changes: list[Change] | None = Field(default=None, min_length=1, max_length=MAX_CHANGES)
+    sql: SqlText | None = None
+    schema_sql: SqlText | None = Field(default=None, alias="schema",
+                                       description="The current schema as CREATE TABLE statements.")
     database_version: str | None = Field(default=None, pattern=r"^[A-Za-z0-9.\-]{1,20}$")
-    table_rows: dict[Ident, int] = Field(default_factory=dict)
+    table_rows: dict[Ident, Annotated[int, Field(ge=0, le=10**15)]] = Field(default_factory=dict, max_length=1000)
     version: str | None = Field(default=None, pattern=r"^\d+([._]\d+)*$",
                                 description="Flyway version, e.g. `42`, `2.1` or `2_1`.")
     revision: str | None = Field(default=None, pattern=r"^[0-9a-z_]{1,32}$")
     down_revision: str | None = Field(default=None, pattern=r"^[0-9a-z_]{1,32}$")
-    author: str = Field(default="dbmig", pattern=r"^[^\x00-\x1f<>&\"']{1,64}$")
+    # No control characters, and none of the line breaks YAML or XML tools know beyond them
+    # (U+0085, U+2028, U+2029): the author stands in file headers.
+    author: str = Field(default="dbmig", pattern=r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029<>&\"']{1,64}$")
     liquibase_format: LiquibaseFormat = LiquibaseFormat.xml
     confirm_data_loss: StrictBool = False
     # Context from the user's world: where facts come from, not part of the change itself (so

@@ -5,13 +5,15 @@ sqlglot in the target dialect; each planned change updates it for the next, as p
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass, field
 
 import sqlglot
 from sqlglot import exp
-from sqlglot.errors import ParseError
+from sqlglot.errors import ParseError, TokenError
 
 from .errors import InvalidRequest
+from .limits import echo
 from .models import IDENTIFIER_RE
 from .types import SqlType, from_sqlglot
 
@@ -78,8 +80,8 @@ def parse_schema(text: str | None, dialect: str) -> VirtualSchema:
     if not text:
         return VirtualSchema()
     try:
-        statements = [s for s in sqlglot.parse(text, read=dialect) if s is not None]
-    except ParseError as e:
+        statements = [fold_names(s, dialect) for s in sqlglot.parse(text, read=dialect) if s is not None]
+    except (ParseError, TokenError) as e:
         raise InvalidRequest(f"schema does not parse as {dialect} SQL: {_first_line(e)}",
                              field="schema") from None
     schema = VirtualSchema(known=True)
@@ -94,14 +96,56 @@ def parse_schema(text: str | None, dialect: str) -> VirtualSchema:
     return schema
 
 
+@functools.lru_cache(maxsize=8)
+def _folds_to_lower(sqlglot_dialect: str) -> bool:
+    from .dialects import get_dialect
+    return any(d.sqlglot == sqlglot_dialect and d.fold == "lower"
+               for d in map(get_dialect, ("postgresql", "mysql", "sqlserver", "oracle")))
+
+
+def fold_names(tree: exp.Expression, sqlglot_dialect: str) -> exp.Expression:
+    """Unquoted names as the database stores them: PostgreSQL folds them to lower case, so
+    `CREATE TABLE MixedCase` makes `mixedcase` (a quoted "MixedCase" keeps its case). Oracle's
+    upper case is applied on output by `Dialect.q`; MySQL and SQL Server keep the case."""
+    if _folds_to_lower(sqlglot_dialect):
+        for ident in tree.find_all(exp.Identifier):
+            if not ident.quoted:
+                ident.set("this", ident.this.lower())
+    return tree
+
+
+def resolve_names(changes: list, schema: "VirtualSchema", sqlglot_dialect: str) -> list:
+    """Names in `changes` are read as unquoted SQL names: one the schema knows (in any case)
+    becomes the schema's name, any other is folded as the database folds unquoted names."""
+    known = {n.lower(): n for t in schema.tables.values()
+             for n in [t.name, *(c.name for c in t.columns.values()), *t.constraints, *t.indexes]}
+    fold = str.lower if _folds_to_lower(sqlglot_dialect) else (lambda n: n)
+    resolve = lambda n: known.get(n.lower(), fold(n))  # noqa: E731
+    return [type(ch).model_validate(_renamed(ch.model_dump(), resolve)) for ch in changes]
+
+
+_NAME_KEYS = {"table", "column", "name", "new_name", "ref_table", "columns", "ref_columns", "into", "primary_key"}
+
+
+def _renamed(value, resolve, key: str | None = None):
+    if isinstance(value, dict):
+        out = {k: _renamed(v, resolve, k) for k, v in value.items()}
+        if key == "set":                                   # update_rows: column -> value
+            out = {resolve(k): v for k, v in value.items()}
+        return out
+    if isinstance(value, list):
+        return [_renamed(v, resolve, key) for v in value]
+    return resolve(value) if key in _NAME_KEYS and isinstance(value, str) else value
+
+
 def _first_line(e: Exception) -> str:
     return str(e).splitlines()[0][:200]
 
 
 def _name(node: exp.Expression) -> str:
     name = node.name
-    if not IDENTIFIER_RE.match(name):
-        raise InvalidRequest(f"schema names {name!r}: identifiers must match "
+    if not IDENTIFIER_RE.fullmatch(name):
+        raise InvalidRequest(f"schema names {echo(name)}: identifiers must match "
                              f"{IDENTIFIER_RE.pattern}", field="schema")
     return name
 

@@ -18,6 +18,9 @@ import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from .limits import check_time
+
+
 class lazy_re:
     """A regex compiled on first use: a `dbmig validate` process (a pre-commit hook) that never
     meets Liquibase, Oracle or MySQL text never pays for compiling their patterns."""
@@ -136,13 +139,16 @@ _BLOCK_START = {
 def tokens(dialect: str) -> re.Pattern:
     """One alternation that consumes comments, literals and quoted names whole, so that a ';'
     found by it is always a real statement end. Regexes keep splitting fast on large files."""
-    quote = r"'(?:[^'\\]|''|\\.)*'" if dialect == "mysql" else r"'(?:[^']|'')*'"
+    # A quote left open runs to the end of the text (as comments and dollar quotes do): if it
+    # had to close, every later quote would start a new failing scan of the rest, quadratic
+    # in a file of `\'` pairs. Possessive repeats never re-split what they consumed.
+    quote = r"'(?:[^'\\]|''|\\.)*+(?:'|\Z)" if dialect == "mysql" else r"'(?:[^']|'')*+(?:'|\Z)"
     parts = [r"(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z)" + (r"|\#[^\n]*" if dialect == "mysql" else "") + ")",
-             rf"(?P<string>{quote})", r'"(?:[^"]|"")*"']
+             rf"(?P<string>{quote})", r'"(?:[^"]|"")*+(?:"|\Z)']
     if dialect == "mysql":
-        parts.append(r"`[^`]*`")
+        parts.append(r"`[^`]*+(?:`|\Z)")
     if dialect == "tsql":
-        parts.append(r"\[[^\]]*\]")
+        parts.append(r"\[[^\]]*+(?:\]|\Z)")
     if dialect == "postgres":
         parts.append(r"(?P<dollar>\$(?P<tag>[A-Za-z_]\w*|)\$.*?(?:\$(?P=tag)\$|\Z))")
     parts += [r"(?P<semi>;)", r"[^-/'\"`#\[$;]+", r"."]
@@ -212,12 +218,24 @@ def mask(text: str, dialect: str) -> str:
         tok = m.group(0)
         if m.lastgroup == "comment":
             return re.sub(r"[^\n]", " ", tok)
-        if m.lastgroup == "string":
-            return "'" + re.sub(r"[^\n]", " ", tok[1:-1]) + "'"
+        if m.lastgroup == "string":     # an unterminated one keeps its length too
+            end = "'" if len(tok) > 1 and tok.endswith("'") else ""
+            return "'" + re.sub(r"[^\n]", " ", tok[1:len(tok) - len(end)]) + end
         if m.group("dollar") if dialect == "postgres" else False:
             return re.sub(r"[^\n$]", " ", tok)
         return tok
     return tokens(dialect).sub(blank, text).upper()
+
+
+def blank_literals(text: str, dialect: str) -> str:
+    """`text` with the contents of its string literals replaced by `x` (same length, case kept):
+    a pattern over statement shapes then never sees a ';' or a line break a literal holds."""
+    def blank(m: re.Match) -> str:
+        tok = m.group(0)
+        if m.lastgroup != "string" or len(tok) < 2 or not tok.endswith("'"):
+            return tok
+        return "'" + "x" * (len(tok) - 2) + "'"
+    return tokens(dialect).sub(blank, text) if "'" in text else text
 
 
 @functools.lru_cache(maxsize=16)
@@ -282,7 +300,7 @@ _LIQUIBASE_SQL = lazy_re(r"^\s*--\s*liquibase\s+formatted\s+sql", re.I)
 
 
 def flyway_name(basename: str) -> FlywayName:
-    m = FLYWAY_NAME.match(basename)
+    m = FLYWAY_NAME.fullmatch(basename)
     if not m:
         return FlywayName(None)
     if m.group("rprefix"):
@@ -317,6 +335,7 @@ def read_sources(files: list[dict], database: str, tool: str | None,
     confs = {s.filename[:-len(".conf")]: s for s in sources if s.kind == "flyway_conf"}
     confs[_VERSION] = version
     for src in sorted(sources, key=lambda s: s.kind != "flyway_conf"):   # sidecars first
+        check_time("reading the files")
         _READERS[src.kind](src, dialect, database, confs)
     return sources
 
@@ -516,7 +535,7 @@ def _sql_element(filename: str, el: Element, dialect: str, tx: int | None, origi
 
 def _q(name: object) -> str:
     name = str(name or "?")
-    return name if re.match(r"^[A-Za-z_][A-Za-z0-9_$.]*$", name) else f'"{name}"'
+    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$.]*", name) else f'"{name}"'
 
 
 def _table(el: Element) -> str:
@@ -656,7 +675,7 @@ LIQUIBASE_CHANGES = {
 def _read_liquibase_yaml(src: SourceFile, dialect: str, database: str, confs: dict) -> None:
     try:
         import yaml   # only needed for YAML/JSON changelogs
-        node = yaml.compose(src.content)
+        node = compose_bounded(src.content)
     except ImportError:
         src.problems.append(Problem(1, 1, "YAML changelogs need PyYAML installed"))
         return
@@ -667,6 +686,46 @@ def _read_liquibase_yaml(src: SourceFile, dialect: str, database: str, confs: di
         return
     if node is not None:
         _read_changelog(src, _yaml_element("#document", node, src.content), dialect, database)
+
+
+def compose_bounded(content: str):
+    """The YAML node tree, refusing what makes reading it explode: aliases (`*a` repeats the
+    node it names, so nine levels of ten aliases each are a billion nodes from 475 bytes),
+    more than MAX_YAML_NODES nodes, or nesting deeper than MAX_NESTING (the composer recurses).
+    A Liquibase changelog never needs an alias."""
+    import yaml
+    from .limits import MAX_NESTING, MAX_YAML_NODES
+
+    class Loader(yaml.SafeLoader):
+        nodes = depth = 0
+
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not accepted in a "
+                                                  "changelog: write the value out", self.peek_event().start_mark)
+            self.nodes, self.depth = self.nodes + 1, self.depth + 1
+            if self.nodes > MAX_YAML_NODES or self.depth > MAX_NESTING:
+                raise yaml.composer.ComposerError(None, None, f"YAML changelog over the limits of "
+                                                  f"{MAX_YAML_NODES:,} nodes and {MAX_NESTING} levels",
+                                                  self.peek_event().start_mark)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+        def compose_mapping_node(self, anchor):
+            node = super().compose_mapping_node(anchor)
+            for key, _ in node.value:
+                if key.id != "scalar":         # `{[a]: b}`: no changelog key is a list or a map
+                    raise yaml.composer.ComposerError(None, None, "a mapping key must be a plain value",
+                                                      key.start_mark)
+            return node
+
+    loader = Loader(content)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 # YAML keys whose list items are children of the parent (XML nests them directly).
@@ -754,6 +813,9 @@ def _read_alembic(src: SourceFile, dialect: str, database: str, confs: dict) -> 
         tree = ast.parse(src.content)
     except SyntaxError as err:
         src.problems.append(Problem(err.lineno or 1, (err.offset or 1), f"Python syntax error: {err.msg}"))
+        return
+    except (MemoryError, RecursionError):     # CPython's parser gives up on deep nesting this way
+        src.problems.append(Problem(1, 1, "Python code nested too deeply to read"))
         return
     info = src.alembic = AlembicInfo()
     for node in tree.body:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from .errors import InvalidRequest
+from .limits import echo
 
 # name -> number of arguments allowed (min, max)
 PORTABLE = {
@@ -75,19 +76,19 @@ class SqlType:
 
 
 def parse_type(text: str, field: str) -> SqlType:
-    m = _TYPE_RE.match(text.lower())
+    m = _TYPE_RE.fullmatch(text.lower()) if len(text) <= 64 else None
     name = ALIASES.get(m.group(1), m.group(1)) if m else None
     if not m or name not in PORTABLE:
-        raise InvalidRequest(f"unknown type {text!r}", field=field, allowed=sorted(PORTABLE),
+        raise InvalidRequest(f"unknown type {echo(text)}", field=field, allowed=sorted(PORTABLE),
                              suggestion="use a portable type such as varchar(255) or decimal(10,2)")
     args = tuple(int(a) for a in m.groups()[1:] if a is not None)
     lo, hi = PORTABLE[name]
     if name in ("varchar", "char") and not args:
-        raise InvalidRequest(f"type {text!r} needs a length, e.g. {name}(255)", field=field)
+        raise InvalidRequest(f"type {echo(text)} needs a length, e.g. {name}(255)", field=field)
     if not lo <= len(args) <= hi or any(a <= 0 for a in args[:1]):
-        raise InvalidRequest(f"type {text!r} takes {lo} to {hi} arguments", field=field)
+        raise InvalidRequest(f"type {echo(text)} takes {lo} to {hi} arguments", field=field)
     if name == "decimal" and len(args) == 2 and args[1] > args[0]:
-        raise InvalidRequest(f"type {text!r}: scale is larger than precision", field=field)
+        raise InvalidRequest(f"type {echo(text)}: scale is larger than precision", field=field)
     return SqlType(name, args)
 
 

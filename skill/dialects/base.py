@@ -14,6 +14,12 @@ from ..errors import InvalidRequest, Unsupported
 from ..types import SqlType
 
 
+def ansi_literal(text: str) -> str:
+    """'...' with quotes doubled: what Oracle reads, and every database where no backslash or
+    NUL is involved."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 @dataclass(frozen=True)
 class Lock:
     """The lock an operation takes on this database, and what it costs."""
@@ -53,6 +59,8 @@ class Dialect:
         "restrict": " ON DELETE RESTRICT", "no action": " ON DELETE NO ACTION"})
     # (version tuple) -> identifier limit, for Oracle before 12.2
     identifier_limit: Callable[[tuple[int, ...]], int] | None = None
+    # how this database writes a string literal; the ANSI form unless it reads some text otherwise
+    quote_literal: Callable[[str], str] = field(default=lambda text: ansi_literal(text))
 
     # --- identifiers and literals --------------------------------------------------------
     def q(self, name: str) -> str:
@@ -72,7 +80,11 @@ class Dialect:
         return name.upper() if self.fold == "upper" else name
 
     def literal(self, text: str) -> str:
-        return "'" + text.replace("'", "''") + "'"
+        """`text` as one string literal that reads back as exactly `text` (the only place
+        dbmig quotes request text; see `quote_literal` for the per-database forms)."""
+        if "\x00" in text:
+            raise InvalidRequest("text holding a NUL character cannot be written as a SQL literal")
+        return self.quote_literal(text)
 
     def check_identifier(self, name: str, field_path: str, version: tuple[int, ...]) -> None:
         limit = self.identifier_limit(version) if self.identifier_limit else self.max_identifier

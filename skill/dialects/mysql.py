@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import re
 
-from .base import Dialect
+from .base import Dialect, ansi_literal
 from .common import ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, RESERVED_CORE, lock
 
 MDL = "metadata lock"
 
+def mysql_literal(text: str) -> str:
+    """MySQL reads a backslash in '...' as an escape unless sql_mode has NO_BACKSLASH_ESCAPES,
+    so no doubling works in both modes: text holding one is written as UTF-8 bytes in hex with a
+    character set introducer, a literal both modes read alike."""
+    if "\\" not in text:
+        return ansi_literal(text)
+    return "_utf8mb4 X'" + text.encode("utf-8").hex().upper() + "'"
+
+
 MYSQL = Dialect(
     name="mysql",
+    quote_literal=mysql_literal,
     sqlglot="mysql",
     quote=("`", "`"),
     max_identifier=64,

@@ -3,13 +3,23 @@ from __future__ import annotations
 
 import re
 
-from .base import Dialect
+from .base import Dialect, ansi_literal
 from .common import ANSI_FORMS, BATCH_DEFAULTS, BRIEF, INFO_SCHEMA_CHECKS, RESERVED_CORE, lock
 
 AE = "ACCESS EXCLUSIVE"
 
+def pg_literal(text: str) -> str:
+    """A backslash means itself only while standard_conforming_strings is on (the default, but
+    a server setting): text holding one becomes an E'' string, which reads backslash escapes
+    whatever the setting."""
+    if "\\" not in text:
+        return ansi_literal(text)
+    return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 POSTGRESQL = Dialect(
     name="postgresql",
+    quote_literal=pg_literal,
     sqlglot="postgres",
     quote=('"', '"'),
     max_identifier=63,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Dialect
+from .base import Dialect, ansi_literal
 from .common import ANSI_FORMS, BATCH_DEFAULTS, RESERVED_CORE, lock
 
 SCH_M = "Sch-M (schema modification)"
@@ -199,8 +199,14 @@ ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
                               "then drop the old column and sp_rename the new one",
 }
 
+def tsql_literal(text: str) -> str:
+    """'...' is read in the column's code page: text beyond ASCII becomes an N'' (Unicode) literal."""
+    return ("N" if not text.isascii() else "") + ansi_literal(text)
+
+
 SQLSERVER = Dialect(
     name="sqlserver",
+    quote_literal=tsql_literal,
     sqlglot="tsql",
     quote=("[", "]"),
     max_identifier=128,                 # sysname = NVARCHAR(128)

@@ -14,6 +14,7 @@ from sqlglot.errors import ParseError, TokenError
 
 from ..dialects.base import Dialect
 from ..errors import GateFailure, InvalidRequest
+from ..sources import blank_literals
 
 # sqlglot logs "contains unsupported syntax" for every Command fallback; the gate decides.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -26,13 +27,22 @@ def _parse(sql: str, dialect: Dialect) -> list[exp.Expression]:
 def _allowed(statement: exp.Expression, text: str, dialect: Dialect) -> bool:
     if not isinstance(statement, exp.Command):
         return True
-    return any(p.match(text.strip()) for p in dialect.command_allow)
+    return _listed(text, dialect)
+
+
+def _listed(text: str, dialect: Dialect) -> bool:
+    """On the allow-list as written, or once its literals are blanked: a request's default
+    `';'` or a line break inside a quoted value must not make a listed shape unlisted (the
+    patterns refuse ';' and line breaks so that no second statement can hide in one)."""
+    text = text.strip()
+    blanked = blank_literals(text, dialect.sqlglot)
+    return any(p.match(text) or p.match(blanked) for p in dialect.command_allow)
 
 
 def check_statement(sql: str, dialect: Dialect, where: str) -> None:
     """Raise GateFailure unless every statement of `sql` is one sqlglot understands. A unit may
     be a small batch (T-SQL DECLARE/SELECT/EXEC that must share one batch for its variable)."""
-    listed = any(p.match(sql.strip()) for p in dialect.command_allow)
+    listed = _listed(sql, dialect)
     try:
         parsed = _parse(sql, dialect)
     except (ParseError, TokenError) as e:

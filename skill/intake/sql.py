@@ -1,8 +1,10 @@
 """`sql` intake: DDL/DML text parsed by sqlglot in the database's dialect into changes.
 
 Statements that map onto the vocabulary become typed changes (so they get planned, reversed
-and validated like structured ones); anything else becomes `raw_sql` without `down`, with a
-warning: its rollback is a manual step.
+and validated like structured ones); other DDL/DML becomes `raw_sql` without `down`, with a
+warning: its rollback is a manual step. Text that is no DDL/DML statement (`xxxx`, `hello
+world`, a SELECT) is refused, and so is a column clause the vocabulary cannot carry (GENERATED,
+COLLATE, AUTO_INCREMENT...): the error names it rather than the change silently losing it.
 """
 from __future__ import annotations
 
@@ -14,22 +16,33 @@ from .. import models as m
 from ..dialects import Dialect
 from ..errors import InvalidRequest
 from ..gate.sqlgate import split_statements
-from ..schema import TableDef, read_column, read_constraint
+from ..limits import MAX_CHANGES, echo
+from ..schema import TableDef, fold_names, read_constraint
 from ..types import from_sqlglot
 
 FIELD = "sql"
+# What may run as raw SQL: statements that change schema or data (or a Command the dialect's
+# allow-list names, which split_statements checks).
+RAW_KINDS = (exp.Create, exp.Drop, exp.Alter, exp.Insert, exp.Update, exp.Delete, exp.Merge,
+             exp.TruncateTable, exp.Comment, exp.Grant, exp.Command)
 
 
 def changes_from_sql(text: str, dialect: Dialect) -> tuple[list[m.Change], list[str]]:
     try:
-        statements = [s for s in sqlglot.parse(text, read=dialect.sqlglot) if s is not None]
+        statements = [fold_names(s, dialect.sqlglot) for s in sqlglot.parse(text, read=dialect.sqlglot)
+                      if s is not None]
     except (ParseError, TokenError) as e:
         raise InvalidRequest(f"sql does not parse as {dialect.name}: {str(e).splitlines()[0][:200]}",
                              field=FIELD) from None
     if not statements:
         raise InvalidRequest("sql holds no statement", field=FIELD)
+    if len(statements) > MAX_CHANGES:
+        raise InvalidRequest(f"sql holds {len(statements):,} statements; the limit is {MAX_CHANGES}", field=FIELD)
     changes, warnings = [], []
     for st in statements:
+        if not isinstance(st, RAW_KINDS):
+            raise InvalidRequest(f"not a DDL or DML statement: {echo(st.sql(dialect.sqlglot), 80)}", field=FIELD,
+                                 suggestion="give CREATE/ALTER/DROP/INSERT/UPDATE/DELETE statements, or `changes`")
         mapped = _map(st, dialect.sqlglot)
         if mapped is None:
             (sql,) = split_statements(st.sql(dialect.sqlglot), dialect, FIELD)  # refuses opaque Commands
@@ -48,7 +61,7 @@ def _map(st: exp.Expression, d: str) -> list[m.Change] | None:
         if isinstance(st, exp.Alter) and st.kind == "TABLE":
             table = st.this.name
             out = [_action(table, a, d) for a in st.args.get("actions") or []]
-            return None if not out or any(c is None for c in out) else out
+            return None if not out or any(c is None for c in out) else [c for cs in out for c in cs]
         if isinstance(st, exp.Update) and not st.args.get("from") and not st.args.get("joins"):
             return [_update(st, d)]
     except (ValueError, KeyError, AttributeError):
@@ -58,14 +71,18 @@ def _map(st: exp.Expression, d: str) -> list[m.Change] | None:
 
 def _create(st: exp.Create, d: str) -> list[m.Change] | None:
     if st.kind == "TABLE" and isinstance(st.this, exp.Schema):
-        table = TableDef(st.this.this.name)
+        if not all(isinstance(i, exp.ColumnDef) for i in st.this.expressions) or st.args.get("properties"):
+            return None       # table constraints or options (ENGINE=, PARTITION BY): kept raw, whole
+        table = st.this.this.name
+        columns, extra = [], []
         for item in st.this.expressions:
-            if isinstance(item, exp.ColumnDef):
-                read_column(table, item, d)
-        pk = table.primary_key
-        columns = [m.Column(name=c.name, type=str(c.type), nullable=c.nullable and c.name not in pk,
-                            default=c.default) for c in table.columns.values()]
-        return [m.CreateTable(table=table.name, columns=columns, primary_key=pk or None)]
+            column, more = _column(table, item, d, in_create=True)
+            columns.append(column)
+            extra += more
+        pk = [c.name for c in columns if c.primary_key]
+        columns = [c.model_copy(update={"primary_key": False, "nullable": c.nullable and c.name not in pk})
+                   for c in columns]
+        return [m.CreateTable(table=table, columns=columns, primary_key=pk or None), *extra]
     if st.kind == "INDEX":
         index = st.this
         params = index.args["params"]
@@ -77,13 +94,59 @@ def _create(st: exp.Create, d: str) -> list[m.Change] | None:
     return None
 
 
-def _action(table: str, a: exp.Expression, d: str) -> m.Change | None:
+# Column clauses the vocabulary carries: on a column (NOT NULL, DEFAULT, PRIMARY KEY / UNIQUE
+# in CREATE TABLE) or as a change of their own (CHECK, REFERENCES, UNIQUE on ADD COLUMN).
+_UNSUPPORTED_NAMES = {"ComputedColumnConstraint": "GENERATED ... AS (...)", "CollateColumnConstraint": "COLLATE",
+                      "AutoIncrementColumnConstraint": "AUTO_INCREMENT", "CommentColumnConstraint": "COMMENT",
+                      "GeneratedAsIdentityColumnConstraint": "GENERATED ... AS IDENTITY",
+                      "OnUpdateColumnConstraint": "ON UPDATE", "CharacterSetColumnConstraint": "CHARACTER SET"}
+
+
+def _column(table: str, node: exp.ColumnDef, d: str, in_create: bool) -> tuple[m.Column, list[m.Change]]:
+    name, fields, extra = node.this.name, {}, []
+    for c in node.constraints:
+        kind = c.args.get("kind")
+        if isinstance(kind, exp.NotNullColumnConstraint):
+            fields["nullable"] = bool(kind.args.get("allow_null"))
+        elif isinstance(kind, exp.DefaultColumnConstraint):
+            fields["default"] = kind.this.sql(d)
+        elif isinstance(kind, exp.PrimaryKeyColumnConstraint) and in_create:
+            fields.update(primary_key=True, nullable=False)
+        elif isinstance(kind, exp.UniqueColumnConstraint):
+            if in_create:
+                fields["unique"] = True
+            else:
+                extra.append(m.AddUnique(table=table, columns=[name]))
+        elif isinstance(kind, exp.CheckColumnConstraint):
+            extra.append(m.AddCheck(table=table, expression=kind.this.sql(d)))
+        elif isinstance(kind, exp.Reference):
+            extra.append(_foreign_key(table, name, kind))
+        else:
+            what = _UNSUPPORTED_NAMES.get(type(kind).__name__, c.sql(d)[:40])
+            raise InvalidRequest(f"column {name}: {what} is not something the sql intake can carry, and dbmig will "
+                                 "not drop it silently", field=FIELD,
+                                 suggestion="give this statement as a raw_sql change (with `down`) in `changes`")
+    column = m.Column(name=name, type=str(from_sqlglot(node.args["kind"], FIELD)), **fields)
+    return column, extra
+
+
+def _foreign_key(table: str, column: str, ref: exp.Reference) -> m.AddForeignKey:
+    t = TableDef(table)
+    read_constraint(t, None, exp.ForeignKey(expressions=[exp.to_identifier(column)], reference=ref), "")
+    (c,) = t.constraints.values()
+    return m.AddForeignKey(table=table, columns=c.columns, ref_table=c.ref_table, ref_columns=c.ref_columns,
+                           on_delete=c.on_delete)
+
+
+def _action(table: str, a: exp.Expression, d: str) -> list[m.Change] | None:
     if isinstance(a, exp.ColumnDef):
-        t = TableDef(table)
-        read_column(t, a, d)
-        c = next(iter(t.columns.values()))
-        return m.AddColumn(table=table, column=m.Column(name=c.name, type=str(c.type),
-                                                        nullable=c.nullable, default=c.default))
+        column, extra = _column(table, a, d, in_create=False)
+        return [m.AddColumn(table=table, column=column), *extra]
+    change = _one_action(table, a, d)
+    return None if change is None else [change]
+
+
+def _one_action(table: str, a: exp.Expression, d: str) -> m.Change | None:
     if isinstance(a, exp.Drop) and a.kind in ("COLUMN", "CONSTRAINT"):
         (target,) = [a.this] if a.this is not None else a.args["tables"]
         if a.kind == "COLUMN":
@@ -102,6 +165,10 @@ def _action(table: str, a: exp.Expression, d: str) -> m.Change | None:
 
 def _alter_column(table: str, a: exp.AlterColumn, d: str) -> m.Change | None:
     column = a.this.name
+    if a.args.get("collate"):
+        raise InvalidRequest(f"column {column}: COLLATE is not something the sql intake can carry, and dbmig "
+                             "will not drop it silently", field=FIELD,
+                             suggestion="give this statement as a raw_sql change (with `down`) in `changes`")
     if a.args.get("dtype"):
         using = a.args.get("using")
         return m.AlterColumnType(table=table, column=column, type=str(from_sqlglot(a.args["dtype"], FIELD)),

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..errors import InvalidRequest
+from ..limits import MAX_FILES, MAX_STATEMENTS, check_size, check_time, echo
 from .rules import Context, Hit, Rule, SqlView, all_rules, observe, rules_for, version_tuple
 from .rules import _pg
 from ..sources import SourceFile, Statement, lazy_re, new_tx, offset, read_sources
@@ -49,20 +50,21 @@ class Finding:
 
 def validate_migration(files: list[dict], database: str, migration_tool: str | None = None,
                        database_version: str | None = None, schema: str | None = None,
-                       dsn: str | None = None) -> dict:
+                       dsn: str | None = None, *, bounded: bool = True) -> dict:
     """Lint `files` ([{filename, content}]) for `database`; returns {verdict, findings}.
     `schema` (CREATE TABLE text of the current database) tells rules the columns' current types.
     `dsn`: the version and the schema of the files' tables, where not given, come from the live
-    database, read-only, and `live` reports what was read there and when."""
+    database, read-only, and `live` reports what was read there and when. `bounded=False`
+    (the gate, linting dbmig's own output) skips the input limits."""
     ctx = make_context(database, migration_tool, database_version)
-    live = files_live(dsn, ctx, read_files(files, ctx)) if dsn else None
+    live = files_live(dsn, ctx, read_files(files, ctx, bounded=bounded)) if dsn else None
     if live is not None:
         ctx = make_context(database, migration_tool, database_version or live.server.version)
         schema = schema if schema is not None else live_schema(live, ctx.database)
     with _no_gc():
         if schema:
             learn_schema(schema, ctx)
-        sources = read_files(files, ctx)
+        sources = read_files(files, ctx, bounded=bounded)
         findings = [f for _, f in run_rules(sources, ctx)]
     report = {"verdict": verdict(findings), "findings": [f.as_dict() for f in findings]}
     return report | ({"live": live.summary()} if live else {})
@@ -107,7 +109,7 @@ def make_context(database: str, tool: str | None, version: str | None) -> Contex
     try:
         parsed = version_tuple(version)
     except ValueError:
-        raise InvalidRequest(f"database_version {version!r} is not a version like '15' or '10.11'",
+        raise InvalidRequest(f"database_version {echo(version)} is not a version like '15' or '10.11'",
                              field="database_version") from None
     return Context(db, parsed, tool)
 
@@ -130,17 +132,27 @@ def _choice(value: object, allowed: list[str], name: str, aliases: dict[str, str
     key = str(getattr(value, "value", value) or "").strip().lower()
     key = aliases.get(key, key)
     if key not in allowed:
-        raise InvalidRequest(f"unknown {name} {value!r}", field=name, allowed=allowed)
+        raise InvalidRequest(f"unknown {name} {echo(value)}", field=name, allowed=allowed)
     return key
 
 
-def read_files(files: list[dict], ctx: Context) -> list[SourceFile]:
+def read_files(files: list[dict], ctx: Context, field: str = "files", bounded: bool = True) -> list[SourceFile]:
+    """The files as located statements, within the limits of docs/limits.md (`field` names the
+    argument the text came from in errors)."""
     if not files:
         raise InvalidRequest("no files given: pass at least one {filename, content}", field="files")
+    if len(files) > MAX_FILES and bounded:
+        raise InvalidRequest(f"{len(files)} files; the limit is {MAX_FILES} per call", field=field)
     for n, f in enumerate(files):
         if not isinstance(f, dict) or not isinstance(f.get("filename"), str) or not isinstance(f.get("content"), str):
             raise InvalidRequest("each file needs a string filename and content", field=f"files.{n}")
+        if bounded:
+            check_size(f["content"], field if field != "files" else f"files.{n}.content")
     sources = read_sources(files, ctx.database, ctx.tool, ctx.version)
+    count = sum(len(s.statements) for s in sources)
+    if count > MAX_STATEMENTS and bounded:
+        raise InvalidRequest(f"{count:,} statements; the limit is {MAX_STATEMENTS:,} per call", field=field,
+                             suggestion="split the input into several calls (see docs/limits.md)")
     ctx.sources = _in_run_order(sources)
     return ctx.sources
 
@@ -174,6 +186,7 @@ def run_rules(sources: list[SourceFile], ctx: Context) -> list[tuple[Statement |
         for r in by_scope["file"]:
             out += [(None, _finding(r, hit, src.filename)) for hit in r.check(src, ctx)]
         for stmt in src.statements:
+            check_time("linting")
             out += _check_statement(stmt, dispatch, ctx)
     for r in by_scope["set"]:
         out += [(None, _finding(r, hit, hit.file or "")) for hit in r.check(sources, ctx)]

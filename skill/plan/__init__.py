@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from ..dialects import Dialect
 from ..errors import DbmigError
+from ..limits import check_time
 from ..models import Change, MigrationRequest, Tier
-from ..schema import parse_schema
+from ..schema import parse_schema, resolve_names
 from . import columns, constraints, data, online, tables  # noqa: F401  (registers the strategies)
 from .checks import checks_for, drop_stale
 from .online.common import session as online_session
@@ -50,6 +51,7 @@ def _identifiers(value, path: str):
 
 def build_plan(request: MigrationRequest, dialect: Dialect, changes: list[Change]) -> tuple[Plan, Context]:
     ctx = Context(request, dialect, parse_schema(request.schema_sql, dialect.sqlglot))
+    changes = resolve_names(changes, ctx.schema, dialect.sqlglot)
     check_identifiers(changes, dialect, ctx.version)
     created = {ch.table for ch in changes if ch.op == "create_table"}
     tier = choose_tier(request, changes)
@@ -66,6 +68,7 @@ def plan_change(i: int, ch: Change, ctx: Context, zero_downtime: bool) -> list[S
     """The Steps of change `i`. They, the warnings planning it adds, the error it raises and the
     one it would raise without confirm_data_loss carry `i`: a Plan keeps no other trace of which
     change made what (explain groups by it)."""
+    check_time("planning")
     seen, lost = len(ctx.warnings), len(ctx.losses)
     try:
         steps = planner_for(ch.op, ctx.dialect.name, zero_downtime)(ch, ctx, f"changes.{i}")

@@ -107,7 +107,7 @@ def split_column(ch: SplitColumn, ctx: Context, path: str) -> list[Step]:
     if ch.on_unsplittable == "fail":
         job.guards.append(Guard(_count(ctx, ch.table, lacking),
                                 f"dbmig guard: values of {ch.table}.{ch.column} lack the separator "
-                                f"{ch.separator!r} {len(ch.into) - 1} time(s); nothing was changed"))
+                                f"[{ch.separator}] {len(ch.into) - 1} time(s); nothing was changed"))
     else:
         ctx.warnings.append(f"Values of {ch.table}.{ch.column} without the separator stay whole in "
                             f"{ch.into[0]} (on_unsplittable=keep-in-first); count them: "

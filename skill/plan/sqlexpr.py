@@ -13,6 +13,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from ..errors import InvalidRequest
+from ..limits import echo
 
 _STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Alter, exp.Drop, exp.Set,
                exp.Transaction, exp.Commit, exp.Rollback, exp.Use)
@@ -22,14 +23,14 @@ def expression(text: str, dialect: str, field: str, subqueries: bool = False) ->
     try:
         parsed = sqlglot.parse(text, read=dialect)
     except (ParseError, TokenError) as e:
-        raise InvalidRequest(f"{text!r} is not a SQL expression: {str(e).splitlines()[0][:160]}",
+        raise InvalidRequest(f"{echo(text)} is not a SQL expression: {str(e).splitlines()[0][:160]}",
                              field=field) from None
     parsed = [p for p in parsed if p is not None]
     if len(parsed) != 1:
-        raise InvalidRequest(f"{text!r} must be exactly one SQL expression", field=field)
+        raise InvalidRequest(f"{echo(text)} must be exactly one SQL expression", field=field)
     node = parsed[0]
     if any(isinstance(n, _STATEMENTS) and not (subqueries and _reads(n)) for n in node.walk()):
-        raise InvalidRequest(f"{text!r} must be an expression, not a statement"
+        raise InvalidRequest(f"{echo(text)} must be an expression, not a statement"
                              + ("" if subqueries else " or subquery"), field=field)
     return node.sql(dialect)
 

@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..models import ScriptFile
+from ..errors import InvalidRequest
+from ..models import MigrationRequest, ScriptFile
 from ..plan.model import Phase, Plan, Step
 from .common import one_line, render, request_id, slug
 from .sqlfile import reverse_blocks
@@ -315,11 +316,12 @@ def render_phase(phase: Phase, tc: ToolContext, name: str, first_id: int) -> Ren
     rid = request_id(tc.request)
     sets = [changeset(s, f"{rid}-{first_id + i}", tc) for i, s in enumerate(phase.steps)]
     fmt = tc.request.liquibase_format.value
+    check_read_as_written(phase.steps, tc.request, fmt)
     header = dict(description=one_line(tc.request.migration_description), author=tc.request.author,
                   tier=tc.tier, database=tc.dialect.name, notes=tc.notes, dbms=DBMS[tc.dialect.name])
     changelog = ScriptFile(filename=name, content=render(
         f"liquibase/changelog.{fmt}.j2", changesets=sets, logical_path=name, x=xml_escape,
-        q=json.dumps, bool=_bool, **header))
+        xa=xml_attribute, xc=xml_comment, c=sql_comment, q=json.dumps, bool=_bool, **header))
     review = ScriptFile(filename=f"{name}.rollback.sql", content=render(
         "liquibase/rollback.sql.j2", changelog=name, count=len(sets),
         blocks=reverse_blocks(phase.steps, tc.dialect), **header))
@@ -335,11 +337,135 @@ def render_plan(plan: Plan, tc: ToolContext) -> list[Rendered]:
     return out
 
 
+# --- text Liquibase would read differently from how dbmig wrote it ----------------------------
+#
+# Every format: Liquibase replaces `${name}` with a changelog parameter, and the parameters
+# include the JVM's system properties (`${user.home}`) and liquibase.properties entries.
+# Formatted SQL (Liquibase 4.28, AbstractFormattedChangeLogParser and StringUtil.processMultiLineSQL):
+# - the file is read line by line (BufferedReader: a line ends at \n, \r or \r\n) and any line
+#   matching `\s*--\s*rollback `, `--changeset`, `--precondition-...`, `--comment`, `--ignoreLines`,
+#   `--property`, `/* liquibase rollback` (or their one-dash forms, which abort) is a directive,
+#   wherever it stands, even inside what the database would read as a string literal;
+# - the SQL is then tokenized by SimpleSqlGrammar, which takes `\'` as an escaped quote (right for
+#   MySQL, wrong for PostgreSQL), strips what it believes are `--` and `/* */` comments, and ends a
+#   statement at `;`, or at `/` or `GO` where they start a line.
+# So in formatted SQL a statement must hold no `--`, `/*`, carriage return, and no line starting
+# with `-`, `/` or `GO`: then no reading of its quotes can find a comment, a delimiter or a
+# directive in it. dbmig's own statements never do; text from the request may, and is refused.
+# YAML: a block scalar ends at a line break, and YAML also breaks lines at U+0085/U+2028/U+2029.
+_LINE_START = re.compile(r"\s*(?:-|/|go\b)", re.I)
+# Characters the format cannot hold at all (XML 1.0 Char; YAML 1.1 printable), even escaped.
+_UNWRITABLE = {"xml": re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"),
+               "yaml": re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")}
+
+
+def liquibase_hazard(text: str, fmt: str, one_line: bool = False) -> str | None:
+    """Why Liquibase would not read `text` (a statement or a precondition query) as written in
+    a changelog of format `fmt`, or None."""
+    if "${" in text:
+        return "`${`, which Liquibase replaces with a changelog property (such as ${user.home})"
+    if fmt in _UNWRITABLE and _UNWRITABLE[fmt].search(text):
+        return f"a control character a {fmt.upper()} changelog cannot hold"
+    if fmt == "yaml" and re.search("[\r\x85\u2028\u2029]", text):
+        return "a line break YAML reads (carriage return, U+0085, U+2028 or U+2029)"
+    if fmt != "sql":
+        return None
+    for token, why in (("\r", "a carriage return, which Liquibase reads as a line break"),
+                       ("--", "`--`, which Liquibase's formatted-SQL reader strips as a comment (even "
+                              "inside a quoted string, when a backslash precedes the quote)"),
+                       ("/*", "`/*`, which Liquibase's formatted-SQL reader strips as a comment")):
+        if token in text:
+            return why
+    if one_line and "\n" in text:
+        return "a line break inside a precondition, which formatted SQL keeps on one line"
+    for line in text.split("\n")[1:]:
+        if _LINE_START.match(line):
+            return (f"a line starting with {line.strip()[:8]!r}, which Liquibase's formatted-SQL "
+                    "reader may take as a directive (--rollback, --changeset) or a statement end")
+    return None
+
+
+def check_read_as_written(steps: list[Step], request: MigrationRequest, fmt: str) -> None:
+    """Refuse, naming the request field, text Liquibase would read differently (see above)."""
+    if fmt == "sql" and ":" in request.author:
+        raise InvalidRequest("author must not contain ':' in a formatted SQL changelog: Liquibase "
+                             "reads `--changeset author:id` and attributes such as `runAlways:true` "
+                             "from that line", field="author",
+                             suggestion="drop the ':' or use liquibase_format xml or yaml")
+    for step in steps:
+        texts = [(s, False) for s in step.session + step.forward + (step.reverse or [])]
+        for text, one in texts + [(g.query, True) for g in step.guards]:
+            why = liquibase_hazard(text, fmt, one)
+            if why:
+                raise InvalidRequest(f"this text would not reach the database as written: it holds {why}",
+                                     field=_field_holding(request, step.change, fmt, one),
+                                     suggestion=_SUGGEST[fmt])
+    if "${" in request.author:      # the changeSet's author attribute is expanded too
+        raise InvalidRequest("`${` would be replaced by Liquibase with a changelog property",
+                             field="author", suggestion=_SUGGEST[fmt])
+
+
+_SUGGEST = {"sql": "write the value without it, or use liquibase_format xml (which carries any text)",
+            "xml": "write the value without `${` or control characters", "yaml": "write the value without it, or use "
+            "liquibase_format xml"}
+
+
+def _field_holding(request: MigrationRequest, change: int | None, fmt: str, one_line: bool) -> str:
+    """The request field whose text brings the hazard in: inside the planned change if it
+    holds one, else `sql` or `schema` (whose text reaches the statements too)."""
+    dumped = request.model_dump(by_alias=True)
+    if request.changes and change is not None:
+        for path, text in _texts(dumped["changes"][change], f"changes.{change}"):
+            if liquibase_hazard(text, fmt, one_line):
+                return path
+    for key in ("sql", "schema"):
+        if dumped.get(key) and liquibase_hazard(dumped[key], fmt, one_line):
+            return key
+    if request.changes:
+        return f"changes.{change}" if change is not None else "changes"
+    return "sql" if request.sql else "migration_description"
+
+
+def _texts(value: Any, path: str):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, f"{path}.{i}")
+
+
 # --- formatting helpers the templates call ----------------------------------------------------
 
 def xml_escape(value: Any) -> str:
+    """Element text: XML parsers turn a carriage return into a line feed unless it is a reference."""
     text = _bool(value) if isinstance(value, bool) else str(value)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("\r", "&#13;"))
+
+
+def xml_attribute(value: Any) -> str:
+    """Attribute values: XML parsers also turn tabs and line feeds into spaces there."""
+    return xml_escape(value).replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def xml_comment(text: str) -> str:
+    """Text inside <!-- -->, which may hold no `--` and may not end with `-`."""
+    text = re.sub(r"-(?=-)", "- ", text)
+    return text + " " if text.endswith("-") else text
+
+
+_DIRECTIVE_WORD = re.compile(r"[-\s]*(?:liquibase|property|changeset|rollback|comments?|preconditions?|"
+                             r"validchecksum|ignorelines|ignore)", re.I)
+
+
+def sql_comment(text: str) -> str:
+    """Free text after `-- ` in formatted SQL: a line that reads `-- changeset a:b`, `-- rollback x`,
+    `-- ignoreLines:start` or `-- property ...` would be a Liquibase directive, so such text gets
+    a leading '> '."""
+    return "> " + text if _DIRECTIVE_WORD.match(text) else text
 
 
 def _bool(value: Any) -> str:

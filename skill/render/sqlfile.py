@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from .common import one_line
 from ..dialects.base import Dialect
 from ..plan.model import Step
 
@@ -53,7 +54,8 @@ def guard_statements(step: Step, dialect: Dialect) -> list[str]:
 
 
 def forward_blocks(steps: list[Step], dialect: Dialect) -> list[Block]:
-    return [Block(s.description, [terminate(x, dialect) for x in statements],
+    # titles and comments go on `--` lines: one line each, or text would run on as SQL
+    return [Block(one_line(s.description), [terminate(x, dialect) for x in statements],
                   [f"lock: {s.lock.level}; blocks {s.lock.blocks}; {s.estimate}"]
                   + (["CONFIRMED DESTRUCTIVE: this step removes data (see warnings)"] if s.destructive else []))
             for s, statements in _with_session(steps, lambda s: guard_statements(s, dialect) + s.forward)]
@@ -63,9 +65,10 @@ def reverse_blocks(steps: list[Step], dialect: Dialect) -> list[Block]:
     blocks = []
     for s, statements in _with_session(list(reversed(steps)), lambda s: s.reverse):
         if s.reverse is None:
-            blocks.append(Block(f"undo: {s.description}", [], [f"MANUAL: {m}" for m in s.manual_steps]))
+            blocks.append(Block(f"undo: {one_line(s.description)}", [],
+                                [f"MANUAL: {one_line(m)}" for m in s.manual_steps]))
         elif statements:
-            blocks.append(Block(f"undo: {s.description}", [terminate(x, dialect) for x in statements]))
+            blocks.append(Block(f"undo: {one_line(s.description)}", [terminate(x, dialect) for x in statements]))
     return blocks
 
 

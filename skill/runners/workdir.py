@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from ..errors import InvalidRequest
+from ..limits import echo
 
 # Each tool's own files, never a migration (the Liquibase CLI also runs in a directory that
 # holds none of the request's files: see runners/liquibase.py). dbmig's Flyway runner reads
@@ -24,7 +25,7 @@ _UNSAFE = re.compile(r"[/\\\x00-\x1f\x7f]")
 
 def name_problem(name: str, tool: str | None = None) -> str | None:
     """Why `name` cannot be written as a migration file, or None."""
-    shown = repr(name[:100]) + ("..." if len(name) > 100 else "")
+    shown = echo(name, 100)
     if not name or name in (".", "..") or _UNSAFE.search(name):
         return (f"{shown} is not a plain file name: give the name only (no directory, no `..`, "
                 "no control characters)")

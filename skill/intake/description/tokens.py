@@ -26,7 +26,7 @@ class Token:
 
 
 _LEX = re.compile(r"""
-  (?P<ws>[ \t\r\f]+)
+  (?P<ws>[^\S\n]+)
 | (?P<nl>\n)
 | (?P<string>'(?:[^']|'')*')
 | (?P<quoted>"[^"\n]*"|`[^`\n]*`|\[[A-Za-z_][^\]\n]*\])

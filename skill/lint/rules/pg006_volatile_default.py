@@ -52,7 +52,11 @@ def _volatile(col) -> str | None:
     return ", ".join(calls) or None
 
 
+# A call's name starts a word: without the lookbehind every suffix of a long word was tried.
+_CALL = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)\s*\(")
+
+
 def volatile_calls(default: str) -> list[str]:
     """Volatile function calls in a default's masked text (explain reads statements this way)."""
-    names = [n.lower() for n in re.findall(r"([A-Za-z_][\w.]*)\s*\(", default)]
+    names = [n.lower() for n in _CALL.findall(default)]
     return [f"{n}()" for n in names if n.split(".")[-1] not in NON_VOLATILE]

@@ -1,0 +1,79 @@
+"""Issue 14, items 9 and 4 (server side): every line a client sends over stdio gets an answer
+(the SDK's stdio transport drops malformed lines silently and the client hangs), and a call
+past its time budget is answered with `time_budget_exceeded` while the server keeps serving."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from dbmig.limits import MAX_MESSAGE_BYTES
+
+from .rawstdio import RawServer
+
+PARSE_ERROR, INVALID_REQUEST = -32700, -32600
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = RawServer()
+    yield s
+    s.close()
+
+
+@pytest.mark.parametrize("line, request_id, code", [
+    (b"garbage", None, PARSE_ERROR),
+    (b"{\"jsonrpc\": \"2.0\", \"id\": 1, ", None, PARSE_ERROR),
+    (b"[1, 2]", None, INVALID_REQUEST),
+    (b'[{"jsonrpc": "2.0", "id": 7, "method": "ping"}]', None, INVALID_REQUEST),
+    (b"[" * 300 + b"]" * 300, None, INVALID_REQUEST),
+    (b'{"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {"name": "x", "arguments": {"a": "\\ud800"}}}',
+     9, INVALID_REQUEST),
+    (b'{"jsonrpc": "2.0", "id": 10, "method": "tools/call", "params": ' + b'{"a": ' * 250 + b"1" + b"}" * 251,
+     10, INVALID_REQUEST),
+    (b'{"jsonrpc": "2.0", "id": "s", "bogus": 1}', "s", INVALID_REQUEST),
+    (b'{"id": 11, "method": "ping"}', 11, INVALID_REQUEST),
+    (b"\xff\xfe not utf-8", None, PARSE_ERROR),
+])
+def test_malformed_lines_get_a_json_rpc_error(server, line, request_id, code):
+    server.send_line(line)
+    reply = server.read(timeout=20)
+    assert reply is not None, "no reply: the client would hang"
+    assert reply["id"] == request_id and reply["error"]["code"] == code
+
+
+def test_oversized_line_is_answered_with_its_id_and_the_server_goes_on(server):
+    head = b'{"jsonrpc": "2.0", "id": 4242, "method": "tools/call", "params": {"name": "validate_migration", '
+    start = time.perf_counter()
+    server.send_line(head + b'"arguments": {"x": "' + b"a" * (MAX_MESSAGE_BYTES + 10) + b'"}}}')
+    reply = server.wait_for(4242, timeout=60)
+    assert reply["error"]["code"] == INVALID_REQUEST and "limit" in reply["error"]["message"]
+    assert time.perf_counter() - start < 30
+    ok = server.call("validate_migration", {"database": "postgresql",
+                                            "files": [{"filename": "V1__a.sql", "content": "SELECT 1;"}]})
+    assert ok["result"]["structuredContent"]["verdict"] == "pass"
+
+
+def test_blank_lines_are_ignored(server):
+    server.send_line(b"   ")
+    reply = server.call("explain_migration", {"database": "postgresql", "sql": "SELECT 1"})
+    assert "result" in reply
+
+
+def test_a_call_past_its_budget_is_answered_and_others_are_served():
+    """Budget 0.3 s for this server: a file of 15,000 statements (about 2 s of linting) stops with a structured error at a
+    check between statements; the next call is served as usual."""
+    s = RawServer(env={"DBMIG_CALL_BUDGET_S": "0.3"})
+    try:
+        sql = "ALTER TABLE t ADD COLUMN c int;\n" * 15_000
+        start = time.perf_counter()
+        body = s.call("validate_migration", {"database": "postgresql",
+                                             "files": [{"filename": "V1__a.sql", "content": sql}]})["result"]
+        assert body["isError"] and body["structuredContent"]["code"] == "time_budget_exceeded"
+        assert time.perf_counter() - start < 15
+        small = s.call("explain_migration", {"database": "postgresql", "sql": "SELECT 1"})["result"]
+        assert not small.get("isError") and json.dumps(small)
+        assert s.alive()
+    finally:
+        s.close()
