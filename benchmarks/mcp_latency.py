@@ -9,6 +9,7 @@ alone, and with the server's adapter (validation, budget fitting, text), in this
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -44,7 +45,7 @@ async def warm(calls: int) -> dict[str, tuple[list[float], str]]:
         for tier, request in REQUESTS.items():
             first = await client.call_tool("generate_migration", request)   # warm-up, not timed
             outcome = first.structured_content.get("tier") if not first.is_error else \
-                f"error {first.structured_content['code']}"
+                f"error {json.loads(first.content[0].text)['code']}"
             samples = []
             for _ in range(calls):
                 start = time.perf_counter()

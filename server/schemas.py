@@ -9,12 +9,17 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dbmig.models import Change, Database, MigrationRequest, MigrationResult, MigrationTool, ValidationTest
+from dbmig.models import Change, DatabaseName, MigrationRequest, MigrationResult, ToolName, ValidationTest
 
-# Parts of a generate result that may be left out (in this order) when the whole result
-# would exceed the tier's budget; scripts (including `phases`) and warnings never are.
-DEFERRABLE = ("validation_tests", "deployment_guide", "changes")
 IDENTITY = ("migration_tool", "database", "migration_type", "downtime_allowed", "tier", "timestamp")
+# The output contract's other parts: in every generate result, whatever its size (a multi-phase
+# result also carries every file in `phases`, a single-phase one in `extra_files`).
+REQUIRED = ("migration_script", "rollback_script", "validation_tests", "deployment_guide", "warnings")
+# Parts that may be left out, in this order, when the whole would exceed the tier's budget, each
+# with the `detail` value that fetches it: the files `phases` already carry, the echo of the
+# changes parsed from `sql` or the description, the guide's per-step lock table.
+OPTIONAL = {"extra_files": "extra_files", "changes": "changes", "deployment_guide.lock_estimates": "deployment_guide"}
+DETAIL = ("validation_tests", "deployment_guide", "changes", "extra_files")
 
 GENERATE_HELP = {
     "migration_tool": "Which tool runs the migration; output files follow its conventions.",
@@ -60,7 +65,7 @@ GENERATE_EXAMPLES = [
 ]
 
 DETAIL_HELP = ("Leave unset for the normal result. When a result comes back with `omitted`, call "
-               "again with the same arguments and detail=<one of omitted.sections> to get that part.")
+               "again with the same arguments and `detail` set to the value `omitted.detail` names to get that part.")
 
 
 def _deepen(schema: dict) -> dict:
@@ -89,8 +94,7 @@ def _describe(schema: dict, help_: dict[str, str]) -> dict:
 
 def generate_input_schema() -> dict:
     schema = _describe(_deepen(_untitled(MigrationRequest.model_json_schema(by_alias=True))), GENERATE_HELP)
-    schema["properties"]["detail"] = {"enum": list(DEFERRABLE), "type": "string",
-                                      "description": DETAIL_HELP}
+    schema["properties"]["detail"] = {"enum": list(DETAIL), "type": "string", "description": DETAIL_HELP}
     schema["examples"] = GENERATE_EXAMPLES
     return schema
 
@@ -98,28 +102,23 @@ def generate_input_schema() -> dict:
 class Omitted(BaseModel):
     """What was left out of this response and how to fetch it."""
 
-    sections: list[str]
+    sections: list[str] = Field(description="Optional parts left out; never a required one.")
     reason: str
     how: str
+    detail: list[str] = Field(default_factory=list, description="The `detail` values that fetch them.")
 
 
 def generate_output_schema() -> dict:
-    """MigrationResult, except that deferrable parts may be absent (see `omitted`)."""
+    """MigrationResult with `omitted`; a response to a `detail` call carries the identity fields
+    and that one part (and says so in `detail`), every other response all the required parts."""
     schema = _deepen(_untitled(MigrationResult.model_json_schema(mode="serialization", by_alias=True)))
-    schema["required"] = [r for r in schema["required"] if r not in DEFERRABLE]
     schema["properties"]["omitted"] = _untitled(Omitted.model_json_schema())
-    schema["description"] = ("The migration: scripts, rollback, validation tests, deployment guide, "
-                             "warnings. With `detail`, only the identity fields and that part.")
-    return _detail_shape(schema)
-
-
-def _detail_shape(schema: dict) -> dict:
-    """A `detail` response carries the identity fields and one part: only those are required
-    of every response."""
-    full = list(schema["required"])
+    schema["properties"]["detail"] = {"enum": list(DETAIL), "type": "string",
+                                      "description": "Set only in the response to a `detail` call: the part it carries."}
     schema["required"] = list(IDENTITY)
-    schema["description"] += " Always present unless `detail` was given: " + ", ".join(
-        r for r in full if r not in IDENTITY) + "."
+    schema["anyOf"] = [{"required": list(REQUIRED)}, {"required": ["detail"]}]
+    schema["description"] = ("The migration: scripts, rollback, validation tests, deployment guide, warnings "
+                             f"({', '.join(REQUIRED)} are always present, unless `detail` was asked for).")
     return schema
 
 
@@ -142,7 +141,7 @@ PROJECT_DIR_HELP = ("The user's migration project (Flyway, Liquibase or Alembic 
 
 class ValidateArgs(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    database: Database | None = Field(default=None, description="Database the migration runs on (required "
+    database: DatabaseName | None = Field(default=None, description="Database the migration runs on (required "
                                                                 "unless project_dir says).")
     files: list[MigrationFile] | None = Field(
         default=None, min_length=1, max_length=200,
@@ -150,7 +149,7 @@ class ValidateArgs(BaseModel):
                     "linted with the project's history as applied context (file names as paths in the project "
                     "replace those files); without files, every migration of the project is linted.")
     project_dir: str | None = Field(default=None, max_length=4096, description=PROJECT_DIR_HELP)
-    migration_tool: MigrationTool | None = Field(
+    migration_tool: ToolName | None = Field(
         default=None, description="Tool conventions to check; guessed from file names when absent.")
     database_version: str | None = Field(default=None, pattern=r"^[A-Za-z0-9.\-]{1,20}$",
                                          description="Some rules depend on the version (e.g. 15, 8.0).")
@@ -162,7 +161,7 @@ class ValidateArgs(BaseModel):
 
 class ExplainArgs(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    database: Database | None = Field(default=None, description="Database the statements would run on "
+    database: DatabaseName | None = Field(default=None, description="Database the statements would run on "
                                                                 "(required unless project_dir says).")
     project_dir: str | None = Field(default=None, max_length=4096, description=PROJECT_DIR_HELP + " With "
                                     "`changes`, the replayed history is the `schema`.")
@@ -191,9 +190,9 @@ class ExplainArgs(BaseModel):
 
 class VerifyArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    migration_tool: MigrationTool | None = Field(default=None, description="Tool whose files these are; the "
+    migration_tool: ToolName | None = Field(default=None, description="Tool whose files these are; the "
                                                  "real tool applies them (required unless project_dir says).")
-    database: Database | None = Field(default=None, description="postgresql and mysql run for real; sqlserver "
+    database: DatabaseName | None = Field(default=None, description="postgresql and mysql run for real; sqlserver "
                                       "and oracle are checked offline (required unless project_dir says).")
     project_dir: str | None = Field(default=None, max_length=4096, description=PROJECT_DIR_HELP + " The dry "
                                     "run starts from the project's replayed schema.")

@@ -1,23 +1,27 @@
 """The short human-readable text that accompanies each structured result.
 
-Order follows what a reviewer reads first: the files, then the warnings. Everything else
-is in the structured content and is only named here.
+For generate it is a summary: the files to write in apply order (under phase headings with
+their gates for T3), the warnings and manual rollback steps. The contents of the files, the
+validation tests and the guide are in the structured content only: repeating them here would
+send every script twice.
 """
 from __future__ import annotations
 
 
-def generate_text(result: dict, files: list[dict], with_files: bool = True) -> str:
+def generate_text(result: dict, files: list[dict]) -> str:
     """`files`: every file in apply order (`MigrationResult.files`)."""
-    lines = [f"{result['tier']} {result['migration_tool']} migration for {result['database']}: "
-             f"{len(files)} file(s), apply in this order."]
-    lines += _phase_files(result, files, with_files)
-    lines += _rollback(result, {f["filename"] for f in files}, with_files)
+    tests = result.get("validation_tests", [])
+    lines = [f"{result['tier']} {result['migration_tool']} migration for {result['database']}: {len(files)} "
+             f"file(s) to write in this order; their contents, {len(tests)} validation test(s) and the deployment "
+             "guide are in the structured content."]
+    lines += _phase_files(result, files)
+    lines += _rollback(result, {f["filename"] for f in files})
     lines += _bullets("Warnings", result.get("warnings", []))
     lines += _omitted(result)
     return "\n".join(lines)
 
 
-def _phase_files(result: dict, files: list[dict], with_files: bool) -> list[str]:
+def _phase_files(result: dict, files: list[dict]) -> list[str]:
     phases = {f["filename"]: p for p in result.get("phases") or [] for f in p["files"]}
     lines, current = [], None
     for f in files:
@@ -25,39 +29,32 @@ def _phase_files(result: dict, files: list[dict], with_files: bool) -> list[str]
         if phase and phase is not current:
             current = phase
             gate = f" (before it: {phase['gate_before']})" if phase.get("gate_before") else ""
-            lines.append(f"\n## phase {phase['name']}{gate}")
-        lines += _file(f, with_files)
-    if not with_files:
-        lines.append("(file contents are complete in the structured content)")
+            lines.append(f"phase {phase['name']}{gate}:")
+        lines.append(f"- {f['filename']}")
     return lines
 
 
-def _file(f: dict, with_content: bool) -> list[str]:
-    if not with_content:
-        return [f"- {f['filename']}"]
-    return [f"\n--- {f['filename']} ---", f["content"].rstrip()]
-
-
-def _rollback(result: dict, shown: set[str], with_files: bool) -> list[str]:
+def _rollback(result: dict, listed: set[str]) -> list[str]:
     rollback = result.get("rollback_script")
     if not rollback:
         return []
-    lines = [] if rollback["filename"] in shown else ["\nRollback:"] + _file(rollback, with_files)
+    lines = [] if rollback["filename"] in listed else [f"Rollback: {rollback['filename']}"]
     return lines + _bullets("Manual rollback steps", rollback.get("manual_steps", []))
 
 
 def _bullets(title: str, items: list[str]) -> list[str]:
-    return [f"\n{title}:"] + [f"- {item}" for item in items] if items else []
+    return [f"{title}:"] + [f"- {item}" for item in items] if items else []
 
 
 def _omitted(result: dict) -> list[str]:
     omitted = result.get("omitted")
-    return [f"\nOmitted: {', '.join(omitted['sections'])}. {omitted['reason']} {omitted['how']}"] if omitted else []
+    return [f"Omitted: {', '.join(omitted['sections']) or 'nothing'}. {omitted['reason']} {omitted['how']}"] \
+        if omitted else []
 
 
-def detail_text(result: dict, section: str, value_json: str | None) -> str:
+def detail_text(result: dict, section: str) -> str:
     head = f"{section} of the {result['tier']} {result['migration_tool']} migration for {result['database']}"
-    return f"{head}:\n{value_json}" if value_json is not None else f"{head}: see the structured content."
+    return f"{head}: in the structured content." if section in result else f"{head}: not part of this result."
 
 
 def findings_text(report: dict) -> str:
@@ -86,12 +83,3 @@ def statement_line(index: int, s: dict) -> str:
              f"   Duration: {s['estimated_duration']}"]
     lines += [f"   Risk: {risk}" for risk in s["risks"]]
     return "\n".join(lines + ([f"   Safe alternative: {s['safe_alternative']}"] if s.get("safe_alternative") else []))
-
-
-def error_text(body: dict) -> str:
-    field = f" (field `{body['field']}`)" if body.get("field") else ""
-    lines = [f"{body['code']}{field}: {body['message']}"]
-    if body.get("allowed"):
-        lines.append("allowed: " + ", ".join(map(str, body["allowed"])))
-    lines.append(f"suggestion: {body['suggestion']}")
-    return "\n".join(lines)

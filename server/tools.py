@@ -14,10 +14,13 @@ from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from mcp_types import Tool as MCPTool
 
 from dbmig.errors import InvalidRequest
+from dbmig.limits import MAX_CHANGES
+from dbmig.models import canonical
 
 from . import schemas, text
-from .budget import BUDGETS, UNTIERED, as_json, first_fitting, keep_prefix, tokens
+from .budget import UNTIERED, as_json, keep_prefix, tokens
 from .errors import error_body, log
+from .fit import Source, as_sent, beyond_limit, detail_response
 
 Structured = tuple[dict, str]
 
@@ -52,8 +55,10 @@ class ToolSpec:
 
 
 def error_result(body: dict) -> CallToolResult:
-    return CallToolResult(content=[TextContent(type="text", text=text.error_text(body))],
-                          structured_content=body, is_error=True)
+    """The error body as JSON text, with no structuredContent: a client that validates
+    structuredContent against the tool's outputSchema (the TypeScript SDK does, errors included)
+    would otherwise throw before its agent sees the field and the message."""
+    return CallToolResult(content=[TextContent(type="text", text=as_json(body))], is_error=True)
 
 
 def _parsed_json(arguments: dict, keys: tuple[str, ...]) -> dict:
@@ -76,48 +81,21 @@ def run_generate(arguments: dict) -> Structured:
 
     args = _parsed_json(arguments, ("changes", "table_rows"))
     detail = args.pop("detail", None)
-    if detail is not None and detail not in schemas.DEFERRABLE:
+    if detail is not None and canonical(detail) not in schemas.DETAIL:
         raise InvalidRequest(f"detail must name a part of the result, not {detail!r}",
-                             field="detail", allowed=list(schemas.DEFERRABLE))
+                             field="detail", allowed=list(schemas.DETAIL))
     if args.get("replay_dsn") is not None:
         raise InvalidRequest("replay_dsn is for the CLI: over MCP, replay=database uses a throwaway embedded "
                              "server, never one the caller names", field="replay_dsn")
+    changes = args.get("changes")
+    if isinstance(changes, list) and len(changes) > MAX_CHANGES:
+        raise beyond_limit(args, changes)
     model = generate(args)    # validates; with project_dir the project fills what the request leaves out
-    result = model.model_dump(mode="json", by_alias=True, exclude_none=True)
-    if detail:
-        return detail_response(result, detail)
-    return fit_generate(result, [f.model_dump(mode="json") for f in model.files])
-
-
-def fit_generate(result: dict, files: list[dict]) -> Structured:
-    budget = BUDGETS[result["tier"]]
-    present = [s for s in schemas.DEFERRABLE if s in result]
-    # Most complete first: leave out parts one at a time, and file contents in the text
-    # (they are also in the structured scripts) before the small echo of `changes`.
-    plans = [(present[:n], True) for n in range(max(len(present), 1))]
-    plans += [(present[:-1], False), (present, False)]
-    return first_fitting((lambda p=p: _generate_candidate(result, files, *p, budget) for p in plans), budget)
-
-
-def _generate_candidate(result: dict, files: list[dict], leave_out: list[str], with_files: bool,
-                        budget: int) -> Structured:
-    trimmed = {k: v for k, v in result.items() if k not in leave_out}
-    if leave_out:
-        trimmed["omitted"] = {
-            "sections": leave_out,
-            "reason": f"The full result exceeds the {result['tier']} budget of {budget} tokens.",
-            "how": "Call generate_migration again with the same arguments and detail=<section>; "
-                   "the scripts are deterministic, so the parts match."}
-    return trimmed, text.generate_text(trimmed, files, with_files)
-
-
-def detail_response(result: dict, section: str) -> Structured:
-    part = {k: result[k] for k in schemas.IDENTITY}
-    part[section] = result[section]
-    budget = BUDGETS[result["tier"]]
-    value_json = as_json(part[section])
-    return first_fitting([lambda: (part, text.detail_text(part, section, value_json)),
-                          lambda: (part, text.detail_text(part, section, None))], budget)
+    source = Source(args, changes or [c.model_dump(mode="json") for c in model.changes or []])
+    if detail is not None:
+        return detail_response(model.model_dump(mode="json", by_alias=True, exclude_none=True), canonical(detail),
+                               source)
+    return as_sent(model, source)
 
 
 # --- validate_migration / explain_migration ----------------------------------------------------
@@ -187,9 +165,10 @@ forward script, rollback (or manual steps), validation queries with expected res
 guide with lock and duration estimates, and warnings. Give the change as `changes` (preferred), `sql`,
 or a plain-English `migration_description`. Tiers: T1 simple schema change (<=2k tokens), T2 data
 migration (<=6k), T3 zero-downtime multi-phase when downtime_allowed=false (<=12k). Fails with
-unsafe_rollback (destructive without a safe rollback: give `schema` or confirm_data_loss) or
-zero_downtime_impossible (no online form). With `dsn` it reads the schema, row counts and version of the
-live database (read-only) instead of guessing. Read resource dbmig://skill for the decision rules."""
+unsafe_rollback (destructive without a safe rollback: give `schema` or confirm_data_loss),
+zero_downtime_impossible (no online form) or too_large (split the changes as it says); errors are JSON
+text. With `dsn` it reads the schema, row counts and version of the live database (read-only) instead of
+guessing. Read resource dbmig://skill for the decision rules."""
 
 VALIDATE_DESCRIPTION = """\
 Lint migration files that already exist (generated or hand-written): SQL syntax in the database's

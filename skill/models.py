@@ -10,7 +10,8 @@ import re
 from enum import Enum
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, field_validator, \
+    model_validator
 
 from .limits import MAX_CHANGES, MAX_IDENTIFIER, MAX_NESTING, MAX_TEXT, nesting_depth
 
@@ -58,6 +59,21 @@ SqlExpr = Annotated[str, Field(min_length=1, max_length=MAX_TEXT, description="O
 SqlText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT), AfterValidator(_sql_text)]
 
 
+def canonical(value):
+    """An enum-like value as users type it (`CASCADE`, ` Flyway`, `set  null`) in its canonical
+    spelling: lower case, single spaces. Anything else is left for validation to name."""
+    return " ".join(value.split()).lower() if isinstance(value, str) else value
+
+
+Canonical = BeforeValidator(canonical)
+
+
+def _descriptive(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must say what the migration does (it is blank)")
+    return value
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -87,6 +103,10 @@ class LiquibaseFormat(str, Enum):
     sql = "sql"
 
 
+ToolName = Annotated[MigrationTool, Canonical]
+DatabaseName = Annotated[Database, Canonical]
+
+
 class Tier(str, Enum):
     T1 = "T1"
     T2 = "T2"
@@ -111,6 +131,18 @@ class CreateTable(Strict):
     table: Ident
     columns: list[Column] = Field(min_length=1)
     primary_key: list[Ident] | None = None
+
+    @field_validator("columns")
+    @classmethod
+    def _distinct_names(cls, columns: list[Column]) -> list[Column]:
+        """A table cannot hold two columns of one name (databases compare them without case)."""
+        seen: dict[str, int] = {}
+        for i, column in enumerate(columns):
+            first = seen.setdefault(column.name.lower(), i)
+            if first != i:
+                raise ValueError(f"columns.{i}.name {column.name!r} repeats columns.{first}.name: "
+                                 "each column needs its own name")
+        return columns
 
 
 class DropTable(Strict):
@@ -199,7 +231,7 @@ class AddForeignKey(Strict):
     ref_table: Ident
     ref_columns: list[Ident] = Field(min_length=1)
     name: Ident | None = None
-    on_delete: Literal["cascade", "set null", "restrict", "no action"] | None = None
+    on_delete: Annotated[Literal["cascade", "set null", "restrict", "no action"] | None, Canonical] = None
 
 
 class AddUnique(Strict):
@@ -249,9 +281,11 @@ class SplitColumn(Strict):
     into: list[Ident] = Field(min_length=2, max_length=4)
     separator: str = Field(min_length=1, max_length=10, pattern=r"^[^\x00-\x1f\\]+$")
     # No backslash: MySQL reads it as an escape inside a string literal.
-    # Values with fewer separators than `into` needs: `fail` aborts before any change (the
-    # count is in the message); `keep-in-first` keeps the whole value in the first column.
-    on_unsplittable: Literal["fail", "keep-in-first"] = "fail"
+    on_unsplittable: Annotated[Literal["keep-in-first", "abort", "fail"], Canonical] = Field(
+        default="keep-in-first",
+        description="A value with fewer separators than `into` needs (a single name such as 'Cher'): "
+                    "keep-in-first keeps it whole in the first column and leaves the others NULL; "
+                    "abort (or its older name fail) stops before any row changes and says how many.")
     batch_size: int | None = Field(default=None, ge=1, le=1_000_000)
     pause_ms: int | None = Field(default=None, ge=0, le=60_000)
 
@@ -262,11 +296,18 @@ class RawSql(Strict):
     down: SqlText | None = None
 
 
+def _canonical_op(value):
+    """`op` in any case, like the other enum-like fields."""
+    if isinstance(value, dict) and isinstance(value.get("op"), str):
+        return {**value, "op": canonical(value["op"])}
+    return value
+
+
 Change = Annotated[Union[
     CreateTable, DropTable, RenameTable, AddColumn, DropColumn, RenameColumn, AlterColumnType,
     SetNotNull, DropNotNull, SetDefault, DropDefault, AddIndex, DropIndex, AddForeignKey,
     AddUnique, AddCheck, DropConstraint, Backfill, UpdateRows, SplitColumn, RawSql,
-], Field(discriminator="op")]
+], Field(discriminator="op"), BeforeValidator(_canonical_op)]
 
 OPS: tuple[str, ...] = tuple(
     m.model_fields["op"].default for m in Change.__origin__.__args__)  # type: ignore[attr-defined]
@@ -279,12 +320,12 @@ class MigrationRequest(Strict):
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
-    migration_tool: MigrationTool
-    database: Database
-    migration_type: MigrationType
+    migration_tool: ToolName
+    database: DatabaseName
+    migration_type: Annotated[MigrationType, Canonical]
     downtime_allowed: StrictBool
     # no control characters but tab and line breaks: it reaches file names, comments and docstrings
-    migration_description: Annotated[str, AfterValidator(_unicode)] = Field(
+    migration_description: Annotated[str, AfterValidator(_unicode), AfterValidator(_descriptive)] = Field(
         min_length=1, max_length=500, pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$")
     changes: list[Change] | None = Field(default=None, min_length=1, max_length=MAX_CHANGES)
     sql: SqlText | None = None
@@ -299,7 +340,7 @@ class MigrationRequest(Strict):
     # No control characters, and none of the line breaks YAML or XML tools know beyond them
     # (U+0085, U+2028, U+2029): the author stands in file headers.
     author: str = Field(default="dbmig", pattern=r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029<>&\"']{1,64}$")
-    liquibase_format: LiquibaseFormat = LiquibaseFormat.xml
+    liquibase_format: Annotated[LiquibaseFormat, Canonical] = LiquibaseFormat.xml
     confirm_data_loss: StrictBool = False
     # Context from the user's world: where facts come from, not part of the change itself (so
     # left out of the ids derived from the request, see CONTEXT_FIELDS).
@@ -337,16 +378,43 @@ class RollbackScript(ScriptFile):
     manual_steps: list[str] = Field(default_factory=list)
 
 
+UNCHANGED = "same as before the migration: record it first"
+
+
+def expected_text(rows: list[list[Any]] | None) -> str:
+    """Rows a query must return, as the contract's string: one value as itself ("1", "0"),
+    several as `a, b; c, d`; None: the result before the migration."""
+    if rows is None:
+        return UNCHANGED
+    if not rows:
+        return "no rows"
+    return "; ".join(", ".join("NULL" if v is None else str(v) for v in row) for row in rows)
+
+
 class ValidationTest(Strict):
-    """Run `query` after the migration; its rows must equal `expected_result`. With
-    `compare="unchanged"` run it also before the migration: both results must be equal."""
+    """Run `query` after the migration (with `phase`, right after that phase). `expected_result`
+    says what it must return, as the contract's string ("1", "0", or "same as before the
+    migration: record it first"); `expected_rows` says the same for a program: the rows, absent
+    when `compare` is "unchanged" (run the query before the migration too: both results equal)."""
 
     description: str
     query: str
-    expected_result: list[list[Any]]
+    expected_result: str
+    expected_rows: list[list[Any]] | None = Field(
+        default=None, description="The rows `query` returns when the test passes (compare=equals).")
     compare: Literal["equals", "unchanged"] = "equals"
     phase: str | None = Field(default=None, description="Multi-phase (T3) plans: run this test right after "
                               "that phase; without it, after the last phase.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rows_as_result(cls, data):
+        """Tests from earlier dbmig versions carry the rows themselves in `expected_result`."""
+        if isinstance(data, dict) and isinstance(data.get("expected_result"), list):
+            unchanged = data.get("compare") == "unchanged"
+            rows = None if unchanged else data["expected_result"]
+            data = {**data, "expected_result": expected_text(rows), "expected_rows": rows}
+        return data
 
 
 class LockEstimate(Strict):

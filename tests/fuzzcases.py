@@ -6,6 +6,7 @@ field, and oversized inputs at and over the limits of docs/limits.md.
 from __future__ import annotations
 
 import copy
+import json
 import random
 from typing import Iterator
 
@@ -203,14 +204,20 @@ def classify(reply: dict | None) -> str:
         err = reply["error"]
         return f"jsonrpc {err.get('code')}" if isinstance(err, dict) and "message" in err else "unstructured"
     result = reply.get("result") or {}
-    body = result.get("structuredContent")
-    if not isinstance(body, dict):
-        return "unstructured"
-    if result.get("isError"):
-        if not {"code", "field", "message"} <= body.keys():
+    if result.get("isError"):      # an error's body is JSON text, never structuredContent
+        body = _json_text(result)
+        if "structuredContent" in result or not {"code", "field", "message"} <= body.keys():
             return "unstructured"
         return body["code"]
-    return "ok"
+    return "ok" if isinstance(result.get("structuredContent"), dict) else "unstructured"
+
+
+def _json_text(result: dict) -> dict:
+    try:
+        body = json.loads(result["content"][0]["text"])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return {}
+    return body if isinstance(body, dict) else {}
 
 
 FAILURES = {"no reply", "unstructured", "internal_error", "internal_gate_failure"}

@@ -10,7 +10,8 @@ import time
 import pytest
 
 from dbmig.api import generate
-from dbmig.gate.budget import BUDGET, result_tokens
+from dbmig.gate.budget import BUDGET
+from dbmig.server.fit import sent_tokens
 from dbmig.runners import runner
 from dbmig.runners import engines
 from dbmig.runners.engines import Scratch
@@ -51,10 +52,11 @@ CASES = {
     "update_rows": [{"op": "update_rows", "table": "people", "set": {"score": "score + 1", "note": "'bumped'"},
                      "where": "score < 500", "batch_size": 2500}],
     "split_column": [{"op": "split_column", "table": "people", "column": "full_name",
-                      "into": ["first_name", "last_name"], "separator": " ", "batch_size": 2000}],
+                      "into": ["first_name", "last_name"], "separator": " ", "batch_size": 2000,
+                      "on_unsplittable": "abort"}],
+    # the default: a value without the separator stays whole in the first part
     "split_keep_in_first": [{"op": "split_column", "table": "people", "column": "full_name",
-                             "into": ["first_name", "last_name"], "separator": " ",
-                             "on_unsplittable": "keep-in-first"}],
+                             "into": ["first_name", "last_name"], "separator": " "}],
 }
 
 
@@ -352,7 +354,7 @@ def test_deterministic_and_within_t2_budget(case, tool, database):
     assert [(f.filename, f.content) for f in a.files] == [(f.filename, f.content) for f in b.files]
     assert a.model_dump(exclude={"timestamp"}) == b.model_dump(exclude={"timestamp"})
     assert a.tier.value == "T2"
-    tokens = result_tokens(a)
+    tokens = sent_tokens(a)
     assert tokens <= BUDGET["T2"], f"{tokens} tokens > T2 budget"
 
 

@@ -10,7 +10,8 @@ import pytest
 from sqlfluff.core import Linter
 
 from dbmig.api import generate
-from dbmig.gate.budget import BUDGET, result_tokens
+from dbmig.gate.budget import BUDGET
+from dbmig.server.fit import sent_tokens
 from dbmig.runners import liquibase as lb
 from dbmig.runners.alembic import offline_sql
 
@@ -40,8 +41,8 @@ def cases(database: str) -> dict[str, list[dict]]:
         "hybrid_backfill": [add, fill, {"op": "set_not_null", "table": "people", "column": "region"}],
         "update_rows": [{"op": "update_rows", "table": "people", "set": {"score": "score + 1", "note": "'bumped'"},
                          "where": "score < 500", "batch_size": 2500}],
-        "split_column": [split],
-        "split_keep_in_first": [dict(split, on_unsplittable="keep-in-first")],
+        "split_column": [dict(split, on_unsplittable="abort")],      # the guard
+        "split_keep_in_first": [split],                                 # the default
     }
 
 
@@ -60,7 +61,7 @@ def test_deterministic_and_within_t2_budget(case, tool, database):
     a, b = generate(request(case, tool, database)), generate(request(case, tool, database))
     assert [(f.filename, f.content) for f in a.files] == [(f.filename, f.content) for f in b.files]
     assert a.tier.value == "T2"
-    assert result_tokens(a) <= BUDGET["T2"]
+    assert sent_tokens(a) <= BUDGET["T2"]
 
 
 @pytest.mark.parametrize("database", DATABASES)

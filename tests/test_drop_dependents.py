@@ -18,7 +18,8 @@ import pytest
 from dbmig.api import generate, parse_request
 from dbmig.dialects import get_dialect
 from dbmig.errors import InvalidRequest
-from dbmig.gate.budget import BUDGET, result_tokens
+from dbmig.gate.budget import BUDGET
+from dbmig.server.fit import sent_tokens
 from dbmig.gate.sqlgate import check_statement
 from dbmig.intake import changes_for
 from dbmig.plan import build_plan
@@ -236,7 +237,7 @@ def test_deterministic_and_within_the_t1_budget(tool, database):
     need not: in Liquibase and Alembic their scripts alone pass 2,000 tokens (the MCP server
     defers other sections, and never cuts a script)."""
     one = request(tool, database, START[database])
-    assert result_tokens(generate(one)) <= BUDGET["T1"]
+    assert sent_tokens(generate(one)) <= BUDGET["T1"]
     a, b = generate(request(tool, database)), generate(request(tool, database))
     assert files_of(a) == files_of(b) and a.tier.value == "T1"
 

@@ -9,7 +9,8 @@ import pytest
 
 from dbmig.api import generate
 from dbmig.errors import InvalidRequest, UnsafeRollback
-from dbmig.gate.budget import BUDGET, result_tokens
+from dbmig.gate.budget import BUDGET
+from dbmig.server.fit import sent_tokens
 
 from .roundtrip_cases import CASES, request
 
@@ -28,7 +29,7 @@ def test_deterministic_and_within_budget(case, tool, database):
     assert _scripts(a) == _scripts(b)
     assert a.model_dump(exclude={"timestamp"}) == b.model_dump(exclude={"timestamp"})
     assert a.tier.value == "T1"
-    tokens = result_tokens(a)
+    tokens = sent_tokens(a)
     assert tokens <= BUDGET["T1"], f"{tokens} tokens > T1 budget"
     assert a.validation_tests, "every T1 result carries validation tests"
     assert a.rollback_script.content.strip()

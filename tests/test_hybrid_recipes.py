@@ -93,3 +93,32 @@ def test_hybrid_recipe_round_trip(recipe, tool, database, tmp_path):
         end = scratch.snapshot()
         assert end["schema"] == start["schema"], "rollback did not restore the schema"
         assert end["rows"] == start["rows"], "rollback did not restore every row"
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("database", ENGINES)
+@pytest.mark.parametrize("recipe", ["merge", "move", "lookup"])
+def test_hybrid_recipe_without_downtime(recipe, database, tmp_path):
+    """downtime_allowed=false: the same recipe in phases (what the new app needs in expand, the
+    batched loop behind the app gate in migrate, the drop in contract), applied phase by phase
+    with Flyway's file order; each phase's tests pass; rolling every phase back restores all."""
+    from .test_zero_downtime import phase_files, phase_tests
+    server = _engine(database, "flyway")
+    result = generate(request(recipe, "flyway", database) | {"downtime_allowed": False})
+    assert result.tier.value == "T3" and result.phases[-1].name == "contract"
+    phases = phase_files(result)
+    with server.scratch(f"hz{recipe}") as scratch:
+        seed(scratch, n=N)
+        scratch.execute([TICKETS, SEED_TICKETS[database]])
+        start = scratch.snapshot()
+        unchanged = {t.query: scratch.query(t.query) for t in result.validation_tests if t.compare == "unchanged"}
+        for i, (name, files) in enumerate(phases):
+            runner("flyway").upgrade(scratch, files, tmp_path)
+            run_tests(scratch, phase_tests(result, name, i == len(phases) - 1), unchanged)
+        for query, expected in recipes(database)[recipe][1]:
+            assert [tuple(r) for r in scratch.query(query)] == expected, query
+        for name, files in reversed(phases):
+            runner("flyway").downgrade(scratch, files, tmp_path)
+        end = scratch.snapshot()
+        assert end["schema"] == start["schema"], "rollback did not restore the schema"
+        assert end["rows"] == start["rows"], "rollback did not restore every row"

@@ -273,7 +273,7 @@ def test_unreachable_dsn_through_mcp_and_cli():
     spec = next(s for s in tool_specs() if s.name == "explain_migration")
     assert "dsn" in spec.input_schema["properties"]
     answer = spec.call({"database": "postgresql", "changes": NARROW, "dsn": dsn})
-    assert answer.is_error and answer.structured_content["field"] == "dsn"
+    assert answer.is_error and json.loads(answer.content[0].text)["field"] == "dsn"
     assert QUOTED not in answer.model_dump_json() and SECRET not in answer.model_dump_json()
     cli = subprocess.run([sys.executable, "-m", "dbmig.cli", "explain", "--database", "postgresql", "--dsn", dsn,
                           "--sql", "ALTER TABLE orders ADD COLUMN x INT", "--json"],

@@ -42,3 +42,21 @@ def test_inspector_calls_generate():
     assert not result.get("isError")
     assert result["structuredContent"]["tier"] == "T1"
     assert "ALTER TABLE users ADD COLUMN email" in result["structuredContent"]["migration_script"]["content"]
+
+
+def test_inspector_reads_an_error_and_a_t3_result():
+    """A bad call: the error body as JSON text, no structured content for the client to reject."""
+    bad = inspect("--method", "tools/call", "--tool-name", "generate_migration",
+                  "--tool-arg", "migration_tool=FLYWAY", "--tool-arg", "database=postgresql",
+                  "--tool-arg", "migration_type=schema", "--tool-arg", "downtime_allowed=true",
+                  "--tool-arg", "migration_description=   ")
+    assert bad["isError"] is True and "structuredContent" not in bad
+    body = json.loads(bad["content"][0]["text"])
+    assert (body["code"], body["field"]) == ("invalid_request", "migration_description")
+    t3 = inspect("--method", "tools/call", "--tool-name", "generate_migration",
+                 "--tool-arg", "migration_tool=flyway", "--tool-arg", "database=postgresql",
+                 "--tool-arg", "migration_type=schema", "--tool-arg", "downtime_allowed=false",
+                 "--tool-arg", "migration_description=rename users.name to full_name",
+                 "--tool-arg", "schema=CREATE TABLE users (id bigint PRIMARY KEY, name varchar(100));")
+    assert not t3.get("isError") and t3["structuredContent"]["tier"] == "T3"
+    assert t3["structuredContent"]["validation_tests"][0]["expected_result"]

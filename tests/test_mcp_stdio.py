@@ -13,11 +13,13 @@ from pathlib import Path
 
 import anyio
 import jsonschema
+import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 
-from dbmig.server.budget import BUDGETS, received
-from dbmig.server.tools import detail_response, fit_generate
+from dbmig.server.budget import BUDGETS, TooLarge, received
+from dbmig.server.fit import Source, detail_response, fit_generate
+from dbmig.server.schemas import REQUIRED
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = {"generate_migration", "validate_migration", "explain_migration"}
@@ -99,12 +101,19 @@ BAD_CALLS = [
 ]
 
 
-def check_error(result, field: str) -> dict:
+def error_body(result) -> dict:
+    """An error result as every client can read it: the body as JSON text, and no structured
+    content that a client would check against the success outputSchema."""
     assert result.is_error, result
-    body = result.structured_content
+    assert result.structured_content is None, result.structured_content
+    assert "Traceback" not in result.content[0].text
+    return json.loads(result.content[0].text)
+
+
+def check_error(result, field: str) -> dict:
+    body = error_body(result)
     assert body["field"] == field, body
     assert body["code"] and body["message"] and body["suggestion"]
-    assert "Traceback" not in result.content[0].text
     return body
 
 
@@ -118,6 +127,17 @@ def check_structured(result, tool) -> dict:
     assert not result.is_error, result.content[0].text
     _validator(json.dumps(tool.output_schema, sort_keys=True)).validate(result.structured_content)
     return result.structured_content
+
+
+def check_contract(body: dict) -> None:
+    """Every required part of the output contract is there, whatever the budget."""
+    assert set(REQUIRED) <= set(body), sorted(set(REQUIRED) - set(body))
+    omitted = body.get("omitted", {}).get("sections", [])
+    assert not set(omitted) & set(REQUIRED), omitted
+    guide = body["deployment_guide"]
+    assert all(guide[k] is not None for k in ("pre_migration_steps", "execution_steps", "post_migration_steps",
+                                               "rollback_procedure", "estimated_duration"))
+    assert all(isinstance(t["expected_result"], str) for t in body["validation_tests"])
 
 
 async def listed(client) -> dict:
@@ -169,10 +189,11 @@ async def generated(client, request) -> tuple[dict, str]:
     tool = (await listed(client))["generate_migration"]
     result = await client.call_tool("generate_migration", request)
     body = check_structured(result, tool)
+    check_contract(body)
     text = result.content[0].text
     assert received(body, text) <= BUDGETS[body["tier"]]
-    assert body["migration_script"]["filename"] in text
-    assert body["migration_script"]["content"] and body["rollback_script"]["filename"] in text
+    assert body["migration_script"]["filename"] in text and body["rollback_script"]["filename"] in text
+    assert body["migration_script"]["content"] not in text, "the summary repeats a file"
     return body, text
 
 
@@ -201,6 +222,7 @@ def test_generate_is_deterministic_and_detail_fetches_a_part():
         part = check_structured(await client.call_tool("generate_migration", t1_request(detail="validation_tests")),
                                 tool)
         assert part["validation_tests"] == first["validation_tests"] and "migration_script" not in part
+        assert part["detail"] == "validation_tests"
     run(test)
 
 
@@ -264,8 +286,7 @@ def test_abort_condition_is_its_own_code():
     async def test(client):
         result = await client.call_tool("generate_migration", t1_request(
             changes=[{"op": "drop_table", "table": "legacy"}], migration_description="drop legacy"))
-        assert result.is_error
-        body = result.structured_content
+        body = error_body(result)
         assert body["code"] == "unsafe_rollback" and "DROP TABLE" in body["message"] and body["suggestion"]
     run(test)
 
@@ -300,9 +321,9 @@ def test_resources_and_prompts():
     run(test)
 
 
-# --- budgets, in process: a result too large for its tier keeps whole scripts and a pointer ----------
+# --- budgets, in process: optional parts go first, required parts never --------------------------------
 
-def big_result() -> dict:
+def big_result(tests: int = 3, changes: int = 0) -> dict:
     script = "ALTER TABLE users ADD COLUMN email varchar(255);\n"
     return {"migration_tool": "flyway", "database": "postgresql", "migration_type": "schema",
             "downtime_allowed": True, "tier": "T1", "timestamp": "2026-01-01T00:00:00-05:00",
@@ -311,22 +332,42 @@ def big_result() -> dict:
                                 "manual_steps": []},
             "extra_files": [],
             "validation_tests": [{"description": f"check {i}", "query": "SELECT COUNT(*) FROM users " * 20,
-                                  "expected_result": [[i]]} for i in range(40)],
+                                  "expected_result": str(i), "expected_rows": [[i]]} for i in range(tests)],
             "deployment_guide": {"pre_migration_steps": ["back up"], "execution_steps": ["run"],
                                  "post_migration_steps": [], "rollback_procedure": [],
-                                 "estimated_duration": "1 s"},
-            "warnings": ["w"], "changes": [{"op": "add_column"}]}
+                                 "estimated_duration": "1 s",
+                                 "lock_estimates": [{"statement": f"step {i}", "lock": "ACCESS EXCLUSIVE",
+                                                     "blocks": "reads and writes", "estimate": "< 1 s"}
+                                                    for i in range(changes)]},
+            "warnings": ["w"], "changes": [{"op": "add_column", "table": "users", "column": {"name": f"c{i}",
+                                                                                         "type": "text"}}
+                                           for i in range(changes)]}
 
 
-def test_over_budget_result_keeps_scripts_and_points_to_the_rest():
-    full = big_result()
-    body, text = fit_generate(full, [full["migration_script"], full["rollback_script"]])
+def files_of(result: dict) -> list[dict]:
+    return [result["migration_script"], result["rollback_script"]]
+
+
+def test_over_budget_leaves_out_optional_parts_only():
+    full = big_result(changes=40)
+    body, text = fit_generate(full, files_of(full))
     assert received(body, text) <= BUDGETS["T1"]
-    assert body["migration_script"] == full["migration_script"] and body["rollback_script"] == full["rollback_script"]
-    assert "validation_tests" in body["omitted"]["sections"] and "detail" in body["omitted"]["how"]
-    assert full["migration_script"]["content"].strip() in text
-    part, _ = detail_response(full, "validation_tests")
-    assert part["validation_tests"] == full["validation_tests"]
+    check_contract(body)
+    assert body["validation_tests"] == full["validation_tests"] and body["migration_script"] == full["migration_script"]
+    assert body["omitted"]["sections"][0] == "changes" and "changes" in body["omitted"]["detail"]
+    part, _ = detail_response(full, "changes")
+    assert part["changes"] == full["changes"] and part["detail"] == "changes"
+
+
+def test_required_parts_over_budget_say_how_to_split():
+    full = big_result(tests=40)
+    args = t1_request(changes=t1_request()["changes"] * 2)
+    with pytest.raises(TooLarge) as e:
+        fit_generate(full, files_of(full), Source(args, args["changes"]))
+    assert e.value.field == "changes" and e.value.split["parts"] >= 1 and "changes[0:" in e.value.suggestion
+    body, text = fit_generate(full, files_of(full))        # one change cannot be split: it comes whole
+    check_contract(body)
+    assert body["validation_tests"] == full["validation_tests"] and "cannot be split" in body["omitted"]["reason"]
 
 
 def test_verify_tool_checks_offline_and_is_not_read_only():

@@ -327,7 +327,7 @@ def test_inspect_project_over_mcp_on_each_sample():
         assert check_structured(gen, tools["generate_migration"])["migration_script"]["filename"] == \
             "V18__add_customer_tier.sql"
         bad = await client.call_tool("inspect_project", {"project_dir": "/nonexistent/dbmig"})
-        assert bad.is_error and bad.structured_content["field"] == "project_dir"
+        assert bad.is_error and json.loads(bad.content[0].text)["field"] == "project_dir"
     run(test)
 
 

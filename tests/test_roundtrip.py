@@ -22,7 +22,7 @@ def run_tests(scratch: Scratch, tests, before: dict[str, list] | None = None) ->
             if before is not None:
                 assert rows == before[t.query], f"{t.description}: {rows} != {before[t.query]}"
         else:
-            assert rows == t.expected_result, f"validation test failed: {t.description}\n{t.query}\n{rows}"
+            assert rows == t.expected_rows, f"validation test failed: {t.description}\n{t.query}\n{rows}"
 
 
 @pytest.mark.engine

@@ -27,7 +27,8 @@ BASE = dict(migration_tool="flyway", database="postgresql", migration_type="sche
 
 def call(tool: str, arguments: dict) -> dict:
     result = SPECS[tool].call(arguments)
-    return {"error": result.is_error, **result.structured_content}
+    body = json.loads(result.content[0].text) if result.is_error else result.structured_content
+    return {"error": result.is_error, **body}
 
 
 # --- 3: YAML alias bomb ---------------------------------------------------------------------------

@@ -126,7 +126,8 @@ def test_catches_migration_failing_midway(empty_db):
 def test_catches_failing_validation_test(empty_db):
     from dbmig.models import ValidationTest
     wrong = ValidationTest(description="b exists", query="SELECT COUNT(*) FROM information_schema.columns "
-                           "WHERE table_name = 't' AND column_name = 'zzz'", expected_result=[[1]])
+                           "WHERE table_name = 't' AND column_name = 'zzz'", expected_result="1",
+                           expected_rows=[[1]])
     report = verify("flyway", "postgresql", _flyway("ALTER TABLE t ADD COLUMN b INT;", "ALTER TABLE t DROP COLUMN b;"),
                     dsn=empty_db("postgresql"), schema_sql=SCHEMA, tests=[wrong])
     assert report.verdict == "fail"

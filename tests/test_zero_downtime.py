@@ -14,7 +14,7 @@ import pytest
 from dbmig.api import generate, parse_request
 from dbmig.dialects import get_dialect
 from dbmig.errors import ZeroDowntimeImpossible
-from dbmig.gate.budget import result_tokens
+from dbmig.server.fit import sent_tokens
 from dbmig.intake import changes_for
 from dbmig.plan import build_plan
 from dbmig.runners import runner
@@ -44,6 +44,12 @@ ZD_CASES = {
     "int_to_bigint": CASES["alter_column_type_int_to_bigint"],
     "widen_varchar": CASES["alter_column_type_widen_varchar"],
     "drop_column": CASES["drop_column"],
+    # data: T2's batched loop in migrate, behind the gate that the app writes the new values
+    "backfill": [{"op": "backfill", "table": "customers", "column": "status", "value": "'vip'", "where": "age > 40"}],
+    "update_rows": [{"op": "update_rows", "table": "orders", "set": {"total": "total + 1"}, "where": "total > 100",
+                     "batch_size": 25}],
+    "split_column": [{"op": "split_column", "table": "customers", "column": "name", "into": ["first_name", "last_name"],
+                      "separator": " "}],
 }
 APP = {
     "rename_column": {
@@ -148,7 +154,7 @@ def test_phases_on_real_engine(case, tool, database, tmp_path):
         for i, (name, files) in enumerate(phases):
             run.upgrade(scratch, files, tmp_path)
             for t in phase_tests(result, name, i == len(phases) - 1):
-                assert scratch.query(t.query) == t.expected_result, f"{name}: {t.description}\n{t.query}"
+                assert scratch.query(t.query) == t.expected_rows, f"{name}: {t.description}\n{t.query}"
             for query, rows in unchanged.items():
                 assert scratch.query(query) == rows
             run_app(scratch, APP.get(case, {}).get(name, []))
@@ -214,7 +220,7 @@ def test_mysql_rerun_after_a_lock_timeout_resumes_at_that_step(tool, tmp_path):
             blocker.close()
         run.upgrade(scratch, files, tmp_path)
         for t in phase_tests(result, "expand", False):
-            assert scratch.query(t.query) == t.expected_result, t.description
+            assert scratch.query(t.query) == t.expected_rows, t.description
         run_app(scratch, APP["rename_column"]["expand"])
 
 
@@ -227,7 +233,7 @@ def test_budget_and_determinism(case, database):
     except ZeroDowntimeImpossible as e:
         assert e.message.startswith("Zero-downtime not possible for operation"), e.message
         return
-    assert result_tokens(a) <= 12_000
+    assert sent_tokens(a) <= 12_000
     assert a.model_dump(exclude={"timestamp"}) == b.model_dump(exclude={"timestamp"})
 
 

@@ -18,7 +18,7 @@ from sqlglot import exp
 from dbmig.api import generate, parse_request
 from dbmig.dialects import get_dialect
 from dbmig.errors import ZeroDowntimeImpossible
-from dbmig.gate.budget import result_tokens
+from dbmig.server.fit import sent_tokens
 from dbmig.intake import changes_for
 from dbmig.lint import validate_migration
 from dbmig.plan import build_plan
@@ -191,7 +191,7 @@ def test_generates_or_aborts_deterministically(case, database, tool):
     assert a.tier.value == "T3"
     assert files_of(a) == files_of(b), "not byte-identical across runs"
     assert a.model_dump(exclude={"timestamp"}) == b.model_dump(exclude={"timestamp"})
-    assert result_tokens(a) <= 12_000
+    assert sent_tokens(a) <= 12_000
     text = html.unescape("\n".join(files_of(a).values()))      # Liquibase XML escapes >, <, &
     for marker in MARKERS[(case, database)]:
         assert marker in text, f"{marker!r} not in the {tool} files"
@@ -279,7 +279,7 @@ def test_sqlserver_unique_is_an_online_unique_index():
     result = generate(request("add_unique", "sqlserver"))
     text = "\n".join(result.warnings)
     assert "cannot turn an existing index into a constraint" in text and "only one row hold NULL" in text
-    tests = {t.description: t.expected_result for t in result.validation_tests}
+    tests = {t.description: t.expected_rows for t in result.validation_tests}
     assert tests["after migrate: unique index uq_orders_customer_id_id exists"] == [[1]]
     (build,) = planned("add_unique", "sqlserver").steps
     assert build.guards and "HAVING COUNT(*) > 1" in build.guards[0].query
@@ -453,7 +453,7 @@ def test_sqlserver_rename_table_keeps_the_old_name_as_a_synonym():
     assert (expand.phase, contract.phase) == ("expand", "contract") and expand.transactional
     assert expand.forward[-2:] == ["EXEC sp_rename 'customers', 'clients'", "CREATE SYNONYM customers FOR clients"]
     assert expand.reverse[-2:] == ["DROP SYNONYM IF EXISTS customers", "EXEC sp_rename 'clients', 'customers'"]
-    tests = {t.description: t.expected_result for t in generate(request("rename_table", "sqlserver")).validation_tests}
+    tests = {t.description: t.expected_rows for t in generate(request("rename_table", "sqlserver")).validation_tests}
     assert tests["after expand: synonym customers stands for clients"] == [[1]]
 
 

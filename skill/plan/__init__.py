@@ -9,6 +9,7 @@ from ..schema import parse_schema, resolve_names
 from . import columns, constraints, data, online, tables  # noqa: F401  (registers the strategies)
 from .checks import checks_for, drop_stale
 from .online.common import session as online_session
+from .online.data import app_first
 from .context import Context
 from .model import PHASE_GATES, PHASE_ORDER, Phase, Plan, Step
 from .registry import planner_for
@@ -60,6 +61,8 @@ def build_plan(request: MigrationRequest, dialect: Dialect, changes: list[Change
         steps += plan_change(i, ch, ctx, tier == Tier.T3)
     guard_locks(steps, ctx, created)
     drop_stale(steps, ctx)
+    if tier == Tier.T3:
+        app_first(steps, changes)
     plan = Plan(tier, phases_of(steps), ctx.phase_checks + checks_for(changes, ctx, created), ctx.warnings, changes)
     return plan, ctx
 
@@ -110,6 +113,14 @@ def phases_of(steps: list[Step]) -> list[Phase]:
     """One phase for a plain plan; expand/migrate/contract, in that order, when steps say so."""
     names = {s.phase for s in steps}
     if names <= {"migrate"}:
-        return [Phase("migrate", steps)]
-    return [Phase(name, [s for s in steps if s.phase == name], PHASE_GATES.get(name) if i or name == "contract" else None)
-            for i, name in enumerate(n for n in PHASE_ORDER if n in names)]
+        return [Phase("migrate", steps, _gate(steps, None))]
+    return [Phase(name, members, _gate(members, PHASE_GATES.get(name) if i or name == "contract" else None))
+            for i, name in enumerate(n for n in PHASE_ORDER if n in names)
+            for members in [[s for s in steps if s.phase == name]]]
+
+
+def _gate(steps: list[Step], gate: str | None) -> str | None:
+    """The phase's gate, and what its steps need of the app first (`guide["gate"]`: a data step
+    needs the app version that writes the new values)."""
+    needs = list(dict.fromkeys(line for s in steps for line in s.guide.get("gate", [])))
+    return " ".join(([gate] if gate else []) + needs) or None

@@ -14,7 +14,7 @@ Every data step has one shape, whatever the op:
   DO block (COMMIT in DO needs PG 11 and no surrounding transaction: the step is
   non-transactional), MySQL/MariaDB a procedure created, called and dropped, SQL Server a
   WHILE batch, Oracle a PL/SQL block;
-- guards (split values lacking the separator) run inside the same block, before the first batch,
+- guards (split values lacking the separator, with on_unsplittable=abort) run inside the same block, before the first batch,
   and are also `Step.guards` for the tools that check preconditions themselves.
 """
 from __future__ import annotations
@@ -104,14 +104,14 @@ def split_column(ch: SplitColumn, ctx: Context, path: str) -> list[Step]:
     job = Batched(ch.table, pk, list(ch.into), list(zip(ch.into, parts)), [f"{full} IS NOT NULL"],
                   _size(ch), ch.pause_ms, f"split {ch.table}.{ch.column} into {', '.join(ch.into)}")
     lacking = [f"{full} IS NOT NULL", f"{parts[-1]} IS NULL"]
-    if ch.on_unsplittable == "fail":
+    if ch.on_unsplittable in ("abort", "fail"):
         job.guards.append(Guard(_count(ctx, ch.table, lacking),
                                 f"dbmig guard: values of {ch.table}.{ch.column} lack the separator "
                                 f"[{ch.separator}] {len(ch.into) - 1} time(s); nothing was changed"))
     else:
         ctx.warnings.append(f"Values of {ch.table}.{ch.column} without the separator stay whole in "
-                            f"{ch.into[0]} (on_unsplittable=keep-in-first); count them: "
-                            f"{_count(ctx, ch.table, lacking)}")
+                            f"{ch.into[0]}, {', '.join(ch.into[1:])} NULL (on_unsplittable=abort stops before "
+                            f"any change instead); count them: {_count(ctx, ch.table, lacking)}")
     joined = _recombine(ctx, [ctx.q(c) for c in ch.into], sep)
     job.checks.append(Check(f"{' || sep || '.join(ch.into)} equals {ch.column} on every row",
                             _count(ctx, ch.table, [f"{full} IS NOT NULL",
@@ -231,8 +231,10 @@ def _step(ctx: Context, job: Batched) -> Step:
     d, bak = ctx.dialect, _backup_name(ctx, job)
     lock = replace(d.locks["update"], level="row locks of one batch", blocks="writers of that batch's rows")
     forward = [_backup_table(ctx, job, bak)] + _forward_loop(ctx, job, bak)
-    # Columns this request adds are dropped by the rollback anyway: restoring them is wasted.
-    restore = [] if set(map(str.lower, job.columns)) <= _added(ctx, job.table) else _restore_loop(ctx, job, bak)
+    # Columns this request adds are dropped by the rollback anyway: restoring them is wasted. Not
+    # without downtime: they are added in expand, which a rollback of this phase leaves in place.
+    added = ctx.request.downtime_allowed and set(map(str.lower, job.columns)) <= _added(ctx, job.table)
+    restore = [] if added else _restore_loop(ctx, job, bak)
     reverse = restore + [d.sql("drop_table", table=ctx.q(bak))]
     step = Step(f"{job.what} in batches of {job.size:,}",
                 forward, reverse, lock, job.table, transactional=False, guards=job.guards,

@@ -1,7 +1,7 @@
 """The deployment guide and the validation tests, from the plan (never from a renderer's files)."""
 from __future__ import annotations
 
-from ..models import DeploymentGuide, LockEstimate, MigrationRequest, ValidationTest
+from ..models import DeploymentGuide, LockEstimate, MigrationRequest, ValidationTest, expected_text
 from ..plan.model import Plan
 from .types import Rendered
 
@@ -32,8 +32,10 @@ def validation_tests(plan: Plan) -> list[ValidationTest]:
     unique: dict[str, object] = {}
     for c in checks:                    # the first check of each query wins, in order
         unique.setdefault(c.query, c)
-    return [ValidationTest(description=c.description, query=c.query, expected_result=c.expected,
-                           compare="unchanged" if not c.expected else "equals", phase=c.phase)
+    # A check without expected rows holds when the query returns what it did before the migration.
+    return [ValidationTest(description=c.description, query=c.query, phase=c.phase,
+                           expected_result=expected_text(c.expected or None), expected_rows=c.expected or None,
+                           compare="equals" if c.expected else "unchanged")
             for c in unique.values()]
 
 
@@ -53,6 +55,8 @@ def deployment_guide(plan: Plan, request: MigrationRequest, rendered: list[Rende
            "Run the validation tests marked 'unchanged' now and keep their results."]
     if blocking:
         pre.append("Schedule a window: " + "; ".join(f"{s.description}: {s.estimate}" for s in blocking) + ".")
+    if len(plan.phases) == 1 and plan.phases[0].gate_before:      # a multi-phase plan says it per phase
+        pre.append(f"Before applying: {plan.phases[0].gate_before}")
     manual = [m for s in steps for m in s.manual_steps]
     return DeploymentGuide(
         pre_migration_steps=pre + _step_lines(steps, "pre"),

@@ -3,4 +3,4 @@
 Each returns Steps tagged expand / migrate / contract; `phases_of` turns them into phases with
 the app-deploy gates between them. What cannot be done online raises ZeroDowntimeImpossible.
 """
-from . import columns, constraints, expand, indexes, inplace  # noqa: F401  (registers the strategies)
+from . import columns, constraints, data, expand, indexes, inplace  # noqa: F401  (registers the strategies)
