@@ -194,8 +194,9 @@ def test_a_missing_extra_is_a_structured_error_everywhere(monkeypatch, tmp_path,
     spec = ToolSpec("verify_migration", "", "", {}, {}, run_verify)
     result = spec.call({"migration_tool": "flyway", "database": "postgresql",
                         "files": [{"filename": "V1__a.sql", "content": "SELECT 1;"}]})
-    assert result.is_error and result.structured_content["code"] == "missing_dependency"
-    assert "dbmig[verify]" in result.structured_content["suggestion"]
+    body = json.loads(result.content[0].text)          # an error's body is its text (no structuredContent)
+    assert result.is_error and body["code"] == "missing_dependency"
+    assert "dbmig[verify]" in body["suggestion"]
 
 
 def test_alembic_missing_is_named_before_anything_starts(monkeypatch):

@@ -123,7 +123,7 @@ def test_wheel_in_a_fresh_venv_does_every_job(wheel_venv):
     files = [{"filename": Path(p).name, "content": Path(p).read_text()} for p in _flyway_files(elsewhere)]
     (answer,) = _mcp(venv, elsewhere, env, {"method": "tools/call", "params": {"name": "verify_migration", "arguments": {
         "migration_tool": "flyway", "database": "postgresql", "files": files}}})
-    body = answer["result"]["structuredContent"]
+    body = json.loads(answer["result"]["content"][0]["text"])      # an error's body is its text
     assert answer["result"]["isError"] and body["code"] == "missing_dependency", body
 
     _run([venv / "bin/python", "-m", "pip", "install", "-q", f"{wheel}[verify]"], elsewhere, env)

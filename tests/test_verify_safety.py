@@ -85,7 +85,7 @@ def test_hostile_filenames_over_mcp_are_refused_and_nothing_runs(tmp_path):
             for args, field in _attacks(canary, outside):
                 result = await client.call_tool("verify_migration", args)
                 assert result.is_error, (args["files"], result.content[0].text)
-                body = result.structured_content
+                body = json.loads(result.content[0].text)   # an error's body is its text
                 assert body["code"] == "invalid_request" and body["field"] == field, body
             # validate and explain read the same names and must not write or import either
             for name in ("../env.py", str(outside / "x.sql"), "env.py"):
@@ -93,7 +93,8 @@ def test_hostile_filenames_over_mcp_are_refused_and_nothing_runs(tmp_path):
                 for tool, args in (("validate_migration", {"database": "oracle", "files": files}),
                                    ("explain_migration", {"database": "oracle", "files": files})):
                     result = await client.call_tool(tool, args)
-                    assert result.structured_content.get("code") != "internal_error", result
+                    body = json.loads(result.content[0].text) if result.is_error else {}
+                    assert body.get("code") != "internal_error", result
     anyio.run(main)
     _nothing_written(outside, cwd, canary)
 
@@ -344,7 +345,7 @@ def test_mysql_dsn_with_password_and_limited_rights(tool, limited_mysql_user):
     spec = ToolSpec("verify_migration", "", "", {}, {}, run_verify)
     refused = spec.call({"migration_tool": tool, "database": "mysql", "dsn": dsn, "schema": START["mysql"],
                          "files": [{"filename": n, "content": c} for n, c in files.items()]})
-    body = refused.structured_content
+    body = json.loads(refused.content[0].text)
     assert refused.is_error and body["code"] == "invalid_request" and body["field"] == "dsn", body
     assert "GRANT ALL ON `dbmig\\_%`" in body["message"] and password not in json.dumps(body)
     grant()
