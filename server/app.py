@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -192,11 +193,23 @@ def build_server() -> DbmigServer:
     return server
 
 
+MCP_PATH = "/mcp"
+
+
 def serve(http: bool = False, host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Run until the client closes stdio, or until interrupted (HTTP)."""
+    """Run until the client closes stdio, or until interrupted (HTTP). SIGTERM, what clients
+    send at shutdown, cleans up a running dry run first (dbmig.runners.lifecycle)."""
+    from dbmig.runners.lifecycle import handle_termination
+    handle_termination(exit_at_once=True)
     server = build_server()
     if http:
-        server.run("streamable-http", host=host, port=port, json_response=True, stateless_http=True,
-                   max_request_body_size=MAX_MESSAGE_BYTES)
+        # stdout stays free (it is the stdio transport's channel elsewhere); the line goes to stderr.
+        print(f"dbmig MCP server (streamable HTTP) at {http_url(host, port)}", file=sys.stderr, flush=True)
+        server.run("streamable-http", host=host, port=port, streamable_http_path=MCP_PATH,
+                   json_response=True, stateless_http=True, max_request_body_size=MAX_MESSAGE_BYTES)
     else:
         server.run("stdio")
+
+
+def http_url(host: str, port: int) -> str:
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}{MCP_PATH}"

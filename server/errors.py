@@ -21,6 +21,7 @@ SUGGESTIONS = {
     "zero_downtime_impossible": "set downtime_allowed=false only for changes that have an online form; "
                                 "otherwise set downtime_allowed=true and plan a maintenance window",
     "unsupported": "choose another database/tool combination or express the change with `raw_sql`",
+    "missing_dependency": "install what the message names where dbmig runs, then call again",
     "internal_gate_failure": "this is a bug in dbmig: the output failed its own checks and was withheld; "
                              "report it with the request",
     "internal_error": "this is a bug in dbmig; report it with the request",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -24,12 +25,37 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"dbmig: error: {message}\n")
 
 
+# A value that names no existing file is text, unless it can only be a file name: one word with
+# a directory part or a file extension (`x.json`, `dir/schema`), which is then a missing file.
+_FILE_NAME = re.compile(r"[^\s\[{]\S*(?:/\S*|\.(?:json|sql|ya?ml|xml|txt|csv|ddl))", re.I)
+
+
 def _read(path_or_text: str, field: str) -> str:
-    p = Path(path_or_text)
+    """The text of the file `path_or_text` names, or the value itself when it is given inline.
+    A path check that fails (ENAMETOOLONG for a 300-byte statement, a NUL byte) means inline."""
+    path = Path(path_or_text)
     try:
-        return p.read_text() if p.is_file() else path_or_text
+        is_file, exists = path.is_file(), path.exists()
+    except (OSError, ValueError):
+        return path_or_text
+    if is_file:
+        return _text_of(path, field)
+    if exists:
+        raise InvalidRequest(f"not a file: {path_or_text}", field=field)
+    if _FILE_NAME.fullmatch(path_or_text):
+        raise InvalidRequest(f"file not found: {path_or_text}", field=field)
+    return path_or_text
+
+
+def _text_of(path: Path, field: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidRequest(f"file not found: {path}", field=field) from None
+    except UnicodeDecodeError:
+        raise InvalidRequest(f"{path} is not UTF-8 text", field=field) from None
     except OSError as e:
-        raise InvalidRequest(f"cannot read {path_or_text}: {e.strerror}", field=field) from None
+        raise InvalidRequest(f"cannot read {path}: {e.strerror}", field=field) from None
 
 
 def _json_arg(text: str | None, field: str):
@@ -56,16 +82,18 @@ def _request(a: argparse.Namespace) -> dict:
 
 
 def write_files(out: Path, files) -> list[Path]:
-    """Write every file or none: each goes to a temp file first, then all are renamed."""
-    import tempfile      # not at the top: `dbmig validate` (a pre-commit hook) never writes
+    """Write every file or none: each goes to a temp file first, then all are renamed. Created
+    with mode 0666 so the umask decides, as for any file a user's tool writes (0644 under 0022)."""
+    import secrets       # not at the top: `dbmig validate` (a pre-commit hook) never writes
     out.mkdir(parents=True, exist_ok=True)
     staged = []
     try:
         for f in files:
-            fd, tmp = tempfile.mkstemp(dir=out, prefix=".dbmig-")
-            with os.fdopen(fd, "w") as h:
+            tmp = out / f".dbmig-{secrets.token_hex(6)}.tmp"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            staged.append((tmp, out / f.filename))
+            with os.fdopen(fd, "w", encoding="utf-8") as h:
                 h.write(f.content)
-            staged.append((Path(tmp), out / f.filename))
     except OSError:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
@@ -128,15 +156,12 @@ def _summary(result, written: list[Path]) -> str:
 
 def _files(paths: list[str], project: str | None = None) -> list[dict]:
     """Files by name; inside --project by their path in the project (how its history names them)."""
-    out = []
     root = Path(project).resolve() if project else None
+    out = []
     for p in paths:
         path = Path(p).resolve()
         name = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else Path(p).name
-        try:
-            out.append({"filename": name, "content": Path(p).read_text()})
-        except OSError as e:
-            raise InvalidRequest(f"cannot read {p}: {e.strerror}", field="files") from None
+        out.append({"filename": name, "content": _text_of(Path(p), "files")})
     return out
 
 
@@ -325,6 +350,18 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "verify" or getattr(args, "verify", False):
+        from .runners.lifecycle import handle_termination
+        handle_termination()      # SIGTERM cleans up a dry run as Ctrl-C does (`serve` does its own)
+    try:
+        code = _run(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return args.func(args)
     except DbmigError as e:
@@ -333,6 +370,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dbmig: error: {e.field + ': ' if e.field else ''}{e.message}"
               + (f" (allowed: {', '.join(e.allowed)})" if e.allowed else ""), file=sys.stderr)
         return EXIT_BAD_INPUT if e.code != "internal_gate_failure" else EXIT_FINDINGS
+
+
+def _reader_gone() -> int:
+    """`dbmig validate ... | head`: the reader left; stop quietly as `cat` would (exit 128+SIGPIPE).
+    stdout now points at /dev/null so the interpreter's last flush does not fail again."""
+    import signal
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 128 + signal.SIGPIPE
 
 
 if __name__ == "__main__":

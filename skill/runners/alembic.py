@@ -4,6 +4,7 @@ online, and `--sql` (offline) mode for the databases with no server here."""
 from __future__ import annotations
 
 import ast
+import hashlib
 import io
 import shutil
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from alembic.config import Config
 
 from ..render.common import TEMPLATES
 from .engines import Scratch
+from .workdir import write_files
 
 # Offline mode needs only the URL's dialect, never a driver or a server.
 OFFLINE_URLS = {"postgresql": "postgresql://", "mysql": "mysql://", "sqlserver": "mssql://",
@@ -28,7 +30,8 @@ class OfflineSql:
 
 
 def environment(files: dict[str, str], workdir: Path) -> Path:
-    """Write env.py, script.py.mako and versions/ (our .py revisions only) under workdir."""
+    """Write env.py, script.py.mako (always ours) and versions/ (the .py revisions only, each a
+    plain name inside it) under workdir."""
     root = Path(workdir) / "alembic"
     versions = root / "versions"
     versions.mkdir(parents=True, exist_ok=True)
@@ -37,10 +40,11 @@ def environment(files: dict[str, str], workdir: Path) -> Path:
     for old in versions.glob("*.py"):        # a second call sees exactly its files
         old.unlink()
     revisions = {n: c for n, c in files.items() if n.endswith(".py")}
-    for name, content in revisions.items():
-        (versions / name).write_text(content)
+    write_files(revisions, versions)
     for missing in _missing_parents(revisions.values()):
-        (versions / f"{missing}_dbmig_parent.py").write_text(_stub(missing))
+        # Named by a digest: the id comes from the request and may hold any character.
+        digest = hashlib.sha256(missing.encode()).hexdigest()[:12]
+        (versions / f"dbmig_parent_{digest}.py").write_text(_stub(missing))
     return root
 
 
@@ -64,7 +68,8 @@ def _missing_parents(contents) -> set[str]:
 
 
 def _as_list(value) -> list[str]:
-    return [] if value is None else [value] if isinstance(value, str) else list(value)
+    values = [value] if isinstance(value, str) else value if isinstance(value, (list, tuple)) else []
+    return [v for v in values if isinstance(v, str)]
 
 
 def _stub(revision: str) -> str:

@@ -1,18 +1,30 @@
 """Scratch databases on a live PostgreSQL or MySQL/MariaDB server, and schema/row snapshots.
 
 `Server.scratch()` creates a fresh database, yields a `Scratch`, and drops the database
-afterwards, also after a failure: it only ever drops what it created (names start `dbmig_`).
+afterwards, also after a failure, Ctrl-C or SIGTERM (runners/lifecycle.py). It only ever drops
+what it created: names are `dbmig_<label>_<host>_<pid>_<random>`, and a database whose owner
+process on this host is gone is removed at the next start.
 """
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any, Iterator
+from urllib.parse import quote
+
+from .lifecycle import owned, owner_tag, stale
 
 # Tables the migration tools keep for themselves: never part of a schema comparison.
 TOOL_TABLES = {"flyway_schema_history", "databasechangelog", "databasechangeloglock", "alembic_version"}
+_OWNED = re.compile(r"dbmig_\w*?_([0-9a-f]{6})_(\d+)_[0-9a-f]{6}")
+_reaped: set[tuple[str, str, int]] = set()
+
+
+class ScratchRefused(RuntimeError):
+    """The server would not create the scratch database (privileges, connection)."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +34,9 @@ class Server:
     port: int = 0
     user: str = ""
     password: str = ""
+    # Where CREATE/DROP DATABASE are sent from. A DSN's own database: a user with privileges on
+    # that database only may have none on `postgres` or `mysql`.
+    admin_db: str | None = None
 
     @classmethod
     def local(cls, kind: str) -> "Server":
@@ -31,30 +46,64 @@ class Server:
         return cls("mysql", os.environ.get("DBMIG_MY_HOST", "127.0.0.1"),
                    int(os.environ.get("DBMIG_MY_PORT", 3306)), os.environ.get("DBMIG_MY_USER", "root"))
 
-    def connect(self, database: str, autocommit: bool = True):
+    def connect(self, database: str | None, autocommit: bool = True):
         if self.kind == "postgresql":
             import psycopg
             return psycopg.connect(host=self.host, port=self.port, user=self.user,
-                                   password=self.password or None, dbname=database, autocommit=autocommit)
+                                   password=self.password or None, dbname=database or "postgres",
+                                   autocommit=autocommit)
         import pymysql
         return pymysql.connect(host=self.host, port=self.port, user=self.user, password=self.password,
                                database=database, autocommit=autocommit, charset="utf8mb4")
 
+    def _admin(self):
+        return contextlib.closing(self.connect(self.admin_db))
+
     @contextlib.contextmanager
     def scratch(self, label: str = "t") -> Iterator["Scratch"]:
-        name = f"dbmig_{label}_{secrets.token_hex(4)}".lower()[:60]
-        admin = self.connect("postgres" if self.kind == "postgresql" else "mysql")
-        try:
-            with admin.cursor() as cur:
-                cur.execute(f"CREATE DATABASE {name}" + (" CHARACTER SET utf8mb4" if self.kind == "mysql" else ""))
+        self.reap_stale()
+        name = f"dbmig_{label[:16]}_{owner_tag()}_{secrets.token_hex(3)}".lower()
+        with owned(lambda: self.drop(name)):     # registered first: a signal mid-CREATE drops it too
+            try:
+                with self._admin() as admin, admin.cursor() as cur:
+                    cur.execute(f"CREATE DATABASE {name}" + (" CHARACTER SET utf8mb4" if self.kind == "mysql" else ""))
+            except Exception as e:  # noqa: BLE001 - the driver's own reason, for the caller
+                raise ScratchRefused(f"cannot create the scratch database {name} as {self.user}: "
+                                     f"{str(e).strip()[:500]}") from None
             yield Scratch(self, name)
-        finally:
-            with admin.cursor() as cur:
-                if self.kind == "postgresql":
-                    cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-                else:
-                    cur.execute(f"DROP DATABASE IF EXISTS {name}")
-            admin.close()
+
+    def drop(self, name: str) -> None:
+        """Drop one of our scratch databases, ending sessions still in it (a tool process left
+        behind by a signal would otherwise hold MySQL's metadata lock)."""
+        with self._admin() as admin, admin.cursor() as cur:
+            if self.kind == "postgresql":
+                cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                return
+            cur.execute("SELECT id FROM information_schema.processlist WHERE db = %s AND id <> CONNECTION_ID()",
+                        (name,))
+            for (session,) in cur.fetchall():
+                with contextlib.suppress(Exception):
+                    cur.execute(f"KILL {int(session)}")
+            cur.execute(f"DROP DATABASE IF EXISTS {name}")
+
+    def reap_stale(self) -> None:
+        """Once per process and server: drop the scratch databases whose owner died without
+        cleaning up (SIGKILL). Best effort: a user without the privilege leaves them."""
+        key = (self.kind, self.host, self.port)
+        if key in _reaped:
+            return
+        _reaped.add(key)
+        sql = ("SELECT datname FROM pg_database" if self.kind == "postgresql"
+               else "SELECT schema_name FROM information_schema.schemata")
+        with contextlib.suppress(Exception):
+            with self._admin() as admin, admin.cursor() as cur:
+                cur.execute(sql)
+                names = [r[0] for r in cur.fetchall()]
+            for name in names:
+                m = _OWNED.fullmatch(name)
+                if m and stale(m[1], int(m[2])):
+                    with contextlib.suppress(Exception):
+                        self.drop(name)
 
 
 @dataclass
@@ -68,9 +117,10 @@ class Scratch:
 
     def sqlalchemy_url(self) -> str:
         s = self.server
+        login = quote(s.user, safe="") + (":" + quote(s.password, safe="") if s.password else "")
         if self.kind == "postgresql":
-            return f"postgresql+psycopg://{s.user}@{s.host}:{s.port}/{self.database}"
-        return f"mysql+pymysql://{s.user}@{s.host}:{s.port}/{self.database}?charset=utf8mb4"
+            return f"postgresql+psycopg://{login}@{s.host}:{s.port}/{self.database}"
+        return f"mysql+pymysql://{login}@{s.host}:{s.port}/{self.database}?charset=utf8mb4"
 
     def jdbc_url(self) -> str:
         s = self.server

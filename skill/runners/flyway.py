@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
+import shutil
 from pathlib import Path
 
+from . import lifecycle
 from .engines import Scratch
 
 _NAME = re.compile(r"^([VU])(\d+(?:[._]\d+)*)__.+\.sql$")
@@ -89,15 +90,11 @@ def run_script(scratch: Scratch, text: str, transactional: bool, name: str) -> N
     else:
         if transactional:     # as Flyway does; MySQL DDL still commits implicitly
             text = f"START TRANSACTION;\n{text}\nCOMMIT;\n"
-        cmd = ["mariadb" if _has("mariadb") else "mysql", "-h", s.host, "-P", str(s.port), "-u", s.user,
+        cmd = ["mariadb" if shutil.which("mariadb") else "mysql", "-h", s.host, "-P", str(s.port), "-u", s.user,
                "--default-character-set=utf8mb4", scratch.database]
     # A password goes through the environment, never the command line (visible in `ps`).
     env = dict(os.environ, PGPASSWORD=s.password, MYSQL_PWD=s.password) if s.password else None
-    proc = subprocess.run(cmd, input=text, capture_output=True, text=True, timeout=600, env=env)
+    proc = lifecycle.run(cmd, input=text, timeout=600, env=env)
     if proc.returncode != 0:
         raise FlywayError(f"{name} failed: {proc.stderr.strip()[:2000]}")
 
-
-def _has(binary: str) -> bool:
-    from shutil import which
-    return which(binary) is not None

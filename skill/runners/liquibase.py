@@ -1,20 +1,28 @@
 """The Liquibase CLI, run for real: `update` and `rollback-count` on a scratch database, and
 `update-sql` against an offline URL for the databases without a server here (SQL Server, Oracle).
 
-The CLI is the npm package `liquibase@4.28` under `<repo>/.tools` (or `LIQUIBASE_BIN`); it needs
-Java. No credentials are written anywhere: the scratch servers trust local connections.
+The CLI is found from `LIQUIBASE_BIN`, then `liquibase` on PATH, then the npm package
+`liquibase@4.28` under `.tools` in the working directory (where the README's setup puts it in a
+checkout); it needs Java. No credentials are written anywhere: a password goes through the
+environment.
 """
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
+from ..errors import MissingDependency
+from . import lifecycle
 from .engines import Scratch
+from .workdir import write_files
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_BIN = REPO / ".tools/node_modules/liquibase/dist/liquibase/liquibase"
+NPM_CLI = Path(".tools/node_modules/liquibase/dist/liquibase/liquibase")
+INSTALL = ("install it with `npm install --prefix .tools liquibase@4.28` in the directory you run dbmig from "
+           "(it then runs .tools/node_modules/liquibase/dist/liquibase/liquibase), put `liquibase` on PATH, "
+           "or set LIQUIBASE_BIN to the CLI; it needs Java 17+")
 # Liquibase's short names for the offline URL.
 OFFLINE = {"postgresql": "postgresql", "mysql": "mariadb", "sqlserver": "mssql", "oracle": "oracle"}
 QUIET = ["--show-banner=false", "--log-level=severe"]
@@ -26,22 +34,49 @@ class LiquibaseError(RuntimeError):
     pass
 
 
+def find() -> Path | None:
+    """Where the CLI is, or None. A `.tools` copy in the working directory counts only when this
+    user (or root) owns it: a shared directory such as /tmp must not choose what dbmig runs."""
+    if os.environ.get("LIQUIBASE_BIN"):
+        path = Path(os.environ["LIQUIBASE_BIN"])
+        return path if path.is_file() else None
+    if on_path := shutil.which("liquibase"):
+        return Path(on_path)
+    local = Path.cwd() / NPM_CLI
+    if local.is_file() and local.stat().st_uid in (0, os.geteuid()):
+        return local
+    return None
+
+
 def binary() -> Path:
-    path = Path(os.environ.get("LIQUIBASE_BIN") or DEFAULT_BIN)
-    if not path.is_file():
-        raise LiquibaseError(f"Liquibase CLI not found at {path}: run `npm install --prefix .tools "
-                             "liquibase@4.28` in the repository, or set LIQUIBASE_BIN")
+    path = find()
+    if path is None:
+        where = (f"LIQUIBASE_BIN={os.environ['LIQUIBASE_BIN']} is not a file"
+                 if os.environ.get("LIQUIBASE_BIN") else "Liquibase CLI not found (LIQUIBASE_BIN, PATH, ./.tools)")
+        raise MissingDependency(f"{where}: {INSTALL}", suggestion=INSTALL)
+    return path
+
+
+def java() -> str | None:
+    home = os.environ.get("JAVA_HOME")
+    if home and (Path(home) / "bin" / "java").is_file():
+        return str(Path(home) / "bin" / "java")
+    return shutil.which("java")
+
+
+def require() -> Path:
+    """The CLI, and Java to run it: a structured error saying what to install otherwise."""
+    path = binary()
+    if java() is None:
+        raise MissingDependency("the Liquibase CLI needs Java 17+, and none was found (JAVA_HOME, PATH): "
+                                "install a Java runtime (e.g. `apt-get install openjdk-17-jre-headless`)",
+                                suggestion="install Java 17+ or set JAVA_HOME, then call again")
     return path
 
 
 def available() -> bool:
     """True when the CLI and a Java runtime are there (tests skip or fail on this)."""
-    try:
-        binary()
-    except LiquibaseError:
-        return False
-    from shutil import which
-    return bool(os.environ.get("JAVA_HOME") or which("java"))
+    return find() is not None and java() is not None
 
 
 def changelogs(files: dict[str, str]) -> list[str]:
@@ -66,10 +101,14 @@ def changeset_count(text: str, name: str) -> int:
     return len(re.findall(pattern[name.rsplit(".", 1)[-1]], text, re.M))
 
 
-def run(workdir: Path, name: str, args: list[str], password: dict[str, str] | None = None) -> str:
-    cmd = [str(binary()), *QUIET, f"--changelog-file={name}", f"--search-path={workdir}", *args]
+def run(search_path: Path, name: str, args: list[str], password: dict[str, str] | None = None) -> str:
+    """One CLI command on the changelogs under `search_path`. The CLI runs in an empty directory
+    of its own: it reads liquibase.properties and its libraries from its working directory, and
+    those must never come from a request or a project."""
+    cmd = [str(require()), *QUIET, f"--changelog-file={name}", f"--search-path={Path(search_path).resolve()}", *args]
     env = {**os.environ, "JAVA_OPTS": os.environ.get("JAVA_OPTS", JAVA_OPTS), **(password or {})}
-    proc = subprocess.run(cmd, cwd=workdir, env=env, capture_output=True, text=True, timeout=600)
+    with lifecycle.temp_dir("liquibase") as cwd:
+        proc = lifecycle.run(cmd, cwd=cwd, env=env, timeout=600)
     if proc.returncode != 0:
         raise LiquibaseError(f"liquibase {args[-1]} failed: {_reason(proc.stderr + proc.stdout)}")
     return proc.stdout
@@ -81,16 +120,12 @@ def _reason(output: str) -> str:
     return "\n".join(lines)[:3000]
 
 
-def _write(files: dict[str, str], workdir: Path) -> str:
-    _write_all(files, workdir)
-    return changelog(files)
-
-
-def _write_all(files: dict[str, str], workdir: Path) -> None:
-    workdir.mkdir(parents=True, exist_ok=True)
-    for filename, content in files.items():
-        (workdir / filename).parent.mkdir(parents=True, exist_ok=True)
-        (workdir / filename).write_text(content)
+def _put(files: dict[str, str], workdir: Path) -> Path:
+    """Write the files into `workdir/changelogs`, the search path, apart from what the runner
+    keeps in `workdir` itself (the offline history file)."""
+    search = Path(workdir) / "changelogs"
+    write_files(files, search)
+    return search
 
 
 def _connection(scratch: Scratch) -> list[str]:
@@ -103,38 +138,35 @@ def _password(scratch: Scratch) -> dict[str, str]:
 
 
 def upgrade(scratch: Scratch, files: dict[str, str], workdir: Path) -> list[str]:
-    _write_all(files, Path(workdir))
+    search = _put(files, workdir)
     names = changelogs(files)
     for name in names:
-        run(Path(workdir), name, [*_connection(scratch), "update"], _password(scratch))
+        run(search, name, [*_connection(scratch), "update"], _password(scratch))
     return names
 
 
 def release_locks(scratch: Scratch, files: dict[str, str], workdir: Path) -> None:
     """What a user runs after a killed `update`: Liquibase could not clear its changelog lock."""
-    _write_all(files, Path(workdir))
-    run(Path(workdir), changelogs(files)[0], [*_connection(scratch), "release-locks"], _password(scratch))
+    run(_put(files, workdir), changelogs(files)[0], [*_connection(scratch), "release-locks"], _password(scratch))
 
 
 def downgrade(scratch: Scratch, files: dict[str, str], workdir: Path) -> list[str]:
     """Each changelog's own changeSets, newest changelog first."""
-    _write_all(files, Path(workdir))
+    search = _put(files, workdir)
     names = changelogs(files)[::-1]
     for name in names:
         count = changeset_count(files[name], name)
-        run(Path(workdir), name, [*_connection(scratch), "rollback-count", f"--count={count}"],
-            _password(scratch))
+        run(search, name, [*_connection(scratch), "rollback-count", f"--count={count}"], _password(scratch))
     return names
 
 
 def _offline(files: dict[str, str], workdir: Path, database: str, command: str) -> str:
     """Run a command against an offline URL with a fresh (empty) history file."""
-    workdir = Path(workdir)
-    name = _write(files, workdir)
-    history = workdir / "offline-history.csv"
+    search = _put(files, workdir)
+    history = Path(workdir).resolve() / "offline-history.csv"
     history.unlink(missing_ok=True)
     url = f"offline:{OFFLINE[database]}?changeLogFile={history}&outputLiquibaseSql=none"
-    return run(workdir, name, [f"--url={url}", command])
+    return run(search, changelog(files), [f"--url={url}", command])
 
 
 def offline_update_sql(files: dict[str, str], workdir: Path, database: str) -> str:
