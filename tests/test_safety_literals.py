@@ -68,11 +68,11 @@ def test_mariadb_reads_every_literal_back_in_both_backslash_modes(mariadb, mode)
 SCHEMA = "CREATE TABLE people (id INT PRIMARY KEY, full_name VARCHAR(200))"
 
 
-def _split(separator: str) -> dict:
+def _split(separator: str, **change) -> dict:
     return dict(migration_tool="flyway", database="mysql", migration_type="data", downtime_allowed=True,
                 migration_description="split names", schema=SCHEMA,
                 changes=[{"op": "split_column", "table": "people", "column": "full_name",
-                          "into": ["first_name", "last_name"], "separator": separator}])
+                          "into": ["first_name", "last_name"], "separator": separator} | change])
 
 
 @pytest.mark.engine
@@ -90,7 +90,8 @@ def test_split_guard_with_hostile_separator_applies_on_mariadb(mariadb, tmp_path
 @pytest.mark.engine
 def test_split_guard_message_carries_the_separator_on_mariadb(mariadb, tmp_path):
     separator = "'\"\",1);#"
-    files = {f.filename: f.content for f in generate(_split(separator)).files}
+    # the guard that aborts on a value without the separator is opt-in (the default keeps it whole)
+    files = {f.filename: f.content for f in generate(_split(separator, on_unsplittable="abort")).files}
     with mariadb.scratch("split") as s:
         s.execute([SCHEMA, "INSERT INTO people VALUES (1, 'no separator here')"])
         with pytest.raises(Exception) as exc:
