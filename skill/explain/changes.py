@@ -77,8 +77,10 @@ def _request(changes: list, schema_sql: str | None, version: str | None, table_r
              dsn: str | None = None) -> PlanRequest:
     """The changes as the planner takes them, with generate's validation and field paths.
     `hybrid` admits schema and data changes alike."""
+    optional = dict(schema=schema_sql, database_version=version, dsn=dsn)
+    # a field left None stays unset, so a dsn fills it (with_live_facts reads the fields set)
     data = dict(migration_type="hybrid", downtime_allowed=True, changes=changes, table_rows=table_rows,
-                schema=schema_sql, database_version=version, dsn=dsn)
+                **{k: v for k, v in optional.items() if v is not None})
     try:
         return PlanRequest.model_validate(data)
     except ValidationError as e:
