@@ -159,6 +159,11 @@ class AddColumn(Strict):
     table: Ident
     column: Column
 
+    def implied(self) -> list["Change"]:
+        """The changes `column.unique` asks for besides the column: planned (and checked) as the
+        add_unique they are, so the online form and the rollback are that op's."""
+        return [AddUnique(table=self.table, columns=[self.column.name])] if self.column.unique else []
+
 
 class DropColumn(Strict):
     op: Literal["drop_column"] = "drop_column"

@@ -80,6 +80,8 @@ def plan_change(i: int, ch: Change, ctx: Context, zero_downtime: bool) -> list[S
     seen, lost = len(ctx.warnings), len(ctx.losses)
     try:
         steps = planner_for(ch.op, ctx.dialect, zero_downtime)(ch, ctx, f"changes.{i}")
+        for extra in getattr(ch, "implied", list)():
+            steps += planner_for(extra.op, ctx.dialect, zero_downtime)(extra, ctx, f"changes.{i}")
     except DbmigError as exc:
         exc.change = i
         raise

@@ -18,7 +18,7 @@ from .model import Check, Step
 def checks_for(changes: list[Change], ctx: Context, created: set[str]) -> list[Check]:
     out: list[Check] = []
     for ch in changes:
-        out += _change_checks(ch, ctx)
+        out += [c for change in [ch, *getattr(ch, "implied", list)()] for c in _change_checks(change, ctx)]
     tables = {getattr(ch, "table", None) for ch in changes} - {None}
     renamed = {ch.table for ch in changes if ch.op == "rename_table"}
     for table in sorted(tables - renamed - {t for t in created}):

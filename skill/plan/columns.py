@@ -43,6 +43,13 @@ def _add_column_lock(ctx: Context, col: ColumnDef):
 def prepare_add_column(ch: AddColumn, ctx: Context, path: str) -> ColumnDef:
     """The column to add, checked, and recorded in the virtual schema (every strategy's start)."""
     col = ctx.from_request(ch.column, f"{path}.column")
+    if ch.column.primary_key:
+        # a key on a column that did not exist: every existing row needs its own value first
+        raise InvalidRequest(
+            f"adding {ch.table}.{col.name} as the primary key is not supported in one step",
+            field=f"{path}.column.primary_key",
+            suggestion="add the column, fill it (backfill), then set_not_null and add_unique; "
+                       "or create the table with `primary_key`")
     if not col.nullable and col.default is None:
         raise InvalidRequest(
             f"adding NOT NULL column {ch.table}.{col.name} needs a default (existing rows need a value)",
