@@ -214,11 +214,11 @@ own scratch database."""
 def run_verify(arguments: dict) -> Structured:
     args = schemas.VerifyArgs.model_validate(_parsed_json(arguments, ("files", "validation_tests")))
     from dbmig.project.context import verify_context
-    from dbmig.verify import to_text, verify
+    from dbmig.verify import files_by_name, to_text, verify
 
     tool, database, schema = verify_context(args.project_dir, _value(args.migration_tool), _value(args.database),
                                             args.schema_sql)
-    report = verify(tool, database, {f.filename: f.content for f in args.files}, dsn=args.dsn, schema_sql=schema,
+    report = verify(tool, database, files_by_name([f.model_dump() for f in args.files]), dsn=args.dsn, schema_sql=schema,
                     seed_sql=args.seed, tests=args.validation_tests, allow_nonempty=args.allow_nonempty)
     return report.model_dump(mode="json"), to_text(report)
 

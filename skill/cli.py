@@ -226,10 +226,10 @@ def cmd_explain(a: argparse.Namespace) -> int:
 
 def cmd_verify(a: argparse.Namespace) -> int:
     from .models import ValidationTest
-    from .verify import to_text, verify
+    from .verify import files_by_name, to_text, verify
     tests = [ValidationTest.model_validate(t) for t in (_json_arg(a.tests, "tests") or [])]
     from .project.context import verify_context
-    files = {f["filename"]: f["content"] for f in _files(a.files)}
+    files = files_by_name(_files(a.files))
     tool, database, schema = verify_context(a.project, a.tool, a.database, _read(a.schema, "schema") if a.schema else None)
     report = verify(tool, database, files, dsn=a.dsn, schema_sql=schema,
                     seed_sql=_read(a.seed, "seed") if a.seed else None, tests=tests,

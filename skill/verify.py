@@ -147,6 +147,17 @@ _EXAMPLE = {"flyway": "V1__add_email.sql and U1__add_email.sql", "alembic": "a1b
             "liquibase": "changelog.xml"}
 
 
+def files_by_name(files: list[dict], field: str = "files") -> dict[str, str]:
+    """{filename: content}; two files of one name would leave one of them silently unverified."""
+    out: dict[str, str] = {}
+    for j, f in enumerate(files):
+        if f["filename"] in out:
+            raise InvalidRequest(f"two files are named {f['filename']!r}: each file needs its own name",
+                                 field=f"{field}.{j}.filename")
+        out[f["filename"]] = f["content"]
+    return out
+
+
 def verify(tool: str, database: str, files: dict[str, str], *, dsn: str | None = None,
            schema_sql: str | None = None, seed_sql: str | None = None,
            tests: list[ValidationTest] | None = None, allow_nonempty: bool = False) -> VerifyReport:

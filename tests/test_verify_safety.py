@@ -28,7 +28,7 @@ from mcp.client.stdio import StdioServerParameters
 from dbmig.errors import InvalidRequest
 from dbmig.runners import alembic as alembic_runner
 from dbmig.runners import engines, lifecycle
-from dbmig.verify import verify
+from dbmig.verify import files_by_name, verify
 
 from .conftest import ROOT, live_server, require
 
@@ -108,6 +108,25 @@ def test_hostile_filenames_in_process_name_the_field(tmp_path):
             verify(args["migration_tool"], args["database"], files)
         assert e.value.field == field
     assert not canary.exists() and not list(outside.iterdir())
+
+
+def test_two_files_of_one_name_are_refused_not_collapsed(tmp_path):
+    """A dict keyed by name would keep the last file and verify the other never: refuse it."""
+    files = [{"filename": "V1__a.sql", "content": "CREATE TABLE a (id int);"},
+             {"filename": "V1__a.sql", "content": "DROP TABLE a;"}]
+    params = StdioServerParameters(command=PY, args=["-m", "dbmig.server"], cwd=str(tmp_path))
+
+    async def main():
+        async with Client(params, read_timeout_seconds=60) as client:
+            result = await client.call_tool("verify_migration", {"migration_tool": "flyway",
+                                                                 "database": "oracle", "files": files})
+            assert result.is_error
+            body = json.loads(result.content[0].text)
+            assert body["code"] == "invalid_request" and body["field"] == "files.1.filename", body
+    anyio.run(main)
+    with pytest.raises(InvalidRequest) as e:
+        files_by_name(files)
+    assert e.value.field == "files.1.filename"
 
 
 def test_runner_refuses_a_path_that_leaves_its_directory(tmp_path):
