@@ -13,8 +13,8 @@ import math
 from typing import Callable
 
 from dbmig.errors import DbmigError
-from dbmig.gate.budget import BUDGET as BUDGETS
-from dbmig.gate.budget import count_tokens as tokens
+from dbmig.tokens import BUDGET as BUDGETS
+from dbmig.tokens import count_tokens as tokens
 
 # validate and explain have no tier; they get the largest budget.
 UNTIERED = BUDGETS["T3"]

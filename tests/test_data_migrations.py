@@ -10,7 +10,7 @@ import time
 import pytest
 
 from dbmig.api import generate
-from dbmig.gate.budget import BUDGET
+from dbmig.tokens import BUDGET
 from dbmig.server.fit import sent_tokens
 from dbmig.runners import runner
 from dbmig.runners import engines

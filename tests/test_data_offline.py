@@ -10,7 +10,7 @@ import pytest
 from sqlfluff.core import Linter
 
 from dbmig.api import generate
-from dbmig.gate.budget import BUDGET
+from dbmig.tokens import BUDGET
 from dbmig.server.fit import sent_tokens
 from dbmig.runners import liquibase as lb
 from dbmig.runners.alembic import offline_sql

@@ -18,7 +18,7 @@ import pytest
 from dbmig.api import generate, parse_request
 from dbmig.dialects import get_dialect
 from dbmig.errors import InvalidRequest
-from dbmig.gate.budget import BUDGET
+from dbmig.tokens import BUDGET
 from dbmig.server.fit import sent_tokens
 from dbmig.gate.sqlgate import check_statement
 from dbmig.intake import changes_for

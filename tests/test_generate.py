@@ -9,7 +9,7 @@ import pytest
 
 from dbmig.api import generate
 from dbmig.errors import InvalidRequest, UnsafeRollback
-from dbmig.gate.budget import BUDGET
+from dbmig.tokens import BUDGET
 from dbmig.server.fit import sent_tokens
 
 from .roundtrip_cases import CASES, request

@@ -4,7 +4,11 @@ The Rust extension is loaded on its own: importing the `bpe_openai` package runs
 compatibility layer, which decodes three vocabularies (cl100k, o200k, voyage3) in Python
 (~0.7 s and ~65 MiB at every server start) and whose `encode` raises past 200,000 tokens and on
 special-token text such as `<|endoftext|>` in a request. The binding's `count` has neither limit
-and builds only the one vocabulary asked for (~50 ms).
+and builds only the one vocabulary asked for (~50 ms), on the first count.
+
+A module of its own, outside the gate package (whose import loads sqlglot, the planners and
+YAML): the MCP server counts the tokens of what it sends, and a server that has not generated
+anything yet has no use for the gate.
 """
 from __future__ import annotations
 
