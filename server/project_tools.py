@@ -15,6 +15,7 @@ from dbmig.models import MigrationTool
 
 from . import schemas
 from .budget import UNTIERED, as_json, tokens
+from .published import schemas_for
 from .tools import Structured, ToolSpec, _parsed_json
 
 PROJECT_HELP = ("The migration project's folder (holding flyway.conf / flyway.toml, liquibase.properties or "
@@ -153,13 +154,16 @@ def project_aware(schema: dict) -> dict:
 
 def _inspect_spec() -> ToolSpec:
     return ProjectToolSpec("inspect_project", "Inspect a migration project", INSPECT_DESCRIPTION,
-                           schemas.model_input_schema(InspectArgs), schemas.model_output_schema(InspectResult),
+                           *schemas_for("inspect_project", lambda: (schemas.model_input_schema(InspectArgs),
+                                                                    schemas.model_output_schema(InspectResult))),
                            run_inspect)
 
 
 def _write_spec() -> ToolSpec:
     return ProjectToolSpec("write_migration", "Generate and write a migration into the project", WRITE_DESCRIPTION,
-                           _write_input_schema(), schemas.model_output_schema(WriteResult), run_write,
+                           *schemas_for("write_migration", lambda: (_write_input_schema(),
+                                                                    schemas.model_output_schema(WriteResult))),
+                           run_write,
                            read_only=False, idempotent=False)
 
 

@@ -18,6 +18,7 @@ from dbmig.limits import MAX_CHANGES
 from dbmig.models import canonical
 
 from . import schemas, text
+from .published import schemas_for
 from .budget import UNTIERED, as_json, keep_prefix, tokens
 from .errors import error_body, log
 from .fit import Source, as_sent, beyond_limit, detail_response
@@ -188,19 +189,23 @@ version and schema from the live database, read-only; otherwise it connects to n
 def _generate_spec() -> ToolSpec:
     from .project_tools import project_aware
     return ToolSpec("generate_migration", "Generate a migration", GENERATE_DESCRIPTION,
-                    project_aware(schemas.generate_input_schema()), schemas.generate_output_schema(), run_generate)
+                    *schemas_for("generate_migration", lambda: (project_aware(schemas.generate_input_schema()),
+                                                                schemas.generate_output_schema())),
+                    run_generate)
 
 
 def _validate_spec() -> ToolSpec:
     return ToolSpec("validate_migration", "Validate (lint) a migration", VALIDATE_DESCRIPTION,
-                    schemas.model_input_schema(schemas.ValidateArgs), schemas.validate_output_schema(),
+                    *schemas_for("validate_migration", lambda: (schemas.model_input_schema(schemas.ValidateArgs),
+                                                                schemas.validate_output_schema())),
                     run_validate)
 
 
 def _explain_spec() -> ToolSpec:
     return ToolSpec("explain_migration", "Explain what a migration does", EXPLAIN_DESCRIPTION,
-                    schemas.model_input_schema(schemas.ExplainArgs),
-                    schemas.model_output_schema(schemas.ExplainResult), run_explain)
+                    *schemas_for("explain_migration", lambda: (schemas.model_input_schema(schemas.ExplainArgs),
+                                                               schemas.model_output_schema(schemas.ExplainResult))),
+                    run_explain)
 
 
 VERIFY_DESCRIPTION = """\
@@ -224,16 +229,15 @@ def run_verify(arguments: dict) -> Structured:
 
 
 def _verify_spec() -> ToolSpec:
-    from dbmig.verify import VerifyReport
     return ToolSpec("verify_migration", "Verify a migration on a throwaway database", VERIFY_DESCRIPTION,
-                    schemas.model_input_schema(schemas.VerifyArgs),
-                    _untitled_output(VerifyReport), run_verify, read_only=False)
+                    *schemas_for("verify_migration", _verify_schemas), run_verify, read_only=False)
 
 
-def _untitled_output(model) -> dict:
-    schema = schemas.model_output_schema(model)
-    schema["properties"].pop("omitted", None)
-    return schema
+def _verify_schemas() -> tuple[dict, dict]:
+    from dbmig.verify import VerifyReport
+    output = schemas.model_output_schema(VerifyReport)
+    output["properties"].pop("omitted", None)
+    return schemas.model_input_schema(schemas.VerifyArgs), output
 
 
 SPEC_BUILDERS = (_generate_spec, _validate_spec, _explain_spec, _verify_spec)

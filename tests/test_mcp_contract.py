@@ -86,3 +86,23 @@ def test_special_token_text_in_a_request_is_counted_not_refused():
         check_contract(check_structured(result, tool))
         assert json.dumps(result.structured_content)
     in_process(test)
+
+
+def test_published_schemas_are_the_ones_the_models_give():
+    """tools/list serves server/tool_schemas.json (precomputed for a fast start); it must be what
+    the pydantic models export now, key order included (rebuild: python -m dbmig.server.published)."""
+    from dbmig.server.published import CACHE, live_schemas
+    from dbmig.server.tools import tool_specs
+
+    live = live_schemas()
+    cached = json.loads(CACHE.read_text(encoding="utf-8"))
+    assert json.dumps(cached) == json.dumps(live), "stale tool_schemas.json: run python -m dbmig.server.published"
+    served = {spec.name: {"input": spec.input_schema, "output": spec.output_schema} for spec in tool_specs()}
+    assert json.dumps(served) == json.dumps(live)
+
+    async def test(client):
+        tools = await listed(client)
+        assert set(tools) == set(live)
+        for name, tool in tools.items():
+            assert tool.input_schema == live[name]["input"] and tool.output_schema == live[name]["output"], name
+    in_process(test)
