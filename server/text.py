@@ -1,24 +1,31 @@
 """The short human-readable text that accompanies each structured result.
 
 For generate it is a summary: the files to write in apply order (under phase headings with
-their gates for T3), the warnings and manual rollback steps. The contents of the files, the
-validation tests and the guide are in the structured content only: repeating them here would
-send every script twice.
+their gates for T3), and how many warnings and manual rollback steps the result has. The
+contents of the files, the validation tests, the guide, the warnings and the manual steps are
+in the structured content only: repeating them here would send them twice (the budget counts
+both parts, and the warnings alone were ~80 tokens of a median T1 result).
 """
 from __future__ import annotations
 
 
 def generate_text(result: dict, files: list[dict]) -> str:
     """`files`: every file in apply order (`MigrationResult.files`)."""
-    tests = result.get("validation_tests", [])
-    lines = [f"{result['tier']} {result['migration_tool']} migration for {result['database']}: {len(files)} "
-             f"file(s) to write in this order; their contents, {len(tests)} validation test(s) and the deployment "
-             "guide are in the structured content."]
+    lines = [f"{result['tier']} {result['migration_tool']} migration for {result['database']}: write these "
+             f"{len(files)} file(s) in order. In the structured content: {_in_structured(result)}."]
     lines += _phase_files(result, files)
     lines += _rollback(result, {f["filename"] for f in files})
-    lines += _bullets("Warnings", result.get("warnings", []))
     lines += _omitted(result)
     return "\n".join(lines)
+
+
+def _in_structured(result: dict) -> str:
+    """What to read there besides the files, most urgent first."""
+    rollback = result.get("rollback_script") or {}
+    counted = [(len(result.get("warnings", [])), "warning(s) (read before applying)"),
+               (len(rollback.get("manual_steps", [])), "manual rollback step(s)"),
+               (len(result.get("validation_tests", [])), "validation test(s)")]
+    return ", ".join([f"{n} {what}" for n, what in counted if n] + ["the deployment guide"])
 
 
 def _phase_files(result: dict, files: list[dict]) -> list[str]:
@@ -38,12 +45,7 @@ def _rollback(result: dict, listed: set[str]) -> list[str]:
     rollback = result.get("rollback_script")
     if not rollback:
         return []
-    lines = [] if rollback["filename"] in listed else [f"Rollback: {rollback['filename']}"]
-    return lines + _bullets("Manual rollback steps", rollback.get("manual_steps", []))
-
-
-def _bullets(title: str, items: list[str]) -> list[str]:
-    return [f"{title}:"] + [f"- {item}" for item in items] if items else []
+    return [] if rollback["filename"] in listed else [f"Rollback: {rollback['filename']}"]
 
 
 def _omitted(result: dict) -> list[str]:
