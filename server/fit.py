@@ -49,12 +49,25 @@ def sent_tokens(model) -> int:
 
 
 def fit_generate(result: dict, files: list[dict], source: Source | None = None) -> Structured:
+    whole = _trimmed(result, files, [])
+    if _fits(whole, BUDGETS[result["tier"]]):
+        return whole
     fitted, total = _fit(result, files)
     if total <= BUDGETS[result["tier"]]:
         return fitted
     if source is not None and len(source.changes) > 1:
         raise split_answer(source, result["tier"], total)
     return _trimmed(result, files, _optional(result), over=total)
+
+
+def _fits(sent: Structured, budget: int) -> bool:
+    """Whether the whole answer is within budget: by its UTF-8 length when even that fits (a
+    cl100k token is at least one byte, so most T2/T3 answers need no count), else by one count
+    of what is sent (a part-by-part count, which `_fit` needs to trim, is larger)."""
+    body, summary = as_json(sent[0]), sent[1]
+    if len(body.encode()) + len(summary.encode()) <= budget:
+        return True
+    return tokens(body) + tokens(summary) <= budget
 
 
 def _fit(result: dict, files: list[dict]) -> tuple[Structured, int]:
