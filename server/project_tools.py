@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from mcp_types import Tool as MCPTool
 from mcp_types import ToolAnnotations
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from dbmig.models import MigrationTool
 
 from . import schemas
+from .schemas import ServerModel
 from .budget import UNTIERED, as_json, tokens
 from .published import schemas_for
 from .tools import Structured, ToolSpec, _parsed_json
@@ -36,7 +37,7 @@ class ProjectToolSpec(ToolSpec):
 
 # --- inspect_project -------------------------------------------------------------------------------
 
-class InspectArgs(BaseModel):
+class InspectArgs(ServerModel):
     model_config = ConfigDict(extra="forbid")
     project_dir: str = Field(min_length=1, max_length=4096, description=PROJECT_HELP)
     migration_tool: MigrationTool | None = Field(default=None, description="Which tool's config to read when "
@@ -48,7 +49,7 @@ class InspectArgs(BaseModel):
                                     "tool on a throwaway embedded database dbmig starts, and read the catalog.")
 
 
-class InspectResult(BaseModel):
+class InspectResult(ServerModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
     project_dir: str
     tool: str
@@ -106,7 +107,7 @@ collision is an error and nothing is written). Returns the paths written and the
 them (flyway migrate, liquibase update, alembic upgrade head)."""
 
 
-class WriteResult(BaseModel):
+class WriteResult(ServerModel):
     written: list[str] = Field(description="Paths written or edited, relative to project_dir.")
     files: list[str]
     edited: list[str]

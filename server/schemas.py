@@ -111,7 +111,14 @@ def generate_input_schema() -> dict:
     return schema
 
 
-class Omitted(BaseModel):
+class ServerModel(BaseModel):
+    """The server's own argument and report models. Their validators are built on first use, not
+    at every start: a session may never call the tool they serve (most calls are generate)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Omitted(ServerModel):
     """What was left out of this response and how to fetch it."""
 
     sections: list[str] = Field(description="Optional parts left out; never a required one.")
@@ -136,7 +143,7 @@ def generate_output_schema() -> dict:
 
 # --- validate / explain: the engine takes plain arguments, so the MCP shape lives here ------
 
-class MigrationFile(BaseModel):
+class MigrationFile(ServerModel):
     """A migration file as text. Same shape as generate's output files, so they can be passed back."""
 
     model_config = ConfigDict(extra="forbid")
@@ -151,7 +158,7 @@ PROJECT_DIR_HELP = ("The user's migration project (Flyway, Liquibase or Alembic 
                     "and version from its config, and reads its history as context.")
 
 
-class ValidateArgs(BaseModel):
+class ValidateArgs(ServerModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     database: DatabaseName | None = Field(default=None, description="Database the migration runs on (required "
                                                                 "unless project_dir says).")
@@ -171,7 +178,7 @@ class ValidateArgs(BaseModel):
     dsn: str | None = Field(default=None, min_length=1, max_length=1000, repr=False, description=LIVE_DSN)
 
 
-class ExplainArgs(BaseModel):
+class ExplainArgs(ServerModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     database: DatabaseName | None = Field(default=None, description="Database the statements would run on "
                                                                 "(required unless project_dir says).")
@@ -200,7 +207,7 @@ class ExplainArgs(BaseModel):
                             description=LIVE_DSN + " With `changes`, also the schema of the tables they name.")
 
 
-class VerifyArgs(BaseModel):
+class VerifyArgs(ServerModel):
     model_config = ConfigDict(extra="forbid")
     migration_tool: ToolName | None = Field(default=None, description="Tool whose files these are; the "
                                                  "real tool applies them (required unless project_dir says).")
@@ -224,7 +231,7 @@ class VerifyArgs(BaseModel):
     allow_nonempty: bool = Field(default=False, description="Allow a DSN whose database already has tables.")
 
 
-class StatementExplanation(BaseModel):
+class StatementExplanation(ServerModel):
     """One statement as `dbmig.explain.explain_migration` describes it."""
 
     file: str = Field(description="The file; for `changes`, the change's field path (`changes.0`).")
@@ -241,7 +248,7 @@ class StatementExplanation(BaseModel):
     safe_alternative: str | None = None
 
 
-class ExplainResult(BaseModel):
+class ExplainResult(ServerModel):
     statements: list[StatementExplanation]
     live: dict | None = Field(default=None, description="With `dsn`: what was read from the live database and when.")
 
