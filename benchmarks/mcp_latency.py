@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -64,6 +65,13 @@ def spawned(known: set[int]) -> int:
     return pid
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far: on a loaded machine the wall time
+    to a first result stretches with the other load, its CPU time much less."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mib(pid: int) -> float:
     """The process's RSS high-water mark (VmHWM) so far."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -72,7 +80,7 @@ def peak_rss_mib(pid: int) -> float:
     raise RuntimeError("no VmHWM in /proc")
 
 
-async def cold_start(name: str) -> tuple[float, float]:
+async def cold_start(name: str) -> tuple[float, float, float]:
     command, (tool, arguments) = SERVERS[name]
     known = children()
     start = time.perf_counter()
@@ -80,7 +88,8 @@ async def cold_start(name: str) -> tuple[float, float]:
         result = await session.call_tool(tool, arguments)
         seconds = time.perf_counter() - start
         assert not result.is_error, result.content
-        return seconds, peak_rss_mib(spawned(known))
+        pid = spawned(known)
+        return seconds, cpu_seconds(pid), peak_rss_mib(pid)
 
 
 async def warm(calls: int) -> tuple[dict[str, list[float]], dict[str, str], dict[str, float]]:
@@ -142,15 +151,17 @@ def main() -> None:
     parser.add_argument("--cold", type=int, default=5)
     args = parser.parse_args()
 
-    cold: dict[str, list[tuple[float, float]]] = {name: [] for name in SERVERS}
+    cold: dict[str, list[tuple[float, float, float]]] = {name: [] for name in SERVERS}
     for _ in range(args.cold):                   # interleaved: bare, dbmig, bare, dbmig, ...
         for name in SERVERS:
             cold[name].append(anyio.run(cold_start, name))
-    seconds = {name: [s for s, _ in runs] for name, runs in cold.items()}
-    first_peak = {name: statistics.median(m for _, m in runs) for name, runs in cold.items()}
-    print("cold start: spawn + connect + first result (stdio)")
-    print(f"  bare MCPServer, echo:      {percentiles(seconds['bare'])}   peak RSS {first_peak['bare']:6.1f} MiB")
-    print(f"  dbmig serve, T1 generate:  {percentiles(seconds['dbmig'])}   peak RSS {first_peak['dbmig']:6.1f} MiB")
+    seconds = {name: [s for s, _, _ in runs] for name, runs in cold.items()}
+    cpu = {name: [c for _, c, _ in runs] for name, runs in cold.items()}
+    first_peak = {name: statistics.median(m for _, _, m in runs) for name, runs in cold.items()}
+    print("cold start: spawn + connect + first result (stdio); the server's CPU time to it; its peak RSS")
+    for name, label in (("bare", "bare MCPServer, echo:    "), ("dbmig", "dbmig serve, T1 generate:")):
+        print(f"  {label} {percentiles(seconds[name])}   CPU p50 {p50(cpu[name]):6.0f} ms   "
+              f"peak RSS {first_peak[name]:6.1f} MiB")
 
     samples, outcomes, memory = anyio.run(warm, args.calls)
     print("warm round trips on one open session (stdio, interleaved)")
@@ -168,6 +179,7 @@ def main() -> None:
     echo = p50(samples["echo"])
     print("against the targets (p50s)")
     print(f"  cold start dbmig / bare:                  {verdict(p50(seconds['dbmig']) / p50(seconds['bare']), 1.2)}")
+    print(f"  cold start CPU time dbmig / bare:         {verdict(p50(cpu['dbmig']) / p50(cpu['bare']), 1.2)}")
     print(f"  peak RSS dbmig / bare (first result):     {verdict(first_peak['dbmig'] / first_peak['bare'], 1.5)}")
     print(f"  peak RSS dbmig / bare (after warm calls): {verdict(memory['dbmig'] / memory['bare'], 1.5)}")
     for tier in REQUESTS:
