@@ -103,6 +103,9 @@ def test_wheel_in_a_fresh_venv_does_every_job(wheel_venv):
     for module in ("skill", "server"):
         proc = _run([venv / "bin/python", "-c", f"import {module}"], elsewhere, env, ok=False)
         assert proc.returncode == 1 and "ModuleNotFoundError" in proc.stderr, (module, proc.stderr)
+    # the precomputed tool schemas ship (without them the server would export them at each start)
+    _run([venv / "bin/python", "-c", "from dbmig.server.published import CACHE; assert CACHE.is_file(), CACHE"],
+         elsewhere, env)
     for tool in ("flyway", "liquibase", "alembic"):
         _run([dbmig, "generate", "--tool", tool, "--database", "postgresql", "--type", "schema", "--downtime-allowed",
               "--description", "Add email to users", "--changes", "changes.json", "--schema", "schema.sql",
