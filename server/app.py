@@ -77,6 +77,10 @@ async def call_within_budget(spec: ToolSpec, arguments: dict[str, Any]):
     budget = CALL_BUDGET_S if spec.read_only else None
 
     def run():
+        try:
+            spec.load()
+        except Exception as exc:  # noqa: BLE001 - answered like any failure of the call
+            return error_result(error_body(exc))
         with time_budget(budget):
             return spec.call(arguments)
 

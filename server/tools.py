@@ -6,6 +6,7 @@ validation would answer with unstructured text). No database knowledge lives her
 """
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -35,6 +36,13 @@ class ToolSpec:
     output_schema: dict
     run: Callable[[dict], Structured]
     read_only: bool = True
+    # the engine modules `run` imports, loaded on the tool's first call (not at server start) and
+    # before its time budget starts: a one-time import is not the call's work
+    loads: tuple[str, ...] = ()
+
+    def load(self) -> None:
+        for module in self.loads:
+            importlib.import_module(module)
 
     def listing(self) -> MCPTool:
         # generate/validate/explain touch no database or file, so a client may call freely and
@@ -78,7 +86,7 @@ def _parsed_json(arguments: dict, keys: tuple[str, ...]) -> dict:
 # --- generate_migration --------------------------------------------------------------------
 
 def run_generate(arguments: dict) -> Structured:
-    from dbmig.api import generate  # imported late: keeps `tools/list` fast on a cold start
+    from dbmig.api import generate  # imported late (`loads`): keeps the server's start fast
 
     args = _parsed_json(arguments, ("changes", "table_rows"))
     detail = args.pop("detail", None)
@@ -191,21 +199,21 @@ def _generate_spec() -> ToolSpec:
     return ToolSpec("generate_migration", "Generate a migration", GENERATE_DESCRIPTION,
                     *schemas_for("generate_migration", lambda: (project_aware(schemas.generate_input_schema()),
                                                                 schemas.generate_output_schema())),
-                    run_generate)
+                    run_generate, loads=("dbmig.api",))
 
 
 def _validate_spec() -> ToolSpec:
     return ToolSpec("validate_migration", "Validate (lint) a migration", VALIDATE_DESCRIPTION,
                     *schemas_for("validate_migration", lambda: (schemas.model_input_schema(schemas.ValidateArgs),
                                                                 schemas.validate_output_schema())),
-                    run_validate)
+                    run_validate, loads=("dbmig.lint",))
 
 
 def _explain_spec() -> ToolSpec:
     return ToolSpec("explain_migration", "Explain what a migration does", EXPLAIN_DESCRIPTION,
                     *schemas_for("explain_migration", lambda: (schemas.model_input_schema(schemas.ExplainArgs),
                                                                schemas.model_output_schema(schemas.ExplainResult))),
-                    run_explain)
+                    run_explain, loads=("dbmig.explain", "dbmig.project.context"))
 
 
 VERIFY_DESCRIPTION = """\
