@@ -20,6 +20,7 @@ from ...schema import VirtualSchema
 from .errors import DescriptionNotUnderstood, Unclear, summary
 from .grammar import NEEDS, examples, rules_for
 from .matcher import State, Trace, match
+from .rails import rails_sentence
 from .resolve import Resolver
 from .slots import SLOTS
 from .tokens import Clause, named_clause, normalise, split_clauses
@@ -38,7 +39,13 @@ def read_description(text: str, schema: VirtualSchema | None = None, dialect: st
     """Read `text` as changes, resolving names against `schema`; types are read in the
     spelling of `dialect` (a sqlglot dialect name) first. Raises DescriptionNotUnderstood."""
     resolver = Resolver(schema or VirtualSchema(), dialect)
-    clauses = _clauses(text or "")
+    try:
+        sentence = rails_sentence(text or "")
+    except Unclear as unclear:
+        raise _refusal(unclear, Clause(text, ()), 1, 1, []) from None
+    if sentence:
+        resolver.notes.append(f"read the Rails generator command as: {sentence}")
+    clauses = _clauses(sentence or text or "")
     read: list[dict] = []
     for n, clause in enumerate(clauses, 1):
         tokens = normalise(clause.tokens)
