@@ -239,7 +239,7 @@ def cmd_verify(a: argparse.Namespace) -> int:
 
 def cmd_inspect(a: argparse.Namespace) -> int:
     from .project import inspect_project, inspect_text
-    report = inspect_project(a.project, a.tool, a.database, a.replay or "offline", a.replay_dsn)
+    report = inspect_project(a.project, a.tool, a.database, a.replay or "offline", a.replay_dsn, dsn=a.dsn)
     print(json.dumps(report, indent=2) if a.json else inspect_text(report))
     return EXIT_OK
 
@@ -336,6 +336,7 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--database", help="replay in this dialect (default: the project's database)")
     i.add_argument("--replay", choices=["offline", "database"])
     i.add_argument("--replay-dsn")
+    i.add_argument("--dsn", help="read-only: which migrations this live database has applied (the tool's record)")
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=cmd_inspect)
 
