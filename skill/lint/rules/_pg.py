@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 
 _FALSE = {"false", "off", "0", "no"}
+_SERIAL = {"serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"}
 
 
 class Tree:
@@ -199,6 +200,15 @@ class NewColumn:
     @property
     def default(self) -> dict | None:
         return next((c.get("raw_expr") for c in self.constraints if c.get("contype") == "CONSTR_DEFAULT"), None)
+
+    def volatile(self, is_volatile_function) -> str | None:
+        """What fills every existing row with a value of its own (a sequence, an identity, a
+        call `is_volatile_function` names), else None: catalog-only on PostgreSQL 11+."""
+        if self.type[0] in _SERIAL or "CONSTR_IDENTITY" in self.kinds:
+            return "a sequence/identity"
+        default = self.default
+        found = [f"{n}()" for n in calls(default) if is_volatile_function(n)] if default else []
+        return ", ".join(found) or None
 
 
 def clause_offsets(text: str, tree: Tree) -> list[int]:
