@@ -71,7 +71,7 @@ def _insert(view, ctx, d):
 
 
 def _truncate(view, ctx, d):
-    names = [_pg.relname(r.get("RangeVar")) for r in view.pg.node.get("relations", ())]
+    names = [_shown(r.get("RangeVar")) for r in view.pg.node.get("relations", ())]
     tables = f"table {names[0]}" if len(names) == 1 else "tables " + ", ".join(names[:-1]) + f" and {names[-1]}"
     cascade = view.pg.node.get("behavior") == "DROP_CASCADE"
     return ("truncate_cascade" if cascade else "truncate"), view.table, {"tables": tables}
@@ -103,7 +103,7 @@ def _do(view, ctx, d):
         return "other", view.table, {}
     updated = [_updated(q) for q in _pg.plpgsql_statements(_pg.as_function(body))[0]]
     updated = [t for t in updated if t]
-    return ("batch_update", updated[0], {}) if updated else ("other", view.table, {})
+    return ("batch_update", updated[0], {"table": updated[0]}) if updated else ("other", view.table, {})
 
 
 _LOOPS = ("PLpgSQL_stmt_loop", "PLpgSQL_stmt_while", "PLpgSQL_stmt_fori", "PLpgSQL_stmt_fors")
@@ -127,6 +127,12 @@ def _updated(query: str) -> str | None:
     return None
 
 
+def _shown(rangevar: dict | None) -> str:
+    """A table as the statement names it (schema and case kept), for the facts' texts."""
+    rangevar = rangevar or {}
+    return ".".join(p for p in (rangevar.get("schemaname"), rangevar.get("relname")) if p) or "the table"
+
+
 def _plain(op: str):
     return lambda view, ctx, d: (op, view.table, {})
 
@@ -137,7 +143,7 @@ _STATEMENTS = {
     "UpdateStmt": _plain("update"), "DeleteStmt": _plain("delete"), "TruncateStmt": _truncate,
     "VacuumStmt": _vacuum, "ClusterStmt": _plain("cluster"), "ReindexStmt": _reindex,
     "RenameStmt": _rename, "VariableSetStmt": _plain("setting"), "TransactionStmt": _plain("transaction"),
-    "DoStmt": _do,
+    "DoStmt": _do, "CreateTrigStmt": _plain("zd_sync_trigger"),     # CREATE TRIGGER: SHARE ROW EXCLUSIVE
 }
 
 
@@ -162,7 +168,7 @@ def _action(view: SqlView, ctx, d: Dialect, schema: VirtualSchema, cmd: dict) ->
         part = cmd.get("def", {}).get("PartitionCmd", {})
         online = part.get("concurrent") or subtype == "AT_DetachPartitionFinalize"
         return [("detach_partition_online" if online else "detach_partition",
-                 {"partition": _pg.relname(part.get("name")) or "the partition"})]
+                 {"partition": _shown(part.get("name"))})]
     return [(_ACTIONS.get(subtype, "alter_table"), {})]
 
 
@@ -179,7 +185,7 @@ def _add_column(view: SqlView, ctx, d: Dialect, col: _pg.NewColumn) -> list[tupl
     for con in col.constraints:
         kind = con.get("contype")
         if kind == "CONSTR_FOREIGN":
-            ops.append(("add_column_foreign_key", {"referenced": _pg.relname(con.get("pktable")) or "its table"}))
+            ops.append(("add_column_foreign_key", {"referenced": _shown(con.get("pktable"))}))
         elif kind in _INLINE:
             ops.append((_INLINE[kind], {}))
     return ops
