@@ -280,3 +280,28 @@ def is_plpgsql_function(tree: Tree) -> bool:
         return False
     opts = {o["DefElem"]["defname"]: o["DefElem"].get("arg") for o in tree.node.get("options", ())}
     return (opts.get("language") or {}).get("String", {}).get("sval", "").lower() == "plpgsql"
+
+
+def syntax_error(text: str) -> str | None:
+    """Why PostgreSQL's parser refuses `text`, or None: every statement, and the body of each
+    PL/pgSQL function and DO block as the PL/pgSQL parser reads it (with the SQL inside)."""
+    from pglast import parser
+    try:
+        stmts = json.loads(parser.parse_sql_json(text)).get("stmts") or []
+    except parser.ParseError as err:
+        return err.args[0]
+    if not stmts:
+        return "no SQL statement"
+    raw = text.encode()
+    for s in stmts:
+        tree = Tree(*next(iter(s["stmt"].items())))
+        body = do_body(tree)
+        if is_plpgsql_function(tree):
+            start = s.get("stmt_location", 0)
+            function = raw[start:start + s["stmt_len"]] if s.get("stmt_len") else raw[start:]
+            error = plpgsql_statements(function.decode())[1]
+        else:
+            error = plpgsql_statements(as_function(body))[1] if body is not None else None
+        if error:
+            return f"PL/pgSQL: {error}"
+    return None
