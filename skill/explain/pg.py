@@ -9,8 +9,6 @@ foreign key, every table a TRUNCATE empties) are handed to it as `parts`.
 """
 from __future__ import annotations
 
-import json
-
 from ..dialects import Dialect
 from ..lint.rules import SqlView, _pg
 from ..schema import VirtualSchema
@@ -97,34 +95,21 @@ def _rename(view, ctx, d):
 def _do(view, ctx, d):
     """A DO block that updates in a loop and commits per pass: a batched data migration."""
     body = _pg.do_body(view.pg)
-    fn = _plpgsql(_pg.as_function(body)) if body else None
-    if fn is None or not any(k in n for n in _pg.walk(fn) for k in _LOOPS) or \
-            not any("PLpgSQL_stmt_commit" in n for n in _pg.walk(fn)):
+    fn = _pg.plpgsql_tree(_pg.as_function(body))[0] if body else None
+    kinds = {k for n in _pg.walk(fn) for k in n} if fn else set()
+    if not kinds & _LOOPS or "PLpgSQL_stmt_commit" not in kinds:
         return "other", view.table, {}
-    updated = [_updated(q) for q in _pg.plpgsql_statements(_pg.as_function(body))[0]]
-    updated = [t for t in updated if t]
+    updated = [t for t in map(_updated, _pg.plpgsql_queries(fn)) if t]
     return ("batch_update", updated[0], {"table": updated[0]}) if updated else ("other", view.table, {})
 
 
-_LOOPS = ("PLpgSQL_stmt_loop", "PLpgSQL_stmt_while", "PLpgSQL_stmt_fori", "PLpgSQL_stmt_fors")
-
-
-def _plpgsql(function_sql: str) -> dict | None:
-    from pglast import parser
-    try:
-        return json.loads(parser.parse_plpgsql_json(function_sql))
-    except parser.ParseError:
-        return None
+_LOOPS = {"PLpgSQL_stmt_loop", "PLpgSQL_stmt_while", "PLpgSQL_stmt_fori", "PLpgSQL_stmt_fors"}
 
 
 def _updated(query: str) -> str | None:
     """The table an UPDATE (or MERGE) in a loop body changes."""
     tree = _pg.parse(query)
-    if tree.kind == "UpdateStmt":
-        return _pg.relname(tree.node.get("relation"))
-    if tree.kind == "MergeStmt":
-        return _pg.relname(tree.node.get("relation"))
-    return None
+    return _pg.relname(tree.node.get("relation")) if tree.kind in ("UpdateStmt", "MergeStmt") else None
 
 
 def _shown(rangevar: dict | None) -> str:

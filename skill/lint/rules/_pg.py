@@ -258,20 +258,26 @@ def as_function(body: str) -> str:
     return f"CREATE FUNCTION dbmig_do() RETURNS void LANGUAGE plpgsql AS $dbmig_do${body}$dbmig_do$"
 
 
+def plpgsql_tree(function_sql: str) -> tuple[object, str | None]:
+    """The PL/pgSQL parser's tree of a function (CREATE FUNCTION ... LANGUAGE plpgsql), or its error."""
+    from pglast import parser
+    try:
+        return json.loads(parser.parse_plpgsql_json(function_sql)), None
+    except parser.ParseError as err:
+        return None, err.args[0]
+
+
 def plpgsql_statements(function_sql: str) -> tuple[list[str], str | None]:
     """SQL statements a PL/pgSQL function runs (static ones; EXECUTE strings are opaque), or the
     PL/pgSQL parser's error."""
-    from pglast import parser
-    try:
-        fn = json.loads(parser.parse_plpgsql_json(function_sql))
-    except parser.ParseError as err:
-        return [], err.args[0]
-    queries = []
-    for n in walk(fn):
-        stmt = n.get("PLpgSQL_stmt_execsql")
-        if stmt:
-            queries.append(stmt["sqlstmt"]["PLpgSQL_expr"]["query"])
-    return queries, None
+    fn, error = plpgsql_tree(function_sql)
+    return (plpgsql_queries(fn), None) if error is None else ([], error)
+
+
+def plpgsql_queries(fn: object) -> list[str]:
+    """The static SQL statements in a PL/pgSQL parser's tree."""
+    return [n["PLpgSQL_stmt_execsql"]["sqlstmt"]["PLpgSQL_expr"]["query"]
+            for n in walk(fn) if "PLpgSQL_stmt_execsql" in n]
 
 
 def is_plpgsql_function(tree: Tree) -> bool:
