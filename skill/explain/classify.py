@@ -1,8 +1,9 @@
 """Which operation a statement is, in the words of the facts tables (`dialects/data/*.toml`).
 
 Recognition only: the lock, what it blocks and what the duration follows are the dialect's
-facts for the operation found here, the same ones the planner writes into each Step. Statements
-are read from the same masked text the lint rules use; where the SQL alone cannot tell (MySQL
+facts for the operation found here, the same ones the planner writes into each Step. PostgreSQL
+statements are read from PostgreSQL's parse tree (`pg.py`); the other databases' from the same
+masked text the lint rules use; where the SQL alone cannot tell (MySQL
 MODIFY and SQL Server ALTER COLUMN restate a column: is it a type change or only NOT NULL?), the
 `schema` given to explain decides, as it does for the planner.
 """
