@@ -1,9 +1,8 @@
 from ...dialects.postgresql import POSTGRESQL
-from . import _pg, Example, Hit, rule
+from . import Example, Hit, rule
 
 # Which functions are volatile is the PostgreSQL dialect's fact (data/postgresql_non_volatile.txt,
 # from pg_proc): the planner decides rewrites with the same list, so plan, explain and lint agree.
-_SERIAL = {"serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"}
 
 
 @rule(id="PG006-volatile-default", severity="warning", reason="rewrite", databases=("postgresql",),
@@ -27,14 +26,7 @@ def check(view, ctx):
     if ctx.is_new_table(view):
         return
     for col in view.new_columns:
-        what = _volatile(col)
+        what = col.volatile(POSTGRESQL.is_volatile_function)
         if what:
             yield Hit(col.offset, f"{view.table}.{col.name} defaults to {what}")
 
-
-def _volatile(col) -> str | None:
-    if col.type[0] in _SERIAL or "CONSTR_IDENTITY" in col.kinds:
-        return "a sequence/identity"
-    default = col.default
-    calls = [f"{n}()" for n in _pg.calls(default) if POSTGRESQL.is_volatile_function(n)] if default else []
-    return ", ".join(calls) or None
