@@ -116,11 +116,30 @@ def cmd_generate(a: argparse.Namespace) -> int:
     from .project.context import verify_context
     from .verify import to_text, verify
     tool, database, schema = verify_context(a.project, result.migration_tool.value, result.database.value,
-                                            _read(a.schema, "schema") if a.schema else None)
-    report = verify(tool, database, {f.filename: f.content for f in result.files}, dsn=a.dsn,
+                                            _read(a.schema, "schema") if a.schema else _live_schema(a, result))
+    # the dry run never touches the --dsn database's server: it was given to be read
+    report = verify(tool, database, {f.filename: f.content for f in result.files}, dsn=a.verify_dsn,
                     schema_sql=schema, tests=result.validation_tests)
     print(report.model_dump_json(indent=2) if a.json else to_text(report))
     return EXIT_OK if report.verdict == "pass" else EXIT_FINDINGS
+
+
+def _live_schema(a: argparse.Namespace, result) -> str | None:
+    """With --dsn (and no project): the live schema of the tables the request touches, which the
+    dry run starts from, as generate planned on it."""
+    if not a.dsn or a.project:
+        return None
+    from .api import parse_request
+    from .dialects import get_dialect
+    from .live import with_live_facts
+    # the fields as generate settled them (a description may have stated some)
+    settled = {k: getattr(result, k).value if hasattr(getattr(result, k), "value") else getattr(result, k)
+               for k in ("migration_tool", "database", "migration_type", "downtime_allowed")}
+    data = _request(a) | settled
+    if result.changes:                    # read from sql or the description: the same changes, spelled out
+        data = {k: v for k, v in data.items() if k != "sql"} | {"changes": [c.model_dump() for c in result.changes]}
+    request = parse_request(data)
+    return with_live_facts(request, get_dialect(request.database.value), given=set())[0].schema_sql
 
 
 def _write_project(a: argparse.Namespace) -> int:
@@ -283,7 +302,9 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--out", help="directory to write the files into")
     g.add_argument("--json", action="store_true")
     g.add_argument("--verify", action="store_true", help="dry-run the result (see `dbmig verify`)")
-    g.add_argument("--dsn", help=LIVE_DSN_HELP + "; with --verify also the server the dry run uses")
+    g.add_argument("--dsn", help=LIVE_DSN_HELP + "; with --verify the dry run starts from its schema")
+    g.add_argument("--verify-dsn", help="with --verify: the server the dry run creates (and drops) its scratch "
+                   "database on (default: a throwaway embedded PostgreSQL, or a local MariaDB); never --dsn's")
     _project_flags(g)
     g.add_argument("--write", action="store_true", help="with --project: write the files into the project "
                    "(never overwriting one) and print the command that applies them")
