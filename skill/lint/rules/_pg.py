@@ -9,6 +9,7 @@ pglast is imported on first use: linting other databases never loads it.
 """
 from __future__ import annotations
 
+import functools
 import json
 
 _FALSE = {"false", "off", "0", "no"}
@@ -251,17 +252,25 @@ def as_function(body: str) -> str:
 def plpgsql_statements(function_sql: str) -> tuple[list[str], str | None]:
     """SQL statements a PL/pgSQL function runs (static ones; EXECUTE strings are opaque), or the
     PL/pgSQL parser's error."""
+    queries, error = _plpgsql_statements(function_sql)
+    return list(queries), error
+
+
+@functools.lru_cache(maxsize=256)
+def _plpgsql_statements(function_sql: str) -> tuple[tuple[str, ...], str | None]:
+    """Kept per body: SQL001 and the DO-block walk both read a body, and a result's forward
+    and rollback files repeat its trigger function."""
     from pglast import parser
     try:
         fn = json.loads(parser.parse_plpgsql_json(function_sql))
     except parser.ParseError as err:
-        return [], err.args[0]
+        return (), err.args[0]
     queries = []
     for n in walk(fn):
         stmt = n.get("PLpgSQL_stmt_execsql")
         if stmt:
             queries.append(stmt["sqlstmt"]["PLpgSQL_expr"]["query"])
-    return queries, None
+    return tuple(queries), None
 
 
 def is_plpgsql_function(tree: Tree) -> bool:
