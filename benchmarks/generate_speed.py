@@ -44,7 +44,7 @@ def clear_caches() -> None:
     """Empty the process-wide parse caches (those this version has: the script also measures
     older checkouts)."""
     from importlib import import_module
-    for module, name in [("dbmig.sqlparse", "_outcome"), ("dbmig.sqlcheck", "_problem"),
+    for module, name in [("dbmig.sqlparse", "_kept"), ("dbmig.sqlcheck", "_problem"),
                          ("dbmig.schema", "_statements"), ("dbmig.lint.rules._pg", "_plpgsql_statements")]:
         try:
             getattr(import_module(module), name).cache_clear()

@@ -13,9 +13,11 @@ from __future__ import annotations
 import functools
 import threading
 
-# The outcomes of this many distinct statements stay cached (a T3 call emits ~25; trees are a
-# few kB each, so the cache stays under ~20 MB).
+# The outcomes of this many distinct statements stay cached (a T3 call emits ~25 statements).
+# Longer texts (a user's 5,000-row INSERT given to lint) are parsed but not kept, so the
+# cache holds at most CACHE_SIZE trees of short statements.
 CACHE_SIZE = 4096
+MAX_CACHED_CHARS = 4096
 
 _local = threading.local()
 
@@ -32,13 +34,21 @@ def _dialect(read: str):
     return dialects[read]
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
 def _outcome(sql: str, read: str) -> tuple[tuple, Exception | None]:
+    return _kept(sql, read) if len(sql) <= MAX_CACHED_CHARS else _parsed(sql, read)
+
+
+def _parsed(sql: str, read: str) -> tuple[tuple, Exception | None]:
     tokenizer, parser = _dialect(read)
     try:
         return tuple(parser.parse(tokenizer.tokenize(sql), sql)), None
+    except (RecursionError, MemoryError):
+        raise               # depends on the caller's stack and memory, not on the text: never kept
     except Exception as err:    # noqa: BLE001 - kept for each reader to judge (ParseError, TokenError, ...)
         return (), err
+
+
+_kept = functools.lru_cache(maxsize=CACHE_SIZE)(_parsed)
 
 
 def parse(sql: str, read: str) -> list:
