@@ -12,7 +12,6 @@ from ..dialects.base import Dialect
 from ..errors import GateFailure
 from ..models import MigrationResult
 from ..plan.model import Plan
-from ..sources.alembic import module_tree
 from ..sqlcheck import check_statement
 
 
@@ -43,6 +42,7 @@ def _lint_clean(result: MigrationResult) -> None:
 def _well_formed(filename: str, content: str) -> None:
     try:
         if filename.endswith(".py"):
+            from ..sources.alembic import module_tree      # only results with Alembic revisions need it
             compile(module_tree(content), filename, "exec")     # lint reads the same parse
         elif filename.endswith(".xml"):
             ET.fromstring(content)
