@@ -33,6 +33,7 @@ class PostgreSQL(Dialect):
     quote = ('"', '"')
     max_identifier = 63
     fold = "lower"
+    own_parser = "pglast"          # libpg_query: PostgreSQL's parser, PL/pgSQL bodies included
     reserved = RESERVED_CORE | frozenset(
         "ANALYSE ANALYZE ARRAY ASYMMETRIC COLLATE CONCURRENTLY DEFERRABLE DO FREEZE ILIKE INITIALLY "
         "ISNULL LATERAL LOCALTIME LOCALTIMESTAMP NOTNULL ONLY OVERLAPS PLACING RETURNING SIMILAR "

@@ -15,9 +15,11 @@ TEMPLATES = resource_root() / "templates"
 
 @lru_cache(maxsize=1)
 def env() -> Environment:
+    # auto_reload off: the templates ship with the package, so a stat of each one per render
+    # (Jinja2's up-to-date check) only costs time.
     e = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                     keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-                    autoescape=False)
+                    autoescape=False, auto_reload=False)
     e.filters["py"] = repr
     return e
 

@@ -189,21 +189,24 @@ class SqlView:
 
     @cached
     def parsed(self):
-        """sqlglot's reading: (tree, None) or (None, ParseError)."""
+        """sqlglot's reading: (tree, None) or (None, ParseError). The tree is shared with the
+        result gate, which parsed the same statement text already (dbmig.sqlparse): read only."""
         import logging
-        import sqlglot
         from sqlglot.errors import ParseError
+        from ...sqlparse import parse_one
         logger = logging.getLogger("sqlglot")
         level = logger.level
-        logger.setLevel(logging.ERROR)     # sqlglot logs "unsupported" for forms it still prints
+        if level < logging.ERROR:      # setLevel clears every logger's cache: only when it changes
+            logger.setLevel(logging.ERROR)     # sqlglot logs "unsupported" for forms it still prints
         try:
-            return sqlglot.parse_one(self.text, read=self.dialect), None
+            return parse_one(self.text, self.dialect), None
         except ParseError as err:
             return None, err
         except Exception as err:           # sqlglot raises other errors on odd input too
             return None, ParseError(str(err))
         finally:
-            logger.setLevel(level)
+            if level < logging.ERROR:
+                logger.setLevel(level)
 
     @property
     def tree(self):

@@ -9,6 +9,7 @@ pglast is imported on first use: linting other databases never loads it.
 """
 from __future__ import annotations
 
+import functools
 import json
 
 _FALSE = {"false", "off", "0", "no"}
@@ -270,8 +271,16 @@ def plpgsql_tree(function_sql: str) -> tuple[object, str | None]:
 def plpgsql_statements(function_sql: str) -> tuple[list[str], str | None]:
     """SQL statements a PL/pgSQL function runs (static ones; EXECUTE strings are opaque), or the
     PL/pgSQL parser's error."""
+    queries, error = _plpgsql_statements(function_sql)
+    return list(queries), error
+
+
+@functools.lru_cache(maxsize=256)
+def _plpgsql_statements(function_sql: str) -> tuple[tuple[str, ...], str | None]:
+    """Kept per body: SQL001, the gate and the DO-block walk all read a body, and a result's
+    forward and rollback files repeat its trigger function."""
     fn, error = plpgsql_tree(function_sql)
-    return (plpgsql_queries(fn), None) if error is None else ([], error)
+    return (tuple(plpgsql_queries(fn)), None) if error is None else ((), error)
 
 
 def plpgsql_queries(fn: object) -> list[str]:
