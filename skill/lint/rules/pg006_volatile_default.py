@@ -1,8 +1,8 @@
-from ...dialects.postgresql import POSTGRESQL
+from ...dialects.facts import volatile_function
 from . import _pg, Example, Hit, rule
 
-# Which functions are volatile is the PostgreSQL dialect's fact (data/postgresql_non_volatile.txt,
-# from pg_proc): the planner decides rewrites with the same list, so plan, explain and lint agree.
+# Which functions are volatile is PostgreSQL's fact (data/postgresql_non_volatile.txt, from
+# pg_proc): the planner decides rewrites with the same list, so plan, explain and lint agree.
 _SERIAL = {"serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"}
 
 
@@ -36,5 +36,5 @@ def _volatile(col) -> str | None:
     if col.type[0] in _SERIAL or "CONSTR_IDENTITY" in col.kinds:
         return "a sequence/identity"
     default = col.default
-    calls = [f"{n}()" for n in _pg.calls(default) if POSTGRESQL.is_volatile_function(n)] if default else []
+    calls = [f"{n}()" for n in _pg.calls(default) if volatile_function("postgresql", n)] if default else []
     return ", ".join(calls) or None
