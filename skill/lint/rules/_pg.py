@@ -10,6 +10,7 @@ pglast is imported on first use: linting other databases never loads it.
 from __future__ import annotations
 
 import json
+import sys
 
 _FALSE = {"false", "off", "0", "no"}
 
@@ -24,8 +25,41 @@ class Tree:
         self.kind, self.node, self.error, self.error_offset, self.base = kind, node or {}, error, error_offset, base
 
 
+def pg_parser():
+    """pglast's C parser module. Its package imports pglast's Python AST classes and enums
+    (~20 ms, most of a pre-commit hook's own work) although the JSON and scanner functions used
+    here never touch them: those two load lazily (importlib's LazyLoader), in full on their first
+    use by any other reader in the process."""
+    module = sys.modules.get("pglast.parser")
+    if module is None:
+        if "pglast" not in sys.modules:
+            _import_pglast_lean()
+        from pglast import parser as module
+    return module
+
+
+def _import_pglast_lean() -> None:
+    import importlib.util
+    from importlib.machinery import PathFinder
+    try:
+        spec = importlib.util.find_spec("pglast")
+        package = importlib.util.module_from_spec(spec)
+        for name in ("enums", "ast"):       # found in the package's folder: find_spec would import it
+            sub = PathFinder.find_spec(f"pglast.{name}", spec.submodule_search_locations)
+            sub.loader = importlib.util.LazyLoader(sub.loader)
+            module = importlib.util.module_from_spec(sub)
+            sub.loader.exec_module(module)
+            sys.modules[sub.name] = module
+            setattr(package, name, module)
+        sys.modules["pglast"] = package
+        spec.loader.exec_module(package)
+    except Exception:           # another pglast layout: the plain import, at its full cost
+        for name in ("pglast", "pglast.enums", "pglast.ast", "pglast.error", "pglast.parser"):
+            sys.modules.pop(name, None)
+
+
 def parse(text: str) -> Tree:
-    from pglast import parser
+    parser = pg_parser()
     try:
         stmts = json.loads(parser.parse_sql_json(text)).get("stmts") or []
     except parser.ParseError as err:
@@ -41,7 +75,7 @@ def parse_spans(text: str, spans: list[tuple[int, int]], large_run: bool = False
     """Trees for the statements at `spans` (character offsets) of a whole file, from one parser call
     (half the cost of a call per statement); None when the file does not parse as a whole or
     PostgreSQL splits it differently, so each statement is then parsed on its own."""
-    from pglast import parser
+    parser = pg_parser()
     try:
         stmts = _loads(parser.parse_sql_json(text), large_run).get("stmts") or []
     except parser.ParseError:
@@ -204,7 +238,7 @@ class NewColumn:
 def clause_offsets(text: str, tree: Tree) -> list[int]:
     """Character offset of each ALTER TABLE action (split at top-level commas after the table
     name), read with PostgreSQL's own scanner so quoted names and literals cannot mislead it."""
-    from pglast import parser
+    parser = pg_parser()
     rel = tree.node.get("relation", {}).get("location", -1) - tree.base
     tokens = [t for t in parser.scan(text) if t.start >= rel]
     i = 1
@@ -221,7 +255,7 @@ def clause_offsets(text: str, tree: Tree) -> list[int]:
 
 def keyword_offset(text: str, keyword: str) -> int:
     """Character offset of the first token `keyword` (scanner token name, e.g. CONCURRENTLY), else 0."""
-    from pglast import parser
+    parser = pg_parser()
     return next((char_offset(text, t.start) for t in parser.scan(text) if t.name == keyword), 0)
 
 
@@ -251,7 +285,7 @@ def as_function(body: str) -> str:
 def plpgsql_statements(function_sql: str) -> tuple[list[str], str | None]:
     """SQL statements a PL/pgSQL function runs (static ones; EXECUTE strings are opaque), or the
     PL/pgSQL parser's error."""
-    from pglast import parser
+    parser = pg_parser()
     try:
         fn = json.loads(parser.parse_plpgsql_json(function_sql))
     except parser.ParseError as err:
