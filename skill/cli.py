@@ -356,9 +356,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = _run(args)
         sys.stdout.flush()
-        return code
     except BrokenPipeError:
         return _reader_gone()
+    if argv is None and args.command == "validate":
+        _end_process(code)
+    return code
+
+
+def _end_process(code: int) -> None:
+    """End a `dbmig validate` process (the console script, a pre-commit hook) without the
+    interpreter's teardown, which frees every loaded module one by one: ~15% of a small run's
+    time. Nothing needs closing: the report is flushed, no file was written, a live database
+    connection (--dsn) is closed by then."""
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _run(args: argparse.Namespace) -> int:
