@@ -41,3 +41,16 @@ def test_lean_pglast_still_loads_in_full_for_other_readers():
         "assert pglast.prettify('select 1') == 'SELECT 1'\n"
         "assert pg_parser() is pglast.parser")
     assert "pglast.enums.nodes" in loaded
+
+
+def test_process_ends_with_its_whole_report_and_exit_code(tmp_path):
+    """The process skips the interpreter's teardown: its report (far larger than a pipe's buffer)
+    still arrives whole, and the exit code still follows --fail-on."""
+    sql = tmp_path / "big.sql"
+    sql.write_text("".join(f"CREATE INDEX t{i}_idx ON t{i} (c);\n" for i in range(3000)))
+    cmd = [sys.executable, "-m", "dbmig.cli", "validate", "--database", "postgresql", "--format", "json", str(sql)]
+    warn = subprocess.run([*cmd, "--fail-on", "warning"], capture_output=True, text=True)
+    report = json.loads(warn.stdout)
+    assert warn.returncode == 1 and len(warn.stdout) > 1 << 20
+    assert sum(f["rule_id"].startswith("PG001") for f in report["findings"]) == 3000
+    assert subprocess.run([*cmd, "--fail-on", "error"], capture_output=True).returncode == 0
