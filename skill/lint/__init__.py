@@ -17,7 +17,7 @@ from ..errors import InvalidRequest
 from ..limits import MAX_FILES, MAX_STATEMENTS, check_size, check_time, echo
 from .rules import Context, Hit, Rule, SqlView, all_rules, observe, rules_for, version_tuple
 from .rules import _pg
-from ..sources import SourceFile, Statement, lazy_re, new_tx, offset, read_sources
+from ..sources import SourceFile, Statement, file_kind, lazy_re, new_tx, offset, read_sources
 
 DATABASES = list(_DATABASES)
 TOOLS = ["liquibase", "flyway", "alembic"]
@@ -148,6 +148,8 @@ def read_files(files: list[dict], ctx: Context, field: str = "files", bounded: b
             raise InvalidRequest("each file needs a string filename and content", field=f"files.{n}")
         if bounded:
             check_size(f["content"], field if field != "files" else f"files.{n}.content")
+    if ctx.database == "postgresql":
+        ctx.parsed_ahead = _parse_ahead(files, ctx.tool)
     sources = read_sources(files, ctx.database, ctx.tool, ctx.version)
     count = sum(len(s.statements) for s in sources)
     if count > MAX_STATEMENTS and bounded:
@@ -155,6 +157,16 @@ def read_files(files: list[dict], ctx: Context, field: str = "files", bounded: b
                              suggestion="split the input into several calls (see docs/limits.md)")
     ctx.sources = _in_run_order(sources)
     return ctx.sources
+
+
+# From this size (~500 statements) a second thread parses the files while they are split.
+PARSE_AHEAD_CHARS = 32_000
+
+
+def _parse_ahead(files: list[dict], tool: str | None) -> _pg.ParseAhead | None:
+    """Start PostgreSQL's parse of the SQL files that `_parse_file` will parse whole."""
+    texts = [f["content"] for f in files if file_kind(f["filename"], f["content"], tool) in _WHOLE_FILE_KINDS]
+    return _pg.ParseAhead(texts) if sum(map(len, texts)) >= PARSE_AHEAD_CHARS else None
 
 
 def _in_run_order(sources: list[SourceFile]) -> list[SourceFile]:
@@ -182,7 +194,7 @@ def run_rules(sources: list[SourceFile], ctx: Context) -> list[tuple[Statement |
     for src in sources:
         ctx.begin_file(src)
         if ctx.database == "postgresql":
-            _parse_file(src, large_run)
+            _parse_file(src, large_run, ctx.parsed_ahead)
         for r in by_scope["file"]:
             out += [(None, _finding(r, hit, src.filename)) for hit in r.check(src, ctx)]
         for stmt in src.statements:
@@ -195,12 +207,15 @@ def run_rules(sources: list[SourceFile], ctx: Context) -> list[tuple[Statement |
     return sorted(out, key=lambda p: (order.get(p[1].file, 0), p[1].line, p[1].column, p[1].rule_id))
 
 
-def _parse_file(src: SourceFile, large_run: bool) -> None:
+_WHOLE_FILE_KINDS = ("sql", "flyway")
+
+
+def _parse_file(src: SourceFile, large_run: bool, ahead: _pg.ParseAhead | None = None) -> None:
     """Plain and Flyway SQL files: one PostgreSQL parser call for the whole file."""
-    if src.kind not in ("sql", "flyway") or len(src.statements) < 2:
+    if src.kind not in _WHOLE_FILE_KINDS or len(src.statements) < 2:
         return
     spans = [(offset(src.content, s.line, s.column), 0) for s in src.statements]
-    trees = _pg.parse_spans(src.content, spans, large_run)
+    trees = _pg.parse_spans(src.content, spans, large_run, ahead)
     for stmt, tree in zip(src.statements, trees or ()):
         stmt.tree = tree
 
