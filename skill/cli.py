@@ -178,8 +178,10 @@ def cmd_validate(a: argparse.Namespace) -> int:
     elif not a.files or not a.database:
         raise InvalidRequest("give --database and FILES (or --project DIR)", field="files" if a.database else "database")
     else:
+        # `a` lives until main() ends the process: the parsed files are never freed one by one
+        a.parsed = []
         report = validate_migration(_files(a.files), a.database, a.tool, a.database_version,
-                                    _read(a.schema, "schema") if a.schema else None, dsn=a.dsn)
+                                    _read(a.schema, "schema") if a.schema else None, dsn=a.dsn, keep=a.parsed)
     # Compact JSON, as squawk and ruff print it: indenting switches json to its pure-Python encoder,
     # 5x slower on the thousands of findings of a large project.
     if a.format == "json":

@@ -51,12 +51,14 @@ class Finding:
 
 def validate_migration(files: list[dict], database: str, migration_tool: str | None = None,
                        database_version: str | None = None, schema: str | None = None,
-                       dsn: str | None = None, *, bounded: bool = True) -> dict:
+                       dsn: str | None = None, *, bounded: bool = True, keep: list | None = None) -> dict:
     """Lint `files` ([{filename, content}]) for `database`; returns {verdict, findings}.
     `schema` (CREATE TABLE text of the current database) tells rules the columns' current types.
     `dsn`: the version and the schema of the files' tables, where not given, come from the live
     database, read-only, and `live` reports what was read there and when. `bounded=False`
-    (the gate, linting dbmig's own output) skips the input limits."""
+    (the gate, linting dbmig's own output) skips the input limits. `keep`: a caller whose process
+    ends right after (the CLI) gets the parsed files appended there rather than freed object by
+    object (~100 per statement: 20 ms for 10,000 statements)."""
     ctx = make_context(database, migration_tool, database_version)
     live = files_live(dsn, ctx, read_files(files, ctx, bounded=bounded)) if dsn else None
     if live is not None:
@@ -67,6 +69,8 @@ def validate_migration(files: list[dict], database: str, migration_tool: str | N
             learn_schema(schema, ctx)
         sources = read_files(files, ctx, bounded=bounded)
         findings = [f for _, f in run_rules(sources, ctx)]
+    if keep is not None:
+        keep.append(ctx)
     report = {"verdict": verdict(findings), "findings": [f.as_dict() for f in findings]}
     return report | ({"live": live.summary()} if live else {})
 
