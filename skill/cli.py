@@ -159,9 +159,10 @@ def _files(paths: list[str], project: str | None = None) -> list[dict]:
     root = Path(project).resolve() if project else None
     out = []
     for p in paths:
-        path = Path(p).resolve()
-        name = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else Path(p).name
-        out.append({"filename": name, "content": _text_of(Path(p), "files")})
+        path = Path(p)
+        full = path.resolve() if root else None      # resolving costs a syscall per part: --project only
+        name = full.relative_to(root).as_posix() if full and full.is_relative_to(root) else path.name
+        out.append({"filename": name, "content": _text_of(path, "files")})
     return out
 
 

@@ -17,7 +17,8 @@ from ..errors import InvalidRequest
 from ..limits import MAX_FILES, MAX_STATEMENTS, check_size, check_time, echo
 from .rules import Context, Hit, Rule, SqlView, all_rules, observe, rules_for, version_tuple
 from .rules import _pg
-from ..sources import SourceFile, Statement, file_kind, lazy_re, new_tx, offset, read_sources
+from ..sources import SourceFile, Statement, file_kind, lazy_re, new_tx, read_sources
+from ..sources.sqltext import offsets
 
 DATABASES = list(_DATABASES)
 TOOLS = ["liquibase", "flyway", "alembic"]
@@ -218,7 +219,7 @@ def _parse_file(src: SourceFile, large_run: bool, ahead: _pg.ParseAhead | None =
     """Plain and Flyway SQL files: one PostgreSQL parser call for the whole file."""
     if src.kind not in _WHOLE_FILE_KINDS or len(src.statements) < 2:
         return
-    spans = [(offset(src.content, s.line, s.column), 0) for s in src.statements]
+    spans = [(at, 0) for at in offsets(src.content, [(s.line, s.column) for s in src.statements])]
     trees = _pg.parse_spans(src.content, spans, large_run, ahead)
     for stmt, tree in zip(src.statements, trees or ()):
         stmt.tree = tree
@@ -305,6 +306,8 @@ class _Ignores:
         self.lines = src.content.splitlines()
         self.whole_file: set[str] = set()
         self.by_line: dict[int, set[str]] = {}
+        if "dbmig:ignore" not in src.content:
+            return
         for n, line in enumerate(self.lines, 1):
             m = _IGNORE.search(line) if "dbmig:ignore" in line else None
             if m:

@@ -216,6 +216,12 @@ def offset(text: str, line: int, column: int) -> int:
     return _line_starts(text)[line - 1] + column - 1
 
 
+def offsets(text: str, places: list[tuple[int, int]]) -> list[int]:
+    """Character offsets of many 1-based (line, column) pairs, the line starts found once."""
+    starts = _line_starts(text)
+    return [starts[line - 1] + column - 1 for line, column in places]
+
+
 def line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of `offset`, by bisection over the line starts: counting the
     newlines before every statement made a 10,000-statement file quadratic."""
