@@ -232,18 +232,23 @@ class _Dispatch:
 
     def __init__(self, rules: list[Rule]):
         self.rules = rules
-        self.by_key: dict[tuple, list[Rule]] = {}
+        self.by_key: dict[str | tuple | None, list[Rule]] = {}
 
     def for_view(self, view: SqlView) -> list[Rule]:
         kind = view.kind
-        if kind is None:
-            return [r for r in self.rules if not r.nodes or view.database != "postgresql"]
         key = (kind, *sorted({c.get("subtype") for c in _pg.alter_cmds(view.pg)})) \
-            if kind == "AlterTableStmt" else (kind,)
-        if key not in self.by_key:
-            names = {kind, *(f"{kind}.{sub}" for sub in key[1:])}
-            self.by_key[key] = [r for r in self.rules if not r.nodes or names & set(r.nodes)]
-        return self.by_key[key]
+            if kind == "AlterTableStmt" else kind
+        rules = self.by_key.get(key)
+        if rules is None:
+            rules = self.by_key[key] = self._select(view, key)
+        return rules
+
+    def _select(self, view: SqlView, key) -> list[Rule]:
+        if view.kind is None:       # not read by PostgreSQL's parser: every rule without node kinds
+            return [r for r in self.rules if not r.nodes or view.database != "postgresql"]
+        kind, subs = (key[0], key[1:]) if isinstance(key, tuple) else (key, ())
+        names = {kind, *(f"{kind}.{sub}" for sub in subs)}
+        return [r for r in self.rules if not r.nodes or names & set(r.nodes)]
 
 
 def _check_statement(stmt: Statement, dispatch: _Dispatch, ctx: Context) -> list:

@@ -246,7 +246,7 @@ def sql_statements(filename: str, text: str, dialect: str, tx: int | None, *, st
                    direction: str = "up", origin: str = "", indent: int = 0) -> list[Statement]:
     """Statements of a SQL region. `base` is where text[0] sits in the file when `text` is an
     excerpt (XML text, Python string); explicit BEGIN/COMMIT open their own transaction."""
-    out, current = [], tx
+    out, current, starts = [], tx, _line_starts(text)
     for a, b in split_sql(text, dialect, start, end):
         body = text[a:b]
         control = body[:1] in "BbSsCcRrEe"      # BEGIN, START, COMMIT, ROLLBACK, END: a cheap first look
@@ -254,7 +254,8 @@ def sql_statements(filename: str, text: str, dialect: str, tx: int | None, *, st
             current = new_tx()
         elif control and tx is None and _TX_END.match(body):
             current = None
-        line, col = line_col(text, a)
+        line = bisect.bisect_right(starts, a)          # line_col, inlined: once per statement
+        col = a - starts[line - 1] + 1
         if base:
             line, col = base[0] + line - 1, (base[1] + col - 1 if line == 1 else col + indent)
         out.append(Statement(filename, body, line, col, current, direction, False, origin, indent,
