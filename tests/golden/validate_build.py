@@ -6,7 +6,8 @@ output to differ, and review the diff.
 Inputs: every corpus migration (tests/corpus, with its tool, version and schema), all PostgreSQL
 rule examples in one file (state carried across statements; a file that PostgreSQL rejects as a
 whole), and the benchmark's statement mix (benchmarks/lint_speed.py) as one file parsed in a
-single parser call, a large one (the large-run path) and several files.
+single parser call, a large one (the large-run path, parsed on a second thread), a large one
+PostgreSQL rejects as a whole and several files.
 """
 from __future__ import annotations
 
@@ -77,6 +78,8 @@ def inputs(tmp: Path) -> dict[str, tuple[list[str], bool]]:
         out[f"corpus/{case['path']}"] = (_corpus_args(case), True)
     files = {"examples_pg.sql": _examples_sql(), "bench_200.sql": _bench(200), "bench_1200.sql": _bench(1200)}
     files |= {f"bench_many_{k}.sql": _bench(100, k * 100) for k in range(5)}
+    # large enough to be parsed on a second thread, and rejected by PostgreSQL as a whole
+    files["bench_broken.sql"] = _bench(600) + "ALTER TABLE t ADD COLUMN (oops;\n" + _bench(600, 600)
     for name, text in files.items():
         (tmp / name).write_text(text, encoding="utf-8")
     pg = ["--database", "postgresql", "--database-version", "15"]
@@ -85,6 +88,7 @@ def inputs(tmp: Path) -> dict[str, tuple[list[str], bool]]:
                               True)
     out["bench_200"] = ([*pg, str(tmp / "bench_200.sql")], True)
     out["bench_1200"] = ([*pg, str(tmp / "bench_1200.sql")], False)
+    out["bench_broken"] = ([*pg, str(tmp / "bench_broken.sql")], False)
     out["bench_many"] = ([*pg, *(str(tmp / f"bench_many_{k}.sql") for k in range(5))], False)
     return out
 
