@@ -92,8 +92,20 @@ def _describe(schema: dict, help_: dict[str, str]) -> dict:
     return schema
 
 
+STATED = {
+    "migration_tool": " Or named in migration_description (\"... with Flyway\").",
+    "database": " Or named in migration_description (\"... on PostgreSQL 15\").",
+    "downtime_allowed": " Required unless migration_description says (\"no downtime\", \"downtime is ok\").",
+    "migration_type": " Default: read from the changes (schema unless they move data).",
+}
+
+
 def generate_input_schema() -> dict:
     schema = _describe(_deepen(_untitled(MigrationRequest.model_json_schema(by_alias=True))), GENERATE_HELP)
+    # "... on PostgreSQL, Flyway, no downtime": these may be stated in the description instead
+    schema["required"] = [r for r in schema["required"] if r not in STATED]
+    for name, how in STATED.items():
+        schema["properties"][name]["description"] += how
     schema["properties"]["detail"] = {"enum": list(DETAIL), "type": "string", "description": DETAIL_HELP}
     schema["examples"] = GENERATE_EXAMPLES
     return schema

@@ -15,9 +15,10 @@ from .dialects import get_dialect
 from .errors import invalid_from_pydantic
 from .gate import gate_result
 from .intake import changes_for
+from .intake.setting import with_setting
 from .live import given_fields, with_live_facts
-from .models import MigrationRequest, MigrationResult, PhaseFiles, RollbackScript
-from .plan import build_plan
+from .models import MigrationRequest, MigrationResult, MigrationType, PhaseFiles, RollbackScript
+from .plan import build_plan, migration_type_of
 from .project.request import with_project
 from .render import render_plan, tool_warnings
 from .render.guide import deployment_guide, validation_tests
@@ -33,6 +34,11 @@ def parse_request(data: dict | MigrationRequest) -> MigrationRequest:
 
 
 def generate(data: dict | MigrationRequest) -> MigrationResult:
+    # "... on PostgreSQL, Flyway, no downtime": the description's own words fill what is left out
+    data, setting_notes = with_setting(data) if isinstance(data, dict) else (data, [])
+    typed = not isinstance(data, dict) or data.get("migration_type") is not None
+    if not typed:
+        data = {**data, "migration_type": MigrationType.hybrid.value}     # until the changes are known
     given = given_fields(data)
     data, context_warnings = with_project(data)      # project_dir: what the request leaves out
     request = parse_request(data)
@@ -40,8 +46,11 @@ def generate(data: dict | MigrationRequest) -> MigrationResult:
     # dsn: schema, rows, version from the live database, over the project's (precedence: DESIGN.md)
     request, live = with_live_facts(request, dialect, given=given)
     changes, intake_warnings = changes_for(request, dialect)
+    if not typed:
+        request = request.model_copy(update={"migration_type": migration_type_of(changes)})
+        setting_notes.append(f"migration_type {request.migration_type.value}: read from the changes.")
     plan, _ = build_plan(request, dialect, changes)
-    plan.warnings[:0] = context_warnings + intake_warnings + (live.warnings(plan) if live else [])
+    plan.warnings[:0] = setting_notes + context_warnings + intake_warnings + (live.warnings(plan) if live else [])
     plan.warnings += tool_warnings(plan, request, dialect)
     rendered = render_plan(plan, request, dialect)
     first = rendered[0]

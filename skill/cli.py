@@ -68,9 +68,8 @@ def _json_arg(text: str | None, field: str):
 
 
 def _request(a: argparse.Namespace) -> dict:
-    req = dict(migration_type=a.type, downtime_allowed=a.downtime_allowed, migration_description=a.description,
-               author=a.author, confirm_data_loss=a.confirm_data_loss)
-    optional = dict(migration_tool=a.tool, database=a.database, liquibase_format=a.liquibase_format,
+    req = dict(migration_description=a.description, author=a.author, confirm_data_loss=a.confirm_data_loss)
+    optional = dict(migration_type=a.type, downtime_allowed=a.downtime_allowed, migration_tool=a.tool, database=a.database, liquibase_format=a.liquibase_format,
                     project_dir=a.project, replay=a.replay, replay_dsn=a.replay_dsn,
                     changes=_json_arg(a.changes, "changes"),
                     sql=_read(a.sql, "sql") if a.sql else None,
@@ -243,7 +242,7 @@ def cmd_verify(a: argparse.Namespace) -> int:
 
 def cmd_inspect(a: argparse.Namespace) -> int:
     from .project import inspect_project, inspect_text
-    report = inspect_project(a.project, a.tool, a.database, a.replay or "offline", a.replay_dsn)
+    report = inspect_project(a.project, a.tool, a.database, a.replay or "offline", a.replay_dsn, dsn=a.dsn)
     print(json.dumps(report, indent=2) if a.json else inspect_text(report))
     return EXIT_OK
 
@@ -269,9 +268,9 @@ def _parser() -> argparse.ArgumentParser:
     g = sub.add_parser("generate", help="write a migration, its rollback, tests and guide")
     g.add_argument("--tool", help="flyway, liquibase or alembic (with --project: the project's tool)")
     g.add_argument("--database", help="postgresql, mysql, sqlserver or oracle (with --project: from its config)")
-    g.add_argument("--type", required=True)
+    g.add_argument("--type", help="schema, data or hybrid (default: read from the changes)")
     g.add_argument("--downtime-allowed", dest="downtime_allowed", action=argparse.BooleanOptionalAction,
-                   required=True)
+                   help="required unless the description says (\"no downtime\", \"downtime is ok\")")
     g.add_argument("--description", required=True)
     g.add_argument("--changes", help="JSON file (or text) with the list of changes")
     g.add_argument("--sql", help="SQL file (or text) with the change")
@@ -340,6 +339,7 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--database", help="replay in this dialect (default: the project's database)")
     i.add_argument("--replay", choices=["offline", "database"])
     i.add_argument("--replay-dsn")
+    i.add_argument("--dsn", help="read-only: which migrations this live database has applied (the tool's record)")
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=cmd_inspect)
 

@@ -1,5 +1,8 @@
 """The SQL statement checker: every statement dbmig emits parses in the target dialect.
 
+PostgreSQL SQL is read by PostgreSQL's own parser (pglast), PL/pgSQL function and DO bodies by
+its PL/pgSQL parser (`parses_on`); the other databases by sqlglot, as below.
+
 Planners and intake check the SQL they build or take from a request here, and the result gate
 (skill/gate/) checks every statement of a result with it; it depends on the dialect only, so
 none of them imports another.
@@ -43,9 +46,24 @@ def _listed(text: str, dialect: Dialect) -> bool:
     return any(p.match(text) or p.match(blanked) for p in dialect.command_allow)
 
 
+def parses_on(dialect: Dialect, sql: str) -> str | None:
+    """PostgreSQL: why its own parser (pglast, the lint rules' parse layer) refuses `sql`, PL/pgSQL
+    bodies included, or None. The other databases have no parser of their own here: None."""
+    if dialect.name != "postgresql":
+        return None
+    from .lint.rules._pg import syntax_error
+    return syntax_error(sql)
+
+
 def check_statement(sql: str, dialect: Dialect, where: str) -> None:
-    """Raise GateFailure unless every statement of `sql` is one sqlglot understands. A unit may
-    be a small batch (T-SQL DECLARE/SELECT/EXEC that must share one batch for its variable)."""
+    """Raise GateFailure unless every statement of `sql` parses: on PostgreSQL with PostgreSQL's
+    own parser, elsewhere as a statement sqlglot understands. A unit may be a small batch (T-SQL
+    DECLARE/SELECT/EXEC that must share one batch for its variable)."""
+    if dialect.name == "postgresql":
+        error = parses_on(dialect, sql)
+        if error:
+            raise GateFailure(f"{where}: generated SQL does not parse as {dialect.name}: {error[:200]}\n{sql}")
+        return
     listed = _listed(sql, dialect)
     try:
         parsed = _parse(sql, dialect)

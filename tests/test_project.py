@@ -387,3 +387,29 @@ def test_tool_changes_that_become_no_statement_are_reported_not_skipped(tmp_path
     replay = replay_offline(load_project(al), "postgresql")
     assert [(u.statement, u.tables) for u in replay.unmodelled] == [('op.create_exclude_constraint("ex_t", "t", '
                                                                      '("id", "="))', ["t"])]
+
+
+def test_flyway_placeholders_are_replaced_as_flyway_does(tmp_path):
+    """`${name}` from the config's placeholders, Flyway's own `${flyway:...}` values, custom
+    prefix/suffix in flyway.toml; a placeholder with no value leaves its statement unmodelled."""
+    root = tree(tmp_path / "conf", {
+        "flyway.conf": "flyway.url=jdbc:postgresql://h/db\nflyway.locations=filesystem:sql\nflyway.user=shop\n"
+                       "flyway.placeholders.tbl=customers\nflyway.placeholders.width=40\n",
+        "sql/V1__t.sql": "CREATE TABLE ${tbl} (id int PRIMARY KEY, name varchar(${width}));\n"
+                         "CREATE TABLE audit_${flyway:user} (id int PRIMARY KEY);\n",
+        "sql/V2__odd.sql": "CREATE TABLE ${missing} (id int PRIMARY KEY);\n"})
+    replay = replay_offline(load_project(root), "postgresql")
+    assert str(replay.schema.table("customers").columns["name"].type) == "varchar(40)"
+    assert replay.schema.table("audit_shop") is not None
+    assert [u.file for u in replay.unmodelled] == ["sql/V2__odd.sql"]
+    toml = tree(tmp_path / "toml", {
+        "flyway.toml": '[environments.default]\nurl = "jdbc:postgresql://h/db"\n\n[flyway]\n'
+                       'locations = ["filesystem:sql"]\nplaceholderPrefix = "#["\nplaceholderSuffix = "]"\n\n'
+                       '[flyway.placeholders]\ntbl = "orders"\n',
+        "sql/V1__t.sql": "CREATE TABLE #[tbl] (id int PRIMARY KEY, note text DEFAULT '${not_a_placeholder}');\n"})
+    replay = replay_offline(load_project(toml), "postgresql")
+    assert replay.schema.table("orders") is not None and not replay.unmodelled
+    off = tree(tmp_path / "off", {"flyway.conf": "flyway.url=jdbc:postgresql://h/db\nflyway.locations=filesystem:sql\n"
+                                                 "flyway.placeholderReplacement=false\nflyway.placeholders.tbl=x\n",
+                                  "sql/V1__t.sql": "CREATE TABLE t (id int PRIMARY KEY, note text DEFAULT '${tbl}');\n"})
+    assert "${tbl}" in load_project(off).history[0].content

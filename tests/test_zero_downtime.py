@@ -142,8 +142,15 @@ def phase_files(result) -> list[tuple[str, dict[str, str]]]:
 @pytest.mark.parametrize("case,tool,database", [(c, t, d) for c in sorted(ZD_CASES) for t in TOOLS
                                                 for d in ENGINES if applies(c, d)])
 def test_phases_on_real_engine(case, tool, database, tmp_path):
-    server = live_server(database)
     result = generate(request(case, tool, database))
+    assert_phases(result, tool, database, tmp_path, case, APP.get(case, {}))
+
+
+def assert_phases(result, tool: str, database: str, tmp_path, case: str, app: dict) -> None:
+    """Apply each phase with the real tool on START's seeded rows: its tests pass, the app's
+    statements work, its rollback restores the phase before, it reapplies the same; finally
+    rolling every phase back restores the start."""
+    server = live_server(database)
     assert result.tier.value == "T3"
     phases = phase_files(result)
     run = runner(tool)
@@ -157,7 +164,7 @@ def test_phases_on_real_engine(case, tool, database, tmp_path):
                 assert scratch.query(t.query) == t.expected_rows, f"{name}: {t.description}\n{t.query}"
             for query, rows in unchanged.items():
                 assert scratch.query(query) == rows
-            run_app(scratch, APP.get(case, {}).get(name, []))
+            run_app(scratch, app.get(name, []))
             after = scratch.snapshot()
             run.downgrade(scratch, files, tmp_path)
             back = scratch.snapshot()

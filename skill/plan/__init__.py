@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..dialects import Dialect
 from ..errors import DbmigError
 from ..limits import check_time
-from ..models import Change, MigrationRequest, PlanRequest, Tier
+from ..models import Change, MigrationRequest, MigrationType, PlanRequest, Tier
 from ..schema import parse_schema, resolve_names
 from . import columns, constraints, data, online, tables  # noqa: F401  (registers the strategies)
 from .checks import checks_for, drop_stale
@@ -17,6 +17,12 @@ from .strategy import additions_phases
 DATA_OPS = {"backfill", "update_rows", "split_column"}
 IDENT_KEYS = ("table", "column", "name", "new_name", "ref_table", "columns", "ref_columns",
               "into", "primary_key")
+
+
+def migration_type_of(changes: list[Change]) -> MigrationType:
+    """The type a request left out, from what its changes do."""
+    data = sum(c.op in DATA_OPS for c in changes)
+    return MigrationType.schema if not data else MigrationType.data if data == len(changes) else MigrationType.hybrid
 
 
 def choose_tier(request: PlanRequest, changes: list[Change]) -> Tier:

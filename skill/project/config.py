@@ -134,11 +134,20 @@ def _toml_values(text: str, file: str) -> dict[str, Fact]:
     flyway = data.get("flyway", {})
     env = data.get("environments", {}).get(flyway.get("environment", "default"), {})
     out = {}
-    for key, value in (("locations", flyway.get("locations")), ("url", env.get("url"))):
-        if value:
-            text_value = ",".join(value) if isinstance(value, list) else str(value)
-            out[key] = Fact(text_value, f"{file}:{_line_of(text, key)}")
+    settings = [("locations", flyway.get("locations")), ("url", env.get("url"))]
+    settings += [(key, flyway.get(key)) for key in PLACEHOLDER_SETTINGS]
+    settings += [(f"placeholders.{k}", v) for k, v in (flyway.get("placeholders") or {}).items()]
+    for key, value in settings:
+        if value is not None and value != "":
+            text_value = ",".join(value) if isinstance(value, list) else str(value).lower() \
+                if isinstance(value, bool) else str(value)
+            out[key] = Fact(text_value, f"{file}:{_line_of(text, key.rpartition('.')[2])}")
     return out
+
+
+# flyway.toml keys of [flyway] that shape placeholder replacement (flyway.conf: flyway.<key>)
+PLACEHOLDER_SETTINGS = ("placeholderPrefix", "placeholderSuffix", "placeholderReplacement", "defaultSchema", "schemas",
+                        "table", "user")
 
 
 def _line_of(text: str, key: str) -> int:

@@ -64,11 +64,34 @@ def history(root: Path, locs: list[str], config: Config) -> list[Migration]:
             continue
         conf = f"{path}.conf"
         sidecar = read_text(root, conf) if conf in names else None
-        m = Migration(path, read_text(root, path), "versioned" if fw.prefix == "V" else "repeatable",
+        m = Migration(path, placeholders(read_text(root, path), config, path),
+                      "versioned" if fw.prefix == "V" else "repeatable",
                       _version_text(path) if fw.prefix == "V" else None, fw.description, sidecar=sidecar)
         (versioned if fw.prefix == "V" else repeatable).append((_order_key(fw.version), fw.description, m))
     return [m for *_, m in sorted(versioned, key=lambda x: x[:2])] + \
            [m for *_, m in sorted(repeatable, key=lambda x: x[1])]
+
+
+def placeholders(text: str, config: Config, path: str) -> str:
+    """The script as Flyway runs it: `${name}` replaced by `placeholders.name` from the config
+    and Flyway's own `${flyway:...}` values it can know offline. A placeholder with no value
+    stays, so the statement reads as unmodelled (Flyway itself would refuse the script)."""
+    if _setting(config, "placeholderReplacement", "true").lower() == "false":
+        return text
+    prefix, suffix = _setting(config, "placeholderPrefix", "${"), _setting(config, "placeholderSuffix", "}")
+    values = {k.partition(".")[2]: f.value for k, f in config.values.items() if k.startswith("placeholders.")}
+    schemas = _setting(config, "schemas", "")
+    known = {"flyway:defaultSchema": _setting(config, "defaultSchema", schemas.split(",")[0].strip()),
+             "flyway:user": _setting(config, "user", ""), "flyway:filename": PurePosixPath(path).name,
+             "flyway:table": _setting(config, "table", "flyway_schema_history")}
+    values.update({k: v for k, v in known.items() if v})
+    pattern = re.compile(re.escape(prefix) + r"([\w:.\-]{1,128}?)" + re.escape(suffix))
+    return pattern.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def _setting(config: Config, key: str, default: str) -> str:
+    fact = config.get(key)
+    return fact.value if fact is not None else default
 
 
 def undo_scripts(root: Path, locs: list[str]) -> list[dict]:

@@ -363,6 +363,18 @@ class Context:
     def column(self, table: str | None, name: str) -> Column | None:
         return self.columns.get((table or "", name.lower()))
 
+    def maybe_null(self, table: str | None, index: str) -> list[str] | None:
+        """Columns of `index` not known to be NOT NULL (what ADD PRIMARY KEY USING INDEX must
+        scan for); None when the index is not known."""
+        known = self.indexes.get(index.lower())
+        if known is None:
+            return None
+        return [c for c in known[1] if not self._not_null(table, c)]
+
+    def _not_null(self, table: str | None, column: str) -> bool:
+        col = self.column(table, column)
+        return bool(col and col.not_null) or (self.at_least(12) and (table, column) in self.validated_not_null)
+
 
 # Each run of blanks has one way to match (no `\s*\(?\s*`, whose two `\s*` split a long run in
 # quadratically many ways before failing).

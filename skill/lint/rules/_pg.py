@@ -13,6 +13,7 @@ import json
 import sys
 
 _FALSE = {"false", "off", "0", "no"}
+_SERIAL = {"serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"}
 
 
 class Tree:
@@ -269,6 +270,15 @@ class NewColumn:
     def default(self) -> dict | None:
         return next((c.get("raw_expr") for c in self.constraints if c.get("contype") == "CONSTR_DEFAULT"), None)
 
+    def volatile(self, is_volatile_function) -> str | None:
+        """What fills every existing row with a value of its own (a sequence, an identity, a
+        call `is_volatile_function` names), else None: catalog-only on PostgreSQL 11+."""
+        if self.type[0] in _SERIAL or "CONSTR_IDENTITY" in self.kinds:
+            return "a sequence/identity"
+        default = self.default
+        found = [f"{n}()" for n in calls(default) if is_volatile_function(n)] if default else []
+        return ", ".join(found) or None
+
 
 def clause_offsets(text: str, tree: Tree) -> list[int]:
     """Character offset of each ALTER TABLE action (split at top-level commas after the table
@@ -317,20 +327,26 @@ def as_function(body: str) -> str:
     return f"CREATE FUNCTION dbmig_do() RETURNS void LANGUAGE plpgsql AS $dbmig_do${body}$dbmig_do$"
 
 
+def plpgsql_tree(function_sql: str) -> tuple[object, str | None]:
+    """The PL/pgSQL parser's tree of a function (CREATE FUNCTION ... LANGUAGE plpgsql), or its error."""
+    parser = pg_parser()
+    try:
+        return json.loads(parser.parse_plpgsql_json(function_sql)), None
+    except parser.ParseError as err:
+        return None, err.args[0]
+
+
 def plpgsql_statements(function_sql: str) -> tuple[list[str], str | None]:
     """SQL statements a PL/pgSQL function runs (static ones; EXECUTE strings are opaque), or the
     PL/pgSQL parser's error."""
-    parser = pg_parser()
-    try:
-        fn = json.loads(parser.parse_plpgsql_json(function_sql))
-    except parser.ParseError as err:
-        return [], err.args[0]
-    queries = []
-    for n in walk(fn):
-        stmt = n.get("PLpgSQL_stmt_execsql")
-        if stmt:
-            queries.append(stmt["sqlstmt"]["PLpgSQL_expr"]["query"])
-    return queries, None
+    fn, error = plpgsql_tree(function_sql)
+    return (plpgsql_queries(fn), None) if error is None else ([], error)
+
+
+def plpgsql_queries(fn: object) -> list[str]:
+    """The static SQL statements in a PL/pgSQL parser's tree."""
+    return [n["PLpgSQL_stmt_execsql"]["sqlstmt"]["PLpgSQL_expr"]["query"]
+            for n in walk(fn) if "PLpgSQL_stmt_execsql" in n]
 
 
 def is_plpgsql_function(tree: Tree) -> bool:
@@ -339,3 +355,28 @@ def is_plpgsql_function(tree: Tree) -> bool:
         return False
     opts = {o["DefElem"]["defname"]: o["DefElem"].get("arg") for o in tree.node.get("options", ())}
     return (opts.get("language") or {}).get("String", {}).get("sval", "").lower() == "plpgsql"
+
+
+def syntax_error(text: str) -> str | None:
+    """Why PostgreSQL's parser refuses `text`, or None: every statement, and the body of each
+    PL/pgSQL function and DO block as the PL/pgSQL parser reads it (with the SQL inside)."""
+    parser = pg_parser()
+    try:
+        stmts = json.loads(parser.parse_sql_json(text)).get("stmts") or []
+    except parser.ParseError as err:
+        return err.args[0]
+    if not stmts:
+        return "no SQL statement"
+    raw = text.encode()
+    for s in stmts:
+        tree = Tree(*next(iter(s["stmt"].items())))
+        body = do_body(tree)
+        if is_plpgsql_function(tree):
+            start = s.get("stmt_location", 0)
+            function = raw[start:start + s["stmt_len"]] if s.get("stmt_len") else raw[start:]
+            error = plpgsql_statements(function.decode())[1]
+        else:
+            error = plpgsql_statements(as_function(body))[1] if body is not None else None
+        if error:
+            return f"PL/pgSQL: {error}"
+    return None
