@@ -177,9 +177,10 @@ def _files(paths: list[str], project: str | None = None) -> list[dict]:
     root = Path(project).resolve() if project else None
     out = []
     for p in paths:
-        path = Path(p).resolve()
-        name = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else Path(p).name
-        out.append({"filename": name, "content": _text_of(Path(p), "files")})
+        path = Path(p)
+        full = path.resolve() if root else None      # resolving costs a syscall per part: --project only
+        name = full.relative_to(root).as_posix() if full and full.is_relative_to(root) else path.name
+        out.append({"filename": name, "content": _text_of(path, "files")})
     return out
 
 
@@ -196,8 +197,10 @@ def cmd_validate(a: argparse.Namespace) -> int:
     elif not a.files or not a.database:
         raise InvalidRequest("give --database and FILES (or --project DIR)", field="files" if a.database else "database")
     else:
+        # `a` lives until main() ends the process: the parsed files are never freed one by one
+        a.parsed = []
         report = validate_migration(_files(a.files), a.database, a.tool, a.database_version,
-                                    _read(a.schema, "schema") if a.schema else None, dsn=a.dsn)
+                                    _read(a.schema, "schema") if a.schema else None, dsn=a.dsn, keep=a.parsed)
     # Compact JSON, as squawk and ruff print it: indenting switches json to its pure-Python encoder,
     # 5x slower on the thousands of findings of a large project.
     if a.format == "json":
@@ -377,9 +380,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = _run(args)
         sys.stdout.flush()
-        return code
     except BrokenPipeError:
         return _reader_gone()
+    if argv is None and args.command == "validate":
+        _end_process(code)
+    return code
+
+
+def _end_process(code: int) -> None:
+    """End a `dbmig validate` process (the console script, a pre-commit hook) without the
+    interpreter's teardown, which frees every loaded module one by one: ~15% of a small run's
+    time. Nothing needs closing: the report is flushed, no file was written, a live database
+    connection (--dsn) is closed by then."""
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _run(args: argparse.Namespace) -> int:

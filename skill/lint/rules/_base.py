@@ -344,6 +344,7 @@ class Context:
     not_null_checks: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (table, column)
     validated_not_null: set[tuple[str, str]] = field(default_factory=set)
     not_valid: dict[str, int | None] = field(default_factory=dict)            # name -> tx it was added in
+    parsed_ahead: _pg.ParseAhead | None = None      # PostgreSQL: whole files parsed on a second thread
 
     def at_least(self, *version: int) -> bool:
         """True when the target is at least this version; an unknown version counts as current."""

@@ -1,8 +1,12 @@
-from ...dialects.postgresql import POSTGRESQL
+from functools import partial
+
+from ...dialects.facts import volatile_function
 from . import Example, Hit, rule
 
-# Which functions are volatile is the PostgreSQL dialect's fact (data/postgresql_non_volatile.txt,
-# from pg_proc): the planner decides rewrites with the same list, so plan, explain and lint agree.
+# Which functions are volatile is PostgreSQL's fact (data/postgresql_non_volatile.txt, from
+# pg_proc): the planner decides rewrites with the same list, so plan, explain and lint agree.
+# Read from dialects.facts, not the dialect class: a validate process then never loads sqlglot.
+_VOLATILE = partial(volatile_function, "postgresql")
 
 
 @rule(id="PG006-volatile-default", severity="warning", reason="rewrite", databases=("postgresql",),
@@ -26,7 +30,7 @@ def check(view, ctx):
     if ctx.is_new_table(view):
         return
     for col in view.new_columns:
-        what = col.volatile(POSTGRESQL.is_volatile_function)
+        what = col.volatile(_VOLATILE)
         if what:
             yield Hit(col.offset, f"{view.table}.{col.name} defaults to {what}")
 
