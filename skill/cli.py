@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 
@@ -33,18 +34,38 @@ _FILE_NAME = re.compile(r"[^\s\[{]\S*(?:/\S*|\.(?:json|sql|ya?ml|xml|txt|csv|ddl
 def _read(path_or_text: str, field: str) -> str:
     """The text of the file `path_or_text` names, or the value itself when it is given inline.
     A path check that fails (ENAMETOOLONG for a 300-byte statement, a NUL byte) means inline."""
+    if path_or_text == "-":
+        return _stream(sys.stdin.buffer, "standard input", field)
     path = Path(path_or_text)
     try:
         is_file, exists = path.is_file(), path.exists()
+        is_pipe = exists and stat.S_ISFIFO(path.stat().st_mode)
     except (OSError, ValueError):
         return path_or_text
     if is_file:
         return _text_of(path, field)
+    if is_pipe:                               # `--schema <(pg_dump -s ...)`
+        with open(path, "rb") as stream:
+            return _stream(stream, path_or_text, field)
     if exists:
         raise InvalidRequest(f"not a file: {path_or_text}", field=field)
     if _FILE_NAME.fullmatch(path_or_text):
         raise InvalidRequest(f"file not found: {path_or_text}", field=field)
     return path_or_text
+
+
+# a pipe is read up to this, then refused: the request limits (docs/limits.md) are all below it
+PIPE_LIMIT = 16 * 1024 * 1024
+
+
+def _stream(stream, name: str, field: str) -> str:
+    data = stream.read(PIPE_LIMIT + 1)
+    if len(data) > PIPE_LIMIT:
+        raise InvalidRequest(f"{name} holds more than {PIPE_LIMIT // 1024 // 1024} MiB", field=field)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidRequest(f"{name} is not UTF-8 text", field=field) from None
 
 
 def _text_of(path: Path, field: str) -> str:

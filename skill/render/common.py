@@ -29,7 +29,10 @@ def render(template: str, **data) -> str:
 
 
 def slug(text: str, limit: int = 60) -> str:
-    s = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    """File-name words of a description; a migration name's CamelCase words stay words
+    (`AddSkuToProducts` -> add_sku_to_products)."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", text)
+    s = re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")
     return (s[:limit].rstrip("_")) or "migration"
 
 
