@@ -150,6 +150,8 @@ def test_project_history_generate_apply_rollback(tool, database, tmp_path):
             assert new_history == [[re.search(r"^revision = '(\w+)'", result.migration_script.content, re.M)[1]]]
         else:
             assert new_history[:len(history)] == history and len(new_history) == len(history) + 1
+        if tool == "liquibase":   # recorded by its place in the project, as the history's changelogs are
+            assert new_history[-1][2] == next(p for p in written if p.endswith(".xml") and "changes/" in p)
         assert "loyalty_points" in replay_offline(load_project(root), database).schema.table("customers").columns
 
         runner.rollback(written)
