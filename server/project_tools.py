@@ -47,6 +47,9 @@ class InspectArgs(ServerModel):
     replay: str = Field(default="offline", pattern="^(offline|database)$",
                         description="offline: model every statement; database: apply the history with the real "
                                     "tool on a throwaway embedded database dbmig starts, and read the catalog.")
+    dsn: str | None = Field(default=None, min_length=1, max_length=1000, repr=False, description=(
+        "A live database (read-only): which of the project's migrations it has applied and which are "
+        "pending, by the tool's own record (flyway_schema_history, DATABASECHANGELOG, alembic_version)."))
 
 
 class InspectResult(ServerModel):
@@ -63,6 +66,8 @@ class InspectResult(ServerModel):
     next_command: str
     replayed: dict | None = Field(default=None, alias="schema",
                                   description="The replayed schema: tables with columns, constraints, indexes.")
+    applied: dict | None = Field(default=None, description="With dsn: {record, applied, pending, "
+                                 "unknown_to_project}, paths of the project's migrations by the tool's record.")
 
 
 INSPECT_DESCRIPTION = """\
@@ -77,7 +82,7 @@ def run_inspect(arguments: dict) -> Structured:
     from dbmig.project import inspect_project, inspect_text
     args = InspectArgs.model_validate(arguments)
     report = inspect_project(args.project_dir, args.migration_tool.value if args.migration_tool else None,
-                             args.database, args.replay)
+                             args.database, args.replay, dsn=args.dsn)
     return _fit_history(report), inspect_text(report)
 
 

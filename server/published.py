@@ -59,5 +59,8 @@ def write() -> None:
 
 
 if __name__ == "__main__":
-    write()
-    print(f"wrote {CACHE}")
+    # through the package's module: run as __main__, this file is a second copy whose
+    # `from_models` the tool builders would not see (they would copy the old file)
+    from dbmig.server import published
+    published.write()
+    print(f"wrote {published.CACHE}")

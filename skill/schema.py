@@ -79,13 +79,8 @@ class VirtualSchema:
 def parse_schema(text: str | None, dialect: str) -> VirtualSchema:
     if not text:
         return VirtualSchema()
-    try:
-        statements = [fold_names(s, dialect) for s in sqlglot.parse(text, read=dialect) if s is not None]
-    except (ParseError, TokenError) as e:
-        raise InvalidRequest(f"schema does not parse as {dialect} SQL: {_first_line(e)}",
-                             field="schema") from None
     schema = VirtualSchema(known=True)
-    for st in statements:
+    for st in _statements(text, dialect):
         if isinstance(st, exp.Create) and st.kind == "TABLE" and isinstance(st.this, exp.Schema):
             schema.put(_table(st.this, dialect))
         elif isinstance(st, exp.Create) and st.kind == "INDEX":
@@ -94,6 +89,18 @@ def parse_schema(text: str | None, dialect: str) -> VirtualSchema:
             raise InvalidRequest("schema may hold only CREATE TABLE and CREATE INDEX statements, "
                                  f"got: {st.sql(dialect)[:60]}", field="schema")
     return schema
+
+
+@functools.lru_cache(maxsize=32)
+def _statements(text: str, dialect: str) -> tuple[exp.Expression, ...]:
+    """The schema's statements, names folded. Kept per text (bounded; parse errors are not kept):
+    an agent or a project sends the same schema with every call, and a plan reads it more than
+    once. The trees are shared: what reads them must not change them."""
+    try:
+        return tuple(fold_names(s, dialect) for s in sqlglot.parse(text, read=dialect) if s is not None)
+    except (ParseError, TokenError) as e:
+        raise InvalidRequest(f"schema does not parse as {dialect} SQL: {_first_line(e)}",
+                             field="schema") from None
 
 
 @functools.lru_cache(maxsize=8)

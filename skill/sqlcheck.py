@@ -1,5 +1,8 @@
 """The SQL statement checker: every statement dbmig emits parses in the target dialect.
 
+PostgreSQL SQL is read by PostgreSQL's own parser (pglast), PL/pgSQL function and DO bodies by
+its PL/pgSQL parser (`parses_on`); the other databases by sqlglot, as below.
+
 Planners and intake check the SQL they build or take from a request here, and the result gate
 (skill/gate/) checks every statement of a result with it; it depends on the dialect only, so
 none of them imports another.
@@ -10,22 +13,23 @@ anything else is a bug in dbmig (GateFailure) or, for request text, bad input (I
 """
 from __future__ import annotations
 
+import functools
 import logging
 
-import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from .dialects.base import Dialect
 from .errors import GateFailure, InvalidRequest
 from .sources.sqltext import blank_literals
+from .sqlparse import CACHE_SIZE, parse
 
 # sqlglot logs "contains unsupported syntax" for every Command fallback; the gate decides.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 
 def _parse(sql: str, dialect: Dialect) -> list[exp.Expression]:
-    return [s for s in sqlglot.parse(sql, read=dialect.sqlglot) if s is not None]
+    return [s for s in parse(sql, dialect.sqlglot) if s is not None]
 
 
 def _allowed(statement: exp.Expression, text: str, dialect: Dialect) -> bool:
@@ -43,9 +47,31 @@ def _listed(text: str, dialect: Dialect) -> bool:
     return any(p.match(text) or p.match(blanked) for p in dialect.command_allow)
 
 
+def parses_on(dialect: Dialect, sql: str) -> str | None:
+    """PostgreSQL: why its own parser (pglast, the lint rules' parse layer) refuses `sql`, PL/pgSQL
+    bodies included, or None. The other databases have no parser of their own here: None."""
+    if not dialect.own_parser:
+        return None
+    from .lint.rules._pg import syntax_error
+    return syntax_error(sql)
+
+
 def check_statement(sql: str, dialect: Dialect, where: str) -> None:
-    """Raise GateFailure unless every statement of `sql` is one sqlglot understands. A unit may
-    be a small batch (T-SQL DECLARE/SELECT/EXEC that must share one batch for its variable)."""
+    """Raise GateFailure unless every statement of `sql` parses: with the database's own parser
+    where dbmig has it (PostgreSQL), elsewhere as a statement sqlglot understands. A unit may be a
+    small batch (T-SQL DECLARE/SELECT/EXEC that must share one batch for its variable)."""
+    problem = _problem(sql, dialect)
+    if problem:
+        raise GateFailure(f"{where}: {problem}")
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _problem(sql: str, dialect: Dialect) -> str | None:
+    """What is wrong with `sql` on `dialect`, or None. Kept per statement: a result runs the
+    same `SET lock_timeout` or trigger in several steps, and calls repeat them."""
+    if dialect.own_parser:
+        error = parses_on(dialect, sql)
+        return f"generated SQL does not parse as {dialect.name}: {error[:200]}\n{sql}" if error else None
     listed = _listed(sql, dialect)
     try:
         parsed = _parse(sql, dialect)
@@ -53,15 +79,15 @@ def check_statement(sql: str, dialect: Dialect, where: str) -> None:
         # Some allow-listed statements make sqlglot raise instead of falling back to a Command
         # (Oracle `DROP INDEX i ONLINE`): the allow-list decides for them too.
         if listed:
-            return
-        raise GateFailure(f"{where}: generated SQL does not parse as {dialect.name}: "
-                          f"{str(e).splitlines()[0][:200]}\n{sql}") from None
+            return None
+        return f"generated SQL does not parse as {dialect.name}: {str(e).splitlines()[0][:200]}\n{sql}"
     if listed and parsed and isinstance(parsed[0], exp.Command):
-        return      # stored code (a T-SQL trigger) that sqlglot splits at the semicolons of its body
+        return None     # stored code (a T-SQL trigger) that sqlglot splits at the semicolons of its body
     texts = [sql] if len(parsed) == 1 else [p.sql(dialect.sqlglot) for p in parsed]
     if not parsed or not all(_allowed(p, t, dialect) for p, t in zip(parsed, texts)):
-        raise GateFailure(f"{where}: generated SQL is not one statement sqlglot understands "
-                          f"on {dialect.name} (and not on the allow-list):\n{sql}")
+        return (f"generated SQL is not one statement sqlglot understands "
+                f"on {dialect.name} (and not on the allow-list):\n{sql}")
+    return None
 
 
 def split_statements(text: str, dialect: Dialect, field: str) -> list[str]:

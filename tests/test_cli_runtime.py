@@ -204,3 +204,29 @@ def test_alembic_missing_is_named_before_anything_starts(monkeypatch):
     _without(monkeypatch, "alembic")
     with pytest.raises(MissingDependency, match=r"verify with Alembic needs the optional extra dbmig\[verify\]"):
         verify("alembic", "oracle", {"a1_x.py": "revision = 'a1'\ndown_revision = None\n"})
+
+
+SCHEMA_TEXT = "CREATE TABLE products (id bigint PRIMARY KEY, title varchar(100));"
+SENTENCE = "AddSkuToProducts sku:string on postgres, flyway, downtime is ok"
+
+
+def test_schema_from_a_pipe_or_standard_input(tmp_path):
+    """`--schema <(pg_dump -s ...)` hands a FIFO, `--schema -` standard input: both are read."""
+    piped = subprocess.run(["bash", "-c", f'"{PY}" -m dbmig.cli generate --description "{SENTENCE}" '
+                                          f'--schema <(echo "{SCHEMA_TEXT}") --json'],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0, piped.stderr
+    stdin = dbmig("generate", "--description", SENTENCE, "--schema", "-", "--json", cwd=tmp_path,
+                  input=SCHEMA_TEXT)
+    assert stdin.returncode == 0, stdin.stderr
+    for proc in (piped, stdin):
+        result = json.loads(proc.stdout)
+        assert result["migration_script"]["filename"] == "V1__add_sku_to_products_sku_string.sql"
+        assert "VARCHAR(255)" in result["migration_script"]["content"]
+    # the schema is what was read: one without `products` makes the sentence name an unknown table
+    other = dbmig("generate", "--description", SENTENCE, "--schema", "-", cwd=tmp_path,
+                  input="CREATE TABLE other (id int);")
+    assert other.returncode == 2 and "no table 'products'" in other.stderr, other.stderr
+    bad = subprocess.run([PY, "-m", "dbmig.cli", "generate", "--description", SENTENCE, "--schema", "-"],
+                         cwd=tmp_path, input=b"\xff\xfe", capture_output=True, timeout=120)
+    assert bad.returncode == 2 and b"schema" in bad.stderr and b"UTF-8" in bad.stderr

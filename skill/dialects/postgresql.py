@@ -3,11 +3,10 @@ Locking" and ALTER TABLE); volatility in data/postgresql_non_volatile.txt (from 
 from __future__ import annotations
 
 import re
-from functools import cache
-from importlib.resources import files
 
 from ..types import SqlType
 from .base import Dialect, ansi_literal
+from .facts import volatile_function
 from .common import (ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, ONLINE_STRATEGIES, PS, RESERVED_CORE,
                      SQLALCHEMY_TYPES)
 
@@ -21,18 +20,12 @@ FLYWAY_LOCK = ("Flyway >= 9.1.2 on PostgreSQL holds a transactional advisory loc
 _CALL = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)\s*\(")
 
 
-@cache
-def non_volatile() -> frozenset[str]:
-    """Function names PostgreSQL evaluates once as a DEFAULT (the data file says how it was made)."""
-    text = files(__package__).joinpath("data", "postgresql_non_volatile.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
 class PostgreSQL(Dialect):
     name = "postgresql"
     quote = ('"', '"')
     max_identifier = 63
     fold = "lower"
+    own_parser = "pglast"          # libpg_query: PostgreSQL's parser, PL/pgSQL bodies included
     reserved = RESERVED_CORE | frozenset(
         "ANALYSE ANALYZE ARRAY ASYMMETRIC COLLATE CONCURRENTLY DEFERRABLE DO FREEZE ILIKE INITIALLY "
         "ISNULL LATERAL LOCALTIME LOCALTIMESTAMP NOTNULL ONLY OVERLAPS PLACING RETURNING SIMILAR "
@@ -183,7 +176,7 @@ class PostgreSQL(Dialect):
     def is_volatile_function(self, name: str) -> bool:
         """Not known to be stable or immutable (data/postgresql_non_volatile.txt): as a DEFAULT it
         is evaluated per row, so ADD COLUMN rewrites the table."""
-        return name.lower().split(".")[-1] not in non_volatile()
+        return volatile_function("postgresql", name)
 
     def volatile_calls(self, expression: str) -> list[str]:
         """The calls in SQL text (a DEFAULT) of functions `is_volatile_function` names."""

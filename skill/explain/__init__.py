@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..dialects import Dialect, get_dialect
 from ..errors import InvalidRequest
 from ..limits import check_time
-from ..lint import files_live, make_context, read_files, run_rules
+from ..lint import files_live, learn_schema, make_context, read_files, run_rules
 from ..lint.rules import SqlView, observe
 from ..schema import parse_schema
 from .classify import Found, classify
@@ -51,12 +51,14 @@ def explain_migration(database: str, sql: str | None = None, files: list[dict] |
         ctx = make_context(database, None, database_version)
         sources = read_files(files or [{"filename": "input.sql", "content": sql}], ctx, field)
     findings: dict[int, list] = {}
+    _learn(schema, ctx)
     for stmt, f in run_rules(sources, ctx):
         if stmt is not None:
             findings.setdefault(id(stmt), []).append(f)
     d = get_dialect(ctx.database)
     known = parse_schema(schema, d.sqlglot)
     ctx = make_context(database, None, database_version)     # replay the state statement by statement
+    _learn(schema, ctx)
     out = []
     for src in sources:
         ctx.begin_file(src)
@@ -68,6 +70,13 @@ def explain_migration(database: str, sql: str | None = None, files: list[dict] |
             out.append(entry)
             observe(view, ctx)
     return {"statements": out, **({"live": live.summary()} if live else {})}
+
+
+def _learn(schema: str | None, ctx) -> None:
+    """The existing columns and indexes `schema` describes, known to the rules and to `classify`
+    (is a primary key's index on NOT NULL columns?)."""
+    if schema:
+        learn_schema(schema, ctx)
 
 
 def _one_source(**given) -> str:
@@ -95,17 +104,23 @@ def _rows(table_rows: dict | None) -> dict[str, int]:
 
 
 def _explain(view: SqlView, found: Found, d: Dialect, rows: dict[str, int], findings: list) -> dict:
-    lock = d.lock(found.op)
+    names = {"table": view.table or "the table", "tables": f"table {view.table or ''}".strip(), **found.parts}
+    lock = d.lock(found.op, **names)
     estimate = d.facts.estimate(found.table, rows.get(found.table or ""), lock.cost)
     if lock.cost == "update":
         estimate += BATCHES
     serious = [f for f in findings if f.severity != "info"] or findings
     return {"file": view.stmt.file, "line": view.stmt.line, "sql": view.text,
-            "what": d.facts.what(found.op).format(table=view.table or "the table").capitalize() + ".",
+            "what": _sentence(d.facts.what(found.op).format(**names)),
             "lock": lock.level, "blocks": lock.blocks, "rewrite": lock.rewrite, "scan": lock.scan,
             "estimated_duration": estimate,
             "risks": [f"{f.rule_id}: {f.message}" for f in findings],
             "safe_alternative": serious[0].safe_alternative if serious else None}
+
+
+def _sentence(text: str) -> str:
+    """Capitalised and closed, the rest as written (a table name keeps its case)."""
+    return text[:1].upper() + text[1:] + "."
 
 
 def live_notes(live, given: dict[str, int]) -> dict[str, str]:

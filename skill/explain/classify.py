@@ -1,8 +1,9 @@
 """Which operation a statement is, in the words of the facts tables (`dialects/data/*.toml`).
 
 Recognition only: the lock, what it blocks and what the duration follows are the dialect's
-facts for the operation found here, the same ones the planner writes into each Step. Statements
-are read from the same masked text the lint rules use; where the SQL alone cannot tell (MySQL
+facts for the operation found here, the same ones the planner writes into each Step. PostgreSQL
+statements are read from PostgreSQL's parse tree (`pg.py`); the other databases' from the same
+masked text the lint rules use; where the SQL alone cannot tell (MySQL
 MODIFY and SQL Server ALTER COLUMN restate a column: is it a type change or only NOT NULL?), the
 `schema` given to explain decides, as it does for the planner.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
@@ -93,10 +94,16 @@ _GENERATED = re.compile(r"\bSTORED\b|\bPERSISTED\b|\bSERIAL\b|\bIDENTITY\b")
 class Found:
     op: str                     # a key of the facts table
     table: str | None           # whose rows the duration follows
+    parts: dict = field(default_factory=dict)   # names the facts' texts mention ({referenced}...)
 
 
 def classify(view: SqlView, ctx, d: Dialect, schema: VirtualSchema) -> Found:
-    """The operation `view` is, for the facts table of `d`."""
+    """The operation `view` is, for the facts table of `d`. PostgreSQL statements are read from
+    PostgreSQL's parse tree (`pg.py`); the patterns below serve the other databases, and
+    PostgreSQL text its parser refuses."""
+    if view.kind:
+        from .pg import classify_pg
+        return classify_pg(view, ctx, d, schema)
     raw = view.text.upper()
     if re.search(r"\b(?:LOOP|WHILE)\b", raw) and re.search(r"\b(?:UPDATE|MERGE)\b", raw) and "COMMIT" in raw:
         return Found("batch_update", _updated(view))          # a batched data migration's loop
@@ -183,7 +190,7 @@ def _restated(view: SqlView, d: Dialect, schema: VirtualSchema, clause: str) -> 
     inner = re.sub(r"^MODIFY\s*\((.*)\)$", r"MODIFY \1", clause.strip(), flags=re.I | re.S)   # Oracle
     m = _RESTATE.match(inner)
     old = schema.column(view.table, name_of(m.group(1))) if m and view.table else None
-    new = _type(m.group(2), d) if m else None
+    new = native_type(m.group(2), d) if m else None
     if old is None or old.type is None or new is None:
         return "alter_column_type"
     if new != old.type:
@@ -200,7 +207,7 @@ def _nullability(old: ColumnDef, null: str | None) -> str:
     return "alter_table"
 
 
-def _type(text: str, d: Dialect) -> SqlType | None:
+def native_type(text: str, d: Dialect) -> SqlType | None:
     """The portable type of a native type text; None when it is none dbmig knows."""
     try:
         return from_sqlglot(exp.DataType.build(text.strip(), dialect=d.sqlglot), "sql")

@@ -49,8 +49,17 @@ def schema_drift(expected: VirtualSchema, actual: VirtualSchema, tables: Iterabl
             if e is not None or a is not None:
                 out.append(DriftItem("table_missing" if a is None else "table_extra", (e or a).name, None, None, None))
             continue
-        out += _columns(e, a) + _constraints(e, a) + _indexes(e, a)
+        out += _same_unique(_columns(e, a) + _constraints(e, a) + _indexes(e, a))
     return out
+
+
+def _same_unique(items: list[DriftItem]) -> list[DriftItem]:
+    """A unique index on one side and a unique constraint of that name on the other are one
+    thing told two ways: MySQL lists every unique index as a UNIQUE constraint too."""
+    pairs = {("constraint_extra", "index_missing"), ("constraint_missing", "index_extra")}
+    kinds = {(i.kind, (i.name or "").lower()) for i in items}
+    twins = {name for kind, name in kinds for a, b in pairs if kind == a and (b, name) in kinds}
+    return [i for i in items if not ((i.name or "").lower() in twins and i.kind in {k for p in pairs for k in p})]
 
 
 def drift_warnings(items: list[DriftItem], expected: str = "the project's history",

@@ -40,6 +40,8 @@ KEYS = ("SELECT k.table_name, k.constraint_name, t.constraint_type, k.column_nam
         "ON t.constraint_schema = k.constraint_schema AND t.table_name = k.table_name AND t.constraint_name = "
         "k.constraint_name WHERE k.table_schema = DATABASE() AND k.table_name IN ({names}) "
         "ORDER BY k.table_name, k.constraint_name, k.ordinal_position")
+HISTORY_TABLE = ("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
+                 "AND lower(table_name) IN ({names})")
 DELETE_RULES = ("SELECT table_name, constraint_name, delete_rule FROM information_schema.referential_constraints "
                 "WHERE constraint_schema = DATABASE() AND table_name IN ({names})")
 # MySQL 8's check_constraints has no table_name: table_constraints says whose each one is.

@@ -22,6 +22,7 @@ SERVER = "SELECT product, version FROM product_component_version"
 SETUP = ("SET TRANSACTION READ ONLY",)
 
 _OWNER = "owner = SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA')"
+HISTORY_TABLE = f"SELECT table_name FROM all_tables WHERE {_OWNER} AND LOWER(table_name) IN ({{names}})"
 OBJECTS = f"SELECT object_name, object_type FROM all_objects WHERE {_OWNER} AND object_name IN ({{names}}) " \
           "AND object_type IN ('TABLE', 'VIEW')"
 STATISTICS = f"SELECT table_name, num_rows FROM all_tables WHERE {_OWNER} AND table_name IN ({{names}})"

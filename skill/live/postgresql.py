@@ -51,6 +51,9 @@ VIEWS = ("SELECT DISTINCT c.relname, v.relname, a.attname FROM pg_depend d JOIN 
          "ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
          f"{_IN_SCHEMA} AND c.relname IN ({{names}}) AND d.classid = 'pg_rewrite'::regclass "
          "AND d.refclassid = 'pg_class'::regclass AND v.oid <> c.oid ORDER BY 1, 2, 3")
+# a migration tool's history table, found by its name in any case (Liquibase and Flyway create it lower case here)
+HISTORY_TABLE = ("SELECT c.relname FROM pg_class c " + _IN_SCHEMA + " AND c.relkind IN ('r', 'p') "
+                 "AND lower(c.relname) IN ({names})")
 REFERENCING = ("SELECT DISTINCT c.relname FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
                f"JOIN pg_class p ON p.oid = k.confrelid {_IN_SCHEMA} AND k.contype = 'f' "
                "AND p.relname IN ({names})")

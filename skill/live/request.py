@@ -83,21 +83,41 @@ def with_live_facts(request: MigrationRequest | PlanRequest, dialect: Dialect, c
     update: dict = {"dsn": None, "table_rows": {**facts.rows(), **(request.table_rows if "table_rows" in given else {})}}
     live = Live(facts, dialect, request.dsn)
     if "schema_sql" not in given:
-        update["schema_sql"] = schema_text([facts.tables[n] for n in sorted(facts.tables)], dialect) or None
-        live.drift = _drift(request, update["schema_sql"], facts, dialect)
+        live_schema = schema_text([facts.tables[n] for n in sorted(facts.tables)], dialect) or None
+        project, state = _applied(request, dialect)
+        # migrations still pending run before this one: it meets the history's schema, not the live one
+        if not (state and state.pending):
+            update["schema_sql"] = live_schema
+        live.drift = (state.warnings() if state else []) + _drift(request, live_schema, facts, dialect, project, state)
     if "database_version" not in given and VERSION_RE.match(facts.server.version):
         update["database_version"] = facts.server.version
     return request.model_copy(update=update), live
 
 
-def _drift(request: MigrationRequest | PlanRequest, live_schema: str | None, facts: LiveFacts, dialect: Dialect) -> list[str]:
-    """Where the schema a project's history replays to differs from the live database, for the
-    tables the request touches (the live read covers only those)."""
+def _applied(request: MigrationRequest | PlanRequest, dialect: Dialect) -> tuple:
+    """(the project, its migrations applied and pending on the live database); Nones without one."""
+    if not getattr(request, "project_dir", None):
+        return None, None
+    from ..project import load_project
+    from ..project.applied import applied_state
+    project = load_project(request.project_dir, request.migration_tool.value)
+    return project, applied_state(project, request.dsn, dialect)
+
+
+def _drift(request: MigrationRequest | PlanRequest, live_schema: str | None, facts: LiveFacts, dialect: Dialect,
+           project=None, state=None) -> list[str]:
+    """Where the schema the project's applied migrations replay to differs from the live database,
+    for the tables the request touches (the live read covers only those)."""
     if not (getattr(request, "project_dir", None) and request.schema_sql):
         return []
     from ..schema import parse_schema
     from .drift import drift_warnings, schema_drift
-    history = parse_schema(request.schema_sql, dialect.sqlglot)
+    if state is not None and state.pending:
+        from ..project import replay_offline
+        from ..project.applied import applied_project
+        history = replay_offline(applied_project(project, state), dialect.name).schema
+    else:
+        history = parse_schema(request.schema_sql, dialect.sqlglot)
     return drift_warnings(schema_drift(history, parse_schema(live_schema, dialect.sqlglot), facts.named))
 
 

@@ -27,6 +27,7 @@ SETUP = ("SET LOCK_TIMEOUT 2000", "SET TRANSACTION ISOLATION LEVEL READ COMMITTE
 ONLINE_EDITIONS = {3, 5, 8}
 
 _HERE = "t.schema_id = SCHEMA_ID() AND t.name IN ({names})"
+HISTORY_TABLE = "SELECT t.name FROM sys.tables AS t WHERE t.schema_id = SCHEMA_ID() AND LOWER(t.name) IN ({names})"
 OBJECTS = ("SELECT t.name, t.type FROM sys.objects AS t WHERE " + _HERE + " AND t.type IN ('U', 'V')")
 ROWS = ("SELECT t.name, SUM(p.rows) FROM sys.tables AS t JOIN sys.partitions AS p ON p.object_id = t.object_id "
         "WHERE " + _HERE + " AND p.index_id IN (0, 1) GROUP BY t.name")

@@ -6,11 +6,11 @@ its new name), and what is not known (no `schema`) is not claimed.
 """
 from __future__ import annotations
 
-import sqlglot
 from sqlglot import exp
 
 from ..models import Change
 from ..schema import ColumnDef
+from ..sqlparse import parse_one
 from .context import Context
 from .model import Check, Step
 
@@ -46,7 +46,7 @@ def drop_stale(steps: list[Step], ctx: Context) -> None:
 def _gone_columns(query: str, ctx: Context) -> set[str]:
     """Columns the query reads that none of its tables has in the final schema (unknown tables:
     nothing is claimed)."""
-    tree = sqlglot.parse_one(query, read=ctx.dialect.sqlglot)
+    tree = parse_one(query, ctx.dialect.sqlglot)      # the gate checks this query from the same parse
     tables = [ctx.schema.table(t.name) for t in tree.find_all(exp.Table)]
     if not ctx.schema.known or not tables or None in tables:
         return set()

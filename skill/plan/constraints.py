@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import hashlib
 
-import sqlglot
 from sqlglot import exp
 
 from ..errors import InvalidRequest, UnsafeRollback
 from ..sqlcheck import split_statements
 from ..models import AddCheck, AddForeignKey, AddIndex, AddUnique, DropConstraint, DropIndex, RawSql
 from ..schema import ConstraintDef, IndexDef
+from ..sqlparse import parse_one
 from .context import Context
 from .model import NativeOp, Step
 from .registry import direct
@@ -200,7 +200,7 @@ def drop_constraint(ch: DropConstraint, ctx: Context, path: str) -> list[Step]:
 
 def _destroys_data(statements: list[str], dialect: str) -> bool:
     """DROP / TRUNCATE / DELETE, or ALTER ... DROP: data that no automatic rollback brings back."""
-    for st in (sqlglot.parse_one(s, read=dialect) for s in statements):
+    for st in (parse_one(s, dialect) for s in statements):
         if isinstance(st, (exp.Drop, exp.Delete, exp.TruncateTable)):
             return True
         if isinstance(st, exp.Alter) and any(isinstance(a, exp.Drop) for a in st.args.get("actions") or []):

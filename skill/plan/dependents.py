@@ -125,7 +125,8 @@ def _ordered(items: list[Dependent], order: tuple[str, ...]) -> list[Dependent]:
 def _refuse_unless_taken(ctx: Context, table: str, column: str, x: Dependent) -> None:
     """An unnamed constraint cannot be dropped by name: fine where the database drops it with
     the column by itself (the dialect lists those kinds) and the rollback's unnamed re-creation
-    passes the gate (sqlglot 30.30 knows `ADD CHECK (...)` only as a Command); else an error."""
+    passes the gate (PostgreSQL's parser reads `ADD CHECK (...)`; to sqlglot 30.30 it is only a
+    Command); else an error."""
     d = ctx.dialect
     taken = d.drop_column_takes_unnamed_multi if x.others else d.drop_column_takes_unnamed
     if x.kind not in taken:

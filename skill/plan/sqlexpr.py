@@ -8,12 +8,12 @@ fills a key from one); nothing inside it may write or lock.
 """
 from __future__ import annotations
 
-import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
 from ..errors import InvalidRequest
 from ..limits import echo
+from ..sqlparse import parse, parse_one
 
 _STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Alter, exp.Drop, exp.Set,
                exp.Transaction, exp.Commit, exp.Rollback, exp.Use)
@@ -21,7 +21,7 @@ _STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Alter, exp.Drop, ex
 
 def expression(text: str, dialect: str, field: str, subqueries: bool = False) -> str:
     try:
-        parsed = sqlglot.parse(text, read=dialect)
+        parsed = parse(text, dialect)
     except (ParseError, TokenError) as e:
         raise InvalidRequest(f"{echo(text)} is not a SQL expression: {str(e).splitlines()[0][:160]}",
                              field=field) from None
@@ -46,4 +46,4 @@ def _reads(node: exp.Expression) -> bool:
 
 def columns_in(text: str, dialect: str) -> set[str]:
     """The column names an (already checked) expression reads."""
-    return {c.name.lower() for c in sqlglot.parse_one(text, read=dialect).find_all(exp.Column)}
+    return {c.name.lower() for c in parse_one(text, dialect).find_all(exp.Column)}

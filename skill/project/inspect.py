@@ -8,7 +8,9 @@ from .request import replayed
 
 
 def inspect_project(project_dir: str, migration_tool: str | None = None, database: str | None = None,
-                    replay: str = "offline", replay_dsn: str | None = None) -> dict:
+                    replay: str = "offline", replay_dsn: str | None = None, dsn: str | None = None) -> dict:
+    """What dbmig reads from the project; with `dsn` (read-only) also which of its migrations the
+    live database has applied, by the tool's own record."""
     project = load_project(project_dir, migration_tool)
     database = database or (project.database.value if project.database else None)
     out = {"project_dir": str(project.root), "tool": project.tool, "config": project.config,
@@ -25,6 +27,12 @@ def inspect_project(project_dir: str, migration_tool: str | None = None, databas
     out["unmodelled"] = [u.as_dict() for u in result.unmodelled]
     out["outside_model"] = [u.as_dict() for u in result.outside]
     out["unknown_tables"] = dict(sorted(result.unknown.items()))
+    if dsn:
+        from ..dialects import get_dialect
+        from .applied import applied_state
+        state = applied_state(project, dsn, get_dialect(database))
+        out["applied"] = state.summary()
+        out["notes"] = state.warnings()
     return out
 
 
@@ -82,6 +90,11 @@ def inspect_text(report: dict) -> str:
                          + (f" (unknown: {', '.join(u['tables'])})" if u["tables"] else ""))
         for u in report["outside_model"]:
             lines.append(f"outside the model: {u['file']}:{u['line']}: {u['reason']}")
+    if report.get("applied"):
+        a = report["applied"]
+        lines.append(f"live database: {len(a['applied'])} applied, {len(a['pending'])} pending"
+                     + (f" (record: {a['record']})" if a["record"] else " (the tool has not run there)"))
+        lines += [f"  pending: {p}" for p in a["pending"]]
     lines += [f"note: {n}" for n in report.get("notes", [])]
     return "\n".join(lines)
 

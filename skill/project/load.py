@@ -26,8 +26,9 @@ def load_project(project_dir: str | Path, tool: str | None = None) -> Project:
 def _flyway(root: Path, config: Config) -> tuple[Project, object]:
     locs = flyway.locations(root, config)
     history = flyway.history(root, locs, config)
-    return Project(root, "flyway", config.file, None, None, locs, history,
-                   flyway.next_step(root, locs, history)), config.get("url")
+    table = config.get("table")
+    return Project(root, "flyway", config.file, None, None, locs, history, flyway.next_step(root, locs, history),
+                   history_table=table.value if table else None), config.get("url")
 
 
 def _liquibase(root: Path, config: Config) -> tuple[Project, object]:

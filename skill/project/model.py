@@ -92,6 +92,7 @@ class Project:
     next: Next
     segments: list = field(default_factory=list)     # Liquibase: changelog parts in apply order
     truncate_slug: int = 40                          # Alembic: truncate_slug_length
+    history_table: str | None = None                 # Flyway: `table`, where it is not the default
 
     @property
     def command(self) -> str:

@@ -79,11 +79,18 @@ def _liquibase(project: Project, result: MigrationResult, description: str) -> P
         stem = PurePosixPath(f.filename).stem.removeprefix("changelog-")
         name = liquibase.numbered_name(names, stem, ext) or f.filename
         names.append(name)
-        out.files.append((_join(nxt.location, name), f.content))
+        path = _join(nxt.location, name)
+        out.files.append((path, _logical_path(f.content, f.filename, path)))
     if not nxt.include_all:
         changelogs = [p for p, _ in out.files if not p.endswith(".rollback.sql")]
         out.edits.append(_include(project, changelogs))
     return out
+
+
+def _logical_path(content: str, written_as: str, path: str) -> str:
+    """The changeSets' logicalFilePath names the file by its place in the project, as Liquibase
+    records the project's other changelogs (by their path), not by the name dbmig gave it."""
+    return re.sub(r"(logicalFilePath(?:=\"|:\s*[\"']|:))" + re.escape(written_as), lambda m: m.group(1) + path, content)
 
 
 def _changeset_ids(files: list[dict]) -> dict[str, str]:

@@ -15,9 +15,11 @@ TEMPLATES = resource_root() / "templates"
 
 @lru_cache(maxsize=1)
 def env() -> Environment:
+    # auto_reload off: the templates ship with the package, so a stat of each one per render
+    # (Jinja2's up-to-date check) only costs time.
     e = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                     keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
-                    autoescape=False)
+                    autoescape=False, auto_reload=False)
     e.filters["py"] = repr
     return e
 
@@ -27,7 +29,10 @@ def render(template: str, **data) -> str:
 
 
 def slug(text: str, limit: int = 60) -> str:
-    s = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    """File-name words of a description; a migration name's CamelCase words stay words
+    (`AddSkuToProducts` -> add_sku_to_products)."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", text)
+    s = re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")
     return (s[:limit].rstrip("_")) or "migration"
 
 

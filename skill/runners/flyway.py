@@ -44,8 +44,7 @@ HISTORY = "flyway_schema_history"
 
 
 def upgrade(scratch: Scratch, files: dict[str, str], workdir: Path | None = None) -> list[str]:
-    scratch.execute([f"CREATE TABLE IF NOT EXISTS {HISTORY} (version VARCHAR(50) PRIMARY KEY, "
-                     "script VARCHAR(200) NOT NULL)"])
+    _create_history(scratch)
     done, applied = _history(scratch), []
     for name in scripts(files, "V"):
         if _version(name) in done:
@@ -54,6 +53,20 @@ def upgrade(scratch: Scratch, files: dict[str, str], workdir: Path | None = None
         scratch.execute([f"INSERT INTO {HISTORY} (version, script) VALUES ('{_version(name)}', '{name}')"])
         applied.append(name)
     return applied
+
+
+def run_repeatable(scratch: Scratch, text: str, name: str) -> None:
+    """An `R__` script, recorded as Flyway records one: without a version."""
+    _create_history(scratch)
+    run_script(scratch, text, True, name)
+    scratch.execute([f"INSERT INTO {HISTORY} (version, script) VALUES (NULL, '{name}')"])
+
+
+def _create_history(scratch: Scratch) -> None:
+    # the columns of Flyway's own table that its readers use (dbmig's live history reads success);
+    # a repeatable script's row has no version
+    scratch.execute([f"CREATE TABLE IF NOT EXISTS {HISTORY} (version VARCHAR(50), "
+                     "script VARCHAR(200) NOT NULL, success BOOLEAN DEFAULT TRUE NOT NULL)"])
 
 
 def downgrade(scratch: Scratch, files: dict[str, str], workdir: Path | None = None) -> list[str]:

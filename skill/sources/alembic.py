@@ -4,6 +4,7 @@ it stands for, turned into the statement Alembic sends by the one translator (tr
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 from ..dialects.common import SQLALCHEMY_GENERIC
@@ -17,9 +18,16 @@ def literal(node: ast.AST) -> object:
     return ast.literal_eval(node)
 
 
+@functools.lru_cache(maxsize=16)
+def module_tree(content: str) -> ast.Module:
+    """`ast.parse(content)`, kept per text (bounded; errors are not kept): the result gate
+    compiles the revisions dbmig writes and lint reads the same ones. Shared: read only."""
+    return ast.parse(content)
+
+
 def read_revision(src: SourceFile, dialect: str, database: str, confs: dict) -> None:
     try:
-        tree = ast.parse(src.content)
+        tree = module_tree(src.content)
     except SyntaxError as err:
         src.problems.append(Problem(err.lineno or 1, (err.offset or 1), f"Python syntax error: {err.msg}"))
         return

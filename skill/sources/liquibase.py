@@ -106,7 +106,8 @@ def _read_changeset(src: SourceFile, el: Element, dialect: str, database: str) -
                    el.line, el.column, _flag(el.attrs.get("runInTransaction"), True))
     cs.has_rollback = el.find("rollback") is not None
     src.changesets.append(cs)
-    if not _dbms_applies(el.attrs.get("dbms"), database):
+    cs.runs = _dbms_applies(el.attrs.get("dbms"), database)
+    if not cs.runs:
         return
     tx = new_tx() if cs.run_in_transaction else None
     origin = f"changeSet {cs.id} ({cs.author})"
@@ -374,7 +375,8 @@ def read_formatted_sql(src: SourceFile, dialect: str, database: str, confs: dict
                        _flag(attrs.get("runInTransaction"), True), raw_sql=True,
                        has_rollback=bool(_ROLLBACK_MARK.search(text, m.end(), end)))
         src.changesets.append(cs)
-        if not _dbms_applies(attrs.get("dbms"), database):
+        cs.runs = _dbms_applies(attrs.get("dbms"), database)
+        if not cs.runs:
             continue
         tx = new_tx() if cs.run_in_transaction else None
         src.statements += sql_statements(src.filename, text, dialect, tx, start=m.end(), end=end,

@@ -67,6 +67,7 @@ class ChangeSet:
     run_in_transaction: bool = True
     raw_sql: bool = False          # has <sql>/<sqlFile> or is a formatted-SQL changeset
     has_rollback: bool = False
+    runs: bool = True              # its dbms admits the database (Liquibase skips it otherwise)
 
 
 @dataclass

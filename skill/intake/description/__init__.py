@@ -11,6 +11,7 @@ production database, and a partial reading would be a partial migration.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pydantic import TypeAdapter, ValidationError
@@ -20,9 +21,10 @@ from ...schema import VirtualSchema
 from .errors import DescriptionNotUnderstood, Unclear, summary
 from .grammar import NEEDS, examples, rules_for
 from .matcher import State, Trace, match
+from .rails import rails_sentence
 from .resolve import Resolver
 from .slots import SLOTS
-from .tokens import Clause, named_clause, normalise, split_clauses
+from .tokens import Clause, lex, named_clause, normalise, split_clauses
 
 _CHANGE = TypeAdapter(Change)
 
@@ -38,7 +40,13 @@ def read_description(text: str, schema: VirtualSchema | None = None, dialect: st
     """Read `text` as changes, resolving names against `schema`; types are read in the
     spelling of `dialect` (a sqlglot dialect name) first. Raises DescriptionNotUnderstood."""
     resolver = Resolver(schema or VirtualSchema(), dialect)
-    clauses = _clauses(text or "")
+    try:
+        sentence = rails_sentence(text or "")
+    except Unclear as unclear:
+        raise _refusal(unclear, Clause(text, ()), 1, 1, []) from None
+    if sentence:
+        resolver.notes.append(f"read the Rails generator command as: {sentence}")
+    clauses = _clauses(sentence or text or "")
     read: list[dict] = []
     for n, clause in enumerate(clauses, 1):
         tokens = normalise(clause.tokens)
@@ -47,7 +55,12 @@ def read_description(text: str, schema: VirtualSchema | None = None, dialect: st
         try:
             changes = _read_clause(tokens, ClauseContext(clause.text, resolver, clause.django))
         except Unclear as unclear:
-            raise _refusal(unclear, clause, n, len(clauses), read) from None
+            try:
+                changes = _per_table(clause, resolver)
+            except Unclear as on_one_table:
+                unclear, changes = on_one_table, None
+            if changes is None:
+                raise _refusal(unclear, clause, n, len(clauses), read) from None
         for change in changes:
             resolver.apply(change)
         read += changes
@@ -101,6 +114,36 @@ def _clauses(text: str) -> list[Clause]:
     if whole is not None:
         return [whole]
     return [(len(c.tokens) == 1 and named_clause(c.tokens[0].text)) or c for c in split_clauses(text)]
+
+
+# "add created_at timestamp to users and orders": one change, said of several tables at the end
+_TABLE_LIST = re.compile(r"^(?P<head>.+\b(?:to|on|from|in|of|for))\s+"
+                         r"(?P<tables>\w+(?:\s*,\s*\w+)*\s*,?\s*(?:and|&)\s+\w+|\w+(?:\s*,\s*\w+)+)\s*[.!]?$", re.I)
+
+
+def _per_table(clause: Clause, resolver: Resolver) -> list[dict] | None:
+    """The clause read once per table of a trailing list, or None when it has none (then the
+    clause's own refusal stands). With a schema each name must be a table of it, and a reading
+    that fails on one of them is the refusal; without one, a failed reading is no list."""
+    m = _TABLE_LIST.match(clause.text[clause.tokens[0].start:clause.tokens[-1].end] if clause.tokens else "")
+    names = re.split(r"\s*(?:,|\band\b|&)\s*", m.group("tables"), flags=re.I) if m else []
+    names = [n for n in names if n]
+    if len(names) < 2 or (resolver.known and not all(resolver.find_table(n) for n in names)):
+        return None
+    marks, out = len(resolver.notes), []
+    try:
+        for name in names:
+            text = f"{m.group('head')} {name}"
+            changes = _read_clause(normalise(tuple(lex(text))), ClauseContext(text, resolver, clause.django))
+            for change in changes:
+                resolver.apply(change)       # the next table's reading sees this one's result
+            out += changes
+    except Unclear:
+        del resolver.notes[marks:]
+        if resolver.known:          # every name is a table: what failed is the change on one of them
+            raise
+        return None
+    return out
 
 
 def _read_clause(tokens: list, ctx: ClauseContext) -> list[dict]:

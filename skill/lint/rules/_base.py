@@ -189,21 +189,24 @@ class SqlView:
 
     @cached
     def parsed(self):
-        """sqlglot's reading: (tree, None) or (None, ParseError)."""
+        """sqlglot's reading: (tree, None) or (None, ParseError). The tree is shared with the
+        result gate, which parsed the same statement text already (dbmig.sqlparse): read only."""
         import logging
-        import sqlglot
         from sqlglot.errors import ParseError
+        from ...sqlparse import parse_one
         logger = logging.getLogger("sqlglot")
         level = logger.level
-        logger.setLevel(logging.ERROR)     # sqlglot logs "unsupported" for forms it still prints
+        if level < logging.ERROR:      # setLevel clears every logger's cache: only when it changes
+            logger.setLevel(logging.ERROR)     # sqlglot logs "unsupported" for forms it still prints
         try:
-            return sqlglot.parse_one(self.text, read=self.dialect), None
+            return parse_one(self.text, self.dialect), None
         except ParseError as err:
             return None, err
         except Exception as err:           # sqlglot raises other errors on odd input too
             return None, ParseError(str(err))
         finally:
-            logger.setLevel(level)
+            if level < logging.ERROR:
+                logger.setLevel(level)
 
     @property
     def tree(self):
@@ -341,6 +344,7 @@ class Context:
     not_null_checks: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (table, column)
     validated_not_null: set[tuple[str, str]] = field(default_factory=set)
     not_valid: dict[str, int | None] = field(default_factory=dict)            # name -> tx it was added in
+    parsed_ahead: _pg.ParseAhead | None = None      # PostgreSQL: whole files parsed on a second thread
 
     def at_least(self, *version: int) -> bool:
         """True when the target is at least this version; an unknown version counts as current."""
@@ -361,6 +365,18 @@ class Context:
 
     def column(self, table: str | None, name: str) -> Column | None:
         return self.columns.get((table or "", name.lower()))
+
+    def maybe_null(self, table: str | None, index: str) -> list[str] | None:
+        """Columns of `index` not known to be NOT NULL (what ADD PRIMARY KEY USING INDEX must
+        scan for); None when the index is not known."""
+        known = self.indexes.get(index.lower())
+        if known is None:
+            return None
+        return [c for c in known[1] if not self._not_null(table, c)]
+
+    def _not_null(self, table: str | None, column: str) -> bool:
+        col = self.column(table, column)
+        return bool(col and col.not_null) or (self.at_least(12) and (table, column) in self.validated_not_null)
 
 
 # Each run of blanks has one way to match (no `\s*\(?\s*`, whose two `\s*` split a long run in

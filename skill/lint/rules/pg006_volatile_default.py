@@ -1,9 +1,12 @@
-from ...dialects.postgresql import POSTGRESQL
-from . import _pg, Example, Hit, rule
+from functools import partial
 
-# Which functions are volatile is the PostgreSQL dialect's fact (data/postgresql_non_volatile.txt,
-# from pg_proc): the planner decides rewrites with the same list, so plan, explain and lint agree.
-_SERIAL = {"serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"}
+from ...dialects.facts import volatile_function
+from . import Example, Hit, rule
+
+# Which functions are volatile is PostgreSQL's fact (data/postgresql_non_volatile.txt, from
+# pg_proc): the planner decides rewrites with the same list, so plan, explain and lint agree.
+# Read from dialects.facts, not the dialect class: a validate process then never loads sqlglot.
+_VOLATILE = partial(volatile_function, "postgresql")
 
 
 @rule(id="PG006-volatile-default", severity="warning", reason="rewrite", databases=("postgresql",),
@@ -27,14 +30,7 @@ def check(view, ctx):
     if ctx.is_new_table(view):
         return
     for col in view.new_columns:
-        what = _volatile(col)
+        what = col.volatile(_VOLATILE)
         if what:
             yield Hit(col.offset, f"{view.table}.{col.name} defaults to {what}")
 
-
-def _volatile(col) -> str | None:
-    if col.type[0] in _SERIAL or "CONSTR_IDENTITY" in col.kinds:
-        return "a sequence/identity"
-    default = col.default
-    calls = [f"{n}()" for n in _pg.calls(default) if POSTGRESQL.is_volatile_function(n)] if default else []
-    return ", ".join(calls) or None

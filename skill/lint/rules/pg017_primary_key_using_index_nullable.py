@@ -28,14 +28,9 @@ def check(view, ctx):
         con = _pg.constraint(cmd)
         if con.get("contype") != "CONSTR_PRIMARY" or not con.get("indexname"):
             continue
-        index = ctx.indexes.get(con["indexname"].lower())
-        nullable = [c for c in index[1] if not _not_null(ctx, view.table, c)] if index else None
+        nullable = ctx.maybe_null(view.table, con["indexname"])
         if nullable is None:
             yield Hit(off, f"index {con['indexname']} on {view.table}: its columns are not known to be NOT NULL")
         elif nullable:
             yield Hit(off, f"{view.table}.{', '.join(nullable)} may hold NULLs")
 
-
-def _not_null(ctx, table: str, column: str) -> bool:
-    col = ctx.column(table, column)
-    return bool(col and col.not_null) or (ctx.at_least(12) and (table, column) in ctx.validated_not_null)
