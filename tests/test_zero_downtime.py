@@ -59,7 +59,12 @@ APP = {
                    ("INSERT INTO customers (id, full_name) VALUES (1002, 'new app')", None),
                    ("SELECT name FROM customers WHERE id = 1002", [["new app"]]),
                    ("UPDATE customers SET full_name = 'renamed' WHERE id = 2", None),
-                   ("SELECT name FROM customers WHERE id = 2", [["renamed"]])],
+                   ("SELECT name FROM customers WHERE id = 2", [["renamed"]]),
+                   # an update of the old name alone, and one of another column, keep both equal
+                   ("UPDATE customers SET name = 'old write' WHERE id = 3", None),
+                   ("UPDATE customers SET age = age + 1 WHERE id IN (3, 4)", None),
+                   ("SELECT id, name, full_name FROM customers WHERE id IN (3, 4) ORDER BY id",
+                    [[3, "old write", "old write"], [4, "name 4", "name 4"]])],
         "contract": [(NEW_READ, [["name 1"]]), ("INSERT INTO customers (id, full_name) VALUES (1002, 'x')", None)],
     },
     # status has DEFAULT 'new': whichever name an app version writes (or leaves to the default) is
@@ -93,9 +98,14 @@ APP = {
     },
     "int_to_bigint": {
         "expand": [("INSERT INTO customers (id, name, age) VALUES (1001, 'n', 7)", None),
-                   ("SELECT age_new FROM customers WHERE id = 1001", [[7]])],
+                   ("SELECT age_new FROM customers WHERE id = 1001", [[7]]),
+                   ("UPDATE customers SET age = 8 WHERE id = 1", None),
+                   ("SELECT age_new FROM customers WHERE id = 1", [[8]])],
+        # after the swap the trigger follows the new column: its updates reach age_old
         "migrate": [("INSERT INTO customers (id, name, age) VALUES (1001, 'n', 7)", None),
-                    ("SELECT age, age_old FROM customers WHERE id = 1001", [[7, 7]])],
+                    ("SELECT age, age_old FROM customers WHERE id = 1001", [[7, 7]]),
+                    ("UPDATE customers SET age = 9 WHERE id = 1", None),
+                    ("SELECT age, age_old FROM customers WHERE id = 1", [[9, 9]])],
         "contract": [("UPDATE customers SET age = 3000000000 WHERE id = 1", None),
                      ("SELECT age FROM customers WHERE id = 1", [[3000000000]])],
     },

@@ -101,8 +101,11 @@ class PostgreSQL(Dialect):
                             "    EXIT WHEN NOT FOUND;\n    COMMIT;\n  END LOOP;\nEND\n$dbmig$",
         "zd_sync_function": "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql "
                             "AS $dbmig$\nBEGIN\n{body}\n  RETURN NEW;\nEND\n$dbmig$",
-        "zd_sync_trigger": "CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW "
-                           "EXECUTE FUNCTION {function}()",
+        # UPDATE OF: an UPDATE that sets neither column (the app's other writes) does not call
+        # the function; WHEN: nor does one leaving both equal (each row of the expand backfill).
+        "zd_sync_trigger": "CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE OF {columns} ON {table} FOR EACH ROW"
+                           "{when} EXECUTE FUNCTION {function}()",
+        "zd_sync_when": " WHEN ({unequal})",
         "zd_drop_sync": ("DROP TRIGGER IF EXISTS {trigger} ON {table}", "DROP FUNCTION IF EXISTS {function}()"),
         # both directions: whichever column the app wrote wins (old app: old name, new app: new).
         # On INSERT the new column has no default until contract, so NULL there means "not
