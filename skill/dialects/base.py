@@ -156,9 +156,9 @@ class Dialect:
     def facts(self) -> Facts:
         return Facts(self.name)
 
-    def lock(self, op: str, **parts: object) -> Lock:
-        """The lock `op` takes here, from the facts table."""
-        return self.facts.lock(op, **parts)
+    def lock(self, op: str, version: tuple[int, ...] = (), **parts: object) -> Lock:
+        """The lock `op` takes here (on `version`), from the facts table."""
+        return self.facts.lock(op, version, **parts)
 
     @cached_property
     def locks(self) -> dict[str, Lock]:
@@ -303,6 +303,11 @@ class Dialect:
     def online_index_form(self, action: Literal["add", "drop"], version: tuple[int, ...]) -> str:
         """The statement form building or dropping an index without blocking writes."""
         return self.variant(f"{action}_index_online", version) or f"online_{action}_index"
+
+    def sync_when(self, a: str, b: str) -> str:
+        """The clause limiting a two-way sync trigger to writes that leave `a` and `b` unequal;
+        '' where a trigger takes no condition."""
+        return self.sql("zd_sync_when", unequal=self.row_differs(a, b)) if self.has("zd_sync_when") else ""
 
     def drop_index_if_exists(self, table: str, name: str, version: tuple[int, ...]) -> str:
         """Dropping an index that may be gone (a rollback after a failed online build)."""

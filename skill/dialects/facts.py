@@ -67,12 +67,19 @@ class Facts:
 
     @property
     def ops(self) -> list[str]:
-        """Every operation with a lock fact."""
-        return [op for op in self._ops if op in self]
+        """Every operation with a lock fact (not its per-version entries)."""
+        return [op for op in self._ops if op in self and "@" not in op]
 
-    def lock(self, op: str, **parts: object) -> Lock:
-        """The lock of `op`; `parts` fill placeholders such as {batch}."""
-        e = self._ops[op]
+    def _variant(self, op: str, version: tuple[int, ...]) -> str:
+        """`op@N` for the highest N <= version, else `op`."""
+        fitting = sorted((_version(k.split("@", 1)[1]), k) for k in self._ops
+                         if k.startswith(f"{op}@") and version and _version(k.split("@", 1)[1]) <= version)
+        return fitting[-1][1] if fitting else op
+
+    def lock(self, op: str, version: tuple[int, ...] = (), **parts: object) -> Lock:
+        """The lock of `op` on `version` (its `op@N` entry for the highest N <= version, spread
+        over `op`'s; none given: `op`'s own); `parts` fill placeholders such as {batch}."""
+        e = {**self._ops[op], **self._ops.get(self._variant(op, version), {})}
         if "lock" not in e:
             raise KeyError(op)
         work = e.get("work")
@@ -115,3 +122,7 @@ def duration(seconds: float) -> str:
     if seconds < 120:
         return f"~{seconds:.0f} s"
     return f"~{seconds / 60:.0f} min"
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in text.split(".") if p.isdigit())

@@ -11,6 +11,8 @@ from .common import (ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, ONLINE_S
 
 # MySQL names the DROP by the kind of constraint.
 _DROP_BY_KIND = {"foreign_key": "drop_foreign_key", "unique": "drop_unique", "check": "drop_check"}
+INPLACE_DROP = "ALTER TABLE {table} DROP COLUMN {column}, ALGORITHM=INPLACE, LOCK=NONE"
+INSTANT_DROP = "ALTER TABLE {table} DROP COLUMN {column}, ALGORITHM=INSTANT"
 
 
 class MySQL(Dialect):
@@ -103,7 +105,12 @@ class MySQL(Dialect):
         "online_add_index": "CREATE {unique}INDEX {name} ON {table} ({columns}) ALGORITHM=INPLACE LOCK=NONE",
         "online_drop_index": "ALTER TABLE {table} DROP INDEX {name}, ALGORITHM=INPLACE, LOCK=NONE",
         "online_modify": "ALTER TABLE {table} MODIFY COLUMN {column_def}, ALGORITHM=INPLACE, LOCK=NONE",
-        "online_drop_column": "ALTER TABLE {table} DROP COLUMN {column}, ALGORITHM=INPLACE, LOCK=NONE",
+        # INSTANT named where the version has it (MySQL 8.0.29+, MariaDB 10.4+; MariaDB restarts
+        # its numbering at 10.0): the server fails fast instead of rebuilding the table.
+        "online_drop_column": INPLACE_DROP,
+        "online_drop_column@8.0.29": INSTANT_DROP,
+        "online_drop_column@10.0": INPLACE_DROP,
+        "online_drop_column@10.4": INSTANT_DROP,
         "online_add_unique": "ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE ({columns}), "
                              "ALGORITHM=INPLACE, LOCK=NONE",
         # without foreign_key_checks InnoDB adds the key in place; a guard counts orphans first

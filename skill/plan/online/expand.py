@@ -46,8 +46,7 @@ def sync_sql(ctx: Context, table: str, column: str, both: tuple[str, str] | None
                 if d.sync_trigger_style == "function" else [])
     # the columns whose writes need syncing; two-way, only a write leaving them unequal does
     columns = ctx.qlist(list(both)) if both else ctx.q(one[1])
-    when = d.sql("zd_sync_when", unequal=d.row_differs(d.row_new + ctx.q(both[0]), d.row_new + ctx.q(both[1]))) \
-        if both and d.has("zd_sync_when") else ""
+    when = d.sync_when(d.row_new + ctx.q(both[0]), d.row_new + ctx.q(both[1])) if both else ""
     return function + [d.sql("zd_sync_trigger", trigger=n["zd_sync"], table=t, function=n["zd_sync"], body=body,
                              columns=columns, when=when)]
 
