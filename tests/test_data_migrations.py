@@ -49,6 +49,8 @@ CASES = {
     "hybrid_backfill": [_add("region", "varchar(20)"),
                         {"op": "backfill", "table": "people", "column": "region", "value": "UPPER(SUBSTRING(email, 1, 2))"},
                         {"op": "set_not_null", "table": "people", "column": "region"}],
+    # a column that exists: every 10th row is NULL, so the backup's key runs are one key each
+    "backfill_existing": [{"op": "backfill", "table": "people", "column": "full_name", "value": "email"}],
     "update_rows": [{"op": "update_rows", "table": "people", "set": {"score": "score + 1", "note": "'bumped'"},
                      "where": "score < 500", "batch_size": 2500}],
     "split_column": [{"op": "split_column", "table": "people", "column": "full_name",
@@ -75,6 +77,8 @@ def expected(case: str, row: dict) -> dict:
     row = dict(row)
     if case == "hybrid_backfill":
         row["region"] = row["email"][:2].upper()
+    elif case == "backfill_existing" and row["full_name"] is None:
+        row["full_name"] = row["email"]
     elif case == "update_rows" and row["score"] < 500:
         row["score"] += 1
         row["note"] = "bumped"

@@ -304,6 +304,10 @@ class Dialect:
         """The statement form building or dropping an index without blocking writes."""
         return self.variant(f"{action}_index_online", version) or f"online_{action}_index"
 
+    def backs_up_key_runs(self) -> bool:
+        """A backfill's batch can record the keys it fills as runs (`batch_fill_runs`)."""
+        return self.has("batch_fill_runs")
+
     def sync_when(self, a: str, b: str) -> str:
         """The clause limiting a two-way sync trigger to writes that leave `a` and `b` unequal;
         '' where a trigger takes no condition."""

@@ -90,6 +90,15 @@ class MySQL(Dialect):
         "batch_cancel": "KILL QUERY <id of the CALL in SHOW PROCESSLIST>",
         "batch_restore": "UPDATE {table} AS dbmig_t JOIN {backup} AS dbmig_b ON {join} SET {assign} WHERE {range}",
         "batch_assign": "dbmig_t.{column} = dbmig_b.{column}",
+        "batch_clear": "dbmig_t.{column} = NULL",
+        # A backfill's batch (skill/plan/data.py; window functions: MySQL 8.0+, MariaDB 10.2+): no
+        # UPDATE ... RETURNING, so the runs of keys to fill are recorded by a locking read first
+        # (FOR UPDATE holds them until COMMIT), then exactly the rows in those runs are filled.
+        "batch_fill_runs": ("INSERT INTO {backup} ({pk}, {first}) SELECT MAX({pk}), MIN({pk}) FROM (SELECT {pk}, "
+                            "{pk} - ROW_NUMBER() OVER (ORDER BY {pk}) AS dbmig_run FROM {table} WHERE {where} "
+                            "FOR UPDATE) dbmig_runs GROUP BY dbmig_run",
+                            "UPDATE {table} SET {assignments} WHERE {where} AND EXISTS (SELECT 1 FROM {backup} "
+                            "dbmig_b WHERE {join} AND {range})"),
         # SUBSTRING_INDEX matches case-sensitively (LOCATE would not under a _ci collation).
         "batch_split_before": "SUBSTRING_INDEX({value}, {sep}, 1)",
         "batch_concat": "CONCAT({a}, {b})",

@@ -80,6 +80,13 @@ class PostgreSQL(Dialect):
         "batch_cancel": "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'DO $dbmig$%'",
         "batch_restore": "UPDATE {table} AS dbmig_t SET {assign} FROM {backup} AS dbmig_b WHERE {join} AND {range}",
         "batch_assign": "{column} = dbmig_b.{column}",
+        "batch_clear": "{column} = NULL",
+        # A backfill's batch (skill/plan/data.py): the UPDATE returns the keys it filled, which go
+        # to the backup as runs of consecutive keys, all in one statement.
+        "batch_fill_runs": "WITH dbmig_done AS (UPDATE {table} SET {assignments} WHERE {where} RETURNING {pk}) "
+                           "INSERT INTO {backup} ({pk}, {first}) SELECT MAX({pk}), MIN({pk}) FROM (SELECT {pk}, "
+                           "{pk} - ROW_NUMBER() OVER (ORDER BY {pk}) AS dbmig_run FROM dbmig_done) dbmig_runs "
+                           "GROUP BY dbmig_run",
         "batch_split_before": "SPLIT_PART({value}, {sep}, 1)",
         "batch_concat": "({a} || {b})",
         "batch_differs": "{a} IS DISTINCT FROM {b}",
