@@ -390,3 +390,33 @@ def test_no_schema_means_no_keyset():
     req.pop("schema")
     with pytest.raises(UnsafeRollback, match="primary key"):
         generate(req)
+
+
+@pytest.mark.engine
+def test_case_test_under_a_ci_collation_is_warned_and_the_warning_holds(tmp_path):
+    """`email <> LOWER(email)` under MariaDB's default (case-insensitive) collation matches no row:
+    dbmig says so, naming the column and collation, and the byte comparison it suggests matches
+    the mixed-case rows (both queries taken from the warning, run on the real engine)."""
+    server = _engine("mysql", "flyway")
+    schema = "CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(100) NOT NULL)"
+    result = generated(dict(migration_tool="flyway", database="mysql", migration_type="data", downtime_allowed=True,
+                            migration_description="lower the emails", schema=schema,
+                            changes=[{"op": "update_rows", "table": "users", "set": {"email": "LOWER(email)"},
+                                      "where": "email <> LOWER(email)"}]))
+    [warning] = [w for w in result.warnings if "case-insensitively" in w]
+    assert warning.startswith("changes.0.where: users.email") and "utf8mb4_general_ci on MariaDB" in warning
+    naive, suggested = re.findall(r"`([^`]+)`", warning)
+    with server.scratch("t2collate") as scratch:
+        scratch.execute([schema, "INSERT INTO users VALUES (1, 'Bob@X.org'), (2, 'amy@x.org'), (3, 'CARL@x.org')"])
+        [[collation]] = scratch.query("SELECT collation_name FROM information_schema.columns WHERE "
+                                      "table_schema = DATABASE() AND table_name = 'users' AND column_name = 'email'")
+        assert collation.endswith("_ci")
+        assert scratch.query(f"SELECT COUNT(*) FROM users WHERE {naive}") == [[0]]
+        assert scratch.query(f"SELECT id FROM users WHERE {suggested} ORDER BY id") == [[1], [3]]
+    # a binary collation named in the schema: nothing to warn about
+    binary = generated(dict(migration_tool="flyway", database="mysql", migration_type="data", downtime_allowed=True,
+                            migration_description="lower the emails",
+                            schema=schema.replace("NOT NULL", "COLLATE utf8mb4_bin NOT NULL"),
+                            changes=[{"op": "update_rows", "table": "users", "set": {"email": "LOWER(email)"},
+                                      "where": "email <> LOWER(email)"}]))
+    assert not [w for w in binary.warnings if "case-insensitively" in w]

@@ -304,6 +304,11 @@ class Dialect:
         """The statement form building or dropping an index without blocking writes."""
         return self.variant(f"{action}_index_online", version) or f"online_{action}_index"
 
+    def case_blind(self, collation: str | None) -> str | None:
+        """The collation under which `=`/`<>` on text ignore case (`collation`: the column's or
+        table's, None when unknown: then the database default's), else None."""
+        return None
+
     def backs_up_key_runs(self) -> bool:
         """A backfill's batch can record the keys it fills as runs (`batch_fill_runs`)."""
         return self.has("batch_fill_runs")

@@ -11,6 +11,7 @@ from .common import (ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, ONLINE_S
 
 # MySQL names the DROP by the kind of constraint.
 _DROP_BY_KIND = {"foreign_key": "drop_foreign_key", "unique": "drop_unique", "check": "drop_check"}
+DEFAULT_COLLATION = "the server default (utf8mb4_general_ci on MariaDB, utf8mb4_0900_ai_ci on MySQL 8)"
 INPLACE_DROP = "ALTER TABLE {table} DROP COLUMN {column}, ALGORITHM=INPLACE, LOCK=NONE"
 INSTANT_DROP = "ALTER TABLE {table} DROP COLUMN {column}, ALGORITHM=INSTANT"
 
@@ -231,6 +232,14 @@ class MySQL(Dialect):
             return False
         before, after = int(a.group(1)) * 4, int(b.group(1)) * 4
         return after >= before and (before < 256) == (after < 256)
+
+    def case_blind(self, collation: str | None) -> str | None:
+        """Text compares by its collation: the defaults (utf8mb4_general_ci on MariaDB,
+        utf8mb4_0900_ai_ci on MySQL 8) and every *_ci one ignore case, so `email <> LOWER(email)`
+        is false on every row; *_bin, *_cs and binary strings do not."""
+        if collation is None:
+            return DEFAULT_COLLATION
+        return collation if collation.lower().endswith("_ci") else None
 
     def drop_constraint(self, kind: str, table: str, name: str) -> str:
         return self.sql(_DROP_BY_KIND.get(kind, "drop_constraint"), table=table, name=name)

@@ -23,6 +23,9 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
+import sqlglot
+from sqlglot import exp
+
 from ..errors import InvalidRequest, UnsafeRollback
 from ..sqlcheck import check_statement
 from ..models import Backfill, SplitColumn, UpdateRows
@@ -81,7 +84,7 @@ def backfill_job(ch: Backfill, ctx: Context, path: str) -> Batched:
     value = _expr(ctx, ch.value, f"{path}.value")
     col = ctx.q(ch.column)
     # Backfill fills what is empty: re-running it, or rows the app already filled, are left alone.
-    todo = [f"{col} IS NULL"] + ([f"({_expr(ctx, ch.where, f'{path}.where')})"] if ch.where else [])
+    todo = [f"{col} IS NULL"] + ([f"({_where(ctx, ch.table, ch.where, f'{path}.where')})"] if ch.where else [])
     job = Batched(ch.table, pk, [ch.column], [(ch.column, value)], todo, _size(ch), ch.pause_ms,
                   f"backfill {ch.table}.{ch.column}", old_null=True)
     job.checks.append(Check(f"{ch.table}.{ch.column} filled wherever the value is not NULL", _count(ctx, ch.table, todo + [f"({value}) IS NOT NULL"]),
@@ -99,7 +102,7 @@ def update_job(ch: UpdateRows, ctx: Context, path: str) -> Batched:
         _known(ctx, ch.table, column, f"{path}.set.{column}")
         sets.append((column, _expr(ctx, text, f"{path}.set.{column}")))
     _warn_order(ctx, ch.table, sets)
-    where = [f"({_expr(ctx, ch.where, f'{path}.where')})"] if ch.where else []
+    where = [f"({_where(ctx, ch.table, ch.where, f'{path}.where')})"] if ch.where else []
     job = Batched(ch.table, pk, [c for c, _ in sets], sets, where, _size(ch), ch.pause_ms,
                   f"update {', '.join(c for c, _ in sets)} of {ch.table}")
     bak = ctx.q(_backup_name(ctx, job))
@@ -181,6 +184,34 @@ def _expr(ctx: Context, text: str, path: str) -> str:
     if TAG in sql:
         raise InvalidRequest(f"{TAG} is reserved by dbmig", field=path)
     return sql
+
+
+def _where(ctx: Context, table: str, text: str, path: str) -> str:
+    """The rows a change selects; warns where a case test (`c <> LOWER(c)`) compares under a
+    case-insensitive collation, which makes it false on every row: the change would do nothing."""
+    sql = _expr(ctx, text, path)
+    d, t = ctx.dialect, ctx.table(table)
+    tree = sqlglot.parse_one(sql, read=d.sqlglot)
+    for cmp in tree.find_all(exp.EQ, exp.NEQ):
+        column = _case_tested(cmp)
+        col = t.columns.get(column.lower()) if t and column else None
+        collation = d.case_blind(col.collation or t.collation) if col else None
+        if collation:
+            as_bytes = cmp.transform(lambda n: exp.cast(n, "BINARY") if n in (cmp.left, cmp.right) else n)
+            ctx.warnings.append(
+                f"{path}: {table}.{col.name} compares case-insensitively under collation {collation}: "
+                f"`{cmp.sql(d.sqlglot)}` is false on every row, so this change would do nothing. Compare the "
+                f"bytes: `{as_bytes.sql(d.sqlglot)}` (or COLLATE utf8mb4_bin on a utf8mb4 column).")
+    return sql
+
+
+def _case_tested(cmp: exp.Expression) -> str | None:
+    """The column `c` of a comparison of `c` with LOWER(c) or UPPER(c)."""
+    for a, b in ((cmp.left, cmp.right), (cmp.right, cmp.left)):
+        if isinstance(a, exp.Column) and isinstance(b, (exp.Lower, exp.Upper)) \
+                and isinstance(b.this, exp.Column) and b.this.name.lower() == a.name.lower():
+            return a.name
+    return None
 
 
 def _size(ch) -> int:
