@@ -18,7 +18,10 @@ running (printed as `bg`). Then dbmig's figures against the hand-written form's,
 table was rewritten (PostgreSQL: relfilenode, MariaDB: InnoDB table id) next to what dbmig's
 deployment guide says about it.
 
-    python benchmarks/lockbench.py [--rows 1000000] [--engines postgresql,mysql] [--scenarios ...]
+    python benchmarks/lockbench.py [--rows 1000000] [--repeat 3] [--engines postgresql,mysql] [--scenarios ...]
+
+With --repeat N the three forms run N times interleaved (naive, hand, dbmig, naive, ...) and each
+figure is the median of its N runs.
 """
 from __future__ import annotations
 
@@ -27,9 +30,10 @@ import contextlib
 import os
 import random
 import re
+import statistics
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from dbmig.api import generate
 from dbmig.runners import flyway
@@ -198,6 +202,11 @@ class Figures:
     rewrote: bool           # the table got a new relfilenode / InnoDB table id
 
 
+def median(runs: list[Figures]) -> Figures:
+    return Figures(*(statistics.median(getattr(r, f.name) for r in runs) if f.type != "bool"
+                     else any(getattr(r, f.name) for r in runs) for f in fields(Figures)))
+
+
 def run_dbmig(scratch, result) -> float | None:
     """Phase after phase, as the deploy would; returns when the contract phase began: from then
     on the plan expects the new app version, which this benchmark does not deploy."""
@@ -288,7 +297,7 @@ def guide_says_rewrite(engine: str, scenario: str, rows: int) -> bool:
 def cell(f: Figures | str) -> str:
     if isinstance(f, str):
         return f"{f:<38}"
-    return f"{f.stall * 1000:6.0f}{f.p99 * 1000:6.0f}{f.failed:5d}{f.wall:7.1f}{f.written / 1e6:8.1f}  "
+    return f"{f.stall * 1000:6.0f}{f.p99 * 1000:6.0f}{f.failed:5.0f}{f.wall:7.1f}{f.written / 1e6:8.1f}  "
 
 
 def server_version(engine: str) -> str:
@@ -303,23 +312,26 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--engines", default="postgresql,mysql")
     ap.add_argument("--scenarios", default=",".join(SCENARIOS))
+    ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args()
-    print(f"rows {args.rows:,}; load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    print(f"rows {args.rows:,}, median of {args.repeat} interleaved run(s); load average before: "
+          f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     head = f"{'stall':>6}{'p99':>6}{'err':>5}{'wall':>7}{'MB':>8}  "
     print(f"{'engine':<11}{'scenario':<21}{'naive: ' + head:<38}{'hand: ' + head:<38}{'dbmig: ' + head:<38}"
           f"{'dbmig vs hand':<30}{'bg MB/s':>8}  rewrite: engine / guide")
     for engine in args.engines.split(","):
         VERSION[engine] = server_version(engine)
         for scenario in args.scenarios.split(","):
-            figures = {}
-            for form in ("naive", "hand", "dbmig"):
-                if form == "hand" and scenario not in HAND[engine]:
-                    figures[form] = "  (no hand-written form)"
-                    continue
-                try:
-                    figures[form] = measure(engine, scenario, form, args.rows)
-                except Exception as e:  # noqa: BLE001 - a failed form is a result too
-                    figures[form] = f"  failed: {str(e).splitlines()[0][:28]}"
+            runs: dict[str, list[Figures] | str] = {f: [] for f in ("naive", "hand", "dbmig")}
+            if scenario not in HAND[engine]:
+                runs["hand"] = "  (no hand-written form)"
+            for _ in range(args.repeat):
+                for form in [f for f, r in runs.items() if isinstance(r, list)]:
+                    try:
+                        runs[form].append(measure(engine, scenario, form, args.rows))
+                    except Exception as e:  # noqa: BLE001 - a failed form is a result too
+                        runs[form] = f"  failed: {str(e).splitlines()[0][:28]}"
+            figures = {f: median(r) if isinstance(r, list) else r for f, r in runs.items()}
             hand, dbmig = figures["hand"], figures["dbmig"]
             vs = ""
             if isinstance(hand, Figures) and isinstance(dbmig, Figures):
