@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from . import parse_version
+
 # What a duration can be proportional to (see data/common.toml).
 WORK = ("catalog", "scan", "index", "rewrite", "update", "batched_update", "none", "unknown")
 CATALOG = "< 1 s (catalog change; waits first for running transactions on the table)"
@@ -72,8 +74,8 @@ class Facts:
 
     def _variant(self, op: str, version: tuple[int, ...]) -> str:
         """`op@N` for the highest N <= version, else `op`."""
-        fitting = sorted((_version(k.split("@", 1)[1]), k) for k in self._ops
-                         if k.startswith(f"{op}@") and version and _version(k.split("@", 1)[1]) <= version)
+        fitting = sorted((parse_version(k.split("@", 1)[1]), k) for k in self._ops
+                         if k.startswith(f"{op}@") and version and parse_version(k.split("@", 1)[1]) <= version)
         return fitting[-1][1] if fitting else op
 
     def lock(self, op: str, version: tuple[int, ...] = (), **parts: object) -> Lock:
@@ -122,7 +124,3 @@ def duration(seconds: float) -> str:
     if seconds < 120:
         return f"~{seconds:.0f} s"
     return f"~{seconds / 60:.0f} min"
-
-
-def _version(text: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in text.split(".") if p.isdigit())

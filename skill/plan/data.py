@@ -5,7 +5,10 @@ Every data step has one shape, whatever the op:
 - a backup table `dbmig_bak_*` keyed by the primary key holds the original values of every row
   the migration changed. It is also the ledger that makes the loop restartable: a rerun resumes
   after the highest key in it, so no row is changed twice (an `UPDATE price = price * 1.1`
-  applied twice would be wrong), and the rollback restores exactly those rows;
+  applied twice would be wrong), and the rollback restores exactly those rows. Where every row
+  changed was NULL before (a backfill), it holds only runs of consecutive keys (first, last):
+  the rollback sets those rows back to NULL, and the backup costs a row per batch, not per
+  row. A column the request itself adds has no backup: the rollback drops it;
 - the loop walks the primary key in key ranges (keyset, never OFFSET: each batch is an index
   range scan) of `batch_size` rows, each batch its own transaction: lock the rows that need the
   change (`FOR UPDATE`, so a concurrent writer waits for one batch instead of being overwritten),
@@ -289,7 +292,7 @@ def data_step(ctx: Context, job: Batched, app_writes: str | None = None) -> Step
     if added:
         forward, reverse, bak = _fill_loop(ctx, job), [], None
     elif job.old_null and d.backs_up_key_runs():
-        forward = [_runs_table(ctx, job, bak)] + _runs_loop(ctx, job, bak)
+        forward = [_backup_table(ctx, job, bak, runs=True)] + _runs_loop(ctx, job, bak)
         reverse = _runs_restore_loop(ctx, job, bak) + [d.sql("drop_table", table=ctx.q(bak))]
     else:
         forward = [_backup_table(ctx, job, bak)] + _forward_loop(ctx, job, bak)
@@ -317,11 +320,13 @@ def _added(ctx: Context, table: str) -> set[str]:
     return named - known
 
 
-def _backup_table(ctx: Context, job: Batched, bak: str) -> str:
-    """Created only if absent: a rerun after an interruption keeps the backup, the ledger."""
+def _backup_table(ctx: Context, job: Batched, bak: str, runs: bool = False) -> str:
+    """Created only if absent: a rerun after an interruption keeps the backup, the ledger. It
+    holds the key and the old values of the columns written, or (`runs`) key runs."""
     d, t = ctx.dialect, ctx.q(bak)
     key = replace(ctx.schema.column(job.table, job.pk), default=None, nullable=False)
-    cols = [replace(ctx.schema.column(job.table, c), nullable=True, default=None) for c in job.columns]
+    cols = [replace(key, name=RUN_FIRST)] if runs else [
+        replace(ctx.schema.column(job.table, c), nullable=True, default=None) for c in job.columns]
     body = ", ".join(ctx.column_def(bak, c) for c in [key, *cols]) + f", PRIMARY KEY ({ctx.q(job.pk)})"
     create = d.sql("create_table", table=t, body=body)
     check_statement(create, d, job.what)
@@ -342,16 +347,6 @@ def _fill_loop(ctx: Context, job: Batched) -> list[str]:
 # 60.9 MB as a plain batched UPDATE, 98.2 MB with a row per key, 60.9 MB with runs
 # (benchmarks/lockbench.py measures it against the hand-written form).
 RUN_FIRST = "dbmig_first"
-
-
-def _runs_table(ctx: Context, job: Batched, bak: str) -> str:
-    d, t = ctx.dialect, ctx.q(bak)
-    key = replace(ctx.schema.column(job.table, job.pk), default=None, nullable=False)
-    body = ", ".join(ctx.column_def(bak, c) for c in [key, replace(key, name=RUN_FIRST)])
-    body += f", PRIMARY KEY ({ctx.q(job.pk)})"
-    create = d.sql("create_table", table=t, body=body)
-    check_statement(create, d, job.what)
-    return d.sql("batch_create_if_absent", table=t, body=body, table_lit=d.literal(t), create_lit=d.literal(create))
 
 
 def _run_join(ctx: Context, job: Batched, row: str) -> str:
