@@ -184,7 +184,7 @@ def test_restart_after_kill_does_no_row_twice(tool, database, tmp_path):
         seed(scratch)
         start, before = schema_of(scratch), table_rows(scratch)
         bak = "dbmig_bak_people_score"
-        killer = threading.Thread(target=_kill_when_started, args=(scratch, bak, 20))
+        killer = threading.Thread(target=_kill_when_started, args=(scratch, bak, 20 * 500))
         killer.start()
         try:    # the kill fails the run (the mariadb runner may still exit 0: see the guard test)
             apply(tool, scratch, files, tmp_path)
@@ -202,15 +202,47 @@ def test_restart_after_kill_does_no_row_twice(tool, database, tmp_path):
         assert table_rows(scratch) == before and schema_of(scratch) == start
 
 
-def _kill_when_started(scratch: Scratch, bak: str, batches: int) -> None:
-    """Kill the migration's session once `batches` batches are committed."""
+@pytest.mark.engine
+@pytest.mark.parametrize("database", ENGINES)
+def test_backfill_killed_midway_resumes_and_rolls_back_exactly(database, tmp_path):
+    """The backfill's backup holds key runs (broken where score = 7, which the where skips):
+    after a kill the rerun resumes after the last recorded run, and the rollback restores NULL
+    on exactly the rows filled, those of the killed run included."""
+    server = _engine(database, "flyway")
+    changes = [{"op": "backfill", "table": "people", "column": "note", "value": "SUBSTRING(email, 1, 5)",
+                "where": "score <> 7", "batch_size": 500, "pause_ms": 2}]
+    result = generated(request("resume", "flyway", database, changes))
+    files = {f.filename: f.content for f in result.files}
+    with server.scratch("t2resume") as scratch:
+        seed(scratch)
+        before = table_rows(scratch)
+        bak = "dbmig_bak_people_note"
+        killer = threading.Thread(target=_kill_when_started, args=(scratch, bak, 20))
+        killer.start()
+        try:
+            apply("flyway", scratch, files, tmp_path)
+        except Exception:  # noqa: BLE001 - the kill fails the run
+            pass
+        killer.join()
+        [[runs, last]] = scratch.query(f"SELECT COUNT(*), MAX(id) FROM {bak}")
+        assert 0 < last < ROWS, f"the kill should land midway (last key {last})"
+        assert runs >= 20
+        apply("flyway", scratch, files, tmp_path)
+        after = table_rows(scratch)
+        assert all(after[i]["note"] == (None if r["score"] == 7 else r["email"][:5]) for i, r in before.items())
+        apply("flyway", scratch, files, tmp_path, "downgrade")
+        assert table_rows(scratch) == before, "rollback did not restore every row exactly"
+
+
+def _kill_when_started(scratch: Scratch, bak: str, rows: int) -> None:
+    """Kill the migration's session once the backup holds `rows` rows."""
     conn = scratch.server.connect(scratch.database)
     try:
         for _ in range(3000):
             try:
                 with conn.cursor() as cur:
                     cur.execute(f"SELECT COUNT(*) FROM {bak}")
-                    if cur.fetchone()[0] >= batches * 500:
+                    if cur.fetchone()[0] >= rows:
                         break
             except Exception:  # noqa: BLE001 - the backup table is not there yet
                 if scratch.kind == "mysql":
