@@ -338,7 +338,8 @@ def _fill_loop(ctx: Context, job: Batched) -> list[str]:
     """Batches updating the rows still to do, with no backup (the rollback drops the columns)."""
     t, pk = ctx.q(job.table), ctx.q(job.pk)
     where = " AND ".join([_range(ctx, pk)] + job.todo)
-    return _loop(ctx, job, "fill", t, f"(SELECT MIN({pk}) FROM {t}) - 1", [f"UPDATE {t} SET {_assignments(ctx, job)} WHERE {where}"])
+    update = f"UPDATE {t} SET {_assignments(ctx, job)} WHERE {where}"
+    return _loop(ctx, job, "fill", t, f"(SELECT MIN({pk}) FROM {t}) - 1", [update])
 
 
 # Where every row a batch changes was NULL before (a backfill), the rollback only needs to know
@@ -362,9 +363,7 @@ def _runs_loop(ctx: Context, job: Batched, bak: str) -> list[str]:
     body = d.statements("batch_fill_runs", table=t, backup=ctx.q(bak), pk=pk, first=RUN_FIRST, where=where,
                         assignments=_assignments(ctx, job), range=_range(ctx, f"dbmig_b.{pk}"),
                         join=_run_join(ctx, job, t))
-    # Resume after the last run a finished batch recorded; a fresh run starts below the first key.
-    start = f"COALESCE((SELECT MAX({pk}) FROM {ctx.q(bak)}), (SELECT MIN({pk}) FROM {t}) - 1)"
-    return _loop(ctx, job, "fwd", t, start, body)
+    return _loop(ctx, job, "fwd", t, _resume(ctx, job, bak), body)
 
 
 def _runs_restore_loop(ctx: Context, job: Batched, bak: str) -> list[str]:
@@ -380,6 +379,13 @@ def _runs_restore_loop(ctx: Context, job: Batched, bak: str) -> list[str]:
     return _loop(ctx, replace(job, guards=[], pause_ms=None), "undo", t, start, body)
 
 
+def _resume(ctx: Context, job: Batched, bak: str) -> str:
+    """Where the forward loop starts: after the last key a finished batch recorded in the backup;
+    a fresh run starts below the first key."""
+    t, pk = ctx.q(job.table), ctx.q(job.pk)
+    return f"COALESCE((SELECT MAX({pk}) FROM {ctx.q(bak)}), (SELECT MIN({pk}) FROM {t}) - 1)"
+
+
 def _forward_loop(ctx: Context, job: Batched, bak: str) -> list[str]:
     d, t, pk, q = ctx.dialect, ctx.q(job.table), ctx.q(job.pk), ctx.q
     rng, bak_rng = _range(ctx, pk), _range(ctx, f"dbmig_b.{pk}")
@@ -392,8 +398,7 @@ def _forward_loop(ctx: Context, job: Batched, bak: str) -> list[str]:
             f"UPDATE {t} SET {_assignments(ctx, job)} WHERE {rng} AND EXISTS (SELECT 1 FROM {q(bak)} "
             f"dbmig_b WHERE {_join(ctx, job, t)} AND {bak_rng})"]
     locks = [f"SELECT {pk} FROM {t} WHERE {where} FOR UPDATE"] if d.batch_rows_locked_apart else []
-    # Resume after the last key a finished batch backed up; a fresh run starts below the first key.
-    start = f"COALESCE((SELECT MAX({pk}) FROM {q(bak)}), (SELECT MIN({pk}) FROM {t}) - 1)"
+    start = _resume(ctx, job, bak)
     return _loop(ctx, job, "fwd", t, start, body, locks)
 
 
