@@ -452,3 +452,22 @@ def test_case_test_under_a_ci_collation_is_warned_and_the_warning_holds(tmp_path
                             changes=[{"op": "update_rows", "table": "users", "set": {"email": "LOWER(email)"},
                                       "where": "email <> LOWER(email)"}]))
     assert not [w for w in binary.warnings if "case-insensitively" in w]
+
+
+@pytest.mark.engine
+def test_case_test_warning_reads_the_live_collation(tmp_path):
+    """With only a dsn, the live catalog says which column tells case apart: no warning on the
+    utf8mb4_bin column, a warning on the column under the default collation."""
+    server = _engine("mysql", "flyway")
+    with server.scratch("t2livecoll") as scratch:
+        scratch.execute(["CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(100) CHARACTER SET utf8mb4 "
+                         "COLLATE utf8mb4_bin, name VARCHAR(100))"])
+        dsn = f"mysql://{server.user}@{server.host}:{server.port}/{scratch.database}"
+        warned = {}
+        for column in ("email", "name"):
+            result = generated(dict(migration_tool="flyway", database="mysql", migration_type="data",
+                                    downtime_allowed=True, migration_description="lower", dsn=dsn,
+                                    changes=[{"op": "update_rows", "table": "users", "set": {column: f"LOWER({column})"},
+                                              "where": f"{column} <> LOWER({column})"}]))
+            warned[column] = [w for w in result.warnings if "case-insensitively" in w]
+        assert warned["email"] == [] and len(warned["name"]) == 1 and "users.name" in warned["name"][0]
