@@ -24,6 +24,7 @@ class ColumnDef:
     type: SqlType | None            # None: not known (no `schema` given)
     nullable: bool = True
     default: str | None = None      # SQL expression, already in the target dialect
+    collation: str | None = None    # COLLATE of the column, where the schema names one
 
 
 @dataclass
@@ -51,6 +52,7 @@ class TableDef:
     columns: dict[str, ColumnDef] = field(default_factory=dict)
     constraints: dict[str, ConstraintDef] = field(default_factory=dict)
     indexes: dict[str, IndexDef] = field(default_factory=dict)
+    collation: str | None = None    # the table's default COLLATE, where the schema names one
 
     @property
     def primary_key(self) -> list[str]:
@@ -82,7 +84,10 @@ def parse_schema(text: str | None, dialect: str) -> VirtualSchema:
     schema = VirtualSchema(known=True)
     for st in _statements(text, dialect):
         if isinstance(st, exp.Create) and st.kind == "TABLE" and isinstance(st.this, exp.Schema):
-            schema.put(_table(st.this, dialect))
+            table = _table(st.this, dialect)
+            collate = st.find(exp.CollateProperty)
+            table.collation = collate.this.name if collate else None
+            schema.put(table)
         elif isinstance(st, exp.Create) and st.kind == "INDEX":
             _index(schema, st, dialect)
         else:
@@ -189,6 +194,8 @@ def read_column(table: TableDef, node: exp.ColumnDef, dialect: str) -> None:
             _add(table, "check", None, [], expression=kind.this.sql(dialect))
         elif isinstance(kind, exp.Reference):
             _reference(table, None, [name], kind)
+        elif isinstance(kind, exp.CollateColumnConstraint):
+            col.collation = kind.this.name
     table.columns[name.lower()] = col
 
 

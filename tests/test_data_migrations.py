@@ -49,6 +49,8 @@ CASES = {
     "hybrid_backfill": [_add("region", "varchar(20)"),
                         {"op": "backfill", "table": "people", "column": "region", "value": "UPPER(SUBSTRING(email, 1, 2))"},
                         {"op": "set_not_null", "table": "people", "column": "region"}],
+    # a column that exists: every 10th row is NULL, so the backup's key runs are one key each
+    "backfill_existing": [{"op": "backfill", "table": "people", "column": "full_name", "value": "email"}],
     "update_rows": [{"op": "update_rows", "table": "people", "set": {"score": "score + 1", "note": "'bumped'"},
                      "where": "score < 500", "batch_size": 2500}],
     "split_column": [{"op": "split_column", "table": "people", "column": "full_name",
@@ -75,6 +77,8 @@ def expected(case: str, row: dict) -> dict:
     row = dict(row)
     if case == "hybrid_backfill":
         row["region"] = row["email"][:2].upper()
+    elif case == "backfill_existing" and row["full_name"] is None:
+        row["full_name"] = row["email"]
     elif case == "update_rows" and row["score"] < 500:
         row["score"] += 1
         row["note"] = "bumped"
@@ -180,7 +184,7 @@ def test_restart_after_kill_does_no_row_twice(tool, database, tmp_path):
         seed(scratch)
         start, before = schema_of(scratch), table_rows(scratch)
         bak = "dbmig_bak_people_score"
-        killer = threading.Thread(target=_kill_when_started, args=(scratch, bak, 20))
+        killer = threading.Thread(target=_kill_when_started, args=(scratch, bak, 20 * 500))
         killer.start()
         try:    # the kill fails the run (the mariadb runner may still exit 0: see the guard test)
             apply(tool, scratch, files, tmp_path)
@@ -198,15 +202,47 @@ def test_restart_after_kill_does_no_row_twice(tool, database, tmp_path):
         assert table_rows(scratch) == before and schema_of(scratch) == start
 
 
-def _kill_when_started(scratch: Scratch, bak: str, batches: int) -> None:
-    """Kill the migration's session once `batches` batches are committed."""
+@pytest.mark.engine
+@pytest.mark.parametrize("database", ENGINES)
+def test_backfill_killed_midway_resumes_and_rolls_back_exactly(database, tmp_path):
+    """The backfill's backup holds key runs (broken where score = 7, which the where skips):
+    after a kill the rerun resumes after the last recorded run, and the rollback restores NULL
+    on exactly the rows filled, those of the killed run included."""
+    server = _engine(database, "flyway")
+    changes = [{"op": "backfill", "table": "people", "column": "note", "value": "SUBSTRING(email, 1, 5)",
+                "where": "score <> 7", "batch_size": 500, "pause_ms": 2}]
+    result = generated(request("resume", "flyway", database, changes))
+    files = {f.filename: f.content for f in result.files}
+    with server.scratch("t2resume") as scratch:
+        seed(scratch)
+        before = table_rows(scratch)
+        bak = "dbmig_bak_people_note"
+        killer = threading.Thread(target=_kill_when_started, args=(scratch, bak, 20))
+        killer.start()
+        try:
+            apply("flyway", scratch, files, tmp_path)
+        except Exception:  # noqa: BLE001 - the kill fails the run
+            pass
+        killer.join()
+        [[runs, last]] = scratch.query(f"SELECT COUNT(*), MAX(id) FROM {bak}")
+        assert 0 < last < ROWS, f"the kill should land midway (last key {last})"
+        assert runs >= 20
+        apply("flyway", scratch, files, tmp_path)
+        after = table_rows(scratch)
+        assert all(after[i]["note"] == (None if r["score"] == 7 else r["email"][:5]) for i, r in before.items())
+        apply("flyway", scratch, files, tmp_path, "downgrade")
+        assert table_rows(scratch) == before, "rollback did not restore every row exactly"
+
+
+def _kill_when_started(scratch: Scratch, bak: str, rows: int) -> None:
+    """Kill the migration's session once the backup holds `rows` rows."""
     conn = scratch.server.connect(scratch.database)
     try:
         for _ in range(3000):
             try:
                 with conn.cursor() as cur:
                     cur.execute(f"SELECT COUNT(*) FROM {bak}")
-                    if cur.fetchone()[0] >= batches * 500:
+                    if cur.fetchone()[0] >= rows:
                         break
             except Exception:  # noqa: BLE001 - the backup table is not there yet
                 if scratch.kind == "mysql":
@@ -386,3 +422,52 @@ def test_no_schema_means_no_keyset():
     req.pop("schema")
     with pytest.raises(UnsafeRollback, match="primary key"):
         generate(req)
+
+
+@pytest.mark.engine
+def test_case_test_under_a_ci_collation_is_warned_and_the_warning_holds(tmp_path):
+    """`email <> LOWER(email)` under MariaDB's default (case-insensitive) collation matches no row:
+    dbmig says so, naming the column and collation, and the byte comparison it suggests matches
+    the mixed-case rows (both queries taken from the warning, run on the real engine)."""
+    server = _engine("mysql", "flyway")
+    schema = "CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(100) NOT NULL)"
+    result = generated(dict(migration_tool="flyway", database="mysql", migration_type="data", downtime_allowed=True,
+                            migration_description="lower the emails", schema=schema,
+                            changes=[{"op": "update_rows", "table": "users", "set": {"email": "LOWER(email)"},
+                                      "where": "email <> LOWER(email)"}]))
+    [warning] = [w for w in result.warnings if "case-insensitively" in w]
+    assert warning.startswith("changes.0.where: users.email") and "utf8mb4_general_ci on MariaDB" in warning
+    naive, suggested = re.findall(r"`([^`]+)`", warning)
+    with server.scratch("t2collate") as scratch:
+        scratch.execute([schema, "INSERT INTO users VALUES (1, 'Bob@X.org'), (2, 'amy@x.org'), (3, 'CARL@x.org')"])
+        [[collation]] = scratch.query("SELECT collation_name FROM information_schema.columns WHERE "
+                                      "table_schema = DATABASE() AND table_name = 'users' AND column_name = 'email'")
+        assert collation.endswith("_ci")
+        assert scratch.query(f"SELECT COUNT(*) FROM users WHERE {naive}") == [[0]]
+        assert scratch.query(f"SELECT id FROM users WHERE {suggested} ORDER BY id") == [[1], [3]]
+    # a binary collation named in the schema: nothing to warn about
+    binary = generated(dict(migration_tool="flyway", database="mysql", migration_type="data", downtime_allowed=True,
+                            migration_description="lower the emails",
+                            schema=schema.replace("NOT NULL", "COLLATE utf8mb4_bin NOT NULL"),
+                            changes=[{"op": "update_rows", "table": "users", "set": {"email": "LOWER(email)"},
+                                      "where": "email <> LOWER(email)"}]))
+    assert not [w for w in binary.warnings if "case-insensitively" in w]
+
+
+@pytest.mark.engine
+def test_case_test_warning_reads_the_live_collation(tmp_path):
+    """With only a dsn, the live catalog says which column tells case apart: no warning on the
+    utf8mb4_bin column, a warning on the column under the default collation."""
+    server = _engine("mysql", "flyway")
+    with server.scratch("t2livecoll") as scratch:
+        scratch.execute(["CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(100) CHARACTER SET utf8mb4 "
+                         "COLLATE utf8mb4_bin, name VARCHAR(100))"])
+        dsn = f"mysql://{server.user}@{server.host}:{server.port}/{scratch.database}"
+        warned = {}
+        for column in ("email", "name"):
+            result = generated(dict(migration_tool="flyway", database="mysql", migration_type="data",
+                                    downtime_allowed=True, migration_description="lower", dsn=dsn,
+                                    changes=[{"op": "update_rows", "table": "users", "set": {column: f"LOWER({column})"},
+                                              "where": f"{column} <> LOWER({column})"}]))
+            warned[column] = [w for w in result.warnings if "case-insensitively" in w]
+        assert warned["email"] == [] and len(warned["name"]) == 1 and "users.name" in warned["name"][0]

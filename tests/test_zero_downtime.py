@@ -59,7 +59,12 @@ APP = {
                    ("INSERT INTO customers (id, full_name) VALUES (1002, 'new app')", None),
                    ("SELECT name FROM customers WHERE id = 1002", [["new app"]]),
                    ("UPDATE customers SET full_name = 'renamed' WHERE id = 2", None),
-                   ("SELECT name FROM customers WHERE id = 2", [["renamed"]])],
+                   ("SELECT name FROM customers WHERE id = 2", [["renamed"]]),
+                   # an update of the old name alone, and one of another column, keep both equal
+                   ("UPDATE customers SET name = 'old write' WHERE id = 3", None),
+                   ("UPDATE customers SET age = age + 1 WHERE id IN (3, 4)", None),
+                   ("SELECT id, name, full_name FROM customers WHERE id IN (3, 4) ORDER BY id",
+                    [[3, "old write", "old write"], [4, "name 4", "name 4"]])],
         "contract": [(NEW_READ, [["name 1"]]), ("INSERT INTO customers (id, full_name) VALUES (1002, 'x')", None)],
     },
     # status has DEFAULT 'new': whichever name an app version writes (or leaves to the default) is
@@ -93,9 +98,14 @@ APP = {
     },
     "int_to_bigint": {
         "expand": [("INSERT INTO customers (id, name, age) VALUES (1001, 'n', 7)", None),
-                   ("SELECT age_new FROM customers WHERE id = 1001", [[7]])],
+                   ("SELECT age_new FROM customers WHERE id = 1001", [[7]]),
+                   ("UPDATE customers SET age = 8 WHERE id = 1", None),
+                   ("SELECT age_new FROM customers WHERE id = 1", [[8]])],
+        # after the swap the trigger follows the new column: its updates reach age_old
         "migrate": [("INSERT INTO customers (id, name, age) VALUES (1001, 'n', 7)", None),
-                    ("SELECT age, age_old FROM customers WHERE id = 1001", [[7, 7]])],
+                    ("SELECT age, age_old FROM customers WHERE id = 1001", [[7, 7]]),
+                    ("UPDATE customers SET age = 9 WHERE id = 1", None),
+                    ("SELECT age, age_old FROM customers WHERE id = 1", [[9, 9]])],
         "contract": [("UPDATE customers SET age = 3000000000 WHERE id = 1", None),
                      ("SELECT age FROM customers WHERE id = 1", [[3000000000]])],
     },
@@ -308,3 +318,36 @@ def test_squawk_on_postgresql_output(case, tmp_path):
     findings = json.loads(proc.stdout or "[]")
     rules = {f.get("rule_name") or f.get("code") for f in findings}
     assert rules <= SQUAWK_EXPLAINED, f"unexplained squawk findings: {rules - SQUAWK_EXPLAINED}"
+
+
+def _table_id(scratch, table: str) -> int:
+    """InnoDB's id of the table: a rebuild (INPLACE or COPY) gives it a new one, INSTANT keeps it."""
+    [[tid]] = scratch.query("SELECT table_id FROM information_schema.innodb_sys_tables "
+                            f"WHERE name = '{scratch.database}/{table}'")
+    return tid
+
+
+@pytest.mark.engine
+def test_mariadb_drops_a_column_instantly_as_the_guide_says(tmp_path):
+    """rename_column's contract on MariaDB 10.4+ names ALGORITHM=INSTANT, the guide says INSTANT with
+    no rewrite, and the engine keeps the table (same InnoDB table id); a forced rebuild changes it."""
+    server = live_server("mysql")
+    result = generate(request("rename_column", "flyway", "mysql", database_version="10.11"))
+    contract = dict(phase_files(result))["contract"]
+    drop = [line for f in contract.values() for line in f.splitlines() if "DROP COLUMN name" in line]
+    assert drop == ["ALTER TABLE customers DROP COLUMN name, ALGORITHM=INSTANT;"], drop
+    [estimate] = [e for e in result.deployment_guide.lock_estimates if e.statement.startswith("contract:")]
+    assert "INSTANT" in estimate.lock and not estimate.rewrite, estimate
+    run = runner("flyway")
+    with server.scratch("zdinstant") as scratch:
+        [[v]] = scratch.query("SELECT VERSION()")
+        if "mariadb" not in v.lower():
+            pytest.skip(f"not MariaDB: {v}")
+        scratch.execute([s for s in START["mysql"].split(";") if s.strip()] + seed_statements())
+        for name, files in phase_files(result):
+            before = _table_id(scratch, "customers")
+            run.upgrade(scratch, files, tmp_path)
+        assert _table_id(scratch, "customers") == before, "the contract's DROP COLUMN rebuilt the table"
+        assert scratch.query("SELECT COUNT(*) FROM customers") == [[50]]
+        scratch.execute(["ALTER TABLE customers FORCE"])            # the measure tells a rebuild apart
+        assert _table_id(scratch, "customers") != before

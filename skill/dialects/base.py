@@ -159,9 +159,9 @@ class Dialect:
     def facts(self) -> Facts:
         return Facts(self.name)
 
-    def lock(self, op: str, **parts: object) -> Lock:
-        """The lock `op` takes here, from the facts table."""
-        return self.facts.lock(op, **parts)
+    def lock(self, op: str, version: tuple[int, ...] = (), **parts: object) -> Lock:
+        """The lock `op` takes here (on `version`), from the facts table."""
+        return self.facts.lock(op, version, **parts)
 
     @cached_property
     def locks(self) -> dict[str, Lock]:
@@ -306,6 +306,20 @@ class Dialect:
     def online_index_form(self, action: Literal["add", "drop"], version: tuple[int, ...]) -> str:
         """The statement form building or dropping an index without blocking writes."""
         return self.variant(f"{action}_index_online", version) or f"online_{action}_index"
+
+    def case_blind(self, collation: str | None) -> str | None:
+        """The collation under which `=`/`<>` on text ignore case (`collation`: the column's or
+        table's, None when unknown: then the database default's), else None."""
+        return None
+
+    def backs_up_key_runs(self) -> bool:
+        """A backfill's batch can record the keys it fills as runs (`batch_fill_runs`)."""
+        return self.has("batch_fill_runs")
+
+    def sync_when(self, a: str, b: str) -> str:
+        """The clause limiting a two-way sync trigger to writes that leave `a` and `b` unequal;
+        '' where a trigger takes no condition."""
+        return self.sql("zd_sync_when", unequal=self.row_differs(a, b)) if self.has("zd_sync_when") else ""
 
     def drop_index_if_exists(self, table: str, name: str, version: tuple[int, ...]) -> str:
         """Dropping an index that may be gone (a rollback after a failed online build)."""

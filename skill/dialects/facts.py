@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from . import parse_version
+
 # What a duration can be proportional to (see data/common.toml).
 WORK = ("catalog", "scan", "index", "rewrite", "update", "batched_update", "none", "unknown")
 CATALOG = "< 1 s (catalog change; waits first for running transactions on the table)"
@@ -80,12 +82,19 @@ class Facts:
 
     @property
     def ops(self) -> list[str]:
-        """Every operation with a lock fact."""
-        return [op for op in self._ops if op in self]
+        """Every operation with a lock fact (not its per-version entries)."""
+        return [op for op in self._ops if op in self and "@" not in op]
 
-    def lock(self, op: str, **parts: object) -> Lock:
-        """The lock of `op`; `parts` fill placeholders such as {batch}."""
-        e = self._ops[op]
+    def _variant(self, op: str, version: tuple[int, ...]) -> str:
+        """`op@N` for the highest N <= version, else `op`."""
+        fitting = sorted((parse_version(k.split("@", 1)[1]), k) for k in self._ops
+                         if k.startswith(f"{op}@") and version and parse_version(k.split("@", 1)[1]) <= version)
+        return fitting[-1][1] if fitting else op
+
+    def lock(self, op: str, version: tuple[int, ...] = (), **parts: object) -> Lock:
+        """The lock of `op` on `version` (its `op@N` entry for the highest N <= version, spread
+        over `op`'s; none given: `op`'s own); `parts` fill placeholders such as {batch}."""
+        e = {**self._ops[op], **self._ops.get(self._variant(op, version), {})}
         if "lock" not in e:
             raise KeyError(op)
         work = e.get("work")

@@ -11,6 +11,9 @@ from .common import (ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, ONLINE_S
 
 # MySQL names the DROP by the kind of constraint.
 _DROP_BY_KIND = {"foreign_key": "drop_foreign_key", "unique": "drop_unique", "check": "drop_check"}
+DEFAULT_COLLATION = "the server default (utf8mb4_general_ci on MariaDB, utf8mb4_0900_ai_ci on MySQL 8)"
+INPLACE_DROP = "ALTER TABLE {table} DROP COLUMN {column}, ALGORITHM=INPLACE, LOCK=NONE"
+INSTANT_DROP = "ALTER TABLE {table} DROP COLUMN {column}, ALGORITHM=INSTANT"
 
 
 class MySQL(Dialect):
@@ -88,6 +91,15 @@ class MySQL(Dialect):
         "batch_cancel": "KILL QUERY <id of the CALL in SHOW PROCESSLIST>",
         "batch_restore": "UPDATE {table} AS dbmig_t JOIN {backup} AS dbmig_b ON {join} SET {assign} WHERE {range}",
         "batch_assign": "dbmig_t.{column} = dbmig_b.{column}",
+        "batch_clear": "dbmig_t.{column} = NULL",
+        # A backfill's batch (skill/plan/data.py; window functions: MySQL 8.0+, MariaDB 10.2+): no
+        # UPDATE ... RETURNING, so the runs of keys to fill are recorded by a locking read first
+        # (FOR UPDATE holds them until COMMIT), then exactly the rows in those runs are filled.
+        "batch_fill_runs": ("INSERT INTO {backup} ({pk}, {first}) SELECT MAX({pk}), MIN({pk}) FROM (SELECT {pk}, "
+                            "{pk} - ROW_NUMBER() OVER (ORDER BY {pk}) AS dbmig_run FROM {table} WHERE {where} "
+                            "FOR UPDATE) dbmig_runs GROUP BY dbmig_run",
+                            "UPDATE {table} SET {assignments} WHERE {where} AND EXISTS (SELECT 1 FROM {backup} "
+                            "dbmig_b WHERE {join} AND {range})"),
         # SUBSTRING_INDEX matches case-sensitively (LOCATE would not under a _ci collation).
         "batch_split_before": "SUBSTRING_INDEX({value}, {sep}, 1)",
         "batch_concat": "CONCAT({a}, {b})",
@@ -103,7 +115,12 @@ class MySQL(Dialect):
         "online_add_index": "CREATE {unique}INDEX {name} ON {table} ({columns}) ALGORITHM=INPLACE LOCK=NONE",
         "online_drop_index": "ALTER TABLE {table} DROP INDEX {name}, ALGORITHM=INPLACE, LOCK=NONE",
         "online_modify": "ALTER TABLE {table} MODIFY COLUMN {column_def}, ALGORITHM=INPLACE, LOCK=NONE",
-        "online_drop_column": "ALTER TABLE {table} DROP COLUMN {column}, ALGORITHM=INPLACE, LOCK=NONE",
+        # INSTANT named where the version has it (MySQL 8.0.29+, MariaDB 10.4+; MariaDB restarts
+        # its numbering at 10.0): the server fails fast instead of rebuilding the table.
+        "online_drop_column": INPLACE_DROP,
+        "online_drop_column@8.0.29": INSTANT_DROP,
+        "online_drop_column@10.0": INPLACE_DROP,
+        "online_drop_column@10.4": INSTANT_DROP,
         "online_add_unique": "ALTER TABLE {table} ADD CONSTRAINT {name} UNIQUE ({columns}), "
                              "ALGORITHM=INPLACE, LOCK=NONE",
         # without foreign_key_checks InnoDB adds the key in place; a guard counts orphans first
@@ -215,6 +232,14 @@ class MySQL(Dialect):
             return False
         before, after = int(a.group(1)) * 4, int(b.group(1)) * 4
         return after >= before and (before < 256) == (after < 256)
+
+    def case_blind(self, collation: str | None) -> str | None:
+        """Text compares by its collation: the defaults (utf8mb4_general_ci on MariaDB,
+        utf8mb4_0900_ai_ci on MySQL 8) and every *_ci one ignore case, so `email <> LOWER(email)`
+        is false on every row; *_bin, *_cs and binary strings do not."""
+        if collation is None:
+            return DEFAULT_COLLATION
+        return collation if collation.lower().endswith("_ci") else None
 
     def drop_constraint(self, kind: str, table: str, name: str) -> str:
         return self.sql(_DROP_BY_KIND.get(kind, "drop_constraint"), table=table, name=name)

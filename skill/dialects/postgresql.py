@@ -73,6 +73,13 @@ class PostgreSQL(Dialect):
         "batch_cancel": "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE 'DO $dbmig$%'",
         "batch_restore": "UPDATE {table} AS dbmig_t SET {assign} FROM {backup} AS dbmig_b WHERE {join} AND {range}",
         "batch_assign": "{column} = dbmig_b.{column}",
+        "batch_clear": "{column} = NULL",
+        # A backfill's batch (skill/plan/data.py): the UPDATE returns the keys it filled, which go
+        # to the backup as runs of consecutive keys, all in one statement.
+        "batch_fill_runs": "WITH dbmig_done AS (UPDATE {table} SET {assignments} WHERE {where} RETURNING {pk}) "
+                           "INSERT INTO {backup} ({pk}, {first}) SELECT MAX({pk}), MIN({pk}) FROM (SELECT {pk}, "
+                           "{pk} - ROW_NUMBER() OVER (ORDER BY {pk}) AS dbmig_run FROM dbmig_done) dbmig_runs "
+                           "GROUP BY dbmig_run",
         "batch_split_before": "SPLIT_PART({value}, {sep}, 1)",
         "batch_concat": "({a} || {b})",
         "batch_differs": "{a} IS DISTINCT FROM {b}",
@@ -94,8 +101,11 @@ class PostgreSQL(Dialect):
                             "    EXIT WHEN NOT FOUND;\n    COMMIT;\n  END LOOP;\nEND\n$dbmig$",
         "zd_sync_function": "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql "
                             "AS $dbmig$\nBEGIN\n{body}\n  RETURN NEW;\nEND\n$dbmig$",
-        "zd_sync_trigger": "CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON {table} FOR EACH ROW "
-                           "EXECUTE FUNCTION {function}()",
+        # UPDATE OF: an UPDATE that sets neither column (the app's other writes) does not call
+        # the function; WHEN: nor does one leaving both equal (each row of the expand backfill).
+        "zd_sync_trigger": "CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE OF {columns} ON {table} FOR EACH ROW"
+                           "{when} EXECUTE FUNCTION {function}()",
+        "zd_sync_when": " WHEN ({unequal})",
         "zd_drop_sync": ("DROP TRIGGER IF EXISTS {trigger} ON {table}", "DROP FUNCTION IF EXISTS {function}()"),
         # both directions: whichever column the app wrote wins (old app: old name, new app: new).
         # On INSERT the new column has no default until contract, so NULL there means "not

@@ -107,9 +107,13 @@ _LOOPS = {"PLpgSQL_stmt_loop", "PLpgSQL_stmt_while", "PLpgSQL_stmt_fori", "PLpgS
 
 
 def _updated(query: str) -> str | None:
-    """The table an UPDATE (or MERGE) in a loop body changes."""
+    """The table an UPDATE (or MERGE) in a loop body changes, also from a data-modifying WITH
+    (`WITH done AS (UPDATE t ... RETURNING id) INSERT INTO backup ...`)."""
     tree = _pg.parse(query)
-    return _pg.relname(tree.node.get("relation")) if tree.kind in ("UpdateStmt", "MergeStmt") else None
+    if tree.kind in ("UpdateStmt", "MergeStmt"):
+        return _pg.relname(tree.node.get("relation"))
+    found = next((n[k] for n in _pg.walk(tree.node) for k in ("UpdateStmt", "MergeStmt") if k in n), None)
+    return _pg.relname(found.get("relation")) if found else None
 
 
 def _shown(rangevar: dict | None) -> str:

@@ -53,6 +53,7 @@ def _column(table: str, c: CatalogColumn, d: Dialect) -> str:
     default = d.sql("default_clause", default=c.default, default_name=q(d, c.default_name or f"df_{table}_{c.name}")) \
         if c.default is not None else ""
     type_ = f"{c.type} {c.identity}" if c.identity else c.type
+    type_ += f" COLLATE {c.collation}" if c.collation else ""
     return d.sql("column_def", column=q(d, c.name), type=type_, default=default, null="" if c.nullable else " NOT NULL")
 
 

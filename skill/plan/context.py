@@ -145,7 +145,7 @@ class Context:
 
     def lock(self, op: str, **parts: object) -> Lock:
         """The lock `op` takes on this database (the dialect's facts table)."""
-        return self.dialect.lock(op, **parts)
+        return self.dialect.lock(op, self.version, **parts)
 
     def brief(self, op: str) -> Lock:
         """`op`'s lock, held only briefly: a zero-downtime step behind its lock timeout."""

@@ -44,7 +44,11 @@ def sync_sql(ctx: Context, table: str, column: str, both: tuple[str, str] | None
         check_statement(statement, d, "sync trigger body")     # the trigger itself is opaque to sqlglot
     function = ([d.sql("zd_sync_function", function=n["zd_sync"], body=body)]
                 if d.sync_trigger_style == "function" else [])
-    return function + [d.sql("zd_sync_trigger", trigger=n["zd_sync"], table=t, function=n["zd_sync"], body=body)]
+    # the columns whose writes need syncing; two-way, only a write leaving them unequal does
+    columns = ctx.qlist(list(both)) if both else ctx.q(one[1])
+    when = d.sync_when(d.row_new + ctx.q(both[0]), d.row_new + ctx.q(both[1])) if both else ""
+    return function + [d.sql("zd_sync_trigger", trigger=n["zd_sync"], table=t, function=n["zd_sync"], body=body,
+                             columns=columns, when=when)]
 
 
 def _sync_body(ctx: Context, table: str, both: tuple[str, str]) -> str:
@@ -292,10 +296,12 @@ def _switch(ctx: Context, table: str, c: str, tmp: str, prev: str, fwd: list[str
                     ctx.lock("zd_swap"), table, "migrate",
                     transactional=False)
     ren = lambda a, b: d.sql("rename_column", table=q(table), column=q(a), new_name=q(b))  # noqa: E731
-    # PL/pgSQL resolves NEW.<column> at run time: replacing the function in the same
-    # transaction as the renames keeps the trigger valid at every instant.
-    return step(ctx, f"migrate: swap {table}.{c} and {tmp}", guarded(ctx, [ren(c, prev), ren(tmp, c), back[0]]),
-                guarded(ctx, [ren(c, tmp), ren(prev, c), fwd[0]]), ctx.lock("zd_swap"), table, "migrate")
+    # The trigger's UPDATE OF binds the column itself, not its name: it follows the renamed
+    # column, so it is created anew for the swapped one, in the same transaction as the renames
+    # (no write goes unsynced).
+    drop = drop_sync_sql(ctx, table, c)
+    return step(ctx, f"migrate: swap {table}.{c} and {tmp}", guarded(ctx, [ren(c, prev), ren(tmp, c)] + drop + back),
+                guarded(ctx, [ren(c, tmp), ren(prev, c)] + drop + fwd), ctx.lock("zd_swap"), table, "migrate")
 
 
 @strategy("drop_column_in_contract")
