@@ -5,6 +5,7 @@ project, apply it with the tool, run its validation tests, check it chained (one
 the tool's history table), roll it back and check the schema is the history's again."""
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 from pathlib import Path
@@ -115,6 +116,19 @@ class Alembic:
 TOOLS = {"flyway": Flyway, "liquibase": Liquibase, "alembic": Alembic}
 
 
+@contextlib.contextmanager
+def applied_sample(tool: str, database: str, tmp_path: Path, label: str):
+    """The sample project pointed at a scratch database, its history applied by the tool."""
+    server = live_server(database)
+    if tool == "liquibase":
+        liquibase_bin()
+    with server.scratch(f"{label}_{tool[:4]}") as scratch:
+        root = project_copy(tool, tmp_path, scratch)
+        runner = TOOLS[tool](root, scratch)
+        runner.migrate()
+        yield scratch, root, runner
+
+
 def request(root: Path) -> dict:
     return dict(project_dir=str(root), migration_type="schema", downtime_allowed=True,
                 migration_description="add loyalty points to customers", changes=[CHANGE])
@@ -124,13 +138,7 @@ def request(root: Path) -> dict:
 @pytest.mark.parametrize("database", ENGINES)
 @pytest.mark.parametrize("tool", TOOL_PARAMS)
 def test_project_history_generate_apply_rollback(tool, database, tmp_path):
-    server = live_server(database)
-    if tool == "liquibase":
-        liquibase_bin()
-    with server.scratch(f"prj_{tool[:4]}") as scratch:
-        root = project_copy(tool, tmp_path, scratch)
-        runner = TOOLS[tool](root, scratch)
-        runner.migrate()
+    with applied_sample(tool, database, tmp_path, "prj") as (scratch, root, runner):
         project = load_project(root)
         assert (project.tool, project.database.value) == (tool, database)
 
@@ -255,13 +263,7 @@ def test_pending_migrations_are_read_from_the_tools_record(tool, database, tmp_p
     """A migration written into the project but not yet applied is pending by the tool's own
     record; the next one is planned on the history's schema (the pending one runs first), drift
     is measured against the applied ones only, and the tool then applies both."""
-    server = live_server(database)
-    if tool == "liquibase":
-        liquibase_bin()
-    with server.scratch(f"pnd_{tool[:4]}") as scratch:
-        root = project_copy(tool, tmp_path, scratch)
-        runner = TOOLS[tool](root, scratch)
-        runner.migrate()
+    with applied_sample(tool, database, tmp_path, "pnd") as (scratch, root, runner):
         _, _, pending = write_migration(request(root))          # adds customers.loyalty_points, not applied
         report = inspect_project(str(root), dsn=_dsn(scratch))
         applied = report["applied"]
