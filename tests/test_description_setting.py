@@ -94,6 +94,17 @@ def test_weak_words_do_not_contradict_a_field_given():
     assert result.tier.value == "T3" and "offline" in result.migration_script.filename
 
 
+def test_a_bare_name_does_not_contradict_a_field_given():
+    """'imported from MySQL' mentions a database; only 'on/in/for/with/using ...' says where it runs."""
+    result = generate({"migration_tool": "flyway", "database": "postgresql", "downtime_allowed": True,
+                       "schema": SCHEMA["postgresql"],
+                       "migration_description": "legacy refs imported from MySQL",
+                       "changes": [{"op": "add_column", "table": "customers",
+                                    "column": {"name": "legacy_ref", "type": "varchar(40)"}}]})
+    assert result.database.value == "postgresql"
+    assert "mysql" in result.migration_script.filename      # the description stays whole
+
+
 def test_two_databases_in_one_sentence_are_refused():
     with pytest.raises(InvalidRequest) as err:
         generate({"migration_description": "add email to customers on mysql with flyway on postgres, no downtime"})

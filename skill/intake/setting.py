@@ -21,7 +21,7 @@ SPOKEN = {"sql server": "sqlserver", "ms sql": "sqlserver", "azure sql": "sqlser
 DATABASE_WORDS = {**{d: d for d in DATABASES}, **ALIASES, **SPOKEN}
 TOOLS = ("flyway", "liquibase", "alembic")
 
-_LEAD = r"(?:\b(?:on|in|for|with|using|via|against|targeting|as)\s+)?(?:(?:an?|the|our|my)\s+)?"
+_LEAD = r"(?P<lead>\b(?:on|in|for|with|using|via|against|targeting|as)\s+)?(?:(?:an?|the|our|my)\s+)?"
 _NAMES = "|".join(sorted((re.escape(w).replace(r"\ ", r"[\s-]+") for w in DATABASE_WORDS), key=len, reverse=True))
 DATABASE_RE = re.compile(_LEAD + rf"\b(?P<name>{_NAMES})\b(?:\s+(?P<version>\d{{1,4}}(?:\.\d{{1,4}}){{0,2}})\b)?"
                          r"(?:\s+(?:database|db|server|instance))?", re.I)
@@ -62,9 +62,11 @@ def read_setting(text: str, tables: set[str] = frozenset()) -> list[Mention]:
             if m.group("name").lower() in tables:
                 continue
             value = _database(m) if name == "database" else m.group("name").lower()
-            out.append(Mention(name, value, m.group(0).strip(), m.span()))
+            # "on MySQL" says where the migration runs; a bare "MySQL" may only be mentioned
+            strong = m.group("lead") is not None
+            out.append(Mention(name, value, m.group(0).strip(), m.span(), strong))
             if name == "database" and m.group("version"):
-                out.append(Mention("database_version", _version(m), m.group(0).strip(), m.span()))
+                out.append(Mention("database_version", _version(m), m.group(0).strip(), m.span(), strong))
     for value, strong, pattern in ((False, True, NO_DOWNTIME_RE), (True, True, DOWNTIME_OK_RE),
                                    (False, False, ONLINE_RE), (True, False, OFFLINE_RE)):
         out += [Mention("downtime_allowed", value, m.group(0).strip(), m.span(), strong)

@@ -28,10 +28,14 @@ def render(template: str, **data) -> str:
     return env().get_template(template).render(**data)
 
 
+# a migration name's CamelCase: capitalised words run together (not MySQL, PostgreSQL, iPhone)
+_CAMEL_NAME = re.compile(r"\b(?:[A-Z][a-z0-9]+){2,}\b")
+
+
 def slug(text: str, limit: int = 60) -> str:
     """File-name words of a description; a migration name's CamelCase words stay words
     (`AddSkuToProducts` -> add_sku_to_products)."""
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", text)
+    words = _CAMEL_NAME.sub(lambda m: re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", m.group(0)), text)
     s = re.sub(r"[^a-z0-9]+", "_", words.lower()).strip("_")
     return (s[:limit].rstrip("_")) or "migration"
 
