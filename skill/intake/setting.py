@@ -4,8 +4,9 @@ full_name on PostgreSQL 15, Flyway, no downtime".
 `read_setting` finds the phrases that name the database (and its version), the migration tool
 and whether downtime is allowed, and returns them with the description left without them, so
 the grammar reads only the change. `with_setting` fills the request fields the caller left out
-from what the description states; a field given with another value is an error, never a guess:
-"no downtime" in the text and `downtime_allowed: true` cannot both be meant. Each pattern is a
+from what the description states. A strong phrase ("on MySQL", "no downtime") that contradicts a
+field given is an error, never a guess: "no downtime" in the text and `downtime_allowed: true`
+cannot both be meant; a weak one ("offline", a bare "MySQL") yields to the field. Each pattern is a
 bounded alternation over a description of at most 500 characters (linear, no nested repeats).
 """
 from __future__ import annotations
@@ -112,22 +113,25 @@ def _note(stated: dict[str, Mention]) -> str:
     return f"Read from the description: {said}."
 
 
+def _spoken(m: re.Match) -> str:
+    """The name as written, lower case, one space between words ("SQL  Server" -> "sql server")."""
+    return re.sub(r"[\s-]+", " ", m.group("name").lower())
+
+
 def _database(m: re.Match) -> str:
-    word = re.sub(r"[\s-]+", " ", m.group("name").lower())
-    return DATABASE_WORDS[word]
+    return DATABASE_WORDS[_spoken(m)]
 
 
 def _version(m: re.Match) -> str:
     """The version as the request field takes it; MariaDB's numbers are its own, so they keep its name."""
-    flavour = re.sub(r"[\s-]+", " ", m.group("name").lower())
-    return f"mariadb-{m.group('version')}" if flavour == "mariadb" else m.group("version")
+    return f"mariadb-{m.group('version')}" if _spoken(m) == "mariadb" else m.group("version")
 
 
 def _differs(name: str, given: object, stated: object) -> bool:
-    if isinstance(given, str) and isinstance(stated, str):
-        return DATABASE_WORDS.get(given.strip().lower(), given.strip().lower()) != stated if name == "database" \
-            else given.strip().lower() != stated
-    return given != stated
+    if not isinstance(given, str):
+        return given != stated
+    given = given.strip().lower()
+    return (DATABASE_WORDS.get(given, given) if name == "database" else given) != stated
 
 
 def _tables(data: dict) -> set[str]:

@@ -53,13 +53,16 @@ def schema_drift(expected: VirtualSchema, actual: VirtualSchema, tables: Iterabl
     return out
 
 
+# what a unique index on one side and a UNIQUE constraint of its name on the other show as
+_TWIN = {"constraint_extra": "index_missing", "index_missing": "constraint_extra",
+         "constraint_missing": "index_extra", "index_extra": "constraint_missing"}
+
+
 def _same_unique(items: list[DriftItem]) -> list[DriftItem]:
     """A unique index on one side and a unique constraint of that name on the other are one
     thing told two ways: MySQL lists every unique index as a UNIQUE constraint too."""
-    pairs = {("constraint_extra", "index_missing"), ("constraint_missing", "index_extra")}
-    kinds = {(i.kind, (i.name or "").lower()) for i in items}
-    twins = {name for kind, name in kinds for a, b in pairs if kind == a and (b, name) in kinds}
-    return [i for i in items if not ((i.name or "").lower() in twins and i.kind in {k for p in pairs for k in p})]
+    seen = {(i.kind, (i.name or "").lower()) for i in items}
+    return [i for i in items if (_TWIN.get(i.kind), (i.name or "").lower()) not in seen]
 
 
 def drift_warnings(items: list[DriftItem], expected: str = "the project's history",

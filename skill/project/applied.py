@@ -50,8 +50,7 @@ def applied_state(project: Project, dsn: str, dialect: Dialect) -> AppliedState:
     record = read_tool_history(dsn, dialect, project.tool, project.history_table)
     if record.table is None:            # built without the tool, or baselined: nothing to tell by
         return AppliedState(None)
-    done, unknown = (_liquibase(project, dialect.name, record.rows) if project.tool == "liquibase"
-                     else MATCH[project.tool](project.history, record.rows))
+    done, unknown = MATCH[project.tool](project, dialect.name, record.rows)
     state = AppliedState(record.table, unknown=unknown)
     for m in project.history:
         (state.applied if m.path in done else state.pending).append(m)
@@ -64,7 +63,8 @@ def applied_project(project: Project, state: AppliedState) -> Project:
     return replace(project, history=list(state.applied), segments=[s for s in project.segments if s.path in paths])
 
 
-def _flyway(history: list[Migration], rows: list[tuple]) -> tuple[set[str], list[str]]:
+def _flyway(project: Project, database: str, rows: list[tuple]) -> tuple[set[str], list[str]]:
+    history = project.history
     ok = [(version, script) for version, script, success in rows if _succeeded(success)]
     versions = {_version_key(v) for v, _ in ok if v is not None}
     scripts = {PurePosixPath(str(s)).name for v, s in ok if v is None}
@@ -75,8 +75,8 @@ def _flyway(history: list[Migration], rows: list[tuple]) -> tuple[set[str], list
     return done, unknown
 
 
-def _alembic(history: list[Migration], rows: list[tuple]) -> tuple[set[str], list[str]]:
-    by_rev = {m.version: m for m in history}
+def _alembic(project: Project, database: str, rows: list[tuple]) -> tuple[set[str], list[str]]:
+    by_rev = {m.version: m for m in project.history}
     heads = [str(r[0]) for r in rows]
     done, stack = set(), [h for h in heads if h in by_rev]
     while stack:
@@ -98,7 +98,8 @@ def _liquibase(project: Project, database: str, rows: list[tuple]) -> tuple[set[
     return done, sorted(f"{a}:{i}" for i, a in recorded - known)
 
 
-MATCH = {"flyway": _flyway, "alembic": _alembic}
+# tool -> (project, database, the record's rows) -> (paths applied, recorded names the project lacks)
+MATCH = {"flyway": _flyway, "alembic": _alembic, "liquibase": _liquibase}
 
 
 def _succeeded(value) -> bool:
