@@ -282,14 +282,16 @@ def cmd_verify(a: argparse.Namespace) -> int:
 
 def cmd_inspect(a: argparse.Namespace) -> int:
     from .project import inspect_project, inspect_text
-    report = inspect_project(a.project, a.tool, a.database, a.replay or "offline", a.replay_dsn, dsn=a.dsn)
+    report = inspect_project(a.project or ".", a.tool, a.database, a.replay or "offline", a.replay_dsn, dsn=a.dsn)
     print(json.dumps(report, indent=2) if a.json else inspect_text(report))
     return EXIT_OK
 
 
 def _project_flags(p: argparse.ArgumentParser, replay: bool = True) -> None:
     p.add_argument("--project", metavar="DIR", help="the migration project (Flyway, Liquibase or Alembic) to "
-                   "read tool, database, history and current schema from")
+                   "read tool, database, history and current schema from (default: this folder when it holds "
+                   "flyway.conf/flyway.toml, liquibase.properties or alembic.ini)")
+    p.add_argument("--no-project", action="store_true", help="ignore the project in this folder")
     if replay:
         p.add_argument("--replay", choices=["offline", "database"],
                        help="with --project: model the history offline (default) or apply it to a throwaway database")
@@ -376,7 +378,7 @@ def _parser() -> argparse.ArgumentParser:
     e.set_defaults(func=cmd_explain)
 
     i = sub.add_parser("inspect", help="what dbmig reads from a migration project (read-only)")
-    i.add_argument("--project", metavar="DIR", required=True)
+    i.add_argument("--project", metavar="DIR", help="the project (default: this folder)")
     i.add_argument("--tool")
     i.add_argument("--database", help="replay in this dialect (default: the project's database)")
     i.add_argument("--replay", choices=["offline", "database"])
@@ -395,6 +397,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _project_here(args)
     if args.command == "verify" or getattr(args, "verify", False):
         from .runners.lifecycle import handle_termination
         handle_termination()      # SIGTERM cleans up a dry run as Ctrl-C does (`serve` does its own)
@@ -406,6 +409,22 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None and args.command == "validate":
         _end_process(code)
     return code
+
+
+def _project_here(args: argparse.Namespace) -> None:
+    """Flyway, Liquibase and Alembic read their config from the folder they run in; so does dbmig
+    when no --project is given and this folder holds one tool's config (the given --tool's, if
+    any): its tool, database, history and schema then inform the command, as with --project .
+    Said on stderr, so a JSON report on stdout stays one document."""
+    if not hasattr(args, "project") or args.project or getattr(args, "no_project", False):
+        return
+    from .project.markers import configs_in
+    found = configs_in(".")
+    tool = getattr(args, "tool", None)
+    config = found.get(tool) if tool else next(iter(found.values())) if len(found) == 1 else None
+    if config:
+        args.project = "."
+        print(f"dbmig: reading the project in this folder ({config}); --no-project to ignore it", file=sys.stderr)
 
 
 def _end_process(code: int) -> None:

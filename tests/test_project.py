@@ -285,6 +285,28 @@ def test_cli_write_prints_what_it_wrote_and_the_next_command(tmp_path, capsys):
                                                              report["schema"]["tables"]["customers"]["columns"]]
 
 
+def test_cli_in_a_project_folder_reads_it_as_the_tools_do(tmp_path, monkeypatch, capsys):
+    """Run from the folder holding flyway.conf, as `flyway migrate` is, dbmig reads the project
+    without --project: tool, database and next version come from it; --no-project ignores it."""
+    monkeypatch.chdir(copy("flyway", tmp_path))
+    generate_args = ["generate", "--type", "schema", "--downtime-allowed", "--description", "add customer tier",
+                     "--changes", json.dumps([ADD]), "--out", str(tmp_path / "out")]
+    assert cli(generate_args) == 0
+    captured = capsys.readouterr()
+    assert "reading the project in this folder (flyway.conf)" in captured.err
+    assert "dbmig T1: flyway / postgresql" in captured.out
+    assert (tmp_path / "out" / "V18__add_customer_tier.sql").is_file()
+    assert cli(["validate", "--format", "json", "sql/migrations/V17__products_stock.sql"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["context"]["history"] == 19 and {f["file"] for f in report["findings"]} == {
+        "sql/migrations/V17__products_stock.sql"}
+    assert cli(["validate", "--no-project", "sql/migrations/V17__products_stock.sql"]) == 2
+    assert "database: give --database" in capsys.readouterr().err
+    # a --tool this folder has no config for: the folder is not taken for that tool's project
+    assert cli(generate_args[:1] + ["--tool", "alembic", "--database", "postgresql"] + generate_args[1:]) == 0
+    assert "reading the project" not in capsys.readouterr().err
+
+
 # --- validation with the history as context --------------------------------------------------------------
 
 def test_history_context_removes_a_false_positive_a_single_file_cannot_avoid(tmp_path):

@@ -15,12 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..dialects import ALIASES, DATABASES
+from .markers import configs_in
 from .model import TOOLS, Fact, ProjectError
 from .paths import inside, read_text
 
-FLYWAY_CONFIGS = ("flyway.toml", "flyway.conf", "conf/flyway.toml", "conf/flyway.conf")
-LIQUIBASE_CONFIGS = ("liquibase.properties", "src/main/resources/liquibase.properties")
-ALEMBIC_CONFIGS = ("alembic.ini",)
 # Where each tool looks when its config names nothing (the tools' and Spring Boot's defaults).
 FLYWAY_DEFAULT_LOCATIONS = ("sql", "db/migration", "src/main/resources/db/migration")
 LIQUIBASE_DEFAULT_MASTERS = ("db.changelog-master.xml", "changelog.xml", "db/changelog/db.changelog-master.xml",
@@ -45,7 +43,7 @@ class Config:
 
 def detect(root: Path, tool: str | None) -> Config:
     """The project's tool and its config; `tool` (the request's) settles a repository with two."""
-    found = _first_per_tool(root)
+    found = configs_in(root)
     if tool:
         if tool not in TOOLS:
             raise ProjectError(f"unknown migration_tool {tool!r}", field="migration_tool", allowed=list(TOOLS))
@@ -64,15 +62,6 @@ def detect(root: Path, tool: str | None) -> Config:
     raise ProjectError("no migration project found: expected flyway.conf/flyway.toml, liquibase.properties "
                        "or alembic.ini (or Flyway scripts under " + ", ".join(FLYWAY_DEFAULT_LOCATIONS) + ")",
                        suggestion="point project_dir at the folder that holds the tool's config")
-
-
-def _first_per_tool(root: Path) -> dict[str, str]:
-    out = {}
-    for tool, files in (("flyway", FLYWAY_CONFIGS), ("liquibase", LIQUIBASE_CONFIGS), ("alembic", ALEMBIC_CONFIGS)):
-        hit = next((f for f in files if (root / f).is_file()), None)
-        if hit:
-            out[tool] = hit
-    return out
 
 
 def _flyway_default_location(root: Path) -> str | None:
