@@ -43,6 +43,10 @@ FROM_SQLGLOT = {
     _T.LONGBLOB: "blob",
 }
 
+# PostgreSQL's serial types: an integer whose default is the next value of a sequence the column
+# owns (dropped with it). Read only where a column's whole definition is read, never as a type alone.
+SERIAL = {_T.SMALLSERIAL: "smallint", _T.SERIAL: "integer", _T.BIGSERIAL: "bigint"}
+
 _TYPE_RE = re.compile(r"^\s*([a-z][a-z ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*$")
 _INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
 INT_RANGE = {"smallint": (-32768, 32767), "integer": (-2147483648, 2147483647),
@@ -60,6 +64,10 @@ class SqlType:
     def is_(self, name: str) -> bool:
         """This portable type, whatever its length or precision (`t.is_("varchar")`)."""
         return self.name == name
+
+    @property
+    def is_integer(self) -> bool:
+        return self.name in _INT_RANK
 
     @property
     def is_decimal(self) -> bool:
@@ -102,6 +110,13 @@ def parse_type(text: str, field: str) -> SqlType:
     if name == "decimal" and len(args) == 2 and args[1] > args[0]:
         raise InvalidRequest(f"type {echo(text)}: scale is larger than precision", field=field)
     return SqlType(name, args)
+
+
+def column_type(dt: exp.DataType, field: str) -> tuple[SqlType, str | None]:
+    """A column's declared type, and "serial" when it is one of PostgreSQL's serial types."""
+    if dt.this in SERIAL:
+        return SqlType(SERIAL[dt.this]), "serial"
+    return from_sqlglot(dt, field), None
 
 
 def from_sqlglot(dt: exp.DataType, field: str) -> SqlType:

@@ -66,6 +66,8 @@ class Dialect:
 
     # --- types: portable name -> native template ({0}, {1}) and the catalog's data_type names --
     types: ClassVar[dict[str, str]] = {}
+    serial_types: ClassVar[dict[str, str]] = {}         # portable integer -> serial type (PostgreSQL)
+    identity_needs_key: ClassVar[bool] = False          # an identity column must be a key (MySQL)
     catalog_types: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     # --- statements as data -------------------------------------------------------------------
@@ -215,6 +217,20 @@ class Dialect:
         if t.name == "decimal":     # decimal -> (18, 0); decimal(p) -> (p, 0)
             args = [args[0], 0] if len(args) == 1 else (args or [18, 0])
         return template.format(*args)
+
+    def numbered_type(self, t: SqlType, identity: str | None) -> tuple[str, str]:
+        """The native type and the identity clause of a column the database numbers as
+        `identity` says (schema.IDENTITY_KINDS; None: it does not)."""
+        if identity == "serial" and t.name in self.serial_types:
+            return self.serial_types[t.name], ""
+        clause = self.sql("identity_always" if identity == "always" else "identity_by_default") if identity else ""
+        return self.native_type(t), clause
+
+    def restore_rows(self, parts: dict[str, str], numbered: list[tuple[str, str]]) -> list[str]:
+        """The backup's rows back into their table, recreated from its definition (`parts`:
+        quoted table, backup, columns); `numbered`: its identity columns, (name, kind). Here the
+        rows go in as they were: MySQL moves AUTO_INCREMENT past the values it is given."""
+        return [self.sql("insert_from", **parts)]
 
     def has(self, form: str) -> bool:
         return form in self.forms

@@ -47,6 +47,7 @@ class MySQL(Dialect):
     }
     transactional_ddl = False
     restates_column = frozenset({"alter_column_type", "set_not_null", "drop_not_null"})
+    identity_needs_key = True           # "there can be only one auto column and it must be defined as a key"
     forms = {
         **ANSI_FORMS,
         **BATCH_DEFAULTS,
@@ -55,6 +56,9 @@ class MySQL(Dialect):
         "set_not_null": "ALTER TABLE {table} MODIFY COLUMN {column_def}",
         "drop_not_null": "ALTER TABLE {table} MODIFY COLUMN {column_def}",
         "drop_index": "DROP INDEX {name} ON {table}",
+        # One kind of numbering, which takes explicit values (and moves its counter past them).
+        "identity_by_default": " AUTO_INCREMENT",
+        "identity_always": " AUTO_INCREMENT",
         "drop_foreign_key": "ALTER TABLE {table} DROP FOREIGN KEY {name}",
         "drop_unique": "ALTER TABLE {table} DROP INDEX {name}",
         "drop_check": "ALTER TABLE {table} DROP CONSTRAINT {name}",

@@ -160,6 +160,9 @@ class Oracle(Dialect):
         **BATCH_FORMS,
         **ONLINE_FORMS,
         "add_column": "ALTER TABLE {table} ADD ({column_def})",
+        # restore_rows: an identity column takes explicit values only BY DEFAULT, and continues
+        # after the largest value present once told START WITH LIMIT VALUE.
+        "identity_modify": "ALTER TABLE {table} MODIFY ({column} GENERATED {kind} AS IDENTITY{start})",
         # DROP COLUMN rewrites every row block; SET UNUSED is the metadata-only alternative.
         # MODIFY names only what changes: no restated column.
         # A type change of a non-empty column must be a compatible one (wider VARCHAR2, more
@@ -336,6 +339,14 @@ class Oracle(Dialect):
     # dictionary change on a non-empty column; any other change is ORA-01439 or a rewrite ...
     inplace_widening = r"^(?:VARCHAR2\(\d+(?: CHAR| BYTE)?\)|NUMBER\(\d+(?:,\s*\d+)?\)|RAW\(\d+\))$"
     narrowing_refused = r"^NUMBER\b"      # ... and Oracle will not narrow it back while rows exist (ORA-01440)
+
+    def restore_rows(self, parts: dict[str, str], numbered: list[tuple[str, str]]) -> list[str]:
+        def modify(name: str, kind: str, start: str = "") -> str:
+            return self.sql("identity_modify", table=parts["table"], column=self.q(name),
+                            kind="ALWAYS" if kind == "always" else "BY DEFAULT", start=start)
+        return ([modify(name, "by_default") for name, kind in numbered if kind == "always"]
+                + super().restore_rows(parts, numbered)
+                + [modify(name, kind, " (START WITH LIMIT VALUE)") for name, kind in numbered])
 
     def identifier_limit(self, version: tuple[int, ...]) -> int:
         """128 bytes from 12.2 (with COMPATIBLE >= 12.2), 30 before; an unknown version is current.

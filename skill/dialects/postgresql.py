@@ -44,6 +44,7 @@ class PostgreSQL(Dialect):
         "time": ("time without time zone",), "decimal": ("numeric",), "float": ("real",),
         "double": ("double precision",), "uuid": ("uuid",), "json": ("jsonb",), "blob": ("bytea",),
     }
+    serial_types = {"smallint": "SMALLSERIAL", "integer": "SERIAL", "bigint": "BIGSERIAL"}
     transactional_ddl = True
     forms = {
         **ANSI_FORMS,
@@ -56,6 +57,12 @@ class PostgreSQL(Dialect):
         "add_index_online": "CREATE {unique}INDEX CONCURRENTLY {name} ON {table} ({columns}){where}",
         "drop_index_online": "DROP INDEX CONCURRENTLY {name}",
         "lock_timeout": "SET lock_timeout = '{timeout}'",
+        # Rows restored into a recreated table keep their numbers: a GENERATED ALWAYS column takes
+        # them only with OVERRIDING SYSTEM VALUE, and the sequence (which the inserted values do
+        # not move) must continue after the largest one, or the app's next insert collides.
+        "insert_from_always": "INSERT INTO {table} ({columns}) OVERRIDING SYSTEM VALUE SELECT {columns} FROM {backup}",
+        "identity_continue": "SELECT setval(pg_get_serial_sequence({table_lit}, {column_lit}), "
+                             "COALESCE(MAX({column}), 0) + 1, false) FROM {table}",
         # Batched data migrations (skill/plan/data.py). A DO block may COMMIT per batch only
         # outside a transaction block (PG 11+), so its step is non-transactional. The dollar tag
         # is ours; data.py refuses request text containing it.
@@ -205,6 +212,13 @@ class PostgreSQL(Dialect):
     def validated_check_skips_scan(self, version: tuple[int, ...]) -> bool:
         """PostgreSQL 12+ (an unknown version is a current one)."""
         return not version or version >= (12,)
+
+    def restore_rows(self, parts: dict[str, str], numbered: list[tuple[str, str]]) -> list[str]:
+        form = "insert_from_always" if any(kind == "always" for _, kind in numbered) else "insert_from"
+        return [self.sql(form, **parts)] + [
+            self.sql("identity_continue", table=parts["table"], table_lit=self.literal(parts["table"]),
+                     column=self.q(name), column_lit=self.literal(self.catalog_name(name)))
+            for name, _ in numbered]
 
     def invalid_index_check(self, name_literal: str) -> str | None:
         return self.sql("zd_invalid_index", name=name_literal)

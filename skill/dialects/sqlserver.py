@@ -219,7 +219,11 @@ class SQLServer(Dialect):
         # NULL/NOT NULL before the named default: the order of the ALTER TABLE ADD examples.
         # A nullable column added with a DEFAULT keeps NULL in existing rows unless WITH
         # VALUES is given; sqlglot 30.30 cannot parse WITH VALUES, so the planner backfills.
-        "column_def": "{column} {type}{null}{default}",
+        "column_def": "{column} {type}{identity}{null}{default}",
+        # One kind of numbering; explicit values only under SET IDENTITY_INSERT (restore_rows).
+        "identity_by_default": " IDENTITY(1,1)",
+        "identity_always": " IDENTITY(1,1)",
+        "identity_insert": "SET IDENTITY_INSERT {table} {switch}",
         "default_clause": " CONSTRAINT {default_name} DEFAULT {default}",
     }
     checks = {
@@ -247,6 +251,8 @@ class SQLServer(Dialect):
         "schema": "SCHEMA_NAME()",      # the caller's default schema: where unqualified DDL goes
     }
     command_allow = (
+        # restore_rows: explicit values into an IDENTITY column (a Command in sqlglot 30.30).
+        re.compile(rf"^SET\s+IDENTITY_INSERT\s+{_NAME}\s+(?:ON|OFF)$", re.I),
         # dbmig's batch loop (skill/plan/data.py): sqlglot cannot parse WHILE; data.py gates
         # each statement inside it on its own.
         re.compile(r"^SET XACT_ABORT ON;\nDECLARE @dbmig_lo BIGINT, @dbmig_hi BIGINT, @dbmig_n BIGINT;\n"
@@ -373,6 +379,15 @@ class SQLServer(Dialect):
     row_new = "i."
     row_old = "d."
     interrupted_index_since = (15,)     # RESUMABLE builds (2019)
+
+    def restore_rows(self, parts: dict[str, str], numbered: list[tuple[str, str]]) -> list[str]:
+        """An IDENTITY column takes the rows' own values only under IDENTITY_INSERT, one table at a
+        time per session; the identity then continues after the largest value inserted."""
+        insert = super().restore_rows(parts, numbered)
+        if not numbered:
+            return insert
+        switch = lambda on: self.sql("identity_insert", table=parts["table"], switch=on)  # noqa: E731
+        return [switch("ON"), *insert, switch("OFF")]
 
     def quote_literal(self, text: str) -> str:
         """'...' is read in the column's code page: text beyond ASCII becomes an N'' (Unicode) literal."""

@@ -17,8 +17,8 @@ from ..dialects import Dialect
 from ..errors import InvalidRequest
 from ..sqlcheck import split_statements
 from ..limits import MAX_CHANGES, echo
-from ..schema import TableDef, fold_names, read_constraint
-from ..types import from_sqlglot
+from ..schema import TableDef, fold_names, identity_kind, read_constraint
+from ..types import column_type, from_sqlglot
 
 FIELD = "sql"
 # What may run as raw SQL: statements that change schema or data (or a Command the dialect's
@@ -97,16 +97,26 @@ def _create(st: exp.Create, d: str) -> list[m.Change] | None:
 # Column clauses the vocabulary carries: on a column (NOT NULL, DEFAULT, PRIMARY KEY / UNIQUE
 # in CREATE TABLE) or as a change of their own (CHECK, REFERENCES, UNIQUE on ADD COLUMN).
 _UNSUPPORTED_NAMES = {"ComputedColumnConstraint": "GENERATED ... AS (...)", "CollateColumnConstraint": "COLLATE",
-                      "AutoIncrementColumnConstraint": "AUTO_INCREMENT", "CommentColumnConstraint": "COMMENT",
-                      "GeneratedAsIdentityColumnConstraint": "GENERATED ... AS IDENTITY",
-                      "OnUpdateColumnConstraint": "ON UPDATE", "CharacterSetColumnConstraint": "CHARACTER SET"}
+                      "CommentColumnConstraint": "COMMENT", "OnUpdateColumnConstraint": "ON UPDATE", "CharacterSetColumnConstraint": "CHARACTER SET"}
+
+
+def _numbering_options(kind: exp.Expression) -> list[str]:
+    """START WITH / INCREMENT BY / ... other than IDENTITY(1,1): not carried, so not taken."""
+    return [k for k, v in kind.args.items() if k not in ("this", "on_null") and v is not None
+            and not (k in ("start", "increment") and str(v.this) == "1")]
 
 
 def _column(table: str, node: exp.ColumnDef, d: str, in_create: bool) -> tuple[m.Column, list[m.Change]]:
     name, fields, extra = node.this.name, {}, []
+    type_, serial = column_type(node.args["kind"], FIELD)
+    if serial:                  # PostgreSQL's serial: numbered by a sequence, taking explicit values
+        fields.update(identity="by_default", nullable=False)
     for c in node.constraints:
         kind = c.args.get("kind")
-        if isinstance(kind, exp.NotNullColumnConstraint):
+        if isinstance(kind, (exp.GeneratedAsIdentityColumnConstraint, exp.AutoIncrementColumnConstraint)) \
+                and not _numbering_options(kind):
+            fields.update(identity=identity_kind(kind), nullable=False)
+        elif isinstance(kind, exp.NotNullColumnConstraint):
             fields["nullable"] = bool(kind.args.get("allow_null"))
         elif isinstance(kind, exp.DefaultColumnConstraint):
             fields["default"] = kind.this.sql(d)
@@ -126,7 +136,7 @@ def _column(table: str, node: exp.ColumnDef, d: str, in_create: bool) -> tuple[m
             raise InvalidRequest(f"column {name}: {what} is not something the sql intake can carry, and dbmig will "
                                  "not drop it silently", field=FIELD,
                                  suggestion="give this statement as a raw_sql change (with `down`) in `changes`")
-    column = m.Column(name=name, type=str(from_sqlglot(node.args["kind"], FIELD)), **fields)
+    column = m.Column(name=name, type=str(type_), **fields)
     return column, extra
 
 

@@ -15,7 +15,7 @@ from sqlglot.errors import SqlglotError
 from ..dialects.base import Dialect
 from ..errors import DbmigError
 from ..schema import parse_schema
-from ..types import from_sqlglot
+from ..types import column_type
 from .expressions import name_sql as q
 from .model import CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable
 
@@ -52,9 +52,9 @@ def _statements(table: CatalogTable, columns: list[CatalogColumn], constraints: 
 def _column(table: str, c: CatalogColumn, d: Dialect) -> str:
     default = d.sql("default_clause", default=c.default, default_name=q(d, c.default_name or f"df_{table}_{c.name}")) \
         if c.default is not None else ""
-    type_ = f"{c.type} {c.identity}" if c.identity else c.type
-    type_ += f" COLLATE {c.collation}" if c.collation else ""
-    return d.sql("column_def", column=q(d, c.name), type=type_, default=default, null="" if c.nullable else " NOT NULL")
+    type_ = f"{c.type} COLLATE {c.collation}" if c.collation else c.type
+    return d.sql("column_def", column=q(d, c.name), type=type_, identity=f" {c.identity}" if c.identity else "",
+                 default=default, null="" if c.nullable else " NOT NULL")
 
 
 def _constraint(k: CatalogConstraint, d: Dialect) -> str:
@@ -75,7 +75,7 @@ def _modelled(i: CatalogIndex, d: Dialect) -> bool:
 
 def _portable(table: CatalogTable, c: CatalogColumn, d: Dialect) -> bool:
     try:
-        from_sqlglot(exp.DataType.build(c.type, dialect=d.sqlglot), "schema")
+        column_type(exp.DataType.build(c.type, dialect=d.sqlglot), "schema")
         return True
     except (DbmigError, SqlglotError, ValueError):
         table.notes.append(f"{table.name}.{c.name} has type {c.type}, which dbmig has no portable type for: "

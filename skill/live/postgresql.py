@@ -28,7 +28,8 @@ _IN_SCHEMA = "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = cu
 TABLES = ("SELECT c.relname, c.relkind, c.reltuples::bigint, pg_total_relation_size(c.oid) FROM pg_class c "
           f"{_IN_SCHEMA} AND c.relname IN ({{names}}) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')")
 COLUMNS = ("SELECT c.relname, a.attname, a.attnum, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-           "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated FROM pg_attribute a "
+           "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
+           "pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) IS NOT NULL FROM pg_attribute a "
            "JOIN pg_class c ON c.oid = a.attrelid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid "
            f"AND d.adnum = a.attnum {_IN_SCHEMA} AND c.relname IN ({{names}}) AND a.attnum > 0 "
            "AND NOT a.attisdropped ORDER BY c.relname, a.attnum")
@@ -133,9 +134,11 @@ def read_tables(session, names: str) -> dict[str, CatalogTable]:
     tables = {name: CatalogTable(name, RELKINDS.get(kind, "table"), rows=rows if rows >= 0 else None, bytes=size)
               for name, kind, rows, size in session.rows(TABLES.format(names=names))}
     attnums: dict[str, dict[int, str]] = {}
-    for table, column, attnum, type_, notnull, default, identity, generated in session.rows(COLUMNS.format(names=names)):
+    for table, column, attnum, type_, notnull, default, identity, generated, owns_sequence in session.rows(
+            COLUMNS.format(names=names)):
         attnums.setdefault(table, {})[attnum] = column
-        tables[table].columns.append(_column(tables[table], column, type_, notnull, default, identity, generated))
+        tables[table].columns.append(_column(tables[table], column, type_, notnull, default, identity, generated,
+                                             owns_sequence))
     for table, name, kind, validated, definition, check in session.rows(CONSTRAINTS.format(names=names)):
         _constraint(tables[table], name, kind, validated, definition, check)
     for row in session.rows(INDEXES.format(names=names)):
@@ -151,7 +154,14 @@ def referencing(session, names: str) -> list[str]:
     return [name for (name,) in session.rows(REFERENCING.format(names=names))]
 
 
-def _column(table: CatalogTable, name, type_, notnull, default, identity, generated) -> CatalogColumn:
+# serial as the catalog shows it: an integer column whose default is the next value of a sequence
+# it owns (dropped with the table, so a table re-created from this DDL must make its own again).
+SERIAL_TYPES = {"smallint": "smallserial", "integer": "serial", "bigint": "bigserial"}
+
+
+def _column(table: CatalogTable, name, type_, notnull, default, identity, generated, owns_sequence) -> CatalogColumn:
+    if owns_sequence and not identity and type_ in SERIAL_TYPES and (default or "").startswith("nextval("):
+        return CatalogColumn(name, SERIAL_TYPES[type_], not notnull, None, None)
     if generated:
         table.notes.append(f"{table.name}.{name} is a generated column ({default}); dbmig plans it as a plain column")
         default = None

@@ -58,11 +58,12 @@ class Live:
 
 
 def given_fields(data: dict | MigrationRequest) -> set[str]:
-    """The request fields the caller gave (by field name), before a project adds its own."""
+    """The request fields the caller gave (by field name), before a project adds its own. A field
+    sent as null is not given: MCP clients send every optional argument, most as null."""
     if isinstance(data, MigrationRequest):
-        return set(data.model_fields_set)
+        return {name for name in data.model_fields_set if getattr(data, name) is not None}
     aliases = {f.alias: name for name, f in MigrationRequest.model_fields.items() if f.alias}
-    return {aliases.get(k, k) for k in data} if isinstance(data, dict) else set()
+    return {aliases.get(k, k) for k, v in data.items() if v is not None} if isinstance(data, dict) else set()
 
 
 def with_live_facts(request: MigrationRequest | PlanRequest, dialect: Dialect, changes: list[Change] | None = None,

@@ -27,7 +27,9 @@ def parts(ctx: Context, table: str, col: ColumnDef, **extra: str) -> dict[str, s
                 **extra)
 
 
-def _native(kind: str, table: str, ctx: Context, col: ColumnDef | None, **fields) -> NativeOp:
+def _native(kind: str, table: str, ctx: Context, col: ColumnDef | None, **fields) -> NativeOp | None:
+    if col is not None and col.identity:
+        return None   # as SQL in every tool: the tools' own column changes would drop the numbering (MySQL MODIFY)
     base = {"table": table, "column": col.name if col else fields.pop("column")}
     if col is not None and col.type is not None:
         base["type"] = ctx.dialect.native_type(col.type)
@@ -43,6 +45,12 @@ def _add_column_lock(ctx: Context, col: ColumnDef):
 def prepare_add_column(ch: AddColumn, ctx: Context, path: str) -> ColumnDef:
     """The column to add, checked, and recorded in the virtual schema (every strategy's start)."""
     col = ctx.from_request(ch.column, f"{path}.column")
+    if ch.column.identity:
+        # the database would number every existing row in one rewrite under its lock
+        raise InvalidRequest(
+            f"adding {ch.table}.{col.name} as an identity column is not supported: identity is for create_table",
+            field=f"{path}.column.identity",
+            suggestion="add an integer column, fill it (backfill), then attach a sequence or identity with raw_sql")
     if ch.column.primary_key:
         # a key on a column that did not exist: every existing row needs its own value first
         raise InvalidRequest(
@@ -113,6 +121,10 @@ def drop_column_steps(ch: DropColumn, ctx: Context, path: str, how: DropForm) ->
               join=" AND ".join(f"b.{ctx.q(k)} = {ctx.q(ch.table)}.{ctx.q(k)}" for k in pk),
               join_t=" AND ".join(f"b.{ctx.q(k)} = t.{ctx.q(k)}" for k in pk))
     restore = _readd_column(ctx, ch.table, col, p)
+    if col.identity:
+        ctx.warnings.append(
+            f"{ch.table}.{ch.column} is numbered by the database ({col.identity}): the rollback brings the "
+            "column and its values back, but as a plain column; re-create its numbering by hand if it is needed.")
     dependents, readd = drop_dependents(ctx, ch.table, ch.column)
     del table.columns[ch.column.lower()]
     ctx.warnings.append(
@@ -138,11 +150,11 @@ def _copied(guide: dict[str, list[str]]) -> dict[str, list[str]]:
 def _readd_column(ctx: Context, table: str, col: ColumnDef, p: dict) -> list[str]:
     """Re-create a dropped column and put its values back from the backup."""
     d = ctx.dialect
-    loose = replace(col, nullable=True)
-    statements = d.statements("add_column", **{**p, "column_def": ctx.column_def(table, loose)})
+    plain = replace(col, identity=None)     # an added identity column would number the rows anew
+    statements = d.statements("add_column", **{**p, "column_def": ctx.column_def(table, replace(plain, nullable=True))})
     statements.append(d.sql("update_from_backup", **p))
     if not col.nullable:
-        statements += d.statements("set_not_null", **parts(ctx, table, col))
+        statements += d.statements("set_not_null", **parts(ctx, table, plain))
     return statements
 
 

@@ -93,7 +93,8 @@ class Context:
         d = self.dialect
         default = (d.sql("default_clause", default=col.default, default_name=self.q(
             self.name("DF", table, [col.name]))) if col.default is not None else "")
-        return d.sql("column_def", column=self.q(col.name), type=d.native_type(col.type),
+        type_, identity = d.numbered_type(col.type, col.identity)
+        return d.sql("column_def", column=self.q(col.name), type=type_, identity=identity,
                      default=default, null="" if nullable else " NOT NULL")
 
     def native_column(self, table: str, col: ColumnDef, primary_key: bool = False) -> NativeColumn:
@@ -103,8 +104,12 @@ class Context:
 
     def from_request(self, column: Column, field_path: str) -> ColumnDef:
         default = self.expr(column.default, f"{field_path}.default") if column.default else None
-        return ColumnDef(column.name, self.type(column.type, f"{field_path}.type"),
-                         column.nullable and not column.primary_key, default)
+        type_ = self.type(column.type, f"{field_path}.type")
+        if column.identity and not (type_.is_integer or type_.is_decimal and type_.args[1:] in ((), (0,))):
+            raise InvalidRequest(f"identity column {column.name} must have an integer type, not {type_}",
+                                 field=f"{field_path}.type", allowed=["smallint", "integer", "bigint", "decimal(p)"])
+        return ColumnDef(column.name, type_, column.nullable and not column.primary_key and not column.identity,
+                         default, identity=column.identity)
 
     # --- names -------------------------------------------------------------------------
     def name(self, prefix: str, table: str, columns: list[str]) -> str:

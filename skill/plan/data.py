@@ -324,9 +324,9 @@ def _backup_table(ctx: Context, job: Batched, bak: str, runs: bool = False) -> s
     """Created only if absent: a rerun after an interruption keeps the backup, the ledger. It
     holds the key and the old values of the columns written, or (`runs`) key runs."""
     d, t = ctx.dialect, ctx.q(bak)
-    key = replace(ctx.schema.column(job.table, job.pk), default=None, nullable=False)
+    key = replace(ctx.schema.column(job.table, job.pk), default=None, nullable=False, identity=None)
     cols = [replace(key, name=RUN_FIRST)] if runs else [
-        replace(ctx.schema.column(job.table, c), nullable=True, default=None) for c in job.columns]
+        replace(ctx.schema.column(job.table, c), nullable=True, default=None, identity=None) for c in job.columns]
     body = ", ".join(ctx.column_def(bak, c) for c in [key, *cols]) + f", PRIMARY KEY ({ctx.q(job.pk)})"
     create = d.sql("create_table", table=t, body=body)
     check_statement(create, d, job.what)

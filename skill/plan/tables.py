@@ -21,6 +21,11 @@ def create_table_sql(ctx: Context, table: TableDef) -> list[str]:
     return statements
 
 
+def numbered(table: TableDef) -> list[tuple[str, str]]:
+    """The table's identity columns, (name, kind)."""
+    return [(c.name, c.identity) for c in table.columns.values() if c.identity]
+
+
 def constraint_clause(ctx: Context, table: str, c: ConstraintDef) -> str:
     return constraint_sql(ctx.dialect, c)
 
@@ -66,16 +71,30 @@ def create_table(ch: CreateTable, ctx: Context, path: str) -> list[Step]:
     unknown = set(pk) - set(table.columns)
     if unknown:
         raise InvalidRequest(f"primary key names unknown columns {sorted(unknown)}", field=f"{path}.primary_key")
+    _check_numbered(ctx, ch, table, path)
     ctx.schema.put(table)
     native = NativeOp("create_table", {
         "table": ch.table,
         "columns": [ctx.native_column(ch.table, c, c.name in pk) for c in table.columns.values()],
         "primary_key": pk, "pk_name": table.constraints["pk"].name if pk else None,
         "unique": [c for c in table.constraints.values() if c.kind == "unique"]})
+    # a numbered column goes as SQL in every tool: the dialect's identity clause is one fact, where
+    # Liquibase's autoIncrement and SQLAlchemy's Identity/autoincrement would each pick their own
+    plain = not numbered(table)
     return [Step(f"create table {ch.table}", create_table_sql(ctx, table),
                  [ctx.dialect.sql("drop_table", table=ctx.q(ch.table))],
-                 ctx.lock("create_table"), ch.table, native,
-                 NativeOp("drop_table", {"table": ch.table}))]
+                 ctx.lock("create_table"), ch.table, native if plain else None,
+                 NativeOp("drop_table", {"table": ch.table}) if plain else None)]
+
+
+def _check_numbered(ctx: Context, ch: CreateTable, table: TableDef, path: str) -> None:
+    columns = [name for name, _ in numbered(table)]
+    keyed = {c.lower() for k in table.constraints.values() if k.kind in ("primary_key", "unique") for c in k.columns}
+    if len(columns) > 1 or (ctx.dialect.identity_needs_key and columns and columns[0].lower() not in keyed):
+        where = [c.name for c in ch.columns].index(columns[-1])
+        raise InvalidRequest(f"table {ch.table}: one identity column, which {ctx.dialect.name} requires to be "
+                             "the primary key or unique" if ctx.dialect.identity_needs_key else
+                             f"table {ch.table} can have one identity column", field=f"{path}.columns.{where}.identity")
 
 
 @direct("drop_table")
@@ -111,7 +130,7 @@ def drop_table_steps(ch: DropTable, ctx: Context, path: str, rollback_notes: lis
         Step(f"back up {ch.table} into {backup}", [d.copy_table(parts["backup"], columns, parts["table"])],
              [d.sql("drop_table", table=ctx.q(backup))], copy, ch.table, estimate=ctx.estimate(ch.table, copy)),
         Step(f"drop table {ch.table}", [drop],
-             create_table_sql(ctx, table) + [d.sql("insert_from", **parts)], lock, ch.table,
+             create_table_sql(ctx, table) + d.restore_rows(parts, numbered(table)), lock, ch.table,
              destructive=True, guide=guide),
     ]
 
