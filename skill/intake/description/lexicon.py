@@ -105,6 +105,16 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("not", "negative"): ("nonnegative",), ("zero", "or", "more"): ("nonnegative",),
     ("greater", "than", "zero"): ("positive",), ("more", "than", "zero"): ("positive",),
     ("point", "to"): ("reference",), ("points", "to"): ("reference",),
+    # columns the database numbers (models.Column.identity); PostgreSQL's serial types are an
+    # integer numbered by default
+    ("auto", "increment"): ("identity",), ("auto-increment",): ("identity",), ("auto_increment",): ("identity",),
+    ("autoincrement",): ("identity",), ("auto", "incrementing"): ("identity",), ("auto-incrementing",): ("identity",),
+    ("autoincrementing",): ("identity",), ("auto", "incremented"): ("identity",), ("auto-incremented",): ("identity",),
+    ("generated", "by", "default", "as", "identity"): ("identity",), ("generated", "as", "identity"): ("identity",),
+    ("generated", "always", "as", "identity"): ("identityalways",),
+    ("serial",): ("integer", "identity"), ("serial4",): ("integer", "identity"),
+    ("bigserial",): ("bigint", "identity"), ("serial8",): ("bigint", "identity"),
+    ("smallserial",): ("smallint", "identity"), ("serial2",): ("smallint", "identity"),
 }
 _PHRASE_MAX = max(len(k) for k in PHRASES)
 
@@ -121,7 +131,7 @@ def phrase_at(words: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
 # Words that never form part of a name (so a name run stops at them).
 KEYWORDS = frozenset("""to from on in of for into onto with without as by at within and or then
     column table index fk pk unique constraint check default type null notnull be it where using
-    called reference ondelete cascade setnull restrict noaction rows batch length not no
+    called reference ondelete cascade setnull restrict noaction rows batch length not no identity identityalways
     that than so because since instead""".split())
 
 # Type words that end a name: "email text" is a name and a type. Weak type words (`date`,

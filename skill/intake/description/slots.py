@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
+from ...types import PORTABLE
 from .errors import Unclear
 from .lexicon import CHECK_WORDS, KEYWORDS, ON_DELETE, SEPARATORS, STRONG_TYPES, TYPE_PHRASES
 from .typewords import NotPortable, closest_types, read_type
@@ -269,12 +270,13 @@ def _type_spellings(toks, i) -> Iterator[tuple[str, int]]:
     """`timestamp with time zone`, `decimal(10, 2)`, `nvarchar(max)`: the longest first."""
     if i >= len(toks) or toks[i].kind != "word":
         return
-    words = [t.low for t in toks[i:i + 4]]
+    # a phrase read as a type (lexicon: `bigserial` -> bigint identity) is that type
+    words = [t.lemma if t.lemma in PORTABLE else t.low for t in toks[i:i + 4]]
     for phrase in TYPE_PHRASES:
         n = phrase.count(" ") + 1
         if " ".join(words[:n]) == phrase:
             yield _with_args(phrase, toks, i + n)
-    yield _with_args(toks[i].low, toks, i + 1)
+    yield _with_args(words[0], toks, i + 1)
 
 
 def _with_args(base: str, toks, j: int) -> tuple[str, int]:
@@ -403,7 +405,8 @@ def assigns(toks, i, ctx) -> Iterator[tuple[dict, int]]:
 # --- column definitions and predicates ------------------------------------------------------------
 
 _MODIFIERS = {"null": ("nullable", True), "notnull": ("nullable", False), "unique": ("unique", True),
-              "pk": ("primary_key", True), "indexed": ("indexed", True), "index": ("indexed", True)}
+              "pk": ("primary_key", True), "indexed": ("indexed", True), "index": ("indexed", True),
+              "identity": ("identity", "by_default"), "identityalways": ("identity", "always")}
 
 
 def _modifier_at(toks, i):
@@ -411,7 +414,7 @@ def _modifier_at(toks, i):
 
 
 def _mods(toks, i, ctx) -> Iterator[tuple[tuple, int]]:
-    """Column modifiers: not null, nullable, unique, primary key, indexed, [with] default V."""
+    """Column modifiers: not null, nullable, unique, primary key, indexed, identity, [with] default V."""
     j = i + (_lemma(toks, i) == "," and (_modifier_at(toks, i + 1) or _lemma(toks, i + 1) in ("with", "default")))
     mod = _modifier_at(toks, j)
     if mod and not (mod[0] == "indexed" and _lemma(toks, j + 1) in ("on", "to")):
