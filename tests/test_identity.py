@@ -24,7 +24,7 @@ NUMBERED = {
               "CREATE TABLE events (id int AUTO_INCREMENT PRIMARY KEY, kind varchar(20))"],
 }
 # numbered by the database, then a gap: the largest id (30) is not the row count
-SEED = ["INSERT INTO tickets (title) SELECT 'a' FROM events LIMIT 0"] + [
+SEED = [
     f"INSERT INTO {t} ({c}) VALUES ('{t} {i}')" for i in range(30) for t, c in (("tickets", "title"), ("events", "kind"))
 ] + ["DELETE FROM tickets WHERE id % 4 = 0", "DELETE FROM events WHERE id < 10"]
 
@@ -120,6 +120,29 @@ def test_mysql_type_change_keeps_auto_increment(tool, tmp_path):
         assert scratch.query(extra) == [["bigint(20)", "auto_increment"]]
         runner(tool).downgrade(scratch, files, tmp_path)
         assert scratch.snapshot() == start
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("tool", TOOLS)
+def test_postgresql_serial_widened_to_bigint_numbers_past_int_range(tool, tmp_path):
+    """A serial's sequence is `AS integer` and ALTER COLUMN TYPE leaves it so: without the
+    migration's ALTER SEQUENCE the bigint column's next number after 2,147,483,647 fails."""
+    if tool == "liquibase":
+        liquibase_bin()
+    result = generate(_request(tool, "postgresql", [{"op": "alter_column_type", "table": "events", "column": "id",
+                                                     "type": "bigint"}], NUMBERED["postgresql"][1]))
+    files = {f.filename: f.content for f in result.files}
+    sequence = "SELECT data_type FROM pg_sequences WHERE sequencename = 'events_id_seq'"
+    with live_server("postgresql").scratch("serial_widen") as scratch:
+        scratch.execute([NUMBERED["postgresql"][1]] + [s for s in SEED if "tickets" not in s])
+        start = scratch.snapshot()
+        runner(tool).upgrade(scratch, files, tmp_path)
+        assert scratch.query(sequence) == [["bigint"]]
+        runner(tool).downgrade(scratch, files, tmp_path)
+        assert scratch.snapshot() == start and scratch.query(sequence) == [["integer"]]
+        runner(tool).upgrade(scratch, files, tmp_path)
+        scratch.execute(["SELECT setval('events_id_seq', 2147483647)", "INSERT INTO events (kind) VALUES ('big')"])
+        assert _max_id(scratch, "events") == 2147483648
 
 
 SERVER_RESTORE = {

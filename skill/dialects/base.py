@@ -226,6 +226,11 @@ class Dialect:
         clause = self.sql("identity_always" if identity == "always" else "identity_by_default") if identity else ""
         return self.native_type(t), clause
 
+    def numbering_type(self, parts: dict[str, str], column) -> list[str]:
+        """What must follow a type change of a numbered column (`parts`: its quoted and literal
+        names, `type`: the new native type) so its numbers can reach the new type's range."""
+        return []
+
     def restore_rows(self, parts: dict[str, str], numbered: list[tuple[str, str]]) -> list[str]:
         """The backup's rows back into their table, recreated from its definition (`parts`:
         quoted table, backup, columns); `numbered`: its identity columns, (name, kind). Here the

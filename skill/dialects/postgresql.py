@@ -61,6 +61,9 @@ class PostgreSQL(Dialect):
         # them only with OVERRIDING SYSTEM VALUE, and the sequence (which the inserted values do
         # not move) must continue after the largest one, or the app's next insert collides.
         "insert_from_always": "INSERT INTO {table} ({columns}) OVERRIDING SYSTEM VALUE SELECT {columns} FROM {backup}",
+        # the sequence's name as the catalog knows it (a serial's may not be <table>_<column>_seq)
+        "serial_sequence_type": "DO $$ BEGIN EXECUTE format('ALTER SEQUENCE %s AS {type}', "
+                                "pg_get_serial_sequence({table_lit}, {column_lit})); END $$",
         "identity_continue": "SELECT setval(pg_get_serial_sequence({table_lit}, {column_lit}), "
                              "COALESCE(MAX({column}), 0) + 1, false) FROM {table}",
         # Batched data migrations (skill/plan/data.py). A DO block may COMMIT per batch only
@@ -212,6 +215,13 @@ class PostgreSQL(Dialect):
     def validated_check_skips_scan(self, version: tuple[int, ...]) -> bool:
         """PostgreSQL 12+ (an unknown version is a current one)."""
         return not version or version >= (12,)
+
+    def numbering_type(self, parts: dict[str, str], column) -> list[str]:
+        """An identity's sequence follows the column's type; a serial's (`AS integer` since
+        PostgreSQL 10) does not, and would stop at 2,147,483,647 in a bigint column."""
+        if column.identity != "serial" or not column.type.is_integer:
+            return []
+        return [self.sql("serial_sequence_type", **parts)]
 
     def restore_rows(self, parts: dict[str, str], numbered: list[tuple[str, str]]) -> list[str]:
         form = "insert_from_always" if any(kind == "always" for _, kind in numbered) else "insert_from"

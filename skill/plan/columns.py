@@ -267,7 +267,8 @@ def type_change_sql(ctx: Context, table: str, tc: TypeChange) -> TypeChangeSql:
     fwd = parts(ctx, table, new, using=d.sql("using_clause", using=tc.using) if tc.using else "")
     back_using = _reverse_using(ctx, old, new)
     back = parts(ctx, table, old, using=d.sql("using_clause", using=back_using) if back_using else "")
-    return TypeChangeSql(d.statements("alter_column_type", **fwd), d.statements("alter_column_type", **back),
+    return TypeChangeSql(d.statements("alter_column_type", **fwd) + d.numbering_type(fwd, new),
+                         d.statements("alter_column_type", **back) + d.numbering_type(back, old),
                          _native("modify_type", table, ctx, new, using=tc.using),
                          _native("modify_type", table, ctx, old, using=back_using))
 
