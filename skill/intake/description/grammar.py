@@ -77,6 +77,8 @@ RULES: list[Rule] = [
             "add|create check [called] [{name}] on|to|for {table} {expr:parenexpr}",
             "add|create check [called] [{name}] {expr:parenexpr} on|to|for {table}",
             "add|create check that {expr} on|to|for {table}",
+            "add|create check [called] [{name}] that {target:colref} [be] {check}",
+            "add|create check [called] [{name}] that {expr}",
             "{target:colref} be {check}",
             example="add check (qty > 0) to orders"),
     *_rules("drop_constraint", keys.drop_constraint,
@@ -136,6 +138,7 @@ RULES: list[Rule] = [
     # data
     *_rules("backfill", data.backfill,
             f"backfill|set {{target:colref}} with|to|= {{value}} {WHERE} {BATCH}",
+            f"backfill|fill {{target:colref}} from {{value}} {WHERE} {BATCH}",
             f"backfill missing {{missing:run}} {TABLE_PREP} {{table}} with {{value}} {BATCH}",
             f"backfill null [{TABLE_PREP} {{target:colref}}] with {{value}} {BATCH}",
             f"backfill with {{value}} {WHERE} {BATCH}",

@@ -2,6 +2,8 @@
 add_reference), add_check, drop_index, drop_constraint (found by name or by columns)."""
 from __future__ import annotations
 
+import re
+
 from .builders import stated_name, said, target_of, with_optional
 from .errors import Unclear, closest
 from .lexicon import plural, singular
@@ -74,9 +76,27 @@ def add_check(m: dict, r: Resolver) -> list[dict]:
     if "target" in m:
         table, (column, *_) = target_of(m, r)
         expression = f"{column} {m['check']}"
-    else:
+    elif "table" in m:
         table, expression = r.table(m["table"]), m["expr"].strip()
+    else:
+        table, expression = _qualified_check(m["expr"].strip(), r)
     return [with_optional({"op": "add_check", "table": table, "expression": expression}, name=stated_name(m))]
+
+
+# `orders.total` in a check's text (outside quotes): the table it is on
+_QUALIFIED = re.compile(r"'(?:[^']|'')*'|\b([A-Za-z_][A-Za-z0-9_]*)\.(?=[A-Za-z_])")
+
+
+def _qualified_check(expression: str, r: Resolver) -> tuple[str, str]:
+    """`add a check that orders.total >= 0`: the one table its columns are qualified by, and the
+    expression without that qualifier (a check sees only its own row)."""
+    tables = {t.lower() for t in _QUALIFIED.findall(expression) if t}
+    if len(tables) != 1:
+        raise Unclear("a check names the table it is on: `add check (total >= 0) to orders`, or qualify its "
+                      "columns with one table (`orders.total >= 0`)")
+    (table,) = tables
+    found = r.table(Name(table, table))
+    return found, _QUALIFIED.sub(lambda q: q.group(0) if q.group(0).startswith("'") else "", expression)
 
 
 def drop_index(m: dict, r: Resolver) -> list[dict]:
