@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from dataclasses import dataclass, field
 
 import sqlglot
@@ -194,7 +195,7 @@ def read_column(table: TableDef, node: exp.ColumnDef, dialect: str) -> None:
         elif isinstance(kind, exp.NotNullColumnConstraint):
             col.nullable = bool(kind.args.get("allow_null"))
         elif isinstance(kind, exp.DefaultColumnConstraint):
-            col.default = kind.this.sql(dialect)
+            set_default(table.name, col, kind.this.sql(dialect))
         elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
             col.nullable = False
             _add(table, "primary_key", None, [name])
@@ -207,6 +208,24 @@ def read_column(table: TableDef, node: exp.ColumnDef, dialect: str) -> None:
         elif isinstance(kind, exp.CollateColumnConstraint):
             col.collation = kind.this.name
     table.columns[name.lower()] = col
+
+
+def set_default(table: str, col: ColumnDef, default: str | None) -> None:
+    """The column's default; a serial's own nextval() makes it the serial it is."""
+    if col.type is not None and col.type.is_integer and is_serial_default(table, col.name, default):
+        col.identity, col.default, col.nullable = "serial", None, False
+    else:
+        col.default = default
+
+
+def is_serial_default(table: str, column: str, default: str | None) -> bool:
+    """PostgreSQL's serial spelled out (SQLAlchemy, ALTER ... SET DEFAULT, a catalog): the next
+    value of the sequence named for the column, `<table>_<column>_seq`, which the column owns.
+    Another sequence's nextval is a plain default: that sequence outlives the table."""
+    own = re.escape(f"{table}_{column}_seq".lower())
+    name = rf"'(?:\w+\.)?\"?{own}\"?'"           # 'seq', 'public.seq', '"seq"'; ::regclass, or CAST as sqlglot writes it
+    return bool(default) and re.fullmatch(rf"nextval\((?:{name}(?:::regclass)?|cast\({name} as regclass\))\)",
+                                          default.strip().lower()) is not None
 
 
 def identity_kind(kind: exp.Expression) -> str:

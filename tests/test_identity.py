@@ -145,6 +145,22 @@ def test_postgresql_serial_widened_to_bigint_numbers_past_int_range(tool, tmp_pa
         assert _max_id(scratch, "events") == 2147483648
 
 
+def test_project_history_keeps_how_columns_are_numbered(tmp_path):
+    """Replayed offline: a serial (typed, or spelled out as its own sequence's nextval) and an
+    identity stay numbered in the model, so a rollback re-creating the table numbers it too."""
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "flyway.conf").write_text("flyway.url=jdbc:postgresql://h/db\nflyway.locations=filesystem:sql\n")
+    (tmp_path / "sql" / "V1__init.sql").write_text(
+        NUMBERED["postgresql"][0] + ";\n" + NUMBERED["postgresql"][1] + ";\n"
+        "CREATE TABLE notes (id integer NOT NULL PRIMARY KEY, body text);\n"
+        "CREATE SEQUENCE notes_id_seq OWNED BY notes.id;\n"
+        "ALTER TABLE notes ALTER COLUMN id SET DEFAULT nextval('notes_id_seq'::regclass);\n")
+    from dbmig.project import load_project, replay_offline
+    tables = replay_offline(load_project(tmp_path), "postgresql").schema.tables
+    assert [tables[t].columns["id"].identity for t in ("tickets", "events", "notes")] == ["always", "serial", "serial"]
+    assert tables["notes"].columns["id"].default is None
+
+
 SERVER_RESTORE = {
     "sqlserver": ("CREATE TABLE tickets (id bigint IDENTITY(1,1) PRIMARY KEY, title nvarchar(100) NOT NULL)",
                   ["SET IDENTITY_INSERT tickets ON", "INSERT INTO tickets (id, title) SELECT id, title FROM "

@@ -14,6 +14,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 from ..sources import Statement
+from ..sources.alembic import sa_type
 from .config import Config, literal_url_in_env
 from .model import Fact, Migration, Next, ProjectError
 from .paths import list_files, read_text
@@ -271,11 +272,12 @@ def _names(value: object) -> str:
 
 def _create_table(call: ast.Call, batch: str | None, database: str) -> list[str]:
     table = _lit(_arg(call, 0, "table_name"))
-    return _table_constraints(call, table) + (_serial(call, table) if database == "postgresql" else [])
+    return _table_constraints(call, table) + _autoincrement(call, table, database)
 
 
-def _serial(call: ast.Call, table: str) -> list[str]:
-    """SQLAlchemy makes a lone integer primary key SERIAL on PostgreSQL (autoincrement="auto")."""
+def _autoincrement(call: ast.Call, table: str, database: str) -> list[str]:
+    """SQLAlchemy numbers a lone integer primary key (autoincrement="auto"): SERIAL on
+    PostgreSQL, AUTO_INCREMENT on MySQL; said as the statement that makes it so."""
     columns = [a for a in call.args[1:] if isinstance(a, ast.Call) and _call_name(a) == "Column" and len(a.args) >= 2]
     pk = [_lit(a.args[0]) for a in columns if any(k.arg == "primary_key" and _lit(k.value) for k in a.keywords)]
     pk += [_lit(x) for a in call.args[1:] if isinstance(a, ast.Call) and _call_name(a) == "PrimaryKeyConstraint"
@@ -290,7 +292,9 @@ def _serial(call: ast.Call, table: str) -> list[str]:
     foreign = col is not None and any(isinstance(a, ast.Call) and _call_name(a) == "ForeignKey" for a in col.args)
     if not (integer and auto and not foreign):
         return []
-    return [f"ALTER TABLE {table} ALTER COLUMN {pk[0]} SET DEFAULT nextval('{table}_{pk[0]}_seq'::regclass)"]
+    return {"postgresql": [f"ALTER TABLE {table} ALTER COLUMN {pk[0]} SET DEFAULT nextval('{table}_{pk[0]}_seq'::regclass)"],
+            "mysql": [f"ALTER TABLE {table} MODIFY COLUMN {pk[0]} {sa_type(col.args[1])} AUTO_INCREMENT NOT NULL"],
+            }.get(database, [])
 
 
 _INTEGER_TYPES = {"Integer", "BigInteger", "SmallInteger", "INTEGER", "BIGINT", "SMALLINT", "INT"}

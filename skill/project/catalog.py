@@ -11,12 +11,12 @@ from sqlglot import exp
 
 from ..errors import DbmigError
 from ..runners.engines import TOOL_TABLES, Scratch
-from ..schema import ColumnDef, ConstraintDef, IndexDef, TableDef, VirtualSchema
+from ..schema import ColumnDef, ConstraintDef, IndexDef, TableDef, VirtualSchema, set_default
 from ..types import from_sqlglot
 
 _PG_COLUMNS = """
 SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
-       pg_get_expr(d.adbin, d.adrelid)
+       pg_get_expr(d.adbin, d.adrelid), CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by_default' END
 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE n.nspname = current_schema() AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
@@ -61,7 +61,7 @@ def _table(schema: VirtualSchema, name: str) -> TableDef:
 
 
 def _column(schema: VirtualSchema, table: str, name: str, native: str, nullable: bool,
-            default: str | None, dialect: str) -> None:
+            default: str | None, identity: str | None, dialect: str) -> None:
     if table.lower() in TOOL_TABLES:
         return
     t = schema.table(table) or TableDef(table)
@@ -70,12 +70,13 @@ def _column(schema: VirtualSchema, table: str, name: str, native: str, nullable:
         kind = from_sqlglot(exp.DataType.build(native, dialect=dialect), "schema")
     except (DbmigError, ValueError):
         kind = None                          # a type outside the portable set: known to exist, not modelled
-    t.columns[name.lower()] = ColumnDef(name, kind, bool(nullable), default)
+    col = t.columns[name.lower()] = ColumnDef(name, kind, bool(nullable), identity=identity)
+    set_default(table, col, default)
 
 
 def _postgresql(s: Scratch, schema: VirtualSchema) -> None:
-    for table, name, native, nullable, default in s.query(_PG_COLUMNS):
-        _column(schema, table, name, native, nullable, default, "postgres")
+    for table, name, native, nullable, default, identity in s.query(_PG_COLUMNS):
+        _column(schema, table, name, native, nullable, default, identity, "postgres")
     for table, name, kind, cols, ref, ref_cols, on_delete, definition in s.query(_PG_CONSTRAINTS):
         kinds = {"p": "primary_key", "u": "unique", "f": "foreign_key", "c": "check"}
         _table(schema, table).constraints[name] = ConstraintDef(
@@ -87,11 +88,12 @@ def _postgresql(s: Scratch, schema: VirtualSchema) -> None:
 
 def _mysql(s: Scratch, schema: VirtualSchema) -> None:
     here = "table_schema = DATABASE()"
-    for table, name, native, nullable, default in s.query(
-            f"SELECT c.table_name, column_name, column_type, is_nullable = 'YES', column_default "
+    for table, name, native, nullable, default, extra in s.query(
+            f"SELECT c.table_name, column_name, column_type, is_nullable = 'YES', column_default, extra "
             f"FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name) "
             f"WHERE c.{here} AND t.table_type = 'BASE TABLE' ORDER BY c.table_name, ordinal_position"):
-        _column(schema, table, name, native, nullable, None if default in (None, "NULL") else default, "mysql")
+        _column(schema, table, name, native, nullable, None if default in (None, "NULL") else default,
+                "by_default" if "auto_increment" in extra.lower() else None, "mysql")
     keys = {}
     for table, name, kind in s.query(f"SELECT table_name, constraint_name, constraint_type FROM "
                                      f"information_schema.table_constraints WHERE {here}"):
@@ -134,7 +136,7 @@ def _mysql_keys(s: Scratch, schema: VirtualSchema, keys: dict) -> None:
 
 def comparable(schema: VirtualSchema) -> dict:
     """The facts both the replay and the catalog can state, in one shape: columns (type,
-    nullability, whether a default exists), keys and foreign keys by columns, named checks,
+    nullability, whether a default exists, how the database numbers it), keys and foreign keys by columns, named checks,
     and indexes by name. Constraint names the history left to the database are not compared;
     a unique index counts as a unique key (MySQL lists it as a constraint, and it is one)."""
     out = {}
@@ -142,7 +144,7 @@ def comparable(schema: VirtualSchema) -> dict:
         unique = [("unique", tuple(x.lower() for x in i.columns), "", ()) for i in t.indexes.values()
                   if i.unique and not i.where]
         out[t.name.lower()] = {
-            "columns": {c.name.lower(): (str(c.type) if c.type else None, c.nullable, c.default is not None)
+            "columns": {c.name.lower(): (str(c.type) if c.type else None, c.nullable, c.default is not None, c.identity)
                         for c in t.columns.values()},
             "keys": sorted([(c.kind, tuple(x.lower() for x in c.columns), (c.ref_table or "").lower(),
                             tuple(x.lower() for x in c.ref_columns)) for c in t.constraints.values()

@@ -18,7 +18,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError
 
 from ..errors import DbmigError
-from ..schema import ColumnDef, IndexDef, TableDef, VirtualSchema, read_column, read_constraint
+from ..schema import ColumnDef, IndexDef, TableDef, VirtualSchema, read_column, read_constraint, set_default
 from ..sources import DIALECTS, Statement
 from ..types import from_sqlglot
 from .model import Unmodelled
@@ -33,8 +33,6 @@ _NO_EFFECT_TEXT = re.compile(r"\s*(?:SET|RESET|BEGIN|START\s+TRANSACTION|COMMIT|
 # Objects outside the model: created or dropped without touching any table's definition.
 _OUTSIDE = {"VIEW", "FUNCTION", "PROCEDURE", "TRIGGER", "SEQUENCE", "TYPE", "SCHEMA", "DATABASE",
             "EXTENSION", "MATERIALIZED VIEW", "ROLE", "USER", "DOMAIN", "PACKAGE", "SYNONYM"}
-_SERIAL = {exp.DataType.Type.SERIAL: "INT", exp.DataType.Type.BIGSERIAL: "BIGINT",
-           exp.DataType.Type.SMALLSERIAL: "SMALLINT"}
 _RENAME_TABLE = re.compile(r"\s*RENAME\s+TABLE\s+(.+)$", re.I | re.S)
 _RENAME_CONSTRAINT = re.compile(r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(\S+)\s+RENAME\s+CONSTRAINT\s+(\S+)\s+TO\s+(\S+)\s*$", re.I)
 _INDEX_OPTIONS = re.compile(r"\s+(?:ALGORITHM|LOCK)\s*=?\s*\w+\s*$", re.I)
@@ -175,9 +173,6 @@ class Replayer:
         name = node.this.this.name
         if node.args.get("exists") and self.schema.table(name):
             return
-        for dt in node.this.find_all(exp.DataType):
-            if dt.this in _SERIAL:                              # serial = integer + owned sequence
-                self.serial(node, dt)
         table = TableDef(name)
         try:
             for item in node.this.expressions:
@@ -185,15 +180,6 @@ class Replayer:
         except DbmigError as e:              # a type or name schema.py refuses: the table is unknown
             raise NotModelled(e.message.removeprefix("schema: "), [name]) from None
         self.put(table)
-
-    def serial(self, node: exp.Create, dt: exp.DataType) -> None:
-        col = dt.parent
-        table = node.this.this.name
-        default = f"nextval('{table}_{col.name}_seq'::regclass)"
-        dt.replace(exp.DataType.build(_SERIAL[dt.this]))
-        col.append("constraints", exp.ColumnConstraint(kind=exp.NotNullColumnConstraint()))
-        col.append("constraints", exp.ColumnConstraint(kind=exp.DefaultColumnConstraint(
-            this=sqlglot.parse_one(default, read="postgres"))))
 
     def table_item(self, table: TableDef, item: exp.Expression) -> None:
         if isinstance(item, exp.ColumnDef):
@@ -327,7 +313,7 @@ class Replayer:
         elif a.args.get("allow_null") is not None:
             col.nullable = bool(a.args.get("drop"))
         elif a.args.get("default") is not None:
-            col.default = a.args["default"].sql(self.dialect)
+            set_default(table.name, col, a.args["default"].sql(self.dialect))
         elif a.args.get("drop"):
             col.default = None
         else:

@@ -181,10 +181,10 @@ class AlembicReader:
             constraints.append("NOT NULL")
         if "unique" in kw and _lit(kw["unique"]):
             constraints.append("UNIQUE")
-        return ToolColumn(name, _sa_type(node.args[1] if len(node.args) > 1 else None), default, constraints)
+        return ToolColumn(name, sa_type(node.args[1] if len(node.args) > 1 else None), default, constraints)
 
 
-def _sa_type(node: ast.AST | None) -> str:
+def sa_type(node: ast.AST | None) -> str:
     if node is None:
         return "TEXT"
     name = _call_name(node)
@@ -257,9 +257,9 @@ def _op_alter_column(r: AlembicReader, call: ast.Call, batch: str | None) -> lis
     table, column = _table(r, call, batch), r.arg(call, 0 if batch else 1, "column_name")
     kw, out = {k.arg: k.value for k in call.keywords}, []
     if "type_" in kw:
-        out.append(ToolOp("modify_type", dict(table=table, column=column, type=_sa_type(kw["type_"]))))
+        out.append(ToolOp("modify_type", dict(table=table, column=column, type=sa_type(kw["type_"]))))
     if "nullable" in kw and _lit(kw["nullable"], True) is False:
-        out.append(ToolOp("set_not_null", dict(table=table, column=column, type=_sa_type(kw.get("existing_type")))))
+        out.append(ToolOp("set_not_null", dict(table=table, column=column, type=sa_type(kw.get("existing_type")))))
     if "server_default" in kw and _lit(kw["server_default"], "x") is not None:
         out.append(ToolOp("set_default", dict(table=table, column=column, default=_sa_default(kw["server_default"]))))
     if "new_column_name" in kw:

@@ -179,7 +179,8 @@ def _column(col: Element) -> ToolColumn:
     if c.get("references") or c.get("referencedTableName"):
         ref = c.get("references") or f"{c.get('referencedTableName')} ({c.get('referencedColumnNames')})"
         constraints.append(f"REFERENCES {ref}")
-    return ToolColumn(col.attrs.get("name"), f"{col.attrs.get('type', 'TEXT')}", _default(col), constraints)
+    return ToolColumn(col.attrs.get("name"), f"{col.attrs.get('type', 'TEXT')}", _default(col), constraints,
+                      "by_default" if _flag(col.attrs.get("autoIncrement"), False) else None)
 
 
 def _where(el: Element) -> str | None:

@@ -22,6 +22,7 @@ class ToolColumn:
     type: str
     default: str | None = None          # SQL expression
     constraints: list[str] = field(default_factory=list)
+    identity: str | None = None         # numbered by the database (schema.IDENTITY_KINDS), as Liquibase's autoIncrement
 
 
 @dataclass
@@ -44,9 +45,10 @@ def names(value: object) -> str:
     return q(value)
 
 
-def column_sql(c: ToolColumn) -> str:
+def column_sql(c: ToolColumn, database: str) -> str:
     default = [f"DEFAULT {c.default}"] if c.default is not None else []
-    return " ".join([q(c.name), c.type, *default, *(x for x in c.constraints if x)])
+    identity = [_dialect(database).sql(f"identity_{c.identity}").strip()] if c.identity else []
+    return " ".join([q(c.name), c.type, *identity, *default, *(x for x in c.constraints if x)])
 
 
 def statements(op: ToolOp, database: str) -> list[str]:
@@ -60,11 +62,11 @@ def _dialect(database: str):
 
 
 def _create_table(database: str, table: str, columns: list[ToolColumn]) -> list[str]:
-    return [f"CREATE TABLE {q(table)} ({', '.join(column_sql(c) for c in columns)})"]
+    return [f"CREATE TABLE {q(table)} ({', '.join(column_sql(c, database) for c in columns)})"]
 
 
 def _add_column(database: str, table: str, column: ToolColumn) -> list[str]:
-    return _dialect(database).statements("add_column", table=q(table), column_def=column_sql(column))
+    return _dialect(database).statements("add_column", table=q(table), column_def=column_sql(column, database))
 
 
 def _create_index(database: str, table: str, name: object, columns: list, unique: bool = False,
