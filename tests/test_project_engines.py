@@ -135,6 +135,35 @@ def request(root: Path) -> dict:
 
 
 @pytest.mark.engine
+@pytest.mark.parametrize("tool", ["liquibase", "alembic"])
+def test_tool_record_under_its_configured_name(tool, tmp_path):
+    """Liquibase's databaseChangeLogTableName and Alembic's version_table move the tool's record:
+    dbmig reads the project's name for it, so applied and pending stay right."""
+    if tool == "liquibase":
+        liquibase_bin()
+    with live_server("postgresql").scratch("rec_" + tool[:4]) as scratch:
+        root = project_copy(tool, tmp_path, scratch)
+        runner = TOOLS[tool](root, scratch)
+        if tool == "liquibase":
+            with (root / "liquibase.properties").open("a") as props:
+                props.write("liquibase.databaseChangeLogTableName=app_changelog\n")
+            run = runner._run
+            runner._run = lambda *args: run("--database-changelog-table-name=app_changelog", *args)
+        else:
+            env = root / "migrations" / "env.py"
+            env.write_text(env.read_text().replace("connection=connection, target_metadata=target_metadata",
+                                                   "connection=connection, target_metadata=target_metadata, "
+                                                   "version_table='app_version'"))
+        runner.migrate()
+        assert load_project(root).history_table == ("app_changelog" if tool == "liquibase" else "app_version")
+        _, _, pending = write_migration(request(root))
+        applied = inspect_project(str(root), dsn=_dsn(scratch))["applied"]
+        assert applied["record"] and applied["applied"], applied
+        assert applied["pending"] and all(any(p.endswith(w) or w.endswith(p) for w in pending)
+                                          for p in applied["pending"]), (applied["pending"], pending)
+
+
+@pytest.mark.engine
 @pytest.mark.parametrize("database", ENGINES)
 @pytest.mark.parametrize("tool", TOOL_PARAMS)
 def test_project_history_generate_apply_rollback(tool, database, tmp_path):

@@ -4,7 +4,8 @@
 A project's migrations are applied or pending by that record, not by its files: a migration
 still pending runs before the one dbmig writes, so the live schema is not yet what that one
 meets. Tables are found by name in any case, as each tool creates them in its database's
-default case; the table a project configures (Flyway's `table`) replaces the default name.
+default case; the table a project configures (Flyway's `table`, Liquibase's
+databaseChangeLogTableName, Alembic's version_table) replaces the default name.
 """
 from __future__ import annotations
 

@@ -44,8 +44,29 @@ def version_folders(root: Path, config: Config, scripts: str) -> list[str]:
 
 
 def env_url(root: Path, scripts: str) -> Fact | None:
-    env = f"{scripts}/env.py" if scripts != "." else "env.py"
+    env = _env_py(scripts)
     return literal_url_in_env(root, env) if (root / env).is_file() else None
+
+
+def version_table(root: Path, scripts: str) -> Fact | None:
+    """`context.configure(..., version_table="...")` in env.py, where it names its own table
+    for the applied revision (read with ast, as a literal; never imported)."""
+    env = _env_py(scripts)
+    if not (root / env).is_file():
+        return None
+    try:
+        tree = ast.parse(read_text(root, env))
+    except SyntaxError as e:
+        raise ProjectError(f"Python syntax error: {e.msg}", file=env, line=e.lineno) from None
+    for node in ast.walk(tree):
+        for kw in node.keywords if isinstance(node, ast.Call) else []:
+            if kw.arg == "version_table" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                return Fact(kw.value.value, f"{env}:{kw.value.lineno}")
+    return None
+
+
+def _env_py(scripts: str) -> str:
+    return f"{scripts}/env.py" if scripts != "." else "env.py"
 
 
 # --- revisions -------------------------------------------------------------------------------------

@@ -23,6 +23,10 @@ def load_project(project_dir: str | Path, tool: str | None = None) -> Project:
     return project
 
 
+# liquibase.properties' name for the DATABASECHANGELOG table, as the CLI spells it (prefixes dropped)
+LIQUIBASE_HISTORY_TABLE = ("databaseChangeLogTableName", "databaseChangelogTableName", "database-changelog-table-name")
+
+
 def _flyway(root: Path, config: Config) -> tuple[Project, object]:
     locs = flyway.locations(root, config)
     history = flyway.history(root, locs, config)
@@ -35,8 +39,9 @@ def _liquibase(root: Path, config: Config) -> tuple[Project, object]:
     start = liquibase.master(root, config)
     history, segments, last = liquibase.walk(root, config, start)
     folders = sorted({str(PurePosixPath(m.path).parent) for m in history})
+    table = config.get(*LIQUIBASE_HISTORY_TABLE)
     project = Project(root, "liquibase", config.file, None, None, folders, history,
-                      liquibase.next_step(root, start, history, last))
+                      liquibase.next_step(root, start, history, last), history_table=table.value if table else None)
     project.segments = segments
     return project, config.get("url")
 
@@ -46,8 +51,9 @@ def _alembic(root: Path, config: Config) -> tuple[Project, object]:
     folders = alembic.version_folders(root, config, scripts)
     history = alembic.history(root, folders, config.file)
     url = config.get("sqlalchemy.url") or alembic.env_url(root, scripts)
+    table = alembic.version_table(root, scripts)
     project = Project(root, "alembic", config.file, None, None, folders, history,
-                      alembic.next_step(root, config, folders, history))
+                      alembic.next_step(root, config, folders, history), history_table=table.value if table else None)
     truncate = config.get("truncate_slug_length")
     project.truncate_slug = int(truncate.value) if truncate and truncate.value.isdigit() else 40
     return project, url

@@ -92,7 +92,8 @@ class Project:
     next: Next
     segments: list = field(default_factory=list)     # Liquibase: changelog parts in apply order
     truncate_slug: int = 40                          # Alembic: truncate_slug_length
-    history_table: str | None = None                 # Flyway: `table`, where it is not the default
+    history_table: str | None = None                 # the tool's record under a configured name (Flyway `table`,
+                                                     # Liquibase databaseChangeLogTableName, Alembic version_table)
 
     @property
     def command(self) -> str:
