@@ -9,8 +9,8 @@ import xml.parsers.expat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..dialects import NAMES
 from ..sources import expat_tree
+from ..sources.liquibase import runs_on
 from .config import LIQUIBASE_DEFAULT_MASTERS, Config
 from .model import Migration, Next, ProjectError
 from .paths import inside, list_files, read_text
@@ -237,16 +237,6 @@ def changes(path: str, content: str) -> list[tuple[int, str, dict]]:
                     out.append((key.start_mark.line + 1, key.value, attrs))
         return out
     return []
-
-
-def runs_on(dbms: str | None, database: str) -> bool:
-    """Liquibase's `dbms` attribute: a list of names, `!name` to exclude, `all`/empty for every one."""
-    names = {n.strip().lower() for n in (dbms or "").split(",") if n.strip()}
-    ours = set(NAMES[database].liquibase.split(",")) if database in NAMES else {database}
-    excluded = {n[1:] for n in names if n.startswith("!")}
-    if not names or "all" in names or excluded:
-        return not ours & excluded
-    return bool(ours & names)
 
 
 def unmodelled(path: str, content: str, database: str, lines: set[int]) -> list[tuple[int, str, str, list[str] | None]]:

@@ -71,19 +71,15 @@ def _flag(value: object, default: bool) -> bool:
     return default if value is None else str(value).strip().lower() != "false"
 
 
-def _dbms_applies(dbms: str | None, database: str) -> bool:
-    if not dbms or dbms.strip() in ("all", ""):
-        return True
-    listed = {d.strip().lower() for d in dbms.split(",")}
-    ours = _dbms_names(database)
-    if any(n.startswith("!") for n in listed):
-        return not ours & {n[1:] for n in listed if n.startswith("!")}
-    return bool(ours & listed)
-
-
-def _dbms_names(database: str) -> set[str]:
-    """The names Liquibase gives the database in `dbms`."""
-    return set(NAMES[database].liquibase.split(","))
+def runs_on(dbms: str | None, database: str) -> bool:
+    """Liquibase's `dbms` attribute: a list of names, `!name` to exclude, `all`/empty for every
+    one; `database` by the names Liquibase gives it."""
+    names = {n.strip().lower() for n in (dbms or "").split(",") if n.strip()}
+    ours = set(NAMES[database].liquibase.split(",")) if database in NAMES else {database}
+    excluded = {n[1:] for n in names if n.startswith("!")}
+    if not names or "all" in names or excluded:
+        return not ours & excluded
+    return bool(ours & names)
 
 
 def read_xml(src: SourceFile, dialect: str, database: str, confs: dict) -> None:
@@ -106,13 +102,13 @@ def _read_changeset(src: SourceFile, el: Element, dialect: str, database: str) -
                    el.line, el.column, _flag(el.attrs.get("runInTransaction"), True))
     cs.has_rollback = el.find("rollback") is not None
     src.changesets.append(cs)
-    cs.runs = _dbms_applies(el.attrs.get("dbms"), database)
+    cs.runs = runs_on(el.attrs.get("dbms"), database)
     if not cs.runs:
         return
     tx = new_tx() if cs.run_in_transaction else None
     origin = f"changeSet {cs.id} ({cs.author})"
     for change in el.children:
-        if change.tag in _LB_META or not _dbms_applies(change.attrs.get("dbms"), database):
+        if change.tag in _LB_META or not runs_on(change.attrs.get("dbms"), database):
             continue
         cs.raw_sql |= change.tag in ("sql", "sqlFile", "createProcedure")
         src.statements += change_statements(src.filename, change, dialect, database, tx, origin)
@@ -376,7 +372,7 @@ def read_formatted_sql(src: SourceFile, dialect: str, database: str, confs: dict
                        _flag(attrs.get("runInTransaction"), True), raw_sql=True,
                        has_rollback=bool(_ROLLBACK_MARK.search(text, m.end(), end)))
         src.changesets.append(cs)
-        cs.runs = _dbms_applies(attrs.get("dbms"), database)
+        cs.runs = runs_on(attrs.get("dbms"), database)
         if not cs.runs:
             continue
         tx = new_tx() if cs.run_in_transaction else None
