@@ -10,7 +10,9 @@ import pytest
 
 from dbmig.api import generate
 from dbmig.errors import InvalidRequest
+from dbmig.runners import liquibase as lb
 from dbmig.runners import runner
+from dbmig.runners.alembic import offline_sql
 
 from .conftest import liquibase_bin, live_server
 from .test_live import _dsn
@@ -179,6 +181,25 @@ def test_sqlserver_and_oracle_restore_identity_values_in_order(database):
     undo = next(f.content for f in result.files if f.filename.startswith("U"))
     positions = [undo.find(statement) for statement in expected]
     assert -1 not in positions and positions == sorted(positions), undo
+
+
+@pytest.mark.liquibase
+@pytest.mark.parametrize("database", sorted(SERVER_RESTORE))
+def test_sqlserver_and_oracle_restore_offline_with_the_tools(database, tmp_path):
+    """No server here: Liquibase's own update-sql / future-rollback-sql and Alembic's --sql mode
+    read the files, and their rollback SQL keeps the restore's order."""
+    liquibase_bin()
+    schema, expected = SERVER_RESTORE[database]
+    drop = [{"op": "drop_table", "table": "tickets"}]
+    files = {f.filename: f.content for f in generate(_request("liquibase", database, drop, schema)).files}
+    lb.validate(files, tmp_path / "lb", database)
+    rollback = lb.offline_rollback_sql(files, tmp_path / "lb", database)
+    alembic = offline_sql({f.filename: f.content for f in generate(_request("alembic", database, drop, schema)).files},
+                          tmp_path / "al", database).downgrade
+    for text in (rollback, alembic):
+        flat = " ".join(text.split())
+        positions = [flat.upper().find(" ".join(e.split()).upper()) for e in expected]
+        assert -1 not in positions and positions == sorted(positions), text
 
 
 @pytest.mark.parametrize("change, field", [
