@@ -163,6 +163,16 @@ def test_project_history_keeps_how_columns_are_numbered(tmp_path):
     assert tables["notes"].columns["id"].default is None
 
 
+@pytest.mark.engine
+@pytest.mark.parametrize("database", ["postgresql", "mysql"])
+def test_dry_run_sample_rows_leave_numbering_to_the_database(database):
+    from dbmig.runners.samples import sample_rows
+    with live_server(database).scratch("samples_numbered") as scratch:
+        scratch.execute(NUMBERED[database] + sample_rows(";\n".join(NUMBERED[database]), database))
+        scratch.execute(["INSERT INTO tickets (title) VALUES ('next')"])
+        assert scratch.query("SELECT COUNT(*), MAX(id) FROM tickets") == [[11, 11]]
+
+
 SERVER_RESTORE = {
     "sqlserver": ("CREATE TABLE tickets (id bigint IDENTITY(1,1) PRIMARY KEY, title nvarchar(100) NOT NULL)",
                   ["SET IDENTITY_INSERT tickets ON", "INSERT INTO tickets (id, title) SELECT id, title FROM "

@@ -1,5 +1,6 @@
 """Sample rows for a dry run when the user gives no seed: a few rows per table, typed from the
-schema, parents before children so foreign keys (to keys 1..N) hold."""
+schema, parents before children so foreign keys (to keys 1..N) hold; numbered columns number
+themselves."""
 from __future__ import annotations
 
 from ..dialects import get_dialect
@@ -41,7 +42,10 @@ def sample_rows(schema_sql: str, database: str) -> list[str]:
     schema = parse_schema(schema_sql, d.sqlglot)
     out = []
     for table in _ordered(schema):
-        cols = [c for c in table.columns.values() if c.type is not None]
+        # a numbered column is left to the database: it numbers a fresh table's rows 1..N (the keys
+        # foreign keys expect), where explicit values would be refused (GENERATED ALWAYS, SQL
+        # Server's IDENTITY) or leave the sequence behind them
+        cols = [c for c in table.columns.values() if c.type is not None and not c.identity]
         rows = []
         for i in range(1, ROWS + 1):
             values = [_value(c.type.name, c.type.args, i, database) for c in cols]
