@@ -88,13 +88,17 @@ def create_table(ch: CreateTable, ctx: Context, path: str) -> list[Step]:
 
 
 def _check_numbered(ctx: Context, ch: CreateTable, table: TableDef, path: str) -> None:
+    """One identity column (MySQL, SQL Server and Oracle allow no more), a key where MySQL needs one."""
     columns = [name for name, _ in numbered(table)]
+    if not columns:
+        return
+    field = f"{path}.columns.{[c.name for c in ch.columns].index(columns[-1])}.identity"
+    if len(columns) > 1:
+        raise InvalidRequest(f"table {ch.table} can have one identity column, not {len(columns)}", field=field)
     keyed = {c.lower() for k in table.constraints.values() if k.kind in ("primary_key", "unique") for c in k.columns}
-    if len(columns) > 1 or (ctx.dialect.identity_needs_key and columns and columns[0].lower() not in keyed):
-        where = [c.name for c in ch.columns].index(columns[-1])
-        raise InvalidRequest(f"table {ch.table}: one identity column, which {ctx.dialect.name} requires to be "
-                             "the primary key or unique" if ctx.dialect.identity_needs_key else
-                             f"table {ch.table} can have one identity column", field=f"{path}.columns.{where}.identity")
+    if ctx.dialect.identity_needs_key and columns[0].lower() not in keyed:
+        raise InvalidRequest(f"{ctx.dialect.name} numbers only a key column: make {ch.table}.{columns[0]} the "
+                             "primary key or unique", field=field)
 
 
 @direct("drop_table")
