@@ -9,10 +9,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
-
+from .lazysqlglot import exp, sqlglot, sqlglot_errors
 from .errors import InvalidRequest
 from .limits import echo
 from .models import IDENTIFIER_RE
@@ -110,7 +107,7 @@ def _statements(text: str, dialect: str) -> tuple[exp.Expression, ...]:
     once. The trees are shared: what reads them must not change them."""
     try:
         return tuple(fold_names(s, dialect) for s in sqlglot.parse(text, read=dialect) if s is not None)
-    except (ParseError, TokenError) as e:
+    except (sqlglot_errors.ParseError, sqlglot_errors.TokenError) as e:
         raise InvalidRequest(f"schema does not parse as {dialect} SQL: {_first_line(e)}",
                              field="schema") from None
 

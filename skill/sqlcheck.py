@@ -16,9 +16,7 @@ from __future__ import annotations
 import functools
 import logging
 
-from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
-
+from .lazysqlglot import exp, sqlglot_errors
 from .dialects.base import Dialect
 from .errors import GateFailure, InvalidRequest
 from .sources.sqltext import blank_literals
@@ -75,7 +73,7 @@ def _problem(sql: str, dialect: Dialect) -> str | None:
     listed = _listed(sql, dialect)
     try:
         parsed = _parse(sql, dialect)
-    except (ParseError, TokenError) as e:
+    except (sqlglot_errors.ParseError, sqlglot_errors.TokenError) as e:
         # Some allow-listed statements make sqlglot raise instead of falling back to a Command
         # (Oracle `DROP INDEX i ONLINE`): the allow-list decides for them too.
         if listed:
@@ -95,7 +93,7 @@ def split_statements(text: str, dialect: Dialect, field: str) -> list[str]:
     what was checked); statements sqlglot cannot parse are refused with the field named."""
     try:
         parsed = _parse(text, dialect)
-    except (ParseError, TokenError) as e:
+    except (sqlglot_errors.ParseError, sqlglot_errors.TokenError) as e:
         raise InvalidRequest(f"SQL does not parse as {dialect.name}: {str(e).splitlines()[0][:200]}",
                              field=field) from None
     out = []

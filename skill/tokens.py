@@ -6,8 +6,8 @@ compatibility layer, which decodes three vocabularies (cl100k, o200k, voyage3) i
 special-token text such as `<|endoftext|>` in a request. The binding's `count` has neither limit
 and builds only the one vocabulary asked for (~50 ms), on the first count.
 
-A module of its own, outside the gate package (whose import loads sqlglot, the planners and
-YAML): the MCP server counts the tokens of what it sends, and a server that has not generated
+A module of its own, outside the gate package (whose import loads the planners and the
+models): the MCP server counts the tokens of what it sends, and a server that has not generated
 anything yet has no use for the gate.
 """
 from __future__ import annotations

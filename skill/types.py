@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlglot import exp
-
+from .lazysqlglot import exp
 from .errors import InvalidRequest
 from .limits import echo
 
@@ -29,23 +28,23 @@ ALIASES = {
     "jsonb": "json", "bytea": "blob", "string": "text",
 }
 
-# sqlglot's type enum -> portable name, for schema text and `sql` intake.
-_T = exp.DataType.Type
+# sqlglot's type (the name of its `exp.DataType.Type` member) -> portable name, for schema text and
+# `sql` intake. Names, not members: this module loads without sqlglot (dbmig.lazysqlglot).
 FROM_SQLGLOT = {
-    _T.VARCHAR: "varchar", _T.NVARCHAR: "varchar", _T.CHAR: "char", _T.NCHAR: "char",
-    _T.TEXT: "text", _T.MEDIUMTEXT: "text", _T.LONGTEXT: "text", _T.SMALLINT: "smallint",
-    _T.TINYINT: "boolean", _T.INT: "integer", _T.MEDIUMINT: "integer", _T.BIGINT: "bigint",
-    _T.BOOLEAN: "boolean", _T.BIT: "boolean", _T.TIMESTAMP: "timestamp", _T.DATETIME: "timestamp",
-    _T.DATETIME2: "timestamp", _T.TIMESTAMPTZ: "timestamptz", _T.TIMESTAMPLTZ: "timestamptz",
-    _T.DATE: "date", _T.TIME: "time", _T.DECIMAL: "decimal",
-    _T.FLOAT: "float", _T.DOUBLE: "double", _T.UUID: "uuid",
-    _T.JSON: "json", _T.JSONB: "json", _T.BLOB: "blob", _T.VARBINARY: "blob", _T.BINARY: "blob",
-    _T.LONGBLOB: "blob",
+    "VARCHAR": "varchar", "NVARCHAR": "varchar", "CHAR": "char", "NCHAR": "char",
+    "TEXT": "text", "MEDIUMTEXT": "text", "LONGTEXT": "text", "SMALLINT": "smallint",
+    "TINYINT": "boolean", "INT": "integer", "MEDIUMINT": "integer", "BIGINT": "bigint",
+    "BOOLEAN": "boolean", "BIT": "boolean", "TIMESTAMP": "timestamp", "DATETIME": "timestamp",
+    "DATETIME2": "timestamp", "TIMESTAMPTZ": "timestamptz", "TIMESTAMPLTZ": "timestamptz",
+    "DATE": "date", "TIME": "time", "DECIMAL": "decimal",
+    "FLOAT": "float", "DOUBLE": "double", "UUID": "uuid",
+    "JSON": "json", "JSONB": "json", "BLOB": "blob", "VARBINARY": "blob", "BINARY": "blob",
+    "LONGBLOB": "blob",
 }
 
 # PostgreSQL's serial types: an integer whose default is the next value of a sequence the column
 # owns (dropped with it). Read only where a column's whole definition is read, never as a type alone.
-SERIAL = {_T.SMALLSERIAL: "smallint", _T.SERIAL: "integer", _T.BIGSERIAL: "bigint"}
+SERIAL = {"SMALLSERIAL": "smallint", "SERIAL": "integer", "BIGSERIAL": "bigint"}
 
 _TYPE_RE = re.compile(r"^\s*([a-z][a-z ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*$")
 _INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
@@ -114,14 +113,19 @@ def parse_type(text: str, field: str) -> SqlType:
 
 def column_type(dt: exp.DataType, field: str) -> tuple[SqlType, str | None]:
     """A column's declared type, and "serial" when it is one of PostgreSQL's serial types."""
-    if dt.this in SERIAL:
-        return SqlType(SERIAL[dt.this]), "serial"
+    serial = SERIAL.get(_type_name(dt))
+    if serial:
+        return SqlType(serial), "serial"
     return from_sqlglot(dt, field), None
+
+
+def _type_name(dt: exp.DataType) -> str | None:
+    return getattr(dt.this, "name", None)
 
 
 def from_sqlglot(dt: exp.DataType, field: str) -> SqlType:
     """Map a type sqlglot parsed from schema/DDL text back to a portable type."""
-    name = FROM_SQLGLOT.get(dt.this)
+    name = FROM_SQLGLOT.get(_type_name(dt))
     if name is None:
         raise InvalidRequest(f"type {dt.sql()} has no portable equivalent", field=field,
                              allowed=sorted(PORTABLE))
@@ -129,7 +133,7 @@ def from_sqlglot(dt: exp.DataType, field: str) -> SqlType:
               if isinstance(p, exp.DataTypeParam) and isinstance(p.this, exp.Literal)]
     if name == "varchar" and not params:          # VARCHAR(MAX) / NVARCHAR(MAX)
         return SqlType("text")
-    if name == "boolean" and dt.this == _T.TINYINT and params not in ([], [1]):
+    if name == "boolean" and _type_name(dt) == "TINYINT" and params not in ([], [1]):
         return SqlType("smallint")
     if name in ("varchar", "char", "decimal"):
         return SqlType(name, tuple(params[:2] if name == "decimal" else params[:1]))

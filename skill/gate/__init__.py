@@ -4,10 +4,6 @@ A failure here is a bug in dbmig (GateFailure), never something to ship.
 """
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-
-import yaml
-
 from ..dialects.base import Dialect
 from ..errors import GateFailure
 from ..models import MigrationResult
@@ -40,13 +36,20 @@ def _lint_clean(result: MigrationResult) -> None:
 
 
 def _well_formed(filename: str, content: str) -> None:
+    """Python, XML and YAML files parse; each reader is imported for its own files only (a
+    Flyway result loads neither YAML nor XML)."""
+    if filename.endswith(".py"):
+        from ..sources.alembic import module_tree      # lint reads the same parse
+        read, errors = (lambda text: compile(module_tree(text), filename, "exec")), SyntaxError
+    elif filename.endswith(".xml"):
+        import xml.etree.ElementTree as ET
+        read, errors = ET.fromstring, ET.ParseError
+    elif filename.endswith((".yaml", ".yml")):
+        import yaml
+        read, errors = yaml.safe_load, yaml.YAMLError
+    else:
+        return
     try:
-        if filename.endswith(".py"):
-            from ..sources.alembic import module_tree      # only results with Alembic revisions need it
-            compile(module_tree(content), filename, "exec")     # lint reads the same parse
-        elif filename.endswith(".xml"):
-            ET.fromstring(content)
-        elif filename.endswith((".yaml", ".yml")):
-            yaml.safe_load(content)
-    except (SyntaxError, ET.ParseError, yaml.YAMLError) as e:
+        read(content)
+    except errors as e:
         raise GateFailure(f"generated file {filename} is not well-formed: {e}") from None

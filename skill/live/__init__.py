@@ -5,10 +5,21 @@
 read itself; `schema_drift` compares two schemas (a project's replayed history and the live
 database). One module per database holds its catalog queries (postgresql.py, mysql.py,
 sqlserver.py, oracle.py); session.py keeps every connection read-only and bounded.
-"""
-from .drift import DriftItem, drift_warnings, schema_drift
-from .read import LiveFacts, read_live
-from .request import Live, given_fields, with_live_facts
 
-__all__ = ["DriftItem", "Live", "LiveFacts", "drift_warnings", "given_fields", "read_live", "schema_drift",
-           "with_live_facts"]
+The names are imported on first use: every generate call asks `with_live_facts`, and one
+without a dsn must not load the readers, the drift comparison and the connection layer.
+"""
+from importlib import import_module
+
+_HOME = {"DriftItem": "drift", "drift_warnings": "drift", "schema_drift": "drift", "LiveFacts": "read",
+         "read_live": "read", "Live": "request", "given_fields": "request", "with_live_facts": "request"}
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str):
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_HOME[name]}", __name__), name)
+    globals()[name] = value
+    return value

@@ -9,11 +9,9 @@ portable types by the same sqlglot path a person's schema takes.
 """
 from __future__ import annotations
 
-from sqlglot import exp
-from sqlglot.errors import SqlglotError
-
 from ..dialects.base import Dialect
 from ..errors import DbmigError
+from ..lazysqlglot import exp, sqlglot_errors
 from ..schema import parse_schema
 from ..types import column_type
 from .expressions import name_sql as q
@@ -77,7 +75,7 @@ def _portable(table: CatalogTable, c: CatalogColumn, d: Dialect) -> bool:
     try:
         column_type(exp.DataType.build(c.type, dialect=d.sqlglot), "schema")
         return True
-    except (DbmigError, SqlglotError, ValueError):
+    except (DbmigError, sqlglot_errors.SqlglotError, ValueError):
         table.notes.append(f"{table.name}.{c.name} has type {c.type}, which dbmig has no portable type for: "
                            "it is left out of the schema dbmig plans against")
         return False

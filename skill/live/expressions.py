@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 
-import sqlglot
-from sqlglot import exp
+from ..lazysqlglot import exp, sqlglot
 
 PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

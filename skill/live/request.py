@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..dialects.base import Dialect
 from ..errors import InvalidRequest
 from ..models import IDENTIFIER_RE, Change, DeploymentGuide, MigrationRequest, PlanRequest
 from ..plan.model import Plan
-from .ddl import schema_text
-from .guards import Counted, live_counts
-from .read import LiveFacts, read_live
-from .report import estimate_note, provenance, table_warnings
+
+if TYPE_CHECKING:      # the readers load only for a request with a dsn
+    from .guards import Counted
+    from .read import LiveFacts
 
 # what `database_version` accepts: a server version outside it (too long) is left to the caller
 VERSION_RE = re.compile(next(m.pattern for m in MigrationRequest.model_fields["database_version"].metadata
@@ -47,11 +48,14 @@ class Live:
 
     def warnings(self, plan: Plan) -> list[str]:
         """Drift, the touched tables' live facts, then the plan's guards and column facts counted live."""
+        from .guards import live_counts
+        from .report import table_warnings
         self.counts = live_counts(self.dsn, self.dialect, plan.steps, plan.changes, self.facts.read_at)
         return self.drift + table_warnings(self.facts) + [c.text for c in self.counts]
 
     def guide(self, guide: DeploymentGuide) -> DeploymentGuide:
         """The guide, saying where its estimates come from and when."""
+        from .report import estimate_note, provenance
         return guide.model_copy(update={
             "pre_migration_steps": [provenance(self.facts), *guide.pre_migration_steps],
             "estimated_duration": guide.estimated_duration + estimate_note(self.facts)})
@@ -74,6 +78,8 @@ def with_live_facts(request: MigrationRequest | PlanRequest, dialect: Dialect, c
     value replaces it, and the replaced schema is compared with the live one (drift)."""
     if not request.dsn:
         return request, None
+    from .ddl import schema_text
+    from .read import read_live
     if changes is None:
         from ..intake import changes_for
         changes, _ = changes_for(request, dialect)

@@ -20,10 +20,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Iterator
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import SqlglotError
-
+from ..lazysqlglot import exp, sqlglot, sqlglot_errors
 from ..dialects.base import Dialect
 from ..errors import GateFailure, LiveDatabaseError, MissingDependency
 from ..gate.sqlgate import check_statement
@@ -114,7 +111,7 @@ def select_only(sql: str, dialect: Dialect) -> None:
     check_statement(sql, dialect, "live database read")
     try:
         (parsed,) = sqlglot.parse(sql, read=dialect.sqlglot)
-    except (SqlglotError, ValueError):
+    except (sqlglot_errors.SqlglotError, ValueError):
         parsed = None
     if not isinstance(parsed, (exp.Select, exp.Union)):
         raise GateFailure(f"live database read is not one SELECT: {sql[:200]}")

@@ -6,8 +6,7 @@ its new name), and what is not known (no `schema`) is not claimed.
 """
 from __future__ import annotations
 
-from sqlglot import exp
-
+from ..lazysqlglot import exp
 from ..models import Change
 from ..schema import ColumnDef
 from ..sqlparse import parse_one

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlglot import exp
-
+from ..lazysqlglot import exp
 from ..errors import InvalidRequest, UnsafeRollback
 from ..sqlcheck import split_statements
 from ..models import AddCheck, AddForeignKey, AddIndex, AddUnique, DropConstraint, DropIndex, RawSql

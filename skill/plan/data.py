@@ -26,9 +26,7 @@ import math
 import re
 from dataclasses import dataclass, field, replace
 
-import sqlglot
-from sqlglot import exp
-
+from ..lazysqlglot import exp, sqlglot
 from ..errors import InvalidRequest, UnsafeRollback
 from ..sqlcheck import check_statement
 from ..models import Backfill, SplitColumn, UpdateRows

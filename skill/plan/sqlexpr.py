@@ -8,28 +8,32 @@ fills a key from one); nothing inside it may write or lock.
 """
 from __future__ import annotations
 
-from sqlglot import exp
-from sqlglot.errors import ParseError, TokenError
+import functools
 
+from ..lazysqlglot import exp, sqlglot_errors
 from ..errors import InvalidRequest
 from ..limits import echo
 from ..sqlparse import parse, parse_one
 
-_STATEMENTS = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Alter, exp.Drop, exp.Set,
-               exp.Transaction, exp.Commit, exp.Rollback, exp.Use)
+
+@functools.cache
+def _statements() -> tuple[type, ...]:
+    """The node types of statements (a function: naming them loads sqlglot)."""
+    return (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Alter, exp.Drop, exp.Set,
+            exp.Transaction, exp.Commit, exp.Rollback, exp.Use)
 
 
 def expression(text: str, dialect: str, field: str, subqueries: bool = False) -> str:
     try:
         parsed = parse(text, dialect)
-    except (ParseError, TokenError) as e:
+    except (sqlglot_errors.ParseError, sqlglot_errors.TokenError) as e:
         raise InvalidRequest(f"{echo(text)} is not a SQL expression: {str(e).splitlines()[0][:160]}",
                              field=field) from None
     parsed = [p for p in parsed if p is not None]
     if len(parsed) != 1:
         raise InvalidRequest(f"{echo(text)} must be exactly one SQL expression", field=field)
-    node = parsed[0]
-    if any(isinstance(n, _STATEMENTS) and not (subqueries and _reads(n)) for n in node.walk()):
+    node, statements = parsed[0], _statements()
+    if any(isinstance(n, statements) and not (subqueries and _reads(n)) for n in node.walk()):
         raise InvalidRequest(f"{echo(text)} must be an expression, not a statement"
                              + ("" if subqueries else " or subquery"), field=field)
     return node.sql(dialect)

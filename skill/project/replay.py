@@ -9,23 +9,26 @@ as it treats a table nobody described, instead of trusting a guess.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
 
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import ParseError
-
+from ..lazysqlglot import exp, sqlglot, sqlglot_errors
 from ..errors import DbmigError
 from ..schema import ColumnDef, IndexDef, TableDef, VirtualSchema, read_column, read_constraint, set_default
 from ..sources import DIALECTS, Statement
 from ..types import from_sqlglot
 from .model import Unmodelled
 
-# Statements with no effect on tables, columns, indexes or constraints.
-_NO_EFFECT = (exp.Insert, exp.Update, exp.Delete, exp.Select, exp.Merge, exp.Set, exp.Transaction,
-              exp.Commit, exp.Rollback, exp.Comment, exp.Grant, exp.Use, exp.Analyze, exp.Union)
+
+@functools.cache
+def _no_effect() -> tuple[type, ...]:
+    """Statements with no effect on tables, columns, indexes or constraints (a function: naming
+    the node types loads sqlglot)."""
+    return (exp.Insert, exp.Update, exp.Delete, exp.Select, exp.Merge, exp.Set, exp.Transaction,
+            exp.Commit, exp.Rollback, exp.Comment, exp.Grant, exp.Use, exp.Analyze, exp.Union)
+
 _NO_EFFECT_TEXT = re.compile(r"\s*(?:SET|RESET|BEGIN|START\s+TRANSACTION|COMMIT|ROLLBACK|END|SAVEPOINT|RELEASE|"
                              r"VACUUM|ANALY[SZ]E|COMMENT\s+ON|GRANT|REVOKE|LOCK\s+TABLES?|UNLOCK\s+TABLES|"
                              r"ALTER\s+TABLE\s+\S+\s+VALIDATE\s+CONSTRAINT|SELECT|INSERT|UPDATE|DELETE|"
@@ -112,7 +115,7 @@ class Replayer:
         level, logger.level = logger.level, logging.ERROR     # "falling back to Command" is expected
         try:
             return sqlglot.parse_one(text, read=self.dialect)
-        except (ParseError, ValueError) as e:
+        except (sqlglot_errors.ParseError, ValueError) as e:
             raise NotModelled(f"does not parse as {self.dialect} SQL: {str(e).splitlines()[0][:120]}") from None
         finally:
             logger.level = level
@@ -125,7 +128,7 @@ class Replayer:
         node = self.parse(text)
         if isinstance(node, exp.Command):
             return self.command(text)
-        if isinstance(node, _NO_EFFECT):
+        if isinstance(node, _no_effect()):
             return
         if isinstance(node, exp.Create):
             return self.create(node, text)

@@ -7,12 +7,14 @@ the Alembic head as `down_revision`, the Liquibase format of the project's chang
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..dialects import DATABASES
 from ..models import MigrationRequest
-from .ddl import schema_sql
-from .load import load_project, replay_offline
 from .model import Project, ProjectError
-from .replay import Replay
+
+if TYPE_CHECKING:
+    from .replay import Replay
 
 
 def with_project(data: dict | MigrationRequest) -> tuple[dict | MigrationRequest, list[str]]:
@@ -22,6 +24,7 @@ def with_project(data: dict | MigrationRequest) -> tuple[dict | MigrationRequest
         if isinstance(given, dict) and given.get("replay") not in (None, "offline"):
             raise ProjectError("replay needs project_dir: it replays a project's history", field="replay")
         return data, []
+    from .load import load_project      # here: a request without a project loads no project reader
     project = load_project(given["project_dir"], given.get("migration_tool"))
     filled = dict(given)
     filled.setdefault("migration_tool", project.tool)
@@ -45,6 +48,7 @@ def _database(filled: dict, project: Project) -> None:
 
 def replayed(project: Project, database: str, mode: str | None, dsn: str | None) -> Replay:
     if mode in (None, "offline"):
+        from .load import replay_offline
         return replay_offline(project, database)
     if mode == "database":
         from .apply import replay_database
@@ -55,6 +59,7 @@ def replayed(project: Project, database: str, mode: str | None, dsn: str | None)
 def _schema(filled: dict, project: Project) -> list[str]:
     if "schema" in filled or not project.history:
         return []
+    from .ddl import schema_sql
     result = replayed(project, filled["database"], filled.get("replay"), filled.get("replay_dsn"))
     filled["schema"] = schema_sql(result.schema, filled["database"]) or None
     if filled["schema"] is None:
