@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import PurePath
 
 
@@ -101,6 +102,6 @@ class SourceFile:
     changesets: list[ChangeSet] = field(default_factory=list)
     alembic: AlembicInfo | None = None
 
-    @property
+    @cached_property        # read by several lint rules per file; a file's name never changes
     def basename(self) -> str:
         return PurePath(self.filename).name
