@@ -97,7 +97,8 @@ def _create(st: exp.Create, d: str) -> list[m.Change] | None:
 # Column clauses the vocabulary carries: on a column (NOT NULL, DEFAULT, PRIMARY KEY / UNIQUE
 # in CREATE TABLE) or as a change of their own (CHECK, REFERENCES, UNIQUE on ADD COLUMN).
 _UNSUPPORTED_NAMES = {"ComputedColumnConstraint": "GENERATED ... AS (...)", "CollateColumnConstraint": "COLLATE",
-                      "CommentColumnConstraint": "COMMENT", "OnUpdateColumnConstraint": "ON UPDATE", "CharacterSetColumnConstraint": "CHARACTER SET"}
+                      "CommentColumnConstraint": "COMMENT", "OnUpdateColumnConstraint": "ON UPDATE",
+                      "CharacterSetColumnConstraint": "CHARACTER SET"}
 
 
 def _numbering_options(kind: exp.Expression) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
+from ..dialects.postgresql import POSTGRESQL
 from .model import CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable, ServerFacts
 
 DRIVER = ("psycopg", "psycopg[binary]", "verify")
@@ -154,14 +155,18 @@ def referencing(session, names: str) -> list[str]:
     return [name for (name,) in session.rows(REFERENCING.format(names=names))]
 
 
-# serial as the catalog shows it: an integer column whose default is the next value of a sequence
-# it owns (dropped with the table, so a table re-created from this DDL must make its own again).
-SERIAL_TYPES = {"smallint": "smallserial", "integer": "serial", "bigint": "bigserial"}
+def _serial_type(type_: str) -> str | None:
+    """The serial type of an integer type as the catalog names it (`bigint` -> BIGSERIAL)."""
+    portable = next((p for p, names in POSTGRESQL.catalog_types.items() if type_ in names), None)
+    return POSTGRESQL.serial_types.get(portable)
 
 
 def _column(table: CatalogTable, name, type_, notnull, default, identity, generated, owns_sequence) -> CatalogColumn:
-    if owns_sequence and not identity and type_ in SERIAL_TYPES and (default or "").startswith("nextval("):
-        return CatalogColumn(name, SERIAL_TYPES[type_], not notnull, None, None)
+    # serial as the catalog shows it: an integer whose default is the next value of a sequence it
+    # owns (dropped with the table, so a table re-created from this DDL must make its own again)
+    serial = _serial_type(type_) if owns_sequence and not identity and (default or "").startswith("nextval(") else None
+    if serial:
+        return CatalogColumn(name, serial, not notnull, None, None)
     if generated:
         table.notes.append(f"{table.name}.{name} is a generated column ({default}); dbmig plans it as a plain column")
         default = None
