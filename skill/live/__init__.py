@@ -9,17 +9,11 @@ sqlserver.py, oracle.py); session.py keeps every connection read-only and bounde
 The names are imported on first use: every generate call asks `with_live_facts`, and one
 without a dsn must not load the readers, the drift comparison and the connection layer.
 """
-from importlib import import_module
+from ..lazyexports import lazy_exports
 
 _HOME = {"DriftItem": "drift", "drift_warnings": "drift", "schema_drift": "drift", "LiveFacts": "read",
          "read_live": "read", "Live": "request", "given_fields": "request", "with_live_facts": "request"}
 
 __all__ = sorted(_HOME)
 
-
-def __getattr__(name: str):
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{_HOME[name]}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _HOME)

@@ -7,7 +7,7 @@ Entry points: `load_project`, `inspect_project` (what `dbmig inspect` prints), `
 They are imported on first use: the CLI reads `project.markers` at every start (is the folder
 it runs in a project?), which must not load the project reader and the schema model.
 """
-from importlib import import_module
+from ..lazyexports import lazy_exports
 
 _HOME = {"inspect_project": "inspect", "inspect_text": "inspect", "load_project": "load",
          "replay_offline": "load", "Project": "model", "ProjectError": "model", "with_project": "request",
@@ -15,10 +15,4 @@ _HOME = {"inspect_project": "inspect", "inspect_text": "inspect", "load_project"
 
 __all__ = sorted(_HOME)
 
-
-def __getattr__(name: str):
-    if name not in _HOME:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f".{_HOME[name]}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _HOME)

@@ -5,12 +5,24 @@ from __future__ import annotations
 import re
 
 from ...sources import lazy_re
+from ._base import IDENT, name_of
 
 _ALGORITHM = lazy_re(r"\bALGORITHM\s*=?\s*(INSTANT|INPLACE|COPY|DEFAULT|NOCOPY)\b")
 _LOCK = lazy_re(r"\bLOCK\s*=?\s*(NONE|SHARED|EXCLUSIVE|DEFAULT)\b")
 _VARCHAR = lazy_re(r"\s*VARCHAR\s*\(\s*(\d+)\s*\)")
+_MODIFY = lazy_re(rf"MODIFY\s+(?:COLUMN\s+)?({IDENT})\s+(.*)|CHANGE\s+(?:COLUMN\s+)?({IDENT})\s+{IDENT}\s+(.*)", re.S)
 # Bytes per character of a column's character set: utf8mb4 (MySQL 8.0's default) unless it says otherwise.
 _CHARSET_BYTES = {"LATIN1": 1, "ASCII": 1, "BINARY": 1, "UTF8MB3": 3, "UTF8": 3, "UCS2": 2, "UTF16": 4, "UTF32": 4}
+
+
+def modified_columns(view):
+    """MODIFY / CHANGE clauses, which restate a whole column: (offset, column, new definition)."""
+    for off, clause in view.clauses:
+        m = _MODIFY.match(clause)
+        if m:
+            raw = view.text[off:off + len(clause)]
+            column = name_of(raw[m.start(1):m.end(1)] if m.group(1) else raw[m.start(3):m.end(3)])
+            yield off, column, m.group(2) or m.group(4)
 
 
 def online(view) -> tuple[str | None, str | None]:

@@ -1,9 +1,5 @@
-import re
+from . import _mysql, Example, Hit, rule
 
-from ...sources import lazy_re
-from . import _mysql, IDENT, Example, Hit, name_of, rule
-
-_MODIFY = lazy_re(rf"MODIFY\s+(?:COLUMN\s+)?({IDENT})\s+(.*)|CHANGE\s+(?:COLUMN\s+)?({IDENT})\s+{IDENT}\s+(.*)", re.S)
 _SCHEMA = "CREATE TABLE orders (id BIGINT PRIMARY KEY, note VARCHAR(20), code VARCHAR(100) NOT NULL);"
 
 
@@ -26,13 +22,7 @@ def check(view, ctx):
         return
     algorithm, _ = _mysql.online(view)
     fails = f"; ALGORITHM={algorithm} is refused for it: the migration fails" if algorithm in ("INSTANT", "INPLACE") else ""
-    for off, clause in view.clauses:
-        m = _MODIFY.match(clause)
-        if not m:
-            continue
-        raw = view.text[off:off + len(clause)]
-        column = name_of(raw[m.start(1):m.end(1)] if m.group(1) else raw[m.start(3):m.end(3)])
-        definition = m.group(2) or m.group(4)
+    for off, column, definition in _mysql.modified_columns(view):
         verdict = _varchar_widening(ctx.column(view.table, column), definition)
         if verdict is None:
             yield Hit(off, f"{view.table}.{column}{fails}")

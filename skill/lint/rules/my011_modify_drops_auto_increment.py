@@ -1,9 +1,6 @@
-import re
-
 from ...sources import lazy_re
-from . import IDENT, Example, Hit, name_of, rule
+from . import _mysql, Example, Hit, rule
 
-_MODIFY = lazy_re(rf"MODIFY\s+(?:COLUMN\s+)?({IDENT})\s+(.*)|CHANGE\s+(?:COLUMN\s+)?({IDENT})\s+{IDENT}\s+(.*)", re.S)
 _AUTO = lazy_re(r"\bAUTO_INCREMENT\b")
 _SCHEMA = "CREATE TABLE orders (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20));"
 
@@ -22,12 +19,7 @@ _SCHEMA = "CREATE TABLE orders (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, note
            Example("CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY);\nALTER TABLE t MODIFY id BIGINT;  -- [bad]",
                    database="mysql")])
 def check(view, ctx):
-    for off, clause in view.clauses:
-        m = _MODIFY.match(clause)
-        if not m:
-            continue
-        raw = view.text[off:off + len(clause)]
-        column = name_of(raw[m.start(1):m.end(1)] if m.group(1) else raw[m.start(3):m.end(3)])
+    for off, column, definition in _mysql.modified_columns(view):
         old = ctx.column(view.table, column)
-        if old is not None and _AUTO.search(old.type) and not _AUTO.search(m.group(2) or m.group(4)):
+        if old is not None and _AUTO.search(old.type) and not _AUTO.search(definition):
             yield Hit(off, f"{view.table}.{column} loses AUTO_INCREMENT")
