@@ -421,7 +421,10 @@ def _project_here(args: argparse.Namespace) -> None:
     from .project.markers import configs_in
     found = configs_in(".")
     tool = getattr(args, "tool", None)
-    config = found.get(tool) if tool else next(iter(found.values())) if len(found) == 1 else None
+    if tool:
+        config = found.get(tool)
+    else:                               # two tools' configs: which one is meant is not for us to guess
+        config = next(iter(found.values())) if len(found) == 1 else None
     if config:
         args.project = "."
         print(f"dbmig: reading the project in this folder ({config}); --no-project to ignore it", file=sys.stderr)

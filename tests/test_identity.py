@@ -29,11 +29,20 @@ NUMBERED = {
 SEED = [
     f"INSERT INTO {t} ({c}) VALUES ('{t} {i}')" for i in range(30) for t, c in (("tickets", "title"), ("events", "kind"))
 ] + ["DELETE FROM tickets WHERE id % 4 = 0", "DELETE FROM events WHERE id < 10"]
+DROPS = [{"op": "drop_table", "table": "tickets"}, {"op": "drop_table", "table": "events"}]
 
 
 def _request(tool: str, database: str, changes: list[dict], schema: str | None = None) -> dict:
     return dict(migration_tool=tool, database=database, migration_type="schema", downtime_allowed=True,
                 migration_description="numbered tables", changes=changes, schema=schema, author="dbmig-tests")
+
+
+def _generated(tool: str, database: str, changes: list[dict], schema: str | None = None, **extra):
+    """The result and its files by name; Liquibase's CLI is required before its files are made."""
+    if tool == "liquibase":
+        liquibase_bin()
+    result = generate(_request(tool, database, changes, schema) | extra)
+    return result, {f.filename: f.content for f in result.files}
 
 
 def _max_id(scratch, table: str) -> int:
@@ -44,11 +53,7 @@ def _max_id(scratch, table: str) -> int:
 @pytest.mark.parametrize("database", ["postgresql", "mysql"])
 @pytest.mark.parametrize("tool", TOOLS)
 def test_dropped_numbered_tables_come_back_numbered_and_keep_counting(tool, database, tmp_path):
-    if tool == "liquibase":
-        liquibase_bin()
-    result = generate(_request(tool, database, [{"op": "drop_table", "table": "tickets"},
-                                                {"op": "drop_table", "table": "events"}], ";\n".join(NUMBERED[database])))
-    files = {f.filename: f.content for f in result.files}
+    result, files = _generated(tool, database, DROPS, ";\n".join(NUMBERED[database]))
     with live_server(database).scratch("numbered") as scratch:
         scratch.execute(NUMBERED[database] + SEED)
         start = scratch.snapshot()
@@ -73,10 +78,7 @@ def test_numbering_read_from_the_live_database_comes_back_after_a_drop(database,
     with server.scratch("numbered_live") as scratch:
         scratch.execute(NUMBERED[database] + SEED)
         start = scratch.snapshot()
-        result = generate(_request("flyway", database, [{"op": "drop_table", "table": "tickets"},
-                                                        {"op": "drop_table", "table": "events"}])
-                          | {"dsn": _dsn(server, scratch.database)})
-        files = {f.filename: f.content for f in result.files}
+        _, files = _generated("flyway", database, DROPS, dsn=_dsn(server, scratch.database))
         runner("flyway").upgrade(scratch, files, tmp_path)
         runner("flyway").downgrade(scratch, files, tmp_path)
         assert scratch.snapshot() == start
@@ -87,13 +89,10 @@ def test_numbering_read_from_the_live_database_comes_back_after_a_drop(database,
 @pytest.mark.parametrize("database", ["postgresql", "mysql"])
 @pytest.mark.parametrize("tool", TOOLS)
 def test_create_table_with_identity_numbers_rows_and_rolls_back(tool, database, tmp_path):
-    if tool == "liquibase":
-        liquibase_bin()
     table = {"op": "create_table", "table": "audit_log", "columns": [
         {"name": "id", "type": "bigint", "identity": "by_default", "primary_key": True},
         {"name": "note", "type": "varchar(40)"}]}
-    result = generate(_request(tool, database, [table]))
-    files = {f.filename: f.content for f in result.files}
+    result, files = _generated(tool, database, [table])
     with live_server(database).scratch("identity_new") as scratch:
         start = scratch.snapshot()
         runner(tool).upgrade(scratch, files, tmp_path)
@@ -108,11 +107,8 @@ def test_create_table_with_identity_numbers_rows_and_rolls_back(tool, database, 
 @pytest.mark.parametrize("tool", TOOLS)
 def test_mysql_type_change_keeps_auto_increment(tool, tmp_path):
     """MODIFY COLUMN restates the whole column: without AUTO_INCREMENT in it, MySQL drops the numbering."""
-    if tool == "liquibase":
-        liquibase_bin()
-    result = generate(_request(tool, "mysql", [{"op": "alter_column_type", "table": "events", "column": "id",
-                                                "type": "bigint"}], ";\n".join(NUMBERED["mysql"])))
-    files = {f.filename: f.content for f in result.files}
+    _, files = _generated(tool, "mysql", [{"op": "alter_column_type", "table": "events", "column": "id",
+                                           "type": "bigint"}], ";\n".join(NUMBERED["mysql"]))
     extra = ("SELECT column_type, extra FROM information_schema.columns WHERE table_schema = DATABASE() "
              "AND table_name = 'events' AND column_name = 'id'")
     with live_server("mysql").scratch("identity_widen") as scratch:
@@ -129,11 +125,8 @@ def test_mysql_type_change_keeps_auto_increment(tool, tmp_path):
 def test_postgresql_serial_widened_to_bigint_numbers_past_int_range(tool, tmp_path):
     """A serial's sequence is `AS integer` and ALTER COLUMN TYPE leaves it so: without the
     migration's ALTER SEQUENCE the bigint column's next number after 2,147,483,647 fails."""
-    if tool == "liquibase":
-        liquibase_bin()
-    result = generate(_request(tool, "postgresql", [{"op": "alter_column_type", "table": "events", "column": "id",
-                                                     "type": "bigint"}], NUMBERED["postgresql"][1]))
-    files = {f.filename: f.content for f in result.files}
+    _, files = _generated(tool, "postgresql", [{"op": "alter_column_type", "table": "events", "column": "id",
+                                                "type": "bigint"}], NUMBERED["postgresql"][1])
     sequence = "SELECT data_type FROM pg_sequences WHERE sequencename = 'events_id_seq'"
     with live_server("postgresql").scratch("serial_widen") as scratch:
         scratch.execute([NUMBERED["postgresql"][1]] + [s for s in SEED if "tickets" not in s])
@@ -198,14 +191,12 @@ def test_sqlserver_and_oracle_restore_identity_values_in_order(database):
 def test_sqlserver_and_oracle_restore_offline_with_the_tools(database, tmp_path):
     """No server here: Liquibase's own update-sql / future-rollback-sql and Alembic's --sql mode
     read the files, and their rollback SQL keeps the restore's order."""
-    liquibase_bin()
     schema, expected = SERVER_RESTORE[database]
     drop = [{"op": "drop_table", "table": "tickets"}]
-    files = {f.filename: f.content for f in generate(_request("liquibase", database, drop, schema)).files}
+    _, files = _generated("liquibase", database, drop, schema)
     lb.validate(files, tmp_path / "lb", database)
     rollback = lb.offline_rollback_sql(files, tmp_path / "lb", database)
-    alembic = offline_sql({f.filename: f.content for f in generate(_request("alembic", database, drop, schema)).files},
-                          tmp_path / "al", database).downgrade
+    alembic = offline_sql(_generated("alembic", database, drop, schema)[1], tmp_path / "al", database).downgrade
     for text in (rollback, alembic):
         flat = " ".join(text.split())
         positions = [flat.upper().find(" ".join(e.split()).upper()) for e in expected]

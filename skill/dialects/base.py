@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from ..errors import InvalidRequest, Unsupported
-from ..types import SqlType
+from ..types import Identity, SqlType
 from . import NAMES
 from .facts import Facts, Lock
+
+if TYPE_CHECKING:
+    from ..schema import ColumnDef
 
 Form = str | tuple[str, ...]
 
@@ -218,15 +221,15 @@ class Dialect:
             args = [args[0], 0] if len(args) == 1 else (args or [18, 0])
         return template.format(*args)
 
-    def numbered_type(self, t: SqlType, identity: str | None) -> tuple[str, str]:
+    def numbered_type(self, t: SqlType, identity: Identity | None) -> tuple[str, str]:
         """The native type and the identity clause of a column the database numbers as
-        `identity` says (schema.IDENTITY_KINDS; None: it does not)."""
+        `identity` says (None: it does not)."""
         if identity == "serial" and t.name in self.serial_types:
             return self.serial_types[t.name], ""
         clause = self.sql("identity_always" if identity == "always" else "identity_by_default") if identity else ""
         return self.native_type(t), clause
 
-    def numbering_type(self, parts: dict[str, str], column) -> list[str]:
+    def after_type_change(self, parts: dict[str, str], column: ColumnDef) -> list[str]:
         """What must follow a type change of a numbered column (`parts`: its quoted and literal
         names, `type`: the new native type) so its numbers can reach the new type's range."""
         return []

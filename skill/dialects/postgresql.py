@@ -3,12 +3,16 @@ Locking" and ALTER TABLE); volatility in data/postgresql_non_volatile.txt (from 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from ..types import SqlType
+from ..types import SERIAL, SqlType
 from .base import Dialect, ansi_literal
 from .facts import volatile_function
 from .common import (ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, ONLINE_STRATEGIES, PS, RESERVED_CORE,
                      SQLALCHEMY_TYPES)
+
+if TYPE_CHECKING:
+    from ..schema import ColumnDef
 
 # Flyway >= 9.1.2 holds a transactional advisory lock for the whole `migrate` on PostgreSQL; a
 # step that waits for every running transaction (CREATE INDEX CONCURRENTLY) then waits forever.
@@ -44,7 +48,7 @@ class PostgreSQL(Dialect):
         "time": ("time without time zone",), "decimal": ("numeric",), "float": ("real",),
         "double": ("double precision",), "uuid": ("uuid",), "json": ("jsonb",), "blob": ("bytea",),
     }
-    serial_types = {"smallint": "SMALLSERIAL", "integer": "SERIAL", "bigint": "BIGSERIAL"}
+    serial_types = {portable: serial for serial, portable in SERIAL.items()}
     transactional_ddl = True
     forms = {
         **ANSI_FORMS,
@@ -216,7 +220,7 @@ class PostgreSQL(Dialect):
         """PostgreSQL 12+ (an unknown version is a current one)."""
         return not version or version >= (12,)
 
-    def numbering_type(self, parts: dict[str, str], column) -> list[str]:
+    def after_type_change(self, parts: dict[str, str], column: ColumnDef) -> list[str]:
         """An identity's sequence follows the column's type; a serial's (`AS integer` since
         PostgreSQL 10) does not, and would stop at 2,147,483,647 in a bigint column."""
         if column.identity != "serial" or not column.type.is_integer:

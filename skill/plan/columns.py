@@ -151,7 +151,8 @@ def _readd_column(ctx: Context, table: str, col: ColumnDef, p: dict) -> list[str
     """Re-create a dropped column and put its values back from the backup."""
     d = ctx.dialect
     plain = replace(col, identity=None)     # an added identity column would number the rows anew
-    statements = d.statements("add_column", **{**p, "column_def": ctx.column_def(table, replace(plain, nullable=True))})
+    loose = replace(plain, nullable=True)
+    statements = d.statements("add_column", **{**p, "column_def": ctx.column_def(table, loose)})
     statements.append(d.sql("update_from_backup", **p))
     if not col.nullable:
         statements += d.statements("set_not_null", **parts(ctx, table, plain))
@@ -267,8 +268,8 @@ def type_change_sql(ctx: Context, table: str, tc: TypeChange) -> TypeChangeSql:
     fwd = parts(ctx, table, new, using=d.sql("using_clause", using=tc.using) if tc.using else "")
     back_using = _reverse_using(ctx, old, new)
     back = parts(ctx, table, old, using=d.sql("using_clause", using=back_using) if back_using else "")
-    return TypeChangeSql(d.statements("alter_column_type", **fwd) + d.numbering_type(fwd, new),
-                         d.statements("alter_column_type", **back) + d.numbering_type(back, old),
+    return TypeChangeSql(d.statements("alter_column_type", **fwd) + d.after_type_change(fwd, new),
+                         d.statements("alter_column_type", **back) + d.after_type_change(back, old),
                          _native("modify_type", table, ctx, new, using=tc.using),
                          _native("modify_type", table, ctx, old, using=back_using))
 

@@ -313,9 +313,11 @@ def _autoincrement(call: ast.Call, table: str, database: str) -> list[str]:
     foreign = col is not None and any(isinstance(a, ast.Call) and _call_name(a) == "ForeignKey" for a in col.args)
     if not (integer and auto and not foreign):
         return []
-    return {"postgresql": [f"ALTER TABLE {table} ALTER COLUMN {pk[0]} SET DEFAULT nextval('{table}_{pk[0]}_seq'::regclass)"],
-            "mysql": [f"ALTER TABLE {table} MODIFY COLUMN {pk[0]} {sa_type(col.args[1])} AUTO_INCREMENT NOT NULL"],
-            }.get(database, [])
+    if database == "postgresql":
+        return [f"ALTER TABLE {table} ALTER COLUMN {pk[0]} SET DEFAULT nextval('{table}_{pk[0]}_seq'::regclass)"]
+    if database == "mysql":
+        return [f"ALTER TABLE {table} MODIFY COLUMN {pk[0]} {sa_type(col.args[1])} AUTO_INCREMENT NOT NULL"]
+    return []
 
 
 _INTEGER_TYPES = {"Integer", "BigInteger", "SmallInteger", "INTEGER", "BIGINT", "SMALLINT", "INT"}

@@ -136,16 +136,16 @@ def _mysql_keys(s: Scratch, schema: VirtualSchema, keys: dict) -> None:
 
 def comparable(schema: VirtualSchema) -> dict:
     """The facts both the replay and the catalog can state, in one shape: columns (type,
-    nullability, whether a default exists, how the database numbers it), keys and foreign keys by columns, named checks,
-    and indexes by name. Constraint names the history left to the database are not compared;
+    nullability, whether a default exists, how the database numbers it), keys and foreign keys by
+    columns, named checks, and indexes by name. Constraint names the history left to the database are not compared;
     a unique index counts as a unique key (MySQL lists it as a constraint, and it is one)."""
     out = {}
     for t in schema.tables.values():
         unique = [("unique", tuple(x.lower() for x in i.columns), "", ()) for i in t.indexes.values()
                   if i.unique and not i.where]
         out[t.name.lower()] = {
-            "columns": {c.name.lower(): (str(c.type) if c.type else None, c.nullable, c.default is not None, c.identity)
-                        for c in t.columns.values()},
+            "columns": {c.name.lower(): (str(c.type) if c.type else None, c.nullable, c.default is not None,
+                                         c.identity) for c in t.columns.values()},
             "keys": sorted([(c.kind, tuple(x.lower() for x in c.columns), (c.ref_table or "").lower(),
                             tuple(x.lower() for x in c.ref_columns)) for c in t.constraints.values()
                             if c.kind != "check"] + unique),

@@ -163,7 +163,8 @@ def _pg_schema(s: Scratch) -> dict:
     skip = tuple(TOOL_TABLES)
     columns = s.query(
         "SELECT table_name, column_name, data_type, character_maximum_length, numeric_precision, "
-        "numeric_scale, is_nullable, column_default, is_identity, identity_generation FROM information_schema.columns "
+        "numeric_scale, is_nullable, column_default, is_identity, identity_generation "
+        "FROM information_schema.columns "
         "WHERE table_schema = 'public' AND table_name <> ALL(%s) ORDER BY 1, 2" % _pg_array(skip))
     indexes = s.query("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
                       "AND tablename <> ALL(%s) ORDER BY 1, 2" % _pg_array(skip))

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:       # `dbmig validate` reads tool files without loading the type model
+    from ..types import Identity
 
 
 @dataclass
@@ -22,7 +26,7 @@ class ToolColumn:
     type: str
     default: str | None = None          # SQL expression
     constraints: list[str] = field(default_factory=list)
-    identity: str | None = None         # numbered by the database (schema.IDENTITY_KINDS), as Liquibase's autoIncrement
+    identity: Identity | None = None    # numbered by the database, as Liquibase's autoIncrement says
 
 
 @dataclass
