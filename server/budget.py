@@ -15,6 +15,7 @@ from typing import Callable
 from dbmig.errors import DbmigError
 from dbmig.tokens import BUDGET as BUDGETS
 from dbmig.tokens import count_tokens as tokens
+from dbmig.tokens import tokens_at_most
 
 # validate and explain have no tier; they get the largest budget.
 UNTIERED = BUDGETS["T3"]
@@ -26,6 +27,12 @@ def as_json(value) -> str:
 
 def received(structured: dict, text: str) -> int:
     return tokens(as_json(structured)) + tokens(text)
+
+
+def within(budget: int, *texts: str) -> bool:
+    """Whether `texts` surely total at most `budget` tokens, judged without the tokenizer (False
+    means: count them)."""
+    return sum(map(tokens_at_most, texts)) <= budget
 
 
 def part_tokens(result: dict) -> dict[str, int]:

@@ -15,7 +15,7 @@ from dbmig.errors import DbmigError
 from dbmig.limits import MAX_CHANGES
 
 from . import schemas, text
-from .budget import BUDGETS, TooLarge, as_json, part_tokens, received, too_large, tokens
+from .budget import BUDGETS, TooLarge, as_json, part_tokens, received, too_large, tokens, within
 
 Structured = tuple[dict, str]
 CALIBRATIONS = 5      # first parts generated, at most, to size the split
@@ -61,13 +61,10 @@ def fit_generate(result: dict, files: list[dict], source: Source | None = None) 
 
 
 def _fits(sent: Structured, budget: int) -> bool:
-    """Whether the whole answer is within budget: by its UTF-8 length when even that fits (a
-    cl100k token is at least one byte, so most T2/T3 answers need no count), else by one count
-    of what is sent (a part-by-part count, which `_fit` needs to trim, is larger)."""
+    """Whether the whole answer is within budget: by an upper bound when that fits (most answers),
+    else by one count of what is sent (a part-by-part count, which `_fit` needs to trim, is larger)."""
     body, summary = as_json(sent[0]), sent[1]
-    if len(body.encode()) + len(summary.encode()) <= budget:
-        return True
-    return tokens(body) + tokens(summary) <= budget
+    return within(budget, body, summary) or tokens(body) + tokens(summary) <= budget
 
 
 def _fit(result: dict, files: list[dict]) -> tuple[Structured, int]:

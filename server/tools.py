@@ -20,7 +20,7 @@ from dbmig.models import canonical
 
 from . import schemas, text
 from .published import schemas_for
-from .budget import UNTIERED, as_json, keep_prefix, tokens
+from .budget import UNTIERED, as_json, keep_prefix, tokens, within
 from .errors import error_body, log
 from .fit import Source, as_sent, beyond_limit, detail_response
 
@@ -154,6 +154,8 @@ def _value(enum) -> str | None:
 
 def fit_list(report: dict, key: str, render: Callable[[dict], str], line: Callable[[dict], str]) -> Structured:
     """Keep the leading items that fit the budget; say how many were left out."""
+    if within(UNTIERED, as_json(report), render(report)):
+        return report, render(report)
     items = report.get(key, [])
     head = {**report, key: []}
     room = UNTIERED - tokens(as_json(head)) - tokens(render(head)) - 100  # 100: the `omitted` note

@@ -37,6 +37,7 @@ def test_postgresql_t1_generate_loads_no_sqlglot():
     assert "pglast.parser" in loaded                     # the gate checked every statement
     assert "dbmig.lint.rules.pg001_index_not_concurrent" in loaded     # and linted the result
     assert not [m for m in loaded if m.split(".")[0] == "sqlglot"]
+    assert "bpe_openai._bindings" not in loaded          # the answer is within budget by its bound
 
 
 def test_other_databases_load_sqlglot_at_first_use():
