@@ -40,6 +40,14 @@ def test_postgresql_t1_generate_loads_no_sqlglot():
     assert "bpe_openai._bindings" not in loaded          # the answer is within budget by its bound
 
 
+def test_a_postgresql_sentence_loads_no_sqlglot():
+    """The sentence reader names sqlglot only for type words it does not know itself."""
+    request = t1_request(changes=None, migration_description="add a nullable text column nickname to users")
+    outcome, loaded = _first_call(request)
+    assert not outcome["error"], outcome["text"]
+    assert not [m for m in loaded if m.split(".")[0] == "sqlglot"]
+
+
 def test_other_databases_load_sqlglot_at_first_use():
     outcome, loaded = _first_call(t1_request(database="mysql"))
     assert not outcome["error"], outcome["text"]

@@ -106,3 +106,28 @@ def test_published_schemas_are_the_ones_the_models_give():
         for name, tool in tools.items():
             assert tool.input_schema == live[name]["input"] and tool.output_schema == live[name]["output"], name
     in_process(test)
+
+
+def test_output_schemas_are_inlined_and_validate_every_answer_kind():
+    """Clients check each structured result against the output schema: no `$ref` to resolve
+    per use. The echo of parsed changes is described by its `op` (the input schema spells each
+    kind out), and it still holds every kind the engine echoes."""
+    from jsonschema import Draft202012Validator
+
+    from dbmig.server.published import live_schemas
+    for name, schemas_ in live_schemas().items():
+        assert "$ref" not in json.dumps(schemas_["output"]) and "$defs" not in schemas_["output"], name
+        Draft202012Validator.check_schema(schemas_["output"])
+    output = live_schemas()["generate_migration"]["output"]
+    echoed = output["properties"]["changes"]["items"]
+    assert echoed["required"] == ["op"] and set(echoed["properties"]["op"]["enum"]) >= {"add_column", "raw_sql"}
+
+    async def test(client):
+        result = await client.call_tool("generate_migration", {
+            "migration_tool": "flyway", "database": "postgresql", "migration_type": "schema",
+            "downtime_allowed": True, "migration_description": "add nickname",
+            "sql": "ALTER TABLE users ADD COLUMN nickname text;"})
+        body = check_structured(result, (await listed(client))["generate_migration"])
+        assert body["changes"][0]["op"] == "add_column"
+        Draft202012Validator(output).validate(body)
+    in_process(test)

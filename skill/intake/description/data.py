@@ -2,8 +2,7 @@
 (an added column backfilled from its sources)."""
 from __future__ import annotations
 
-from sqlglot import exp
-
+from ...lazysqlglot import exp
 from .builders import said, target_of, with_optional, fill_value
 from .errors import Unclear
 from .lexicon import singular

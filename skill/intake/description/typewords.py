@@ -11,9 +11,7 @@ import difflib
 import re
 from functools import lru_cache
 
-from sqlglot import exp
-from sqlglot.dialects.dialect import Dialect
-
+from ...lazysqlglot import exp, sqlglot
 from ...dialects import DATABASES, sqlglot_name
 from ...errors import InvalidRequest
 from ...types import ALIASES, PORTABLE, SqlType, from_sqlglot, parse_type
@@ -33,7 +31,7 @@ def _sqlglot_words() -> frozenset[str]:
     """Every single word some dialect's tokenizer knows: only these are worth a sqlglot parse."""
     words = set()
     for name in DIALECTS:
-        words |= {k.lower() for k in Dialect.get_or_raise(name).tokenizer_class.KEYWORDS if " " not in k}
+        words |= {k.lower() for k in sqlglot.Dialect.get_or_raise(name).tokenizer_class.KEYWORDS if " " not in k}
     return frozenset(words)
 
 
