@@ -464,11 +464,26 @@ def _name_first(toks, i, ctx, pre):
     j = i + (_lemma(toks, i) == "column")
     j += _lemma(toks, j) == "called"
     for nm, k in run(toks, j, ctx):
+        if k - j > 1 and _type_word(toks[k - 1], ctx) and _ends_definition(toks, k, ctx):
+            continue            # `(start date)`, `(d interval)`: as in SQL, a name and its type
         k += _lemma(toks, k) == "column"
         for typ, e in [*typephrase(toks, k, ctx), (None, k)]:
             e += typ is not None and _lemma(toks, e) == "column"
             for post, f in _mods(toks, e, ctx):
                 yield ColumnDraft(nm, typ, pre + post), f
+
+
+def _ends_definition(toks, i, ctx) -> bool:
+    """Only column options (`not null`, `default 0`) stand between i and the end of a list item."""
+    return any(_lemma(toks, j) in (",", ")", None) for _, j in _mods(toks, i, ctx))
+
+
+def _type_word(tok, ctx) -> bool:
+    """A word some database reads as a type, portable or not (`date`, `interval`)."""
+    try:
+        return read_type(tok.low, ctx.dialect) is not None
+    except NotPortable:
+        return True
 
 
 @slot("coldefs", "columns (name, type, options)")
