@@ -435,3 +435,24 @@ def test_flyway_placeholders_are_replaced_as_flyway_does(tmp_path):
                                                  "flyway.placeholderReplacement=false\nflyway.placeholders.tbl=x\n",
                                   "sql/V1__t.sql": "CREATE TABLE t (id int PRIMARY KEY, note text DEFAULT '${tbl}');\n"})
     assert "${tbl}" in load_project(off).history[0].content
+
+
+@pytest.mark.parametrize("expression,names,runs", [
+    ("x", {"x"}, True), ("Y", {"x", "y"}, True), ("!y", {"x", "y"}, False), ("not y", {"x", "y"}, False),
+    ("!a", {"x"}, True), ("a or x", {"x"}, True), ("a and x", {"x"}, False), ("a, x", {"x"}, True),
+    ("(a or x) and !b", {"x"}, True), ("(a or x) and !b", {"x", "b"}, False), ("!a and !b or x", {"a", "x"}, True),
+    ("prod and !eu", {"prod", "eu"}, False), ("@test", {"test"}, True),
+])
+def test_liquibase_context_and_label_expressions(expression, names, runs):
+    """Liquibase's expression syntax (contexts and label filters): `,` and `or`, `and`, `!`/`not`,
+    parentheses; tests/test_project_engines.py holds the replay to the real CLI."""
+    from dbmig.sources.liquibase import expression_matches
+    assert expression_matches(expression, names) is runs
+
+
+def test_liquibase_filters_select_as_update_does():
+    from dbmig.sources.liquibase import selected
+    assert selected("test", "v1", None, None)                  # no filter: every changeSet runs
+    assert not selected("test", None, "prod", None) and selected(None, None, "prod", None)
+    assert selected(None, None, None, "v2")                    # no labels: passes any label filter
+    assert not selected(None, "v1", None, "v2") and selected(None, "v1, v2", None, "v2 and !v3")

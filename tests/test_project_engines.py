@@ -313,3 +313,102 @@ def test_pending_migrations_are_read_from_the_tools_record(tool, database, tmp_p
         run_tests(scratch, result.validation_tests)
         report = inspect_project(str(root), dsn=_dsn(scratch))
         assert report["applied"]["pending"] == []
+
+
+CONTEXT_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog
+        http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-4.20.xsd">
+"""
+CONTEXT_MASTER = CONTEXT_HEAD + """  <changeSet id="1" author="t"><createTable tableName="accounts">
+    <column name="id" type="bigint"><constraints primaryKey="true"/></column></createTable></changeSet>
+  <changeSet id="2" author="t" context="test"><createTable tableName="test_fixtures">
+    <column name="id" type="bigint"/></createTable></changeSet>
+  <changeSet id="3" author="t" context="!test"><createTable tableName="prod_only">
+    <column name="id" type="bigint"/></createTable></changeSet>
+  <changeSet id="4" author="t" labels="v2"><createTable tableName="v2_things">
+    <column name="id" type="bigint"/></createTable></changeSet>
+  <changeSet id="5" author="t" labels="v1, core"><addColumn tableName="accounts">
+    <column name="email" type="varchar(100)"/></addColumn></changeSet>
+  <changeSet id="6" author="t" contextFilter="prod and !eu"><createTable tableName="prod_non_eu">
+    <column name="id" type="bigint"/></createTable></changeSet>
+  <changeSet id="7" author="t" context="(eu or prod) and !test" labels="v1 and nope">
+    <sql>CREATE TABLE both_filters (id bigint)</sql></changeSet>
+  <include file="test-data.xml" relativeToChangelogFile="true" context="test"/>
+  <include file="more.yaml" relativeToChangelogFile="true" labels="v1"/>
+  <include file="seed.sql" relativeToChangelogFile="true"/>
+</databaseChangeLog>
+"""
+CONTEXT_TEST_DATA = CONTEXT_HEAD + """  <changeSet id="10" author="t"><createTable tableName="included_for_tests">
+    <column name="id" type="bigint"/></createTable></changeSet>
+</databaseChangeLog>
+"""
+CONTEXT_YAML = """databaseChangeLog:
+  - changeSet:
+      id: "20"
+      author: t
+      context: eu
+      changes:
+        - createTable:
+            tableName: eu_only
+            columns:
+              - column: {name: id, type: bigint}
+  - changeSet:
+      id: "21"
+      author: t
+      changes:
+        - createTable:
+            tableName: yaml_always
+            columns:
+              - column: {name: id, type: bigint}
+"""
+CONTEXT_SQL = """--liquibase formatted sql
+--changeset t:30 context:test
+CREATE TABLE sql_test_only (id bigint);
+--changeset t:31 labels:v2
+CREATE TABLE sql_v2_only (id bigint);
+--changeset t:32 context:prod labels:v1
+CREATE TABLE sql_prod_v1 (id bigint);
+"""
+
+
+@pytest.mark.engine
+@pytest.mark.liquibase
+@pytest.mark.parametrize("contexts,labels", [("prod", "v1"), ("test", None), (None, None), ("eu, prod", "!v1")])
+def test_liquibase_contexts_and_labels_replay_as_the_cli_runs_them(contexts, labels, tmp_path):
+    """liquibase.properties' contexts and label filter decide which changeSets `liquibase update`
+    runs (changeSet, include, XML/YAML/formatted SQL); the offline replay holds the same tables
+    as the real CLI made with the same filter on PostgreSQL."""
+    liquibase_bin()
+    server = live_server("postgresql")
+    root = tmp_path / "lb"
+    (root / "db").mkdir(parents=True)
+    for name, text in {"master.xml": CONTEXT_MASTER, "test-data.xml": CONTEXT_TEST_DATA,
+                       "more.yaml": CONTEXT_YAML, "seed.sql": CONTEXT_SQL}.items():
+        (root / "db" / name).write_text(text)
+    with server.scratch("lbctx") as scratch:
+        props = ["changeLogFile=db/master.xml", f"url={scratch.jdbc_url()}"]
+        args = ["update"]
+        if contexts:
+            props.append(f"liquibase.command.contexts={contexts}")
+            args.append(f"--contexts={contexts}")
+        if labels:
+            props.append(f"label-filter={labels}")
+            args.append(f"--label-filter={labels}")
+        (root / "liquibase.properties").write_text("\n".join(props) + "\n")
+        liquibase_runner.run(root, "db/master.xml", [f"--url={scratch.jdbc_url()}",
+                                                     f"--username={scratch.server.user}", *args])
+        made = {t for t in read_catalog(scratch).tables if not t.startswith("databasechangelog")}
+        project = load_project(root)
+        assert (project.contexts, project.label_filter) == (contexts, labels)
+        replayed = set(replay_offline(project, "postgresql").schema.tables)
+        applied = inspect_project(str(root), dsn=_dsn(scratch))["applied"]
+    assert replayed == made
+    if contexts == "prod":          # replay="database": the real CLI, given the same filter
+        embedded_postgres()
+        from dbmig.project.apply import replay_database
+        assert set(replay_database(project, "postgresql").schema.tables) == made
+    # what the filter leaves out never runs: nothing is pending after the update
+    assert applied["pending"] == [] and applied["unknown_to_project"] == [], applied
+    assert "accounts" in made and ("test_fixtures" in made) == (contexts is None or "test" in contexts)

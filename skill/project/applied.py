@@ -90,11 +90,13 @@ def _alembic(project: Project, database: str, rows: list[tuple]) -> tuple[set[st
 def _liquibase(project: Project, database: str, rows: list[tuple]) -> tuple[set[str], list[str]]:
     """By changeSet identity (id, author): the file path Liquibase records is the changelog's
     logicalFilePath when it sets one, so paths need not match."""
-    from .load import read_history
+    from .load import deployed, read_history
     recorded = {(str(i), str(a)) for i, a, _ in rows}
-    sets = {src.filename: {(c.id, c.author) for c in src.changesets if c.runs} for src in read_history(project, database)}
+    history = read_history(project, database)
+    # a changeSet the contexts or labels leave out never runs here: its file is applied without it
+    sets = {src.filename: {(c.id, c.author) for c in deployed(project, src)} for src in history}
     done = {path for path, ids in sets.items() if ids <= recorded}      # includes only: nothing of its own
-    known = set().union(*sets.values()) if sets else set()
+    known = {(c.id, c.author) for src in history for c in src.changesets}
     return done, sorted(f"{a}:{i}" for i, a in recorded - known)
 
 

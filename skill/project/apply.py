@@ -79,6 +79,8 @@ def _liquibase(project: Project, scratch: Scratch, workdir: Path) -> None:
         (workdir / m.path).parent.mkdir(parents=True, exist_ok=True)
         (workdir / m.path).write_text(m.content)
     connection = [f"--url={scratch.jdbc_url()}", f"--username={scratch.server.user}", "update"]
+    connection += [f"--contexts={project.contexts}"] if project.contexts else []
+    connection += [f"--label-filter={project.label_filter}"] if project.label_filter else []
     password = {"LIQUIBASE_COMMAND_PASSWORD": scratch.server.password} if scratch.server.password else {}
     liquibase.run(workdir, project.next.master, connection, password)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..sources import expat_tree
-from ..sources.liquibase import runs_on
+from ..sources.liquibase import context_of, runs_on, selected
 from .config import LIQUIBASE_DEFAULT_MASTERS, Config
 from .model import Migration, Next, ProjectError
 from .paths import inside, list_files, read_text
@@ -24,6 +24,8 @@ class Segment:
     path: str
     first_line: int
     last_line: int
+    contexts: tuple[str, ...] = ()      # the context expressions of the includes that led here
+    labels: tuple[str, ...] = ()        # the labels those includes add
 
 
 @dataclass
@@ -32,6 +34,8 @@ class Include:
     target: str                 # as written
     relative: bool              # relativeToChangelogFile
     all: bool                   # includeAll
+    context: str | None = None
+    labels: str | None = None
 
 
 def master(root: Path, config: Config) -> str:
@@ -81,7 +85,7 @@ def walk(root: Path, config: Config, start: str) -> tuple[list[Migration], list[
     segments: list[Segment] = []
     last_include: list[Include | None] = [None]
 
-    def visit(path: str) -> None:
+    def visit(path: str, contexts: tuple[str, ...], labels: tuple[str, ...]) -> None:
         if path in migrations:
             return
         content = read_text(root, path)
@@ -91,13 +95,14 @@ def walk(root: Path, config: Config, start: str) -> tuple[list[Migration], list[
             last_include[0] = includes[-1]
         first = 1
         for inc in includes:
-            segments.append(Segment(path, first, inc.line - 1))
+            segments.append(Segment(path, first, inc.line - 1, contexts, labels))
             for target in _targets(root, config, path, inc):
-                visit(target)
+                visit(target, contexts + ((inc.context,) if inc.context else ()),
+                      labels + ((inc.labels,) if inc.labels else ()))
             first = inc.line + 1
-        segments.append(Segment(path, first, 10**9))
+        segments.append(Segment(path, first, 10**9, contexts, labels))
 
-    visit(start)
+    visit(start, (), ())
     return list(migrations.values()), segments, last_include[0]
 
 
@@ -134,7 +139,7 @@ def _xml_includes(path: str, content: str) -> list[Include]:
                     raise ProjectError(f"<{el.tag}> without a {'file' if el.tag == 'include' else 'path'}",
                                        file=path, line=el.line)
                 out.append(Include(el.line, target, _true(el.attrs.get("relativeToChangelogFile")),
-                                   el.tag == "includeAll"))
+                                   el.tag == "includeAll", context_of(el.attrs), el.attrs.get("labels")))
     return out
 
 
@@ -156,8 +161,19 @@ def _yaml_includes(path: str, content: str) -> list[Include]:
                 if not target:
                     raise ProjectError(f"{key.value} without a target", file=path, line=key.start_mark.line + 1)
                 out.append(Include(key.start_mark.line + 1, target, _true(attrs.get("relativeToChangelogFile")),
-                                   key.value == "includeAll"))
+                                   key.value == "includeAll", context_of(attrs), attrs.get("labels")))
     return out
+
+
+def runs_in(segment: Segment, changeset, contexts: str | None, label_filter: str | None) -> bool:
+    """Whether `liquibase update` with the project's contexts and label filter runs `changeset`
+    (None: outside any changeSet) of `segment`: its includes' contexts must match as well."""
+    if not (contexts or label_filter):
+        return True
+    own = changeset.context if changeset else None
+    labels = ",".join(filter(None, (*segment.labels, changeset.labels if changeset else None))) or None
+    return all(selected(expression, None, contexts, None) for expression in (*segment.contexts, own)
+               if expression) and selected(None, labels, None, label_filter)
 
 
 def _mapping(node) -> dict:

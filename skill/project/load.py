@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from bisect import bisect_right
 from pathlib import Path, PurePosixPath
 
 from ..sources import SourceFile, Statement, read_sources
@@ -25,6 +26,9 @@ def load_project(project_dir: str | Path, tool: str | None = None) -> Project:
 
 # liquibase.properties' name for the DATABASECHANGELOG table, as the CLI spells it (prefixes dropped)
 LIQUIBASE_HISTORY_TABLE = ("databaseChangeLogTableName", "databaseChangelogTableName", "database-changelog-table-name")
+# What `liquibase update` runs: the contexts and the label filter of its properties (4.16+ names first).
+LIQUIBASE_CONTEXTS = ("context-filter", "contextFilter", "contexts")
+LIQUIBASE_LABELS = ("label-filter", "labelFilter", "labels")
 
 
 def _flyway(root: Path, config: Config) -> tuple[Project, object]:
@@ -43,6 +47,8 @@ def _liquibase(root: Path, config: Config) -> tuple[Project, object]:
     project = Project(root, "liquibase", config.file, None, None, folders, history,
                       liquibase.next_step(root, start, history, last), history_table=table.value if table else None)
     project.segments = segments
+    contexts, labels = config.get(*LIQUIBASE_CONTEXTS), config.get(*LIQUIBASE_LABELS)
+    project.contexts, project.label_filter = (contexts.value if contexts else None), (labels.value if labels else None)
     return project, config.get("url")
 
 
@@ -87,7 +93,9 @@ def statements(project: Project, sources: list[SourceFile], database: str) -> li
     by_file = {s.filename: s for s in sources}
     if project.tool == "liquibase":
         return [st for seg in project.segments for st in _liquibase_file(by_file[seg.path], database)
-                if seg.first_line <= st.line <= seg.last_line and st.direction == "up"]
+                if seg.first_line <= st.line <= seg.last_line and st.direction == "up"
+                and liquibase.runs_in(seg, _changeset_at(by_file[seg.path], st.line), project.contexts,
+                                      project.label_filter)]
     out = []
     for m in project.history:
         src = by_file[m.path]
@@ -96,6 +104,22 @@ def statements(project: Project, sources: list[SourceFile], database: str) -> li
             ups = _with_supplements(src, ups, database)
         out += ups
     return out
+
+
+def deployed(project: Project, src: SourceFile) -> list:
+    """The changeSets of a Liquibase changelog that `liquibase update` runs on this database with
+    the project's contexts and label filter."""
+    segments = [seg for seg in project.segments if seg.path == src.filename]
+    return [cs for cs in src.changesets if cs.runs and any(
+        seg.first_line <= cs.line <= seg.last_line
+        and liquibase.runs_in(seg, cs, project.contexts, project.label_filter) for seg in segments)]
+
+
+def _changeset_at(src: SourceFile, line: int):
+    """The changeSet a statement on `line` belongs to: the last one to start at or before it."""
+    starts = [cs.line for cs in src.changesets]
+    n = bisect_right(starts, line)
+    return src.changesets[n - 1] if n else None
 
 
 def _liquibase_file(src: SourceFile, database: str) -> list[Statement]:
@@ -133,7 +157,7 @@ _CACHE: dict[tuple, Replay] = {}
 
 def replay_offline(project: Project, database: str) -> Replay:
     """The replayed schema; the same history (same file contents) is replayed once per process."""
-    key = (project.root, project.tool, database, _fingerprint(project))
+    key = (project.root, project.tool, database, project.contexts, project.label_filter, _fingerprint(project))
     if key not in _CACHE:
         result = replay(statements(project, read_history(project, database), database), database)
         while len(_CACHE) >= 8:

@@ -94,6 +94,8 @@ class Project:
     truncate_slug: int = 40                          # Alembic: truncate_slug_length
     history_table: str | None = None                 # the tool's record under a configured name (Flyway `table`,
                                                      # Liquibase databaseChangeLogTableName, Alembic version_table)
+    contexts: str | None = None                      # Liquibase: `contexts` / `context-filter` of its properties
+    label_filter: str | None = None                  # Liquibase: `labels` / `label-filter`
 
     @property
     def command(self) -> str:

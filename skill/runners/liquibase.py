@@ -110,7 +110,8 @@ def run(search_path: Path, name: str, args: list[str], password: dict[str, str] 
     with lifecycle.temp_dir("liquibase") as cwd:
         proc = lifecycle.run(cmd, cwd=cwd, env=env, timeout=600)
     if proc.returncode != 0:
-        raise LiquibaseError(f"liquibase {args[-1]} failed: {_reason(proc.stderr + proc.stdout)}")
+        command = next((a for a in reversed(args) if not a.startswith("-")), args[-1])
+        raise LiquibaseError(f"liquibase {command} failed: {_reason(proc.stderr + proc.stdout)}")
     return proc.stdout
 
 

@@ -82,6 +82,66 @@ def runs_on(dbms: str | None, database: str) -> bool:
     return bool(ours & names)
 
 
+def context_of(attrs: dict) -> str | None:
+    """A changeSet's or include's context expression: `contextFilter` (Liquibase 4.16+) or `context`."""
+    return _str_or_none(attrs.get("contextFilter") or attrs.get("context"))
+
+
+def selected(context: str | None, labels: str | None, contexts: str | None, label_filter: str | None) -> bool:
+    """Whether `liquibase update --contexts=<contexts> --label-filter=<label_filter>` runs a changeSet
+    with this context expression and these labels. Without a filter every changeSet runs; a
+    changeSet without a context (labels) passes any context (label) filter."""
+    runtime = _names(contexts)
+    if runtime and context and not expression_matches(context, runtime):
+        return False
+    own = _names(labels)
+    return not (label_filter or "").strip() or not own or expression_matches(label_filter, own)
+
+
+def _names(text: str | None) -> set[str]:
+    return {n.strip().lower() for n in (text or "").split(",") if n.strip()}
+
+
+_EXPRESSION_TOKEN = lazy_re(r"\s*(\(|\)|!|[^\s()!]+)")
+
+
+def expression_matches(expression: str, names: set[str]) -> bool:
+    """Liquibase's context/label expression over `names`: comma-separated alternatives, each
+    with `and`, `or`, `!`/`not` and parentheses (not binds tightest, then and, then or);
+    names compare case-insensitively."""
+    tokens = [t.lower() for t in _EXPRESSION_TOKEN.findall(expression.replace(",", " or "))]
+    value, end = _or(tokens, 0, names)
+    return value if end == len(tokens) else False
+
+
+def _or(tokens: list[str], i: int, names: set[str]) -> tuple[bool, int]:
+    value, i = _and(tokens, i, names)
+    while i < len(tokens) and tokens[i] == "or":
+        right, i = _and(tokens, i + 1, names)
+        value = value or right
+    return value, i
+
+
+def _and(tokens: list[str], i: int, names: set[str]) -> tuple[bool, int]:
+    value, i = _not(tokens, i, names)
+    while i < len(tokens) and tokens[i] == "and":
+        right, i = _not(tokens, i + 1, names)
+        value = value and right
+    return value, i
+
+
+def _not(tokens: list[str], i: int, names: set[str]) -> tuple[bool, int]:
+    if i >= len(tokens):
+        return False, i
+    if tokens[i] in ("!", "not"):
+        value, i = _not(tokens, i + 1, names)
+        return not value, i
+    if tokens[i] == "(":
+        value, i = _or(tokens, i + 1, names)
+        return value, i + (i < len(tokens) and tokens[i] == ")")
+    return tokens[i].lstrip("@") in names, i + 1
+
+
 def read_xml(src: SourceFile, dialect: str, database: str, confs: dict) -> None:
     try:
         root = expat_tree(src.content)
@@ -101,6 +161,7 @@ def _read_changeset(src: SourceFile, el: Element, dialect: str, database: str) -
     cs = ChangeSet(_str_or_none(el.attrs.get("id")), _str_or_none(el.attrs.get("author")),
                    el.line, el.column, _flag(el.attrs.get("runInTransaction"), True))
     cs.has_rollback = el.find("rollback") is not None
+    cs.context, cs.labels = context_of(el.attrs), _str_or_none(el.attrs.get("labels"))
     src.changesets.append(cs)
     cs.runs = runs_on(el.attrs.get("dbms"), database)
     if not cs.runs:
@@ -371,6 +432,7 @@ def read_formatted_sql(src: SourceFile, dialect: str, database: str, confs: dict
         cs = ChangeSet(_str_or_none(cs_id), _str_or_none(author), line, col,
                        _flag(attrs.get("runInTransaction"), True), raw_sql=True,
                        has_rollback=bool(_ROLLBACK_MARK.search(text, m.end(), end)))
+        cs.context, cs.labels = context_of(attrs), _str_or_none(attrs.get("labels"))
         src.changesets.append(cs)
         cs.runs = runs_on(attrs.get("dbms"), database)
         if not cs.runs:

@@ -69,6 +69,8 @@ class ChangeSet:
     raw_sql: bool = False          # has <sql>/<sqlFile> or is a formatted-SQL changeset
     has_rollback: bool = False
     runs: bool = True              # its dbms admits the database (Liquibase skips it otherwise)
+    context: str | None = None     # its context expression (`context`/`contextFilter`)
+    labels: str | None = None      # its labels, comma-separated
 
 
 @dataclass
