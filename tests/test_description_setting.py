@@ -35,7 +35,20 @@ SENTENCES = {
         ("flyway", "postgresql", None, False, ["add_index"]),
     "backfill customers.status with 'active' where status is null - postgresql, alembic, online":
         ("alembic", "postgresql", None, False, ["backfill"]),
+    "drop customers.legacy on postgres with flyway, we can take downtime":
+        ("flyway", "postgresql", None, True, ["drop_column"]),
+    "add a phone varchar 20 to customers; postgres, liquibase; we can afford a short downtime":
+        ("liquibase", "postgresql", None, True, ["add_column"]),
 }
+
+
+def test_a_call_in_the_sentence_keeps_its_brackets():
+    """Removing the setting leaves no empty brackets behind (`(PostgreSQL 15)`), but a call's
+    `now()` is part of the change."""
+    result = generate({"migration_description": "create table audit (id bigint primary key, stamp timestamptz "
+                                                "default now()) on PostgreSQL 15 with Flyway, downtime ok"})
+    column = result.changes[0].columns[1]
+    assert (column.name, column.type, column.default) == ("stamp", "timestamptz", "now()")
 
 
 @pytest.mark.parametrize("sentence", sorted(SENTENCES))

@@ -32,14 +32,17 @@ NO_DOWNTIME_RE = re.compile(
     r"\b(?:with\s+)?(?:no|zero|without(?:\s+any)?)[\s-]+downtime\b|\bzero[\s-]*downtime\b|"
     r"\bwhile\s+(?:the\s+)?(?:app|application|service|site)\s+(?:is\s+|stays\s+)?(?:running|live|up|online)\b", re.I)
 DOWNTIME_OK_RE = re.compile(
-    r"\b(?:with\s+)?downtime\s+(?:is\s+)?(?:ok|okay|fine|allowed|acceptable)\b|"
+    r"\b(?:with\s+)?downtime\s+(?:is\s+)?(?:ok|okay|fine|allowed|acceptable|permitted)\b|"
+    r"\b(?:(?:we|you|i|they)\s+)?can\s+(?:take|afford|accept|tolerate|live\s+with)\s+(?:some\s+|a\s+(?:little|short|brief)\s+)?downtime\b|"
+    r"\b(?:allow|allowing|accept|accepting)\s+downtime\b|"
     r"\b(?:during|in)\s+(?:a|the|our)\s+maintenance\s+window\b", re.I)
 # Weaker words: they fill a field left out, but say too little to contradict one given (a
 # migration named "offline checks" is no request for downtime).
 ONLINE_RE = re.compile(r"\b(?:(?:done|run|applied|performed)\s+)?online\b", re.I)
 OFFLINE_RE = re.compile(r"\b(?:(?:done|run|applied|performed)\s+)?offline\b", re.I)
-# What the removed phrases leave behind: empty brackets, doubled separators, dangling ones.
-_EMPTY_BRACKETS = re.compile(r"[(\[]\s*(?:[,;/&+-]+\s*)*[)\]]")
+# What the removed phrases leave behind: empty brackets (`(PostgreSQL 15)`, never a call's
+# `now()`), doubled separators, dangling ones.
+_EMPTY_BRACKETS = re.compile(r"(?<![\w$])[(\[]\s*(?:[,;/&+-]+\s*)*[)\]]")
 _DOUBLED = re.compile(r"\s*([,;])(?:\s*[,;\u2013\u2014])+")
 _EDGES = re.compile(r"^[\s,;:.\-\u2013\u2014]+|[\s,;:\-\u2013\u2014]+$")
 

@@ -266,6 +266,9 @@ def type_(toks, i, ctx) -> Iterator[tuple[str, int]]:
         ctx.hint(i, Unclear(f"{toks[i].text!r} is not a type I know", alternatives=near))
 
 
+_LENGTH_TYPES = {"varchar", "char", "nvarchar", "nchar", "varchar2", "character"}
+
+
 def _type_spellings(toks, i) -> Iterator[tuple[str, int]]:
     """`timestamp with time zone`, `decimal(10, 2)`, `nvarchar(max)`: the longest first."""
     if i >= len(toks) or toks[i].kind != "word":
@@ -280,6 +283,8 @@ def _type_spellings(toks, i) -> Iterator[tuple[str, int]]:
 
 
 def _with_args(base: str, toks, j: int) -> tuple[str, int]:
+    if base in _LENGTH_TYPES and j < len(toks) and toks[j].kind == "number":
+        return f"{base}({toks[j].text})", j + 1            # `varchar 20`, as people write it
     if _lemma(toks, j) != "(":
         return base, j
     args, k = [], j + 1
@@ -415,7 +420,7 @@ def _modifier_at(toks, i):
 
 def _mods(toks, i, ctx) -> Iterator[tuple[tuple, int]]:
     """Column modifiers: not null, nullable, unique, primary key, indexed, identity, [with] default V."""
-    j = i + (_lemma(toks, i) == "," and (_modifier_at(toks, i + 1) or _lemma(toks, i + 1) in ("with", "default")))
+    j = i + (_lemma(toks, i) == "," and bool(_modifier_at(toks, i + 1) or _lemma(toks, i + 1) in ("with", "default")))
     mod = _modifier_at(toks, j)
     if mod and not (mod[0] == "indexed" and _lemma(toks, j + 1) in ("on", "to")):
         for rest, k in _mods(toks, j + 1, ctx):
