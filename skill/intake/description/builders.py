@@ -60,6 +60,20 @@ def fill_value(value: Value, r: Resolver, table: str, what: str) -> str:
 
 # --- columns and tables ------------------------------------------------------------------------------
 
+def referenced(ref: Ref | Name, r: Resolver) -> tuple[str, list[str]]:
+    """`customers(id)`, `customers.id`, or `customers` (its key)."""
+    if isinstance(ref, Name):
+        ref = Ref(None, (ref,))
+    if ref.table is not None:
+        table = r.table(ref.table)
+        return table, [r.column(table, c) for c in ref.columns]
+    if ref.pronoun or len(ref.columns) != 1:
+        raise Unclear("name the referenced table (references customers or customers(id))", op="add_foreign_key")
+    table = r.table(ref.columns[0])
+    return table, r.referenced_key(table)
+
+
+
 def _column(draft: ColumnDraft, r: Resolver, table: str, new: bool = True) -> tuple[dict, bool]:
     """A Column dict from a draft, and whether the draft asked for an index."""
     name = r.new_column(table, draft.name) if new else draft.name.text
@@ -72,9 +86,22 @@ def _column(draft: ColumnDraft, r: Resolver, table: str, new: bool = True) -> tu
             indexed = True
         elif option == "primary_key":
             column |= {"primary_key": True, "nullable": False}
+        elif option == "references":
+            pass                                # a change of its own: inline_references
         else:
             column[option] = value
     return column, indexed
+
+
+def inline_references(draft: ColumnDraft, r: Resolver, table: str, column: str) -> list[dict]:
+    """`user_id bigint references users(id) on delete cascade`: the column's foreign key, as the
+    add_foreign_key change after the column's own."""
+    out = []
+    for option, (ref, action) in (o for o in draft.options if o[0] == "references"):
+        ref_table, ref_columns = referenced(ref, r)
+        out.append(with_optional({"op": "add_foreign_key", "table": table, "columns": [column],
+                                  "ref_table": ref_table, "ref_columns": ref_columns}, on_delete=action))
+    return out
 
 
 def add_columns(m: dict, r: Resolver) -> list[dict]:
@@ -92,6 +119,7 @@ def add_columns(m: dict, r: Resolver) -> list[dict]:
         out.append({"op": "add_column", "table": table, "column": column})
         if indexed:
             out.append({"op": "add_index", "table": table, "columns": [column["name"]]})
+        out += inline_references(draft, r, table, column["name"])
     return out
 
 
@@ -107,7 +135,8 @@ def create_table(m: dict, r: Resolver) -> list[dict]:
         raise Unclear(f"create_table {table} needs its columns: create table {table} "
                       "(id bigint primary key, name text)", op="create_table")
     columns = [_column(d, r, table, new=False)[0] for d in m["defs"]]
-    return [{"op": "create_table", "table": table, "columns": columns}]
+    keys = [fk for d, c in zip(m["defs"], columns) for fk in inline_references(d, r, table, c["name"])]
+    return [{"op": "create_table", "table": table, "columns": columns}, *keys]
 
 
 def drop_table(m: dict, r: Resolver) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .builders import stated_name, said, target_of, with_optional
+from .builders import referenced, stated_name, said, target_of, with_optional
 from .errors import Unclear, closest
 from .lexicon import plural, singular
 from .resolve import Resolver
@@ -26,25 +26,12 @@ def add_foreign_key(m: dict, r: Resolver) -> list[dict]:
         table, columns = r.locate(m["src"])
     else:
         table = r.table(m["table"])
-    ref_table, ref_columns = _referenced(m["ref"], r)
+    ref_table, ref_columns = referenced(m["ref"], r)
     if "src" not in m:
         columns = [r.key_column(table, ref_table)]
     change = {"op": "add_foreign_key", "table": table, "columns": columns,
               "ref_table": ref_table, "ref_columns": ref_columns}
     return [with_optional(change, name=stated_name(m), on_delete=m.get("action"))]
-
-
-def _referenced(ref: Ref | Name, r: Resolver) -> tuple[str, list[str]]:
-    """`customers(id)`, `customers.id`, or `customers` (its key)."""
-    if isinstance(ref, Name):
-        ref = Ref(None, (ref,))
-    if ref.table is not None:
-        table = r.table(ref.table)
-        return table, [r.column(table, c) for c in ref.columns]
-    if ref.pronoun or len(ref.columns) != 1:
-        raise Unclear("name the referenced table (references customers or customers(id))", op="add_foreign_key")
-    table = r.table(ref.columns[0])
-    return table, r.referenced_key(table)
 
 
 def add_reference(m: dict, r: Resolver) -> list[dict]:

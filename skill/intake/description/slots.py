@@ -426,6 +426,9 @@ def _mods(toks, i, ctx) -> Iterator[tuple[tuple, int]]:
         for rest, k in _mods(toks, j + 1, ctx):
             yield (mod, *rest), k
         return
+    if _lemma(toks, j) == "reference":
+        yield from _references(toks, j + 1, ctx)
+        return
     k = j + (_lemma(toks, j) == "with")
     if _lemma(toks, k) == "default":
         k += 1 + (_lemma(toks, k + 1) in ("of", "to", "="))
@@ -434,6 +437,16 @@ def _mods(toks, i, ctx) -> Iterator[tuple[tuple, int]]:
                 yield (("default", val), *rest), f
         return
     yield (), i
+
+
+def _references(toks, i, ctx):
+    """`references users(id) [on delete cascade]` and the options after it."""
+    for ref, k in colref(toks, i, ctx):
+        actions = [(ON_DELETE[toks[k + 1].lemma], k + 2)] if (
+            _lemma(toks, k) == "ondelete" and _lemma(toks, k + 1) in ON_DELETE) else [(None, k)]
+        for act, e in actions:
+            for rest, f in _mods(toks, e, ctx):
+                yield (("references", (ref, act)), *rest), f
 
 
 @slot("postmods", "column options (not null, default ...)")
