@@ -123,6 +123,12 @@ def add_columns(m: dict, r: Resolver) -> list[dict]:
     return out
 
 
+def add_timestamps(m: dict, r: Resolver) -> list[dict]:
+    """`add timestamps to orders` (Rails' add_timestamps): created_at and updated_at, typed by their names."""
+    drafts = [ColumnDraft(Name(name, name), None) for name in ("created_at", "updated_at")]
+    return add_columns({"table": m["table"], "defs": drafts}, r)
+
+
 def _focus(r: Resolver, op: str) -> str:
     if r.focus is None:
         raise Unclear("add the table: add <column> to <table>", op=op)

@@ -155,6 +155,8 @@ RULES: list[Rule] = [
             f"merge {{sources:refs}} into {{dst:run}} [{TABLE_PREP} {{table}}] [with|by|using {{sep}}]",
             example="merge first_name and last_name into full_name on users"),
 
+    # Rails' add_timestamps / t.timestamps
+    *_rules("add_column", b.add_timestamps, "add|create timestamps to|on|in|for {table}"),
     # add a column: the most general phrasings, so they come after the specific ones above
     *_rules("add_column", b.add_columns,
             "add|create [column] {defs:coldefs} to|on|in|for|into {table} [{post:postmods}]",

@@ -266,6 +266,11 @@ def type_(toks, i, ctx) -> Iterator[tuple[str, int]]:
         ctx.hint(i, Unclear(f"{toks[i].text!r} is not a type I know", alternatives=near))
 
 
+def _singular_type(word: str) -> str:
+    """`created_at and updated_at timestamps`: a plural type word names the type."""
+    return word[:-1] if word.endswith("s") and word[:-1] in PORTABLE else word
+
+
 _LENGTH_TYPES = {"varchar", "char", "nvarchar", "nchar", "varchar2", "character"}
 
 
@@ -274,7 +279,7 @@ def _type_spellings(toks, i) -> Iterator[tuple[str, int]]:
     if i >= len(toks) or toks[i].kind != "word":
         return
     # a phrase read as a type (lexicon: `bigserial` -> bigint identity) is that type
-    words = [t.lemma if t.lemma in PORTABLE else t.low for t in toks[i:i + 4]]
+    words = [t.lemma if t.lemma in PORTABLE else _singular_type(t.low) for t in toks[i:i + 4]]
     for phrase in TYPE_PHRASES:
         n = phrase.count(" ") + 1
         if " ".join(words[:n]) == phrase:
