@@ -147,3 +147,27 @@ def test_raw_sql_that_destroys_data_needs_down_or_confirmation():
 def test_liquibase_author_with_a_space_in_every_format(fmt):
     r = generate(BASE | dict(migration_tool="liquibase", liquibase_format=fmt, author="Ann Lee"))
     assert "Ann Lee" in r.migration_script.content
+
+
+NAMED_SCHEMA = ("CREATE TABLE users (id bigint, email varchar(200) NOT NULL, CONSTRAINT pk_users PRIMARY KEY (id), "
+                "CONSTRAINT uq_users_email UNIQUE (email)); CREATE INDEX ix_users_email ON users (email);")
+
+
+@pytest.mark.parametrize("op,name", [("drop_constraint", "uq_nope"), ("drop_index", "ix_nope")])
+def test_dropping_what_the_given_schema_lacks_is_refused(op, name):
+    """The DROP would fail on apply: the error names the field and what the table has."""
+    change = {"op": op, "table": "users", "name": name}
+    with pytest.raises(InvalidRequest) as err:
+        generate(dict(migration_tool="flyway", database="postgresql", migration_type="schema",
+                      downtime_allowed=True, migration_description="drop", schema=NAMED_SCHEMA, changes=[change]))
+    assert err.value.field == "changes.0.name" and "uq_users_email" in err.value.allowed
+
+
+def test_an_unnamed_constraint_may_carry_the_name_the_database_gave_it():
+    """`orders_user_id_fkey` is PostgreSQL's name for an inline REFERENCES: not refused."""
+    schema = ("CREATE TABLE users (id bigint PRIMARY KEY); "
+              "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));")
+    result = generate(dict(migration_tool="flyway", database="postgresql", migration_type="schema",
+                           downtime_allowed=True, migration_description="drop fk", schema=schema,
+                           changes=[{"op": "drop_constraint", "table": "orders", "name": "orders_user_id_fkey"}]))
+    assert "DROP CONSTRAINT orders_user_id_fkey" in result.migration_script.content

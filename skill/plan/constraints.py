@@ -53,8 +53,22 @@ def drop_index_sql(ctx: Context, table: str, name: str) -> str:
     return ctx.dialect.sql("drop_index", name=ctx.q(name), table=ctx.q(table))
 
 
+def refuse_unknown(ctx: Context, table_name: str, kind: str, name: str, path: str) -> None:
+    """A drop of an index or constraint the given schema holds no trace of fails on apply, so it
+    is refused. Not when the table has an unnamed constraint: the database named it (PostgreSQL
+    `orders_user_id_fkey`, MySQL `orders_ibfk_1` or the unique key's column) and it may be this one."""
+    table = ctx.schema.table(table_name)
+    if not ctx.schema.known or table is None or any(key.startswith("<") for key in table.constraints):
+        return
+    names = [*table.indexes, *table.constraints] if kind == "index" else [*table.constraints]
+    if name.lower() not in names:
+        raise InvalidRequest(f"{table_name} has no {kind} named {name} in the given schema: dropping it "
+                             "would fail", field=f"{path}.name", allowed=sorted(names) or None)
+
+
 @direct("drop_index")
 def drop_index(ch: DropIndex, ctx: Context, path: str) -> list[Step]:
+    refuse_unknown(ctx, ch.table, "index", ch.name, path)
     table = ctx.table(ch.table)
     old = table.indexes.pop(ch.name.lower(), None)
     lock = ctx.lock("drop_index")
@@ -178,12 +192,13 @@ def add_check(ch: AddCheck, ctx: Context, path: str) -> list[Step]:
 
 @direct("drop_constraint")
 def drop_constraint(ch: DropConstraint, ctx: Context, path: str) -> list[Step]:
+    refuse_unknown(ctx, ch.table, "constraint", ch.name, path)
     d, table = ctx.dialect, ctx.table(ch.table)
     old = table.constraints.pop(ch.name.lower(), None)
     lock = ctx.lock("drop_constraint")
     if old is None:
-        ctx.warnings.append(f"The definition of constraint {ch.name} is unknown (no `schema`): "
-                            "the rollback is a manual step.")
+        ctx.warnings.append(f"The definition of constraint {ch.name} is unknown (no `schema`, or one where "
+                            "the database named it): the rollback is a manual step.")
         stub = ConstraintDef(ch.name, "unknown")
         return [Step(f"drop constraint {ch.name}", drop_constraint_sql(ctx, ch.table, stub), None,
                      lock, ch.table, manual_steps=[f"Re-create constraint {ch.name} on {ch.table}."])]
