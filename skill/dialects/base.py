@@ -306,6 +306,15 @@ class Dialect:
         """The plain type change (T1) is a catalog change: no row is rewritten."""
         return False
 
+    def converts(self, old: SqlType, new: SqlType) -> bool:
+        """A type change old -> new can convert the values at all (whether each one fits is the
+        guard's matter); False: the database has no conversion, whatever the rows hold."""
+        return True
+
+    def needs_cast(self, old: SqlType, new: SqlType) -> bool:
+        """The type change must spell the conversion out (PostgreSQL `USING col::new`)."""
+        return False
+
     def validated_check_skips_scan(self, version: tuple[int, ...]) -> bool:
         """SET NOT NULL reads no row when a validated CHECK (col IS NOT NULL) proves it."""
         return False

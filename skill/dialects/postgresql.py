@@ -24,6 +24,13 @@ FLYWAY_LOCK = ("Flyway >= 9.1.2 on PostgreSQL holds a transactional advisory loc
 _CALL = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)\s*\(")
 
 
+_STRINGS = {"varchar", "char", "text"}
+_NUMBERS = {"smallint", "integer", "bigint", "decimal", "float", "double"}
+_TEMPORAL_CASTS = {("date", "timestamp"), ("date", "timestamptz"), ("timestamp", "date"), ("timestamp", "time"),
+                   ("timestamp", "timestamptz"), ("timestamptz", "date"), ("timestamptz", "time"),
+                   ("timestamptz", "timestamp")}
+
+
 class PostgreSQL(Dialect):
     name = "postgresql"
     quote = ('"', '"')
@@ -215,6 +222,20 @@ class PostgreSQL(Dialect):
     def type_change_in_catalog(self, old: SqlType, new: SqlType) -> bool:
         """varchar(n) -> varchar(m > n) and varchar -> text are binary-coercible: catalog only."""
         return old.name == "varchar" and new.name in ("varchar", "text") and old.widens_to(new)
+
+    def converts(self, old: SqlType, new: SqlType) -> bool:
+        """PostgreSQL's casts between the portable types (pg_cast, plus the I/O conversion to and
+        from every string type): tests/test_dialects_engine.py checks every pair on the engine."""
+        o, n = old.name, new.name
+        return (o == n or o in _STRINGS or n in _STRINGS or (o in _NUMBERS and n in _NUMBERS)
+                or {o, n} == {"integer", "boolean"} or (o == "json" and (n in _NUMBERS or n == "boolean"))
+                or (o, n) in _TEMPORAL_CASTS)
+
+    def needs_cast(self, old: SqlType, new: SqlType) -> bool:
+        """The casts PostgreSQL applies only when asked (explicit): from a string type, from jsonb,
+        between integer and boolean. Without `USING` the ALTER fails ("cannot be cast automatically")."""
+        o, n = old.name, new.name
+        return n not in _STRINGS and (o in _STRINGS or o == "json" or {o, n} == {"integer", "boolean"})
 
     def validated_check_skips_scan(self, version: tuple[int, ...]) -> bool:
         """PostgreSQL 12+ (an unknown version is a current one)."""

@@ -224,6 +224,15 @@ def prepare_type_change(ch: AlterColumnType, ctx: Context, path: str) -> TypeCha
     using = ctx.expr(ch.using, f"{path}.using") if ch.using else None
     if using and not d.type_change_using:
         raise InvalidRequest(f"`using` is not available on {d.name}", field=f"{path}.using")
+    forward = using is not None or d.converts(old.type, new.type)
+    if not (forward and d.converts(new.type, old.type)):
+        start, end, what = (old.type, new.type, "the change") if not forward else (new.type, old.type, "its rollback")
+        raise InvalidRequest(
+            f"{d.name} has no conversion from {start} to {end}: {what} of {ch.table}.{ch.column} would fail "
+            "whatever the rows hold", field=f"{path}.type",
+            suggestion="add a column of the new type, backfill it with an expression, then drop the old one")
+    if using is None and d.needs_cast(old.type, new.type):
+        using = f"{ctx.q(old.name)}::{d.native_type(new.type)}"
     change = TypeChange(ch.column, old, new, using, _narrowing_guard(ctx, ch.table, old, new))
     ctx.table(ch.table).columns[ch.column.lower()] = new
     return change
