@@ -225,7 +225,7 @@ class PostgreSQL(Dialect):
 
     def converts(self, old: SqlType, new: SqlType) -> bool:
         """PostgreSQL's casts between the portable types (pg_cast, plus the I/O conversion to and
-        from every string type): tests/test_dialects_engine.py checks every pair on the engine."""
+        from every string type): tests/test_dialect_model.py checks every pair on the engine."""
         o, n = old.name, new.name
         return (o == n or o in _STRINGS or n in _STRINGS or (o in _NUMBERS and n in _NUMBERS)
                 or {o, n} == {"integer", "boolean"} or (o == "json" and (n in _NUMBERS or n == "boolean"))

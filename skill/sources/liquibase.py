@@ -115,19 +115,21 @@ def expression_matches(expression: str, names: set[str]) -> bool:
 
 
 def _or(tokens: list[str], i: int, names: set[str]) -> tuple[bool, int]:
-    value, i = _and(tokens, i, names)
-    while i < len(tokens) and tokens[i] == "or":
-        right, i = _and(tokens, i + 1, names)
-        value = value or right
-    return value, i
+    return _joined("or", any, _and, tokens, i, names)
 
 
 def _and(tokens: list[str], i: int, names: set[str]) -> tuple[bool, int]:
-    value, i = _not(tokens, i, names)
-    while i < len(tokens) and tokens[i] == "and":
-        right, i = _not(tokens, i + 1, names)
-        value = value and right
-    return value, i
+    return _joined("and", all, _not, tokens, i, names)
+
+
+def _joined(word: str, combine, operand, tokens: list[str], i: int, names: set[str]) -> tuple[bool, int]:
+    """Operands separated by `word`, combined (any / all)."""
+    value, i = operand(tokens, i, names)
+    values = [value]
+    while i < len(tokens) and tokens[i] == word:
+        value, i = operand(tokens, i + 1, names)
+        values.append(value)
+    return combine(values), i
 
 
 def _not(tokens: list[str], i: int, names: set[str]) -> tuple[bool, int]:

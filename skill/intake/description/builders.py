@@ -73,7 +73,6 @@ def referenced(ref: Ref | Name, r: Resolver) -> tuple[str, list[str]]:
     return table, r.referenced_key(table)
 
 
-
 def _column(draft: ColumnDraft, r: Resolver, table: str, new: bool = True) -> tuple[dict, bool]:
     """A Column dict from a draft, and whether the draft asked for an index."""
     name = r.new_column(table, draft.name) if new else draft.name.text

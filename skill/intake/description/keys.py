@@ -8,7 +8,7 @@ from .builders import referenced, stated_name, said, target_of, with_optional
 from .errors import Unclear, closest
 from .lexicon import plural, singular
 from .resolve import Resolver
-from .slots import Name, Ref
+from .slots import Name
 
 def add_index(m: dict, r: Resolver) -> list[dict]:
     table, columns = target_of(m, r)
