@@ -154,8 +154,9 @@ def _value(enum) -> str | None:
 
 def fit_list(report: dict, key: str, render: Callable[[dict], str], line: Callable[[dict], str]) -> Structured:
     """Keep the leading items that fit the budget; say how many were left out."""
-    if within(UNTIERED, as_json(report), render(report)):
-        return report, render(report)
+    whole = render(report)
+    if within(UNTIERED, as_json(report), whole):
+        return report, whole
     items = report.get(key, [])
     head = {**report, key: []}
     room = UNTIERED - tokens(as_json(head)) - tokens(render(head)) - 100  # 100: the `omitted` note

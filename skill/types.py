@@ -51,6 +51,10 @@ SERIAL = {"SMALLSERIAL": "smallint", "SERIAL": "integer", "BIGSERIAL": "bigint"}
 # AUTO_INCREMENT, SQL Server's IDENTITY; "always": GENERATED ALWAYS AS IDENTITY; "serial": SERIAL.
 Identity = Literal["by_default", "always", "serial"]
 
+# The portable types by kind: text, and numbers (exact or not).
+STRINGS = frozenset({"varchar", "char", "text"})
+NUMBERS = frozenset({"smallint", "integer", "bigint", "decimal", "float", "double"})
+
 _TYPE_RE = re.compile(r"^\s*([a-z][a-z ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?\s*$")
 _INT_RANK = {"smallint": 1, "integer": 2, "bigint": 3}
 INT_RANGE = {"smallint": (-32768, 32767), "integer": (-2147483648, 2147483647),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..types import SERIAL, SqlType
+from ..types import NUMBERS, SERIAL, STRINGS, SqlType
 from .base import Dialect, ansi_literal
 from .facts import volatile_function
 from .common import (ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, ONLINE_STRATEGIES, PS, RESERVED_CORE,
@@ -24,8 +24,6 @@ FLYWAY_LOCK = ("Flyway >= 9.1.2 on PostgreSQL holds a transactional advisory loc
 _CALL = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)\s*\(")
 
 
-_STRINGS = {"varchar", "char", "text"}
-_NUMBERS = {"smallint", "integer", "bigint", "decimal", "float", "double"}
 _TEMPORAL_CASTS = {("date", "timestamp"), ("date", "timestamptz"), ("timestamp", "date"), ("timestamp", "time"),
                    ("timestamp", "timestamptz"), ("timestamptz", "date"), ("timestamptz", "time"),
                    ("timestamptz", "timestamp")}
@@ -227,15 +225,15 @@ class PostgreSQL(Dialect):
         """PostgreSQL's casts between the portable types (pg_cast, plus the I/O conversion to and
         from every string type): tests/test_dialect_model.py checks every pair on the engine."""
         o, n = old.name, new.name
-        return (o == n or o in _STRINGS or n in _STRINGS or (o in _NUMBERS and n in _NUMBERS)
-                or {o, n} == {"integer", "boolean"} or (o == "json" and (n in _NUMBERS or n == "boolean"))
+        return (o == n or o in STRINGS or n in STRINGS or (o in NUMBERS and n in NUMBERS)
+                or {o, n} == {"integer", "boolean"} or (o == "json" and (n in NUMBERS or n == "boolean"))
                 or (o, n) in _TEMPORAL_CASTS)
 
     def needs_cast(self, old: SqlType, new: SqlType) -> bool:
         """The casts PostgreSQL applies only when asked (explicit): from a string type, from jsonb,
         between integer and boolean. Without `USING` the ALTER fails ("cannot be cast automatically")."""
         o, n = old.name, new.name
-        return n not in _STRINGS and (o in _STRINGS or o == "json" or {o, n} == {"integer", "boolean"})
+        return n not in STRINGS and (o in STRINGS or o == "json" or {o, n} == {"integer", "boolean"})
 
     def validated_check_skips_scan(self, version: tuple[int, ...]) -> bool:
         """PostgreSQL 12+ (an unknown version is a current one)."""

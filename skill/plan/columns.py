@@ -9,7 +9,7 @@ from ..errors import InvalidRequest, UnsafeRollback
 from ..models import (AddColumn, AlterColumnType, DropColumn, DropDefault, DropNotNull,
                       RenameColumn, SetDefault, SetNotNull)
 from ..schema import ColumnDef
-from ..types import INT_RANGE
+from ..types import INT_RANGE, STRINGS
 from .context import Context
 from .dependents import drop_dependents
 from .model import Guard, NativeOp, Step
@@ -297,7 +297,7 @@ def _narrowing_guard(ctx: Context, table: str, old: ColumnDef, new: ColumnDef) -
     c, o, n = ctx.q(old.name), old.type, new.type
     if o.widens_to(n):
         return None
-    if n.name in ("varchar", "char") and o.name in ("varchar", "char", "text"):
+    if n.name in ("varchar", "char") and o.name in STRINGS:
         lost = f"{ctx.dialect.sql('batch_length', value=c)} > {n.args[0]}"
     elif n.name in INT_RANGE and (o.name in INT_RANGE or o.is_decimal):
         lo, hi = INT_RANGE[n.name]

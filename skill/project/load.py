@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 from bisect import bisect_right
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from ..sources import SourceFile, Statement, read_sources
 from . import alembic, flyway, liquibase
@@ -92,10 +93,10 @@ def statements(project: Project, sources: list[SourceFile], database: str) -> li
     """Forward statements in apply order, with a `Gap` where a change became no statement."""
     by_file = {s.filename: s for s in sources}
     if project.tool == "liquibase":
-        return [st for seg in project.segments for st in _liquibase_file(by_file[seg.path], database)
-                if seg.first_line <= st.line <= seg.last_line and st.direction == "up"
-                and liquibase.runs_in(seg, _changeset_at(by_file[seg.path], st.line), project.contexts,
-                                      project.label_filter)]
+        files = {path: _liquibase_file(src, database) for path, src in by_file.items()}
+        runs = _filtered(project, by_file)
+        return [st for seg in project.segments for st in files[seg.path]
+                if seg.first_line <= st.line <= seg.last_line and st.direction == "up" and runs(seg, st.line)]
     out = []
     for m in project.history:
         src = by_file[m.path]
@@ -115,11 +116,18 @@ def deployed(project: Project, src: SourceFile) -> list:
         and liquibase.runs_in(seg, cs, project.contexts, project.label_filter) for seg in segments)]
 
 
-def _changeset_at(src: SourceFile, line: int):
-    """The changeSet a statement on `line` belongs to: the last one to start at or before it."""
-    starts = [cs.line for cs in src.changesets]
-    n = bisect_right(starts, line)
-    return src.changesets[n - 1] if n else None
+def _filtered(project: Project, by_file: dict[str, SourceFile]) -> Callable[[liquibase.Segment, int], bool]:
+    """(segment, line) -> whether `liquibase update` with the project's contexts and label filter
+    runs what is on that line: the changeSet it belongs to (the last to start at or before it)."""
+    if not (project.contexts or project.label_filter):
+        return lambda segment, line: True
+    starts = {path: [cs.line for cs in src.changesets] for path, src in by_file.items()}
+
+    def runs(segment: liquibase.Segment, line: int) -> bool:
+        changesets = by_file[segment.path].changesets
+        n = bisect_right(starts[segment.path], line)
+        return liquibase.runs_in(segment, changesets[n - 1] if n else None, project.contexts, project.label_filter)
+    return runs
 
 
 def _liquibase_file(src: SourceFile, database: str) -> list[Statement]:

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from ..dialects import get_dialect
 from ..schema import TableDef, VirtualSchema, parse_schema
+from ..types import NUMBERS, STRINGS
 
 ROWS = 10
 
 
 def _value(type_name: str, args: tuple[int, ...], i: int, database: str) -> str | None:
-    if type_name in ("smallint", "integer", "bigint", "decimal", "float", "double"):
+    if type_name in NUMBERS:
         return str(i)
-    if type_name in ("varchar", "char", "text"):
+    if type_name in STRINGS:
         width = args[0] if args else 20
         return "'" + f"v{i}"[:width] + "'"
     return {

@@ -487,7 +487,7 @@ def _name_first(toks, i, ctx, pre):
     j = i + (_lemma(toks, i) == "column")
     j += _lemma(toks, j) == "called"
     for nm, k in run(toks, j, ctx):
-        if k - j > 1 and _type_word(toks[k - 1], ctx) and _ends_definition(toks, k, ctx):
+        if k - j > 1 and _ends_definition(toks, k, ctx) and _type_word(toks[k - 1], ctx):
             continue            # `(start date)`, `(d interval)`: as in SQL, a name and its type
         k += _lemma(toks, k) == "column"
         for typ, e in [*typephrase(toks, k, ctx), (None, k)]:
