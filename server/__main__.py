@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import argparse
 
-from .app import serve
+from dbmig.collector import loading
+
+with loading():     # the SDK and the server: ~600 modules (see dbmig.collector)
+    from .app import serve
 
 
 def main(argv: list[str] | None = None) -> None:

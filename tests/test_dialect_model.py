@@ -163,3 +163,56 @@ def test_a_type_change_postgresql_cannot_make_or_undo_is_refused(old, new, what)
                       migration_description="retype", schema=f"CREATE TABLE t (id bigint PRIMARY KEY, c {old});",
                       changes=[{"op": "alter_column_type", "table": "t", "column": "c", "type": new}]))
     assert err.value.field == "changes.0.type" and what in err.value.message
+
+
+def _retype(schema: str, changes: list[dict]) -> dict:
+    return dict(migration_tool="flyway", database="postgresql", migration_type="schema", downtime_allowed=True,
+                migration_description="retype", schema=schema, changes=changes)
+
+
+@pytest.mark.parametrize("downtime", [True, False])
+def test_a_type_change_whose_default_does_not_convert_is_refused(downtime):
+    """PostgreSQL converts a DEFAULT with its column only by a cast it applies by itself:
+    varchar DEFAULT '5' -> integer fails on the engine ("default for column cannot be cast
+    automatically"), directly and in the zero-downtime swap alike. Refused, naming the field
+    and the way through (drop_default first)."""
+    from dbmig.errors import InvalidRequest
+    request = _retype("CREATE TABLE t (id bigint PRIMARY KEY, s varchar(10) DEFAULT '5');",
+                      [{"op": "alter_column_type", "table": "t", "column": "s", "type": "integer"}])
+    with pytest.raises(InvalidRequest) as err:
+        generate({**request, "downtime_allowed": downtime})
+    assert err.value.field == "changes.0.type" and "DEFAULT '5'" in err.value.message
+    assert "drop_default" in err.value.suggestion
+
+
+def test_a_default_that_converts_with_its_column_is_not_refused():
+    """integer DEFAULT 0 -> varchar: PostgreSQL converts the default itself, both ways."""
+    generate(_retype("CREATE TABLE t (id bigint PRIMARY KEY, n integer DEFAULT 0);",
+                     [{"op": "alter_column_type", "table": "t", "column": "n", "type": "varchar(20)"}]))
+
+
+@pytest.mark.engine
+def test_drop_default_then_type_change_then_default_applies_and_rolls_back_on_postgresql():
+    """The way the refusal names: drop the default, change the type, set a default of the new
+    type. Applied on rows and undone: values, type and the old default come back."""
+    from dbmig.runners import flyway
+    from .conftest import live_server
+
+    table = "CREATE TABLE codes (id bigint PRIMARY KEY, code varchar(10) DEFAULT '5')"
+    result = generate(_retype(table + ";", [
+        {"op": "drop_default", "table": "codes", "column": "code"},
+        {"op": "alter_column_type", "table": "codes", "column": "code", "type": "integer"},
+        {"op": "set_default", "table": "codes", "column": "code", "default": "5"}]))
+    files = {f.filename: f.content for f in result.files}
+    default = ("SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a "
+               "ON a.attrelid = d.adrelid AND a.attnum = d.adnum WHERE d.adrelid = 'codes'::regclass")
+    with live_server("postgresql").scratch("retypedef") as scratch:
+        scratch.execute([table, "INSERT INTO codes VALUES (1, '7'), (2, DEFAULT)"])
+        flyway.upgrade(scratch, files)
+        scratch.execute(["INSERT INTO codes (id) VALUES (3)"])
+        assert scratch.query("SELECT code, pg_typeof(code)::text FROM codes ORDER BY id") == \
+            [[7, "integer"], [5, "integer"], [5, "integer"]]
+        scratch.execute(["DELETE FROM codes WHERE id = 3"])
+        flyway.downgrade(scratch, files)
+        assert scratch.query("SELECT code FROM codes ORDER BY id") == [["7"], ["5"]]
+        assert scratch.query(default) == [["'5'::character varying"]]

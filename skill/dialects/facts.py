@@ -76,6 +76,7 @@ class Facts:
         for op, entry in own.get("op", {}).items():
             ops[op] = {**ops.get(op, {}), **entry}
         self._ops = ops
+        self._variants: dict[tuple[str, tuple[int, ...]], str] = {}
 
     def __contains__(self, op: str) -> bool:
         return "lock" in self._ops.get(op, {})
@@ -86,7 +87,14 @@ class Facts:
         return [op for op in self._ops if op in self and "@" not in op]
 
     def _variant(self, op: str, version: tuple[int, ...]) -> str:
-        """`op@N` for the highest N <= version, else `op`."""
+        """`op@N` for the highest N <= version, else `op` (kept: a plan asks for the same few)."""
+        key = (op, version)
+        found = self._variants.get(key)
+        if found is None:
+            found = self._variants[key] = self._fitting(op, version)
+        return found
+
+    def _fitting(self, op: str, version: tuple[int, ...]) -> str:
         fitting = sorted((parse_version(k.split("@", 1)[1]), k) for k in self._ops
                          if k.startswith(f"{op}@") and version and parse_version(k.split("@", 1)[1]) <= version)
         return fitting[-1][1] if fitting else op

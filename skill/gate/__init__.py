@@ -28,7 +28,7 @@ def _lint_clean(result: MigrationResult) -> None:
     """The rules that lint users' migrations gate ours: no error-level finding ships."""
     from ..lint import validate_migration
     report = validate_migration([f.model_dump() for f in result.files], result.database.value,
-                                result.migration_tool.value, bounded=False)
+                                result.migration_tool.value, bounded=False, errors_only=True)
     errors = [f for f in report["findings"] if f["severity"] == "error"]
     if errors:
         e = errors[0]

@@ -231,11 +231,27 @@ def prepare_type_change(ch: AlterColumnType, ctx: Context, path: str) -> TypeCha
             f"{d.name} has no conversion from {start} to {end}: {what} of {ch.table}.{ch.column} would fail "
             "whatever the rows hold", field=f"{path}.type",
             suggestion="add a column of the new type, backfill it with an expression, then drop the old one")
-    if using is None and d.needs_cast(old.type, new.type):
-        using = f"{ctx.q(old.name)}::{d.native_type(new.type)}"
+    if d.needs_cast(old.type, new.type):
+        _refuse_unconverted_default(ch, old, new, d, path)
+        using = using or f"{ctx.q(old.name)}::{d.native_type(new.type)}"
     change = TypeChange(ch.column, old, new, using, _narrowing_guard(ctx, ch.table, old, new))
     ctx.table(ch.table).columns[ch.column.lower()] = new
     return change
+
+
+def _refuse_unconverted_default(ch: AlterColumnType, old: ColumnDef, new: ColumnDef, d, path: str) -> None:
+    """The database converts a column's DEFAULT with the column only by a cast it applies by
+    itself: where the values need an explicit one, so would the default, and the ALTER fails
+    ("default for column cannot be cast automatically"). Going back is fine: the default was
+    converted on the way there."""
+    if old.default is None:
+        return
+    where = f"{ch.table}.{ch.column}"
+    raise InvalidRequest(
+        f"{where} has DEFAULT {old.default}, which {d.name} does not convert to {new.type} by itself: "
+        "the type change would fail", field=f"{path}.type",
+        suggestion=f"put a drop_default change for {where} before this one, and after it a set_default "
+                   "with a value of the new type if the column needs a default")
 
 
 def warn_type_change(ctx: Context, table: str, tc: TypeChange) -> None:

@@ -23,7 +23,10 @@ def _statements() -> tuple[type, ...]:
             exp.Transaction, exp.Commit, exp.Rollback, exp.Use)
 
 
+@functools.lru_cache(maxsize=256)
 def expression(text: str, dialect: str, field: str, subqueries: bool = False) -> str:
+    """`text` as the one expression it must be, in `dialect`'s SQL; InvalidRequest naming `field`
+    if it is not. Kept per text (refusals are not): defaults such as `now()` or `0` recur."""
     try:
         parsed = parse(text, dialect)
     except (sqlglot_errors.ParseError, sqlglot_errors.TokenError) as e:

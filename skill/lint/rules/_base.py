@@ -345,6 +345,7 @@ class Context:
     validated_not_null: set[tuple[str, str]] = field(default_factory=set)
     not_valid: dict[str, int | None] = field(default_factory=dict)            # name -> tx it was added in
     parsed_ahead: _pg.ParseAhead | None = None      # PostgreSQL: whole files parsed on a second thread
+    severities: tuple[str, ...] = SEVERITIES        # the rules run: those of these levels
 
     def at_least(self, *version: int) -> bool:
         """True when the target is at least this version; an unknown version counts as current."""
