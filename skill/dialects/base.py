@@ -234,6 +234,12 @@ class Dialect:
         names, `type`: the new native type) so its numbers can reach the new type's range."""
         return []
 
+    def renumbered(self, parts: dict[str, str], column: ColumnDef) -> list[str] | None:
+        """Statements that number a re-added column again as `column` was numbered (identity or
+        serial), continuing after its largest value (`parts`: its quoted and literal names,
+        `type`); None where an existing column cannot be made numbered (SQL Server, Oracle)."""
+        return None
+
     def restore_rows(self, parts: dict[str, str], numbered: list[tuple[str, str]]) -> list[str]:
         """The backup's rows back into their table, recreated from its definition (`parts`:
         quoted table, backup, columns); `numbered`: its identity columns, (name, kind). Here the

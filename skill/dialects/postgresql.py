@@ -73,6 +73,11 @@ class PostgreSQL(Dialect):
         # the sequence's name as the catalog knows it (a serial's may not be <table>_<column>_seq)
         "serial_sequence_type": "DO $$ BEGIN EXECUTE format('ALTER SEQUENCE %s AS {type}', "
                                 "pg_get_serial_sequence({table_lit}, {column_lit})); END $$",
+        # A dropped numbered column's rollback (plan/columns.py): an identity is added back
+        # (the column is NOT NULL by then); a serial's sequence went with the column.
+        "add_identity": "ALTER TABLE {table} ALTER COLUMN {column} ADD GENERATED {kind} AS IDENTITY",
+        "serial_restore": ("CREATE SEQUENCE {sequence} AS {type} OWNED BY {table}.{column}",
+                           "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT nextval({sequence_lit})"),
         "identity_continue": "SELECT setval(pg_get_serial_sequence({table_lit}, {column_lit}), "
                              "COALESCE(MAX({column}), 0) + 1, false) FROM {table}",
         # Batched data migrations (skill/plan/data.py). A DO block may COMMIT per batch only
@@ -245,6 +250,19 @@ class PostgreSQL(Dialect):
         if column.identity != "serial" or not column.type.is_integer:
             return []
         return [self.sql("serial_sequence_type", **parts)]
+
+    def renumbered(self, parts: dict[str, str], column: ColumnDef) -> list[str]:
+        """An identity is added back to the (NOT NULL) column; a serial gets its owned sequence
+        (dropped with the column) and default again. Either way the sequence continues after
+        the restored values."""
+        if column.identity == "serial":
+            sequence = f"{parts['table_name']}_{parts['column_name']}_seq"
+            numbering = self.statements("serial_restore", **parts, sequence=self.q(sequence),
+                                        sequence_lit=self.literal(self.q(sequence)))
+        else:
+            numbering = [self.sql("add_identity", **parts,
+                                  kind="ALWAYS" if column.identity == "always" else "BY DEFAULT")]
+        return numbering + [self.sql("identity_continue", **parts)]
 
     def restore_rows(self, parts: dict[str, str], numbered: list[tuple[str, str]]) -> list[str]:
         form = "insert_from_always" if any(kind == "always" for _, kind in numbered) else "insert_from"

@@ -121,7 +121,7 @@ def drop_column_steps(ch: DropColumn, ctx: Context, path: str, how: DropForm) ->
               join=" AND ".join(f"b.{ctx.q(k)} = {ctx.q(ch.table)}.{ctx.q(k)}" for k in pk),
               join_t=" AND ".join(f"b.{ctx.q(k)} = t.{ctx.q(k)}" for k in pk))
     restore = _readd_column(ctx, ch.table, col, p)
-    if col.identity:
+    if col.identity and not d.renumbered(p, col):
         ctx.warnings.append(
             f"{ch.table}.{ch.column} is numbered by the database ({col.identity}): the rollback brings the "
             "column and its values back, but as a plain column; re-create its numbering by hand if it is needed.")
@@ -156,7 +156,7 @@ def _readd_column(ctx: Context, table: str, col: ColumnDef, p: dict) -> list[str
     statements.append(d.sql("update_from_backup", **p))
     if not col.nullable:
         statements += d.statements("set_not_null", **parts(ctx, table, plain))
-    return statements
+    return statements + ((d.renumbered(p, col) or []) if col.identity else [])
 
 
 def _drop_column_unrecoverable(ch: DropColumn, ctx: Context, path: str, col, what: str,
