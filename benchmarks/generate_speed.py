@@ -38,7 +38,8 @@ T3_GOLDEN = ["t3/rename_column/postgresql/flyway", "t3/set_not_null/postgresql/l
              "t3/int_to_bigint/postgresql/alembic", "t3/add_index/mysql/flyway",
              "t3/rename_column/mysql/liquibase", "t3/split_column/postgresql/flyway"]
 # The process-wide parse caches, by module and name (a checkout may have only some of them).
-CACHES = [("sqlparse", "_kept"), ("sqlcheck", "_problem"), ("schema", "_read_schema"), ("plan.sqlexpr", "expression"),
+CACHES = [("sqlparse", "_kept"), ("sqlcheck", "_problem"), ("schema", "_statements"), ("schema", "_read_schema"),
+          ("plan.sqlexpr", "expression"),
           ("lint.rules._pg", "_plpgsql_statements"), ("sources.alembic", "module_tree")]
 
 
