@@ -216,3 +216,28 @@ def test_drop_default_then_type_change_then_default_applies_and_rolls_back_on_po
         flyway.downgrade(scratch, files)
         assert scratch.query("SELECT code FROM codes ORDER BY id") == [["7"], ["5"]]
         assert scratch.query(default) == [["'5'::character varying"]]
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("tool", ["flyway", "liquibase", "alembic"])
+def test_an_expression_index_given_as_sql_runs_outside_a_transaction_and_rolls_back(tool, tmp_path):
+    """CREATE INDEX CONCURRENTLY on lower(email) is not in the change model: kept as raw SQL, it
+    now gets a step without a transaction (the gate used to stop it: FW004, an internal error)
+    and its DROP INDEX CONCURRENTLY as the rollback. Applied and undone by each tool."""
+    from dbmig.runners import runner
+    from .conftest import liquibase_bin, live_server
+
+    if tool == "liquibase":
+        liquibase_bin()
+    table = "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(200))"
+    result = generate(dict(
+        migration_tool=tool, database="postgresql", downtime_allowed=False, migration_description="email lookups",
+        schema=table + ";", sql="CREATE INDEX CONCURRENTLY ix_users_email_lower ON users (lower(email));"))
+    files = {f.filename: f.content for f in result.files}
+    index = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_users_email_lower'"
+    with live_server("postgresql").scratch("exprindex") as scratch:
+        scratch.execute([table, "INSERT INTO users VALUES (1, 'A@x.org')"])
+        runner(tool).upgrade(scratch, files, tmp_path)
+        assert "lower((email)::text)" in scratch.query(index)[0][0]
+        runner(tool).downgrade(scratch, files, tmp_path)
+        assert scratch.query(index) == []

@@ -128,6 +128,27 @@ def test_sql_intake_maps_statements_and_keeps_the_rest_raw():
     assert r.rollback_script.manual_steps
 
 
+@pytest.mark.parametrize("database, sql, kept", [
+    ("postgresql", "CREATE INDEX ix_o ON orders (user_id, created_at DESC)", "created_at DESC"),
+    ("postgresql", "CREATE INDEX ix_o ON orders USING gin (tags)", "USING gin"),
+    ("postgresql", "CREATE INDEX ix_o ON orders (user_id) INCLUDE (total)", "INCLUDE (total)"),
+    ("postgresql", "CREATE INDEX ix_o ON orders (lower(note))", "LOWER(note)"),
+    ("mysql", "CREATE INDEX ix_o ON orders (user_id, created_at DESC)", "created_at DESC")])
+def test_sql_intake_keeps_an_index_add_index_cannot_carry_raw_with_its_drop(database, sql, kept):
+    """A sort order, a method, INCLUDE or an expression were dropped from the index (it became a
+    plain ascending btree): now the statement stays whole, and its DROP INDEX is the rollback."""
+    r = generate(BASE | dict(database=database, changes=None, sql=sql))
+    assert [c.op for c in r.changes] == ["raw_sql"]
+    assert kept in r.changes[0].up and r.changes[0].down.startswith("DROP INDEX ix_o")
+    assert kept in r.migration_script.content and not r.rollback_script.manual_steps
+
+
+def test_sql_intake_maps_an_ascending_index_to_add_index():
+    r = generate(BASE | dict(changes=None, sql="CREATE INDEX ix_o ON orders (user_id ASC, total)"))
+    assert [c.op for c in r.changes] == ["add_index"] and [c.model_dump(exclude_defaults=True) for c in r.changes] == \
+        [{"table": "orders", "columns": ["user_id", "total"], "name": "ix_o"}]
+
+
 def test_sql_intake_tsql_drop_column_is_planned_not_raw():
     r = generate(BASE | dict(database="sqlserver", changes=None, sql="ALTER TABLE users DROP COLUMN legacy",
                              schema="CREATE TABLE users (id INT PRIMARY KEY, legacy NVARCHAR(MAX))"))

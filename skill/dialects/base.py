@@ -234,6 +234,11 @@ class Dialect:
         names, `type`: the new native type) so its numbers can reach the new type's range."""
         return []
 
+    def outside_transaction(self, sql: str, version: tuple[int, ...]) -> bool:
+        """The statement runs only outside a transaction block: raw SQL holding one gets a step
+        without a transaction (Flyway sidecar, runInTransaction="false", autocommit block)."""
+        return False
+
     def renumbered(self, parts: dict[str, str], column: ColumnDef) -> list[str] | None:
         """Statements that number a re-added column again as `column` was numbered (identity or
         serial), continuing after its largest value (`parts`: its quoted and literal names,

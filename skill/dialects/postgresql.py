@@ -251,6 +251,12 @@ class PostgreSQL(Dialect):
             return []
         return [self.sql("serial_sequence_type", **parts)]
 
+    def outside_transaction(self, sql: str, version: tuple[int, ...]) -> bool:
+        """CREATE/DROP INDEX CONCURRENTLY, VACUUM and the rest PostgreSQL refuses in a
+        transaction block: the fact lint rule PG002 reads too."""
+        from ..lint.rules._pg import outside_transaction, parse
+        return outside_transaction(parse(sql), version) is not None
+
     def renumbered(self, parts: dict[str, str], column: ColumnDef) -> list[str]:
         """An identity is added back to the (NOT NULL) column; a serial gets its owned sequence
         (dropped with the column) and default again. Either way the sequence continues after

@@ -46,8 +46,10 @@ def changes_from_sql(text: str, dialect: Dialect) -> tuple[list[m.Change], list[
         mapped = _map(st, dialect.sqlglot)
         if mapped is None:
             (sql,) = split_statements(st.sql(dialect.sqlglot), dialect, FIELD)  # refuses opaque Commands
-            warnings.append(f"Not in dbmig's vocabulary, kept as raw SQL with a manual rollback: {sql[:80]}")
-            mapped = [m.RawSql(up=sql)]
+            down = _index_drop(st, dialect)
+            warnings.append(f"Not in dbmig's vocabulary, kept as raw SQL with "
+                            f"{'its DROP INDEX as the rollback' if down else 'a manual rollback'}: {sql[:80]}")
+            mapped = [m.RawSql(up=sql, down=down)]
         changes += mapped
     return changes, warnings
 
@@ -83,7 +85,7 @@ def _create(st: exp.Create, d: str) -> list[m.Change] | None:
         columns = [c.model_copy(update={"primary_key": False, "nullable": c.nullable and c.name not in pk})
                    for c in columns]
         return [m.CreateTable(table=table, columns=columns, primary_key=pk or None), *extra]
-    if st.kind == "INDEX":
+    if st.kind == "INDEX" and _plain_index(st, d):
         index = st.this
         params = index.args["params"]
         where = params.args.get("where")
@@ -92,6 +94,28 @@ def _create(st: exp.Create, d: str) -> list[m.Change] | None:
                                     for o in params.args["columns"]],
                            unique=bool(st.args.get("unique")), where=where.this.sql(d) if where else None)]
     return None
+
+
+def _index_drop(st: exp.Expression, dialect: Dialect) -> str | None:
+    """The reverse of a named CREATE INDEX kept raw: its DROP INDEX (CONCURRENTLY as it was made)."""
+    if not (isinstance(st, exp.Create) and st.kind == "INDEX" and st.this.name):
+        return None
+    form = "drop_index_online" if st.args.get("concurrently") and dialect.has("drop_index_online") else "drop_index"
+    return dialect.sql(form, name=dialect.q(st.this.name), table=dialect.q(st.this.args["table"].name))
+
+
+def _plain_index(st: exp.Create, d: str) -> bool:
+    """Only what add_index carries: column names in ascending order, UNIQUE, WHERE. A sort order
+    (DESC, NULLS FIRST), an expression or prefix (lower(email), name(10)), a method (USING gin),
+    INCLUDE or storage options keep the statement raw rather than be dropped from it."""
+    params = st.this.args["params"]
+    if any(v not in (None, [], False) for k, v in params.args.items() if k not in ("columns", "where")):
+        return False
+    if st.args.get("clustered") or st.args.get("properties"):
+        return False
+    return all(isinstance(o, exp.Column) or (isinstance(o, exp.Ordered) and isinstance(o.this, exp.Column)
+                                              and not o.args.get("desc") and "NULLS" not in o.sql(d).upper())
+               for o in params.args["columns"])
 
 
 # Column clauses the vocabulary carries: on a column (NOT NULL, DEFAULT, PRIMARY KEY / UNIQUE

@@ -237,5 +237,6 @@ def raw_sql(ch: RawSql, ctx: Context, path: str) -> list[Step]:
             field=f"{path}.down", suggestion="use a structured change (drop_column, drop_table) with "
             "`schema`, give `down`, or set `confirm_data_loss`"),
             "DATA LOSS: raw SQL removes data and has no `down` (confirmed by confirm_data_loss).")
-    return [Step("raw SQL", up, down, ctx.lock("raw_sql"), None,
-                 manual_steps=manual, destructive=destructive)]
+    alone = any(ctx.dialect.outside_transaction(sql, ctx.version) for sql in up + (down or []))
+    return [Step("raw SQL", up, down, ctx.lock("raw_sql"), None, manual_steps=manual,
+                 destructive=destructive, transactional=not alone)]

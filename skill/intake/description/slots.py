@@ -141,12 +141,18 @@ def table(toks, i, ctx):
 def names(toks, i, ctx) -> Iterator[tuple[list[Name], int]]:
     """`(a, b)` or `a, b and c` (each a name run), longest list first."""
     if _lemma(toks, i) == "(":
-        yield from _paren_names(toks, i)
+        yield from _paren_names(toks, i, ctx)
         return
     yield from listed(run, toks, i, ctx)
 
 
-def _paren_names(toks, i):
+# A column list that goes on with a sort order or a call: an index the change model cannot hold.
+NOT_PLAIN_INDEX = ("an index on an expression or with a sort order (lower(email), created_at desc) is not a "
+                   "change dbmig models: pass the statement as `sql` (CREATE INDEX ...), kept whole with its "
+                   "DROP INDEX as the rollback")
+
+
+def _paren_names(toks, i, ctx=None):
     out, j = [], i + 1
     while j < len(toks) and name_word(toks[j]):
         out.append(single_name(toks[j]))
@@ -154,6 +160,8 @@ def _paren_names(toks, i):
             yield out, j + 2
             return
         if _lemma(toks, j + 1) not in (",", "and"):
+            if ctx is not None and (_lemma(toks, j + 1) == "(" or toks[j + 1].low in ("asc", "desc")):
+                ctx.hint(i, Unclear(NOT_PLAIN_INDEX))
             return
         j += 2
 
@@ -197,7 +205,7 @@ def tcol(toks, i, ctx) -> Iterator[tuple[Ref, int]]:
             yield ref, j + 1
         yield ref, j
     elif toks[i + 1].text == "(":
-        for columns, j in _paren_names(toks, i + 1):
+        for columns, j in _paren_names(toks, i + 1, ctx):
             yield Ref(tbl, tuple(columns)), j
 
 

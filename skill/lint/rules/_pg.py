@@ -299,6 +299,33 @@ def clause_offsets(text: str, tree: Tree) -> list[int]:
     return [char_offset(text, s) for s in starts]
 
 
+# Statements PostgreSQL refuses inside a transaction block ("cannot run inside a transaction
+# block"), whatever their options.
+NEVER_IN_TX = {"CreatedbStmt": "CREATE DATABASE", "DropdbStmt": "DROP DATABASE", "AlterSystemStmt": "ALTER SYSTEM",
+                "CreateTableSpaceStmt": "CREATE TABLESPACE", "DropTableSpaceStmt": "DROP TABLESPACE"}
+
+
+def outside_transaction(tree: Tree, version: tuple[int, ...] | None) -> str | None:
+    """What in this statement PostgreSQL runs only outside a transaction block, or None: read by
+    lint (PG002) and by the planner, which gives such raw SQL a step of its own without one. An
+    unknown version counts as a current one."""
+    kind, node = tree.kind, tree.node
+    if kind in NEVER_IN_TX:
+        return NEVER_IN_TX[kind]
+    if kind in ("IndexStmt", "DropStmt") and node.get("concurrent"):
+        return f"{'CREATE' if kind == 'IndexStmt' else 'DROP'} INDEX CONCURRENTLY"
+    if kind == "ReindexStmt" and option(node.get("params"), "concurrently"):
+        return "REINDEX CONCURRENTLY"
+    if kind == "VacuumStmt" and node.get("is_vacuumcmd"):
+        return "VACUUM"
+    if any(c.get("subtype") == "AT_DetachPartition" and c["def"]["PartitionCmd"].get("concurrent")
+           for c in alter_cmds(tree)):
+        return "DETACH PARTITION CONCURRENTLY"
+    if kind == "AlterEnumStmt" and node.get("newVal") and not node.get("oldVal") and version and version < (12,):
+        return "ALTER TYPE ... ADD VALUE before PostgreSQL 12"
+    return None
+
+
 def keyword_offset(text: str, keyword: str) -> int:
     """Character offset of the first token `keyword` (scanner token name, e.g. CONCURRENTLY), else 0."""
     parser = pg_parser()

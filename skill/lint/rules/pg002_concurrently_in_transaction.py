@@ -5,13 +5,11 @@ _HOW = {"flyway": "Flyway runs this script in a transaction: add a `<script>.sql
         "liquibase": "the changeSet runs in a transaction: set runInTransaction=\"false\" on it",
         "alembic": "Alembic runs upgrade() in a transaction: wrap it in `with op.get_context().autocommit_block():`",
         "sql": "it sits between BEGIN and COMMIT"}
-_NEVER_IN_TX = {"CreatedbStmt": "CREATE DATABASE", "DropdbStmt": "DROP DATABASE", "AlterSystemStmt": "ALTER SYSTEM",
-                "CreateTableSpaceStmt": "CREATE TABLESPACE", "DropTableSpaceStmt": "DROP TABLESPACE"}
 
 
 @rule(id="PG002-concurrently-in-transaction", severity="error", reason="failure", databases=("postgresql",),
       nodes=("IndexStmt", "DropStmt", "ReindexStmt", "VacuumStmt", "AlterTableStmt.AT_DetachPartition", "AlterEnumStmt",
-             *_NEVER_IN_TX),
+             *_pg.NEVER_IN_TX),
       message="This statement cannot run inside a transaction block (CREATE/DROP INDEX CONCURRENTLY, REINDEX "
               "CONCURRENTLY, DETACH PARTITION CONCURRENTLY, VACUUM, CREATE/DROP DATABASE, ALTER TYPE ... ADD VALUE "
               "before PostgreSQL 12): the migration fails with 'cannot run inside a transaction block'",
@@ -39,28 +37,10 @@ _NEVER_IN_TX = {"CreatedbStmt": "CREATE DATABASE", "DropdbStmt": "DROP DATABASE"
 def check(view, ctx):
     if not view.stmt.transactional:
         return
-    what = _non_transactional(view, ctx)
+    what = _pg.outside_transaction(view.pg, ctx.version)
     if what:
         at = _pg.keyword_offset(view.text, "CONCURRENTLY") if "CONCURRENTLY" in what else 0
         yield Hit(at, f"{what}: {_HOW.get(_kind(ctx), _HOW['sql'])}")
-
-
-def _non_transactional(view, ctx) -> str | None:
-    kind, node = view.kind, view.pg.node
-    if kind in _NEVER_IN_TX:
-        return _NEVER_IN_TX[kind]
-    if kind in ("IndexStmt", "DropStmt") and node.get("concurrent"):
-        return f"{'CREATE' if kind == 'IndexStmt' else 'DROP'} INDEX CONCURRENTLY"
-    if kind == "ReindexStmt" and _pg.option(node.get("params"), "concurrently"):
-        return "REINDEX CONCURRENTLY"
-    if kind == "VacuumStmt" and node.get("is_vacuumcmd"):
-        return "VACUUM"
-    if any(c.get("subtype") == "AT_DetachPartition" and c["def"]["PartitionCmd"].get("concurrent")
-           for _, c in view.cmds):
-        return "DETACH PARTITION CONCURRENTLY"
-    if kind == "AlterEnumStmt" and node.get("newVal") and not node.get("oldVal") and not ctx.at_least(12):
-        return "ALTER TYPE ... ADD VALUE before PostgreSQL 12"
-    return None
 
 
 def _kind(ctx) -> str:
