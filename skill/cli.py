@@ -124,6 +124,8 @@ def write_files(out: Path, files) -> list[Path]:
 
 
 def cmd_generate(a: argparse.Namespace) -> int:
+    import gc
+    gc.disable()     # a short-lived process: its imports and one answer leave no cycles worth collecting
     from .api import generate
     if a.write and not a.project:
         raise InvalidRequest("--write writes into a project: give --project DIR (or --out DIR)", field="write")
