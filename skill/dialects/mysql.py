@@ -59,6 +59,9 @@ class MySQL(Dialect):
         # One kind of numbering, which takes explicit values (and moves its counter past them).
         "identity_by_default": " AUTO_INCREMENT",
         "identity_always": " AUTO_INCREMENT",
+        # a re-added column numbered again (its definition carries AUTO_INCREMENT); InnoDB
+        # starts the counter after the largest value
+        "renumber": "ALTER TABLE {table} MODIFY COLUMN {column_def}",
         "drop_foreign_key": "ALTER TABLE {table} DROP FOREIGN KEY {name}",
         "drop_unique": "ALTER TABLE {table} DROP INDEX {name}",
         "drop_check": "ALTER TABLE {table} DROP CONSTRAINT {name}",
@@ -244,6 +247,10 @@ class MySQL(Dialect):
         if collation is None:
             return DEFAULT_COLLATION
         return collation if collation.lower().endswith("_ci") else None
+
+    def renumbered(self, parts: dict[str, str], column) -> list[str]:
+        """MODIFY restates the column with AUTO_INCREMENT, once its key is back."""
+        return [self.sql("renumber", **parts)]
 
     def drop_constraint(self, kind: str, table: str, name: str) -> str:
         return self.sql(_DROP_BY_KIND.get(kind, "drop_constraint"), table=table, name=name)

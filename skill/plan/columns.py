@@ -121,7 +121,8 @@ def drop_column_steps(ch: DropColumn, ctx: Context, path: str, how: DropForm) ->
               join=" AND ".join(f"b.{ctx.q(k)} = {ctx.q(ch.table)}.{ctx.q(k)}" for k in pk),
               join_t=" AND ".join(f"b.{ctx.q(k)} = t.{ctx.q(k)}" for k in pk))
     restore = _readd_column(ctx, ch.table, col, p)
-    if col.identity and not d.renumbered(p, col):
+    renumber = (d.renumbered(p, col) or []) if col.identity else []
+    if col.identity and not renumber:
         ctx.warnings.append(
             f"{ch.table}.{ch.column} is numbered by the database ({col.identity}): the rollback brings the "
             "column and its values back, but as a plain column; re-create its numbering by hand if it is needed.")
@@ -136,8 +137,9 @@ def drop_column_steps(ch: DropColumn, ctx: Context, path: str, how: DropForm) ->
         Step(f"back up {ch.table}.{ch.column} into {backup}", [d.copy_table(p["backup"], p["columns"], p["table"])],
              [d.sql("drop_table", table=ctx.q(backup))], copy, ch.table, estimate=ctx.estimate(ch.table, copy)),
         *dependents,
-        # what the database dropped with the column comes back right after the values
-        Step(f"drop column {ch.table}.{ch.column}", how.statements(p), restore + readd, how.lock, ch.table,
+        # what the database dropped with the column comes back right after the values, then its
+    # numbering (MySQL numbers only a key column)
+        Step(f"drop column {ch.table}.{ch.column}", how.statements(p), restore + readd + renumber, how.lock, ch.table,
              _native("drop_column", ch.table, ctx, col), destructive=True,
              estimate=ctx.estimate(ch.table, how.lock), guide=_copied(how.guide)),
     ]
@@ -156,7 +158,7 @@ def _readd_column(ctx: Context, table: str, col: ColumnDef, p: dict) -> list[str
     statements.append(d.sql("update_from_backup", **p))
     if not col.nullable:
         statements += d.statements("set_not_null", **parts(ctx, table, plain))
-    return statements + ((d.renumbered(p, col) or []) if col.identity else [])
+    return statements
 
 
 def _drop_column_unrecoverable(ch: DropColumn, ctx: Context, path: str, col, what: str,
