@@ -31,9 +31,23 @@ def _plural_column(r: Resolver, table: str, said: Name) -> str:
 
 
 def copy_column(m: dict, r: Resolver) -> list[dict]:
+    """Into a column the schema has: a backfill; into one it lacks ("into a new column x"): the
+    column is added first, of the source's type."""
     table, (source, *_) = target_of(m, r)
+    if len(m["dst"]) == 1 and r.knows(table) and not r.has_column(table, m["dst"][0].text):
+        return _copy_to_new_column(table, source, m["dst"][0], r)
     (destination,) = [r.column(table, c) for c in m["dst"]]
     return [{"op": "backfill", "table": table, "column": destination, "value": source}]
+
+
+def _copy_to_new_column(table: str, source: str, name, r: Resolver) -> list[dict]:
+    """Nullable: a NOT NULL source would need a default for the rows the app writes meanwhile."""
+    target = r.new_column(table, name)
+    current = r.current_type(table, source)
+    if current is None:        # the schema knows the table, not always each column's type
+        r.notes.append(f"the copy {table}.{target} gets type text (the type of {source} is not known)")
+    return [{"op": "add_column", "table": table, "column": {"name": target, "type": str(current or "text")}},
+            {"op": "backfill", "table": table, "column": target, "value": source}]
 
 
 def update_rows(m: dict, r: Resolver) -> list[dict]:

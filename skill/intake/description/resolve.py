@@ -72,6 +72,10 @@ class Resolver:
             raise Unclear(f"{table} already has a column {existing.name} ({existing.type or 'type unknown'})")
         return name.text
 
+    def knows(self, table: str) -> bool:
+        """The schema holds `table` (so a column it lacks is new, not unknown)."""
+        return self._table_def(table) is not None
+
     def has_column(self, table: str, column: str) -> bool:
         found = self._table_def(table)
         return found is not None and column.lower() in found.columns
