@@ -9,6 +9,7 @@ from dbmig.api import generate
 from dbmig.cli import main as cli
 from dbmig.intake.description.errors import DescriptionNotUnderstood
 
+from .conftest import liquibase_bin
 from .roundtrip_cases import START
 from .test_description_corpus import dumped
 from .test_mcp_stdio import check_error, generated, run
@@ -97,3 +98,30 @@ def test_mcp_echoes_the_parsed_changes_and_refuses_with_structure():
 @pytest.mark.parametrize("text", DESCRIBED)
 def test_described_migration_applies_and_rolls_back(text, tool, database, tmp_path):
     assert_roundtrip(generate(request(text, database, tool)), tool, database, tmp_path, "desc")
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("database", ["postgresql", "mysql"])
+@pytest.mark.parametrize("tool", ["flyway", "liquibase", "alembic"])
+def test_uppercase_changes_the_rows_under_a_case_insensitive_collation(tool, database, tmp_path):
+    """"uppercase customers.email" updates the rows it changes, chosen byte for byte: MariaDB's
+    default collation is case-insensitive, where `email <> UPPER(email)` is false on every row and
+    the change would do nothing. Applied (every email upper case), then rolled back (rows as seeded)."""
+    from dbmig.runners import runner
+    from .conftest import live_server
+    from .roundtrip_cases import seed_statements
+
+    if tool == "liquibase":
+        liquibase_bin()
+    result = generate(request("uppercase customers.email", database, tool))
+    assert [c.op for c in result.changes] == ["update_rows"]
+    files = {f.filename: f.content for f in result.files}
+    with live_server(database).scratch("upper") as scratch:
+        scratch.execute([s for s in START[database].split(";") if s.strip()] + seed_statements())
+        start = scratch.snapshot()
+        runner(tool).upgrade(scratch, files, tmp_path)
+        emails = [e for (e,) in scratch.query("SELECT email FROM customers WHERE email IS NOT NULL")]
+        assert len(emails) == 40 and all(e == e.upper() for e in emails), emails[:3]
+        runner(tool).downgrade(scratch, files, tmp_path)
+        after = scratch.snapshot()
+        assert after["schema"] == start["schema"] and after["rows"] == start["rows"]

@@ -1,7 +1,8 @@
 """Builders for data changes: backfill (and copy), update_rows, split_column, and merge
-(an added column backfilled from its sources)."""
+(an added column backfilled from its sources), and normalize (lowercase, uppercase, trim)."""
 from __future__ import annotations
 
+from ...dialects import DATABASES, get_dialect, sqlglot_name
 from ...lazysqlglot import exp
 from .builders import said, target_of, with_optional, fill_value
 from .errors import Unclear
@@ -28,6 +29,32 @@ def _plural_column(r: Resolver, table: str, said: Name) -> str:
     if r.has_column(table, said.text) or not said.text.endswith("s"):
         return r.column(table, said)
     return r.column(table, Name(singular(said.text), said.source))
+
+
+# "lowercase users.email": each value rewritten by one SQL function, where it changes
+_NORMALIZE = {"lowercase": "LOWER", "downcase": "LOWER", "uppercase": "UPPER", "upcase": "UPPER", "trim": "TRIM"}
+
+
+def normalize(m: dict, r: Resolver) -> list[dict]:
+    """An update of the column to LOWER/UPPER/TRIM of itself, only on the rows it changes
+    (see _differs)."""
+    verb = next(w[1:] for w in m if w.startswith("+") and w[1:] in _NORMALIZE)
+    if "plural" in m:
+        table = r.table(m["table"])
+        column = _plural_column(r, table, m["plural"])
+    else:
+        table, (column, *_) = target_of(m, r)
+    value = f"{_NORMALIZE[verb]}({column})"
+    change = {"op": "update_rows", "table": table, "set": {column: value}, "where": _differs(r, column, value)}
+    return [with_optional(change, batch_size=m.get("batch"))]
+
+
+def _differs(r: Resolver, column: str, value: str) -> str:
+    """The rows where `value` changes the column, byte for byte (the dialect's batch_differs):
+    a plain `<>` is false under MySQL's and SQL Server's case-insensitive collations, and
+    ignores trailing spaces there, so the change would touch no row."""
+    dialect = next(get_dialect(db) for db in DATABASES if sqlglot_name(db) == r.dialect)
+    return dialect.sql("batch_differs", a=column, b=value)
 
 
 def copy_column(m: dict, r: Resolver) -> list[dict]:
