@@ -31,6 +31,9 @@ DESCRIBED = {
         [{"op": "alter_column_type", "table": "customers", "column": "age", "type": "bigint"},
          {"op": "set_default", "table": "customers", "column": "age", "default": "18"}],
     "customers.email should be unique": [{"op": "add_unique", "table": "customers", "columns": ["email"]}],
+    "add soft delete to customers":
+        [{"op": "add_column", "table": "customers", "column": {"name": "deleted_at", "type": "timestamp"}},
+         {"op": "add_index", "table": "customers", "columns": ["deleted_at"]}],
     "copy customers.email into a new column contact_email":
         [{"op": "add_column", "table": "customers", "column": {"name": "contact_email", "type": "varchar(200)"}},
          {"op": "backfill", "table": "customers", "column": "contact_email", "value": "email"}],

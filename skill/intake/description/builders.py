@@ -128,6 +128,13 @@ def add_timestamps(m: dict, r: Resolver) -> list[dict]:
     return add_columns({"table": m["table"], "defs": drafts}, r)
 
 
+def add_soft_delete(m: dict, r: Resolver) -> list[dict]:
+    """`add soft delete to users` (Rails' discard/paranoia, Laravel's softDeletes): a nullable
+    deleted_at, typed by its name, and an index the app's `WHERE deleted_at IS NULL` reads."""
+    added = add_columns({"table": m["table"], "defs": [ColumnDraft(Name("deleted_at", "deleted_at"), None)]}, r)
+    return added + [{"op": "add_index", "table": added[0]["table"], "columns": ["deleted_at"]}]
+
+
 def _focus(r: Resolver, op: str) -> str:
     if r.focus is None:
         raise Unclear("add the table: add <column> to <table>", op=op)

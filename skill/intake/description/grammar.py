@@ -162,6 +162,7 @@ RULES: list[Rule] = [
 
     # Rails' add_timestamps / t.timestamps
     *_rules("add_column", b.add_timestamps, "add|create timestamps to|on|in|for {table}"),
+    *_rules("add_column", b.add_soft_delete, "add|create softdelete to|on|in|for {table}", "make {table} softdelete"),
     # add a column: the most general phrasings, so they come after the specific ones above
     *_rules("add_column", b.add_columns,
             "add|create [column] {defs:coldefs} to|on|in|for|into {table} [{post:postmods}]",

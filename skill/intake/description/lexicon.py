@@ -92,6 +92,8 @@ PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
     ("on", "delete"): ("ondelete",), ("cascade", "on", "delete"): ("ondelete", "cascade"),
     ("cascading", "deletes"): ("ondelete", "cascade"), ("cascade", "deletes"): ("ondelete", "cascade"),
     ("delete", "cascade"): ("ondelete", "cascade"),
+    ("soft", "delete"): ("softdelete",), ("soft", "deletes"): ("softdelete",),
+    ("soft", "deletion"): ("softdelete",), ("soft", "deletable"): ("softdelete",),
     ("no", "action"): ("noaction",), ("set", "null"): ("setnull",),
     ("break", "up"): ("split",), ("break", "down"): ("split",),
     ("in", "batches", "of"): ("batch",), ("batch", "size"): ("batch",), ("batches", "of"): ("batch",),
@@ -131,7 +133,7 @@ def phrase_at(words: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
 # Words that never form part of a name (so a name run stops at them).
 KEYWORDS = frozenset("""to from on in of for into onto with without as by at within and or then
     column table index fk pk unique constraint check default type null notnull be it where using
-    called reference ondelete cascade setnull restrict noaction rows batch length not no identity identityalways
+    called reference ondelete softdelete cascade setnull restrict noaction rows batch length not no identity identityalways
     that than so because since instead""".split())
 
 # Type words that end a name: "email text" is a name and a type. Weak type words (`date`,
