@@ -32,11 +32,8 @@ def paused() -> Iterator[None]:
 def loading() -> Iterator[None]:
     """Imports and one-time set-up: the collector paused, then all that exists frozen before it
     runs again (else its first run walks every object made meanwhile: 31 ms after the SDK)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was:
-            gc.enable()
+    with paused():
+        try:
+            yield
+        finally:
+            gc.freeze()

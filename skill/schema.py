@@ -123,9 +123,9 @@ def _statements(text: str, dialect: str) -> tuple[exp.Expression, ...]:
 
 
 @functools.lru_cache(maxsize=8)
-def _folds_to_lower(sqlglot_dialect: str) -> bool:
-    from .dialects import DATABASES, get_dialect
-    return any(d.sqlglot == sqlglot_dialect and d.fold == "lower" for d in map(get_dialect, DATABASES))
+def _folds_to_lower(name: str) -> bool:
+    from .dialects import sqlglot_dialect
+    return sqlglot_dialect(name).fold == "lower"
 
 
 def fold_names(tree: exp.Expression, sqlglot_dialect: str) -> exp.Expression:

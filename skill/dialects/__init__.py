@@ -42,6 +42,11 @@ def sqlglot_name(database: str) -> str:
     return NAMES[database].sqlglot
 
 
+def sqlglot_dialect(name: str):
+    """The dialect of the database sqlglot calls `name` (each database has its own name there)."""
+    return get_dialect(next(db for db, names in NAMES.items() if names.sqlglot == name))
+
+
 def parse_version(text: str | None) -> tuple[int, ...]:
     """'15' -> (15,), '10.11' -> (10, 11), 'mariadb-10.11' -> (10, 11); None -> ()."""
     if not text:

@@ -138,7 +138,7 @@ def drop_column_steps(ch: DropColumn, ctx: Context, path: str, how: DropForm) ->
              [d.sql("drop_table", table=ctx.q(backup))], copy, ch.table, estimate=ctx.estimate(ch.table, copy)),
         *dependents,
         # what the database dropped with the column comes back right after the values, then its
-    # numbering (MySQL numbers only a key column)
+        # numbering (MySQL numbers only a key column)
         Step(f"drop column {ch.table}.{ch.column}", how.statements(p), restore + readd + renumber, how.lock, ch.table,
              _native("drop_column", ch.table, ctx, col), destructive=True,
              estimate=ctx.estimate(ch.table, how.lock), guide=_copied(how.guide)),

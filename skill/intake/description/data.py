@@ -2,7 +2,7 @@
 (an added column backfilled from its sources), and normalize (lowercase, uppercase, trim)."""
 from __future__ import annotations
 
-from ...dialects import DATABASES, get_dialect, sqlglot_name
+from ...dialects import sqlglot_dialect
 from ...lazysqlglot import exp
 from .builders import said, target_of, with_optional, fill_value
 from .errors import Unclear
@@ -38,13 +38,13 @@ _NORMALIZE = {"lowercase": "LOWER", "downcase": "LOWER", "uppercase": "UPPER", "
 def normalize(m: dict, r: Resolver) -> list[dict]:
     """An update of the column to LOWER/UPPER/TRIM of itself, only on the rows it changes
     (see _differs)."""
-    verb = next(w[1:] for w in m if w.startswith("+") and w[1:] in _NORMALIZE)
+    function = next(f for verb, f in _NORMALIZE.items() if said(m, verb))
     if "plural" in m:
         table = r.table(m["table"])
         column = _plural_column(r, table, m["plural"])
     else:
         table, (column, *_) = target_of(m, r)
-    value = f"{_NORMALIZE[verb]}({column})"
+    value = f"{function}({column})"
     change = {"op": "update_rows", "table": table, "set": {column: value}, "where": _differs(r, column, value)}
     return [with_optional(change, batch_size=m.get("batch"))]
 
@@ -53,8 +53,7 @@ def _differs(r: Resolver, column: str, value: str) -> str:
     """The rows where `value` changes the column, byte for byte (the dialect's batch_differs):
     a plain `<>` is false under MySQL's and SQL Server's case-insensitive collations, and
     ignores trailing spaces there, so the change would touch no row."""
-    dialect = next(get_dialect(db) for db in DATABASES if sqlglot_name(db) == r.dialect)
-    return dialect.sql("batch_differs", a=column, b=value)
+    return sqlglot_dialect(r.dialect).sql("batch_differs", a=column, b=value)
 
 
 def copy_column(m: dict, r: Resolver) -> list[dict]:
