@@ -98,6 +98,14 @@ def parse_schema(text: str | None, dialect: str) -> VirtualSchema:
 
 @functools.lru_cache(maxsize=32)
 def _read_schema(text: str, dialect: str) -> VirtualSchema:
+    if dialect == "postgres":           # PostgreSQL's parser, where it reads the text as sqlglot would
+        from .schema_pg import read
+        if (schema := read(text)) is not None:
+            return schema
+    return _read_with_sqlglot(text, dialect)
+
+
+def _read_with_sqlglot(text: str, dialect: str) -> VirtualSchema:
     schema = VirtualSchema(known=True)
     for st in _statements(text, dialect):
         if isinstance(st, exp.Create) and st.kind == "TABLE" and isinstance(st.this, exp.Schema):
@@ -114,9 +122,10 @@ def _read_schema(text: str, dialect: str) -> VirtualSchema:
 
 
 def _statements(text: str, dialect: str) -> tuple[exp.Expression, ...]:
-    """The schema's statements, names folded."""
+    """The schema's statements, names folded (a comment after a `;` is a statement of its own to sqlglot)."""
     try:
-        return tuple(fold_names(s, dialect) for s in sqlglot.parse(text, read=dialect) if s is not None)
+        return tuple(fold_names(s, dialect) for s in sqlglot.parse(text, read=dialect)
+                     if s is not None and not isinstance(s, exp.Semicolon))
     except (sqlglot_errors.ParseError, sqlglot_errors.TokenError) as e:
         raise InvalidRequest(f"schema does not parse as {dialect} SQL: {_first_line(e)}",
                              field="schema") from None
@@ -269,6 +278,9 @@ def _add(table: TableDef, kind: str, name: str | None, columns: list[str], **ext
 
 def _index(schema: VirtualSchema, node: exp.Create, dialect: str) -> None:
     index = node.this
+    if not index.this:
+        raise InvalidRequest("schema: name each CREATE INDEX (as the database named it: pg_dump and "
+                             "SHOW CREATE TABLE print the names)", field="schema")
     table = schema.table(_name(index.args["table"]))
     if table is None:
         raise InvalidRequest(f"schema: index {index.name} is on a table not in the schema",

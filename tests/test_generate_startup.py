@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 
-from tests.test_mcp_stdio import t1_request
+from tests.test_mcp_stdio import t1_request, t3_request
 
 FIRST_CALL = """\
 import json
@@ -64,3 +64,12 @@ def test_request_expressions_are_still_refused_at_first_use():
         body = json.loads(outcome["text"])
         assert (body["code"], body["field"]) == ("invalid_request", "changes.0.column.default"), body
         assert "sqlglot" in loaded
+
+
+def test_a_postgresql_t3_with_its_schema_loads_no_sqlglot():
+    """The `schema` of a PostgreSQL call is read by PostgreSQL's parser (dbmig.schema_pg) where it
+    reads it as sqlglot does: the T3 answer, its rollback and its lint need no sqlglot."""
+    outcome, loaded = _first_call(t3_request())
+    assert not outcome["error"], outcome["text"]
+    assert "phases" in outcome["fields"]
+    assert not [m for m in loaded if m.split(".")[0] == "sqlglot"]
