@@ -42,8 +42,12 @@ class ToolSpec:
     # before its time budget starts: a one-time import is not the call's work
     loads: tuple[str, ...] = ()
 
+    @property
+    def loaded(self) -> bool:
+        return all(module in sys.modules for module in self.loads)
+
     def load(self) -> None:
-        if all(module in sys.modules for module in self.loads):
+        if self.loaded:
             return
         with loading():     # see dbmig.collector: the engine is ~150 more modules
             for module in self.loads:
