@@ -328,7 +328,8 @@ OPS: tuple[str, ...] = tuple(
 # Fields a request and a plan request share, declared once.
 Changes = Annotated[list[Change] | None, Field(default=None, min_length=1, max_length=MAX_CHANGES)]
 SchemaText = Annotated[SqlText | None, Field(default=None, alias="schema",
-                                             description="The current schema as CREATE TABLE statements.")]
+                                             description="The current schema: CREATE TABLE (and CREATE INDEX) statements, "
+                                                         "or a schema-only dump (pg_dump --schema-only, mysqldump --no-data).")]
 DatabaseVersion = Annotated[str | None, Field(default=None, pattern=r"^[A-Za-z0-9.\-]{1,20}$")]
 TableRows = Annotated[dict[Ident, Annotated[int, Field(ge=0, le=10**15)]], Field(default_factory=dict, max_length=1000)]
 # Read-only introspection of the live database (skill/live/): fills `schema`, `table_rows` and

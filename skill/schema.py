@@ -106,6 +106,8 @@ def _read_schema(text: str, dialect: str) -> VirtualSchema:
 
 
 def _read_with_sqlglot(text: str, dialect: str) -> VirtualSchema:
+    if not _tables_and_indexes_only(text, dialect):
+        return _read_dump(text, dialect)
     schema = VirtualSchema(known=True)
     for st in _statements(text, dialect):
         if isinstance(st, exp.Create) and st.kind == "TABLE" and isinstance(st.this, exp.Schema):
@@ -119,6 +121,34 @@ def _read_with_sqlglot(text: str, dialect: str) -> VirtualSchema:
             raise InvalidRequest("schema may hold only CREATE TABLE and CREATE INDEX statements, "
                                  f"got: {st.sql(dialect)[:60]}", field="schema")
     return schema
+
+
+_TABLE_OR_INDEX = re.compile(r"CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\b", re.I)
+
+
+def _tables_and_indexes_only(text: str, dialect: str) -> bool:
+    from .sources.sqltext import split_sql
+    return all(_TABLE_OR_INDEX.match(text, a, b) for a, b in split_sql(text, dialect))
+
+
+def _read_dump(text: str, dialect: str) -> VirtualSchema:
+    """A schema given as a dump (pg_dump --schema-only, mysqldump --no-data, a DDL script): the
+    statements are applied in order as a project's history is (dbmig.project.replay), keys and
+    identities added by ALTER TABLE included; settings, ownership, grants, comments, and views,
+    sequences or functions (outside the table model) change nothing. A statement that changes a
+    table in a way the model cannot hold is refused: a schema is taken as exact, never guessed."""
+    from .project.replay import replay
+    from .sources import DIALECTS, read_sources
+    database = next(db for db, name in DIALECTS.items() if name == dialect)
+    statements = [st for src in read_sources([{"filename": "schema", "content": text}], database, None)
+                  for st in src.statements]
+    result = replay(statements, database)
+    if result.unmodelled:
+        first = result.unmodelled[0]
+        raise InvalidRequest(f"schema line {first.line}: {first.reason}: {echo(first.statement, 120)}",
+                             field="schema", suggestion="leave the statement out, or give the tables as "
+                             "CREATE TABLE and CREATE INDEX statements")
+    return result.schema
 
 
 def _statements(text: str, dialect: str) -> tuple[exp.Expression, ...]:
@@ -227,7 +257,10 @@ def read_column(table: TableDef, node: exp.ColumnDef, dialect: str) -> None:
 
 
 def set_default(table: str, col: ColumnDef, default: str | None) -> None:
-    """The column's default; a serial's own nextval() makes it the serial it is."""
+    """The column's default; a serial's own nextval() makes it the serial it is. DEFAULT NULL is
+    no default (what every database does without one; MariaDB's dumps write it on each column)."""
+    if default is not None and default.strip().upper() == "NULL":
+        default = None
     if col.type is not None and col.type.is_integer and is_serial_default(table, col.name, default):
         col.identity, col.default, col.nullable = "serial", None, False
     else:

@@ -81,6 +81,20 @@ def test_flyway_repeatable_scripts_replay_after_versioned_ones(tmp_path):
     assert [u.reason for u in replay.outside] == ["views are outside dbmig's schema model"]
 
 
+def test_a_baseline_taken_with_pg_dump_replays_whole(tmp_path):
+    """Many projects start from `pg_dump --schema-only` as V1: its psql `\\restrict` line, OWNER TO
+    and the identity pg_dump adds by ALTER TABLE made every table unknown."""
+    from tests.test_schema_dumps import PG_DUMP
+    root = tree(tmp_path, {"flyway.conf": "flyway.url=jdbc:postgresql://h/db\nflyway.locations=filesystem:sql\n",
+                           "sql/V1__baseline.sql": PG_DUMP,
+                           "sql/V2__more.sql": "ALTER TABLE t ADD COLUMN note text;\n"})
+    replay = replay_offline(load_project(root), "postgresql")
+    assert not replay.unmodelled and not replay.unknown
+    t = replay.schema.table("t")
+    assert list(t.columns) == ["id", "code", "note"] and t.columns["id"].identity == "serial"
+    assert replay.schema.table("u").columns["id"].identity == "always"
+
+
 def test_explicit_version_already_in_history_is_refused():
     e = error(generate, req(SAMPLES / "flyway", version="17"))
     assert e.field == "version" and "already" in e.message

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dbmig.sources.sqltext import _trim, split_sql, tokens
+from dbmig.sources.sqltext import _trim, mask, split_sql, tokens
 
 TESTS = Path(__file__).parent
 PIECES = ["'", '"', "`", "$", "$a$", "$$", ";", "--", "/*", "*/", "\n", " ", "x", "\\", "[", "]", "#", "-", "/",
@@ -43,9 +43,12 @@ def test_split_matches_token_scan(dialect):
 
 
 def _own_path(text: str, dialect: str) -> bool:
-    """Split by other rules first: the mysql client's DELIMITER, Oracle's `/` lines and blocks."""
+    """Split by other rules first: the mysql client's DELIMITER, Oracle's `/` lines and blocks,
+    psql's command lines."""
     if dialect == "mysql":
         return "DELIMITER" in text
+    if dialect == "postgres":
+        return bool(re.search(r"^[ \t]*\\", mask(text, dialect), re.M))
     return dialect == "oracle" and bool(re.search(r"^[ \t]*/[ \t]*$|BEGIN|DECLARE|CREATE", text, re.M | re.I))
 
 
@@ -53,3 +56,13 @@ def test_split_keeps_semicolons_inside_literals_comments_and_dollar_quotes():
     text = "SELECT ';' AS a; -- no; split\nSELECT $f$ x; y $f$; /* ; */ SELECT \"a;b\" FROM t"
     assert [text[a:b] for a, b in split_sql(text, "postgres")] == [
         "SELECT ';' AS a", "SELECT $f$ x; y $f$", "SELECT \"a;b\" FROM t"]
+
+
+def test_psql_command_lines_are_statements_of_their_own():
+    """pg_dump (17.6, 15.14 and later) opens with `\\restrict <key>`: a line of psql's, with no ';'.
+    Joined to the next statement, the linter read `\\restrict ... SET lock_timeout = 0` as one
+    unparseable statement and never saw the setting. A `\\` line inside a literal is not one."""
+    text = "\\restrict k1\nSET lock_timeout = 0;\nSELECT '\n\\x';\n  \\connect db\nCREATE TABLE t (a int);\n\\unrestrict k1\n"
+    assert [text[a:b] for a, b in split_sql(text, "postgres")] == [
+        "\\restrict k1", "SET lock_timeout = 0", "SELECT '\n\\x'", "\\connect db", "CREATE TABLE t (a int)",
+        "\\unrestrict k1"]

@@ -36,6 +36,13 @@ _NO_EFFECT_TEXT = re.compile(r"\s*(?:SET|RESET|BEGIN|START\s+TRANSACTION|COMMIT|
 # Objects outside the model: created or dropped without touching any table's definition.
 _OUTSIDE = {"VIEW", "FUNCTION", "PROCEDURE", "TRIGGER", "SEQUENCE", "TYPE", "SCHEMA", "DATABASE",
             "EXTENSION", "MATERIALIZED VIEW", "ROLE", "USER", "DOMAIN", "PACKAGE", "SYNONYM"}
+# ALTER TABLE forms that change who owns or reads a table, or how it is stored, not its definition
+_NO_EFFECT_ALTER = re.compile(r"\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?\S+\s+(?:OWNER\s+TO|REPLICA\s+IDENTITY|"
+                              r"(?:ENABLE|DISABLE|FORCE|NO\s+FORCE)\s+ROW\s+LEVEL\s+SECURITY|CLUSTER\s+ON|"
+                              r"SET\s+WITHOUT\s+CLUSTER)\b", re.I)
+# pg_dump makes identity columns this way, after the CREATE TABLE
+_ADD_IDENTITY = re.compile(r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(\S+)\s+ALTER\s+(?:COLUMN\s+)?(\S+)\s+ADD\s+GENERATED\s+"
+                           r"(ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b", re.I)
 _RENAME_TABLE = re.compile(r"\s*RENAME\s+TABLE\s+(.+)$", re.I | re.S)
 _RENAME_CONSTRAINT = re.compile(r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(\S+)\s+RENAME\s+CONSTRAINT\s+(\S+)\s+TO\s+(\S+)\s*$", re.I)
 _INDEX_OPTIONS = re.compile(r"\s+(?:ALGORITHM|LOCK)\s*=?\s*\w+\s*$", re.I)
@@ -115,7 +122,7 @@ class Replayer:
         level, logger.level = logger.level, logging.ERROR     # "falling back to Command" is expected
         try:
             return sqlglot.parse_one(text, read=self.dialect)
-        except (sqlglot_errors.ParseError, ValueError) as e:
+        except (sqlglot_errors.SqlglotError, ValueError) as e:    # a TokenError too: an unclosed quote
             raise NotModelled(f"does not parse as {self.dialect} SQL: {str(e).splitlines()[0][:120]}") from None
         finally:
             logger.level = level
@@ -123,8 +130,8 @@ class Replayer:
     # --- dispatch --------------------------------------------------------------------------------
     def statement(self, text: str) -> None:
         text = text.strip().rstrip(";").strip()
-        if not text:
-            return
+        if not text or (self.dialect == "postgres" and text.startswith("\\")):
+            return                      # a psql command (`\\restrict` in a pg_dump): no table changes
         node = self.parse(text)
         if isinstance(node, exp.Command):
             return self.command(text)
@@ -147,6 +154,12 @@ class Replayer:
             return
         if m := _RENAME_CONSTRAINT.match(text):
             return self.rename_constraint(_bare(m.group(1)), _bare(m.group(2)), _bare(m.group(3)))
+        if m := _ADD_IDENTITY.match(text):
+            col = self.column(self.table(_bare(m.group(1))), _bare(m.group(2)))
+            col.identity, col.nullable = "always" if m.group(3).upper() == "ALWAYS" else "by_default", False
+            return
+        if _NO_EFFECT_ALTER.match(text):
+            return
         if re.match(r"\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b", text, re.I) and _INDEX_OPTIONS.search(text):
             return self.statement(_INDEX_OPTIONS.sub("", _INDEX_OPTIONS.sub("", text)))
         if _NO_EFFECT_TEXT.match(text):

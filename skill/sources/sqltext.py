@@ -78,9 +78,29 @@ def statement_start(text: str, i: int, end: int, dialect: str) -> int:
     return min(_leading(dialect).match(text, i, end).end(), end)
 
 
+# psql's own commands (`\\restrict` in every pg_dump since 17.6 / 15.14, `\\connect`): a line each,
+# ended by the line break, not by ';'.
+_PSQL_COMMAND = lazy_re(r"^[ \t]*\\[^\n]*", re.M)
+
+
 def split_sql(text: str, dialect: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """(start, end) offsets of each statement: split at top-level ';' and batch separators."""
+    """(start, end) offsets of each statement: split at top-level ';', batch separators and, in
+    PostgreSQL, psql's command lines (each its own statement)."""
     end = len(text) if end is None else end
+    if dialect == "postgres" and "\\" in text and _PSQL_COMMAND.search(text, start, end):
+        return _around_psql_commands(text, start, end)
+    return _split(text, dialect, start, end)
+
+
+def _around_psql_commands(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, begin = [], start
+    for m in _PSQL_COMMAND.finditer(mask(text[start:end], "postgres")):     # not in literals or comments
+        spans += _split(text, "postgres", begin, start + m.start()) + [(start + m.start(), start + m.end())]
+        begin = start + m.end()
+    return _trim(text, spans + _split(text, "postgres", begin, end), "postgres")
+
+
+def _split(text: str, dialect: str, start: int, end: int) -> list[tuple[int, int]]:
     spans = []
     for a, b, delimiter in _batches(text, dialect, start, end):
         if delimiter != ";":

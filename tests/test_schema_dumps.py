@@ -1,0 +1,119 @@
+"""A `schema` given as the dump tools print it: `pg_dump --schema-only` (settings, psql's
+`\\restrict` line, ownership, sequences, keys and identities added by ALTER TABLE after each
+CREATE TABLE) and `mariadb-dump --no-data` (conditional-comment settings, DROP TABLE IF EXISTS,
+inline KEYs, ENGINE options). Before, both were refused ("does not parse" / "may hold only CREATE
+TABLE"): what an agent most often has at hand is a dump. Read as the database holds it, each
+table is then changed and rolled back by the real tools on the database it was dumped from."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from dbmig.api import generate
+from dbmig.errors import InvalidRequest
+from dbmig.runners import runner
+from dbmig.schema import parse_schema
+
+from .conftest import live_server, require
+from .test_roundtrip import run_tests
+
+TABLES = {
+    "postgresql": [
+        "CREATE TABLE customers (id bigserial PRIMARY KEY, email varchar(255) NOT NULL UNIQUE, name text, "
+        "created_at timestamptz NOT NULL DEFAULT now())",
+        "CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL "
+        "REFERENCES customers (id) ON DELETE CASCADE, total numeric(12,2) NOT NULL DEFAULT 0 CHECK (total >= 0), "
+        "status varchar(20) NOT NULL DEFAULT 'new', note text)",
+        "CREATE INDEX orders_customer_idx ON orders (customer_id)",
+        "CREATE INDEX orders_open_idx ON orders (status) WHERE status <> 'done'",
+        "CREATE VIEW open_orders AS SELECT id, status FROM orders WHERE status <> 'done'",
+    ],
+    "mysql": [
+        "CREATE TABLE customers (id bigint AUTO_INCREMENT PRIMARY KEY, email varchar(255) NOT NULL UNIQUE, "
+        "name text, created_at timestamp NOT NULL DEFAULT current_timestamp)",
+        "CREATE TABLE orders (id bigint AUTO_INCREMENT PRIMARY KEY, customer_id bigint NOT NULL, total decimal(12,2) "
+        "NOT NULL DEFAULT 0 CHECK (total >= 0), status varchar(20) NOT NULL DEFAULT 'new', note text, "
+        "KEY orders_status_idx (status), CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) "
+        "REFERENCES customers (id) ON DELETE CASCADE)",
+    ],
+}
+ROWS = ["INSERT INTO customers (email, name) VALUES ('a@x.io', 'Ann'), ('b@x.io', 'Bob')",
+        "INSERT INTO orders (customer_id, total, note) VALUES (1, 10, 'first'), (1, 5, NULL), (2, 7, 'third')"]
+CHANGES = [{"op": "rename_column", "table": "orders", "column": "note", "new_name": "remark"},
+           {"op": "drop_column", "table": "customers", "column": "name"}]
+
+
+def dump(server, database: str) -> str:
+    tool = "pg_dump" if server.kind == "postgresql" else "mariadb-dump"
+    require(shutil.which(tool) is not None, tool)
+    command = ([tool, "--schema-only", "-h", server.host, "-p", str(server.port), "-U", server.user, database]
+               if server.kind == "postgresql" else
+               [tool, "--no-data", "-h", server.host, "-P", str(server.port), "-u", server.user, database])
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize("database", ["postgresql", "mysql"])
+@pytest.mark.parametrize("tool", ["flyway", "liquibase", "alembic"])
+def test_a_dump_is_the_schema_changes_are_applied_and_rolled_back(tool, database, tmp_path):
+    with live_server(database).scratch("dumped") as scratch:
+        scratch.execute(TABLES[database] + ROWS)
+        text = dump(live_server(database), scratch.database)
+        known = parse_schema(text, "postgres" if database == "postgresql" else "mysql")
+        orders = known.table("orders")
+        assert orders.columns["id"].identity == ("always" if database == "postgresql" else "by_default")
+        assert "orders_status_idx" in orders.indexes or "orders_open_idx" in orders.indexes
+        assert {c.kind for c in orders.constraints.values()} >= {"primary_key", "foreign_key", "check"}
+        assert known.table("customers").columns["id"].identity in ("serial", "by_default")
+        if tool == "liquibase":
+            from .conftest import liquibase_bin
+            liquibase_bin()
+        result = generate(dict(migration_tool=tool, database=database, migration_type="schema",
+                               downtime_allowed=True, migration_description="rename note, drop name",
+                               changes=CHANGES, schema=text, author="dbmig-tests", confirm_data_loss=True))
+        files = {f.filename: f.content for f in result.files}
+        start = scratch.snapshot()
+        runner(tool).upgrade(scratch, files, tmp_path)
+        run_tests(scratch, result.validation_tests)
+        runner(tool).downgrade(scratch, files, tmp_path)
+        after = scratch.snapshot()
+        assert after["schema"] == start["schema"]
+        assert after["rows"] == start["rows"]
+
+
+PG_DUMP = """\\restrict abc
+SET statement_timeout = 0;
+SELECT pg_catalog.set_config('search_path', '', false);
+CREATE TABLE public.t (id integer NOT NULL, code text);
+ALTER TABLE public.t OWNER TO app;
+COMMENT ON TABLE public.t IS 'a ; table';
+CREATE SEQUENCE public.t_id_seq AS integer START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;
+ALTER SEQUENCE public.t_id_seq OWNED BY public.t.id;
+ALTER TABLE ONLY public.t ALTER COLUMN id SET DEFAULT nextval('public.t_id_seq'::regclass);
+ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);
+CREATE VIEW public.v AS SELECT id FROM public.t;
+CREATE FUNCTION public.f() RETURNS integer LANGUAGE sql AS $$ SELECT 1; $$;
+GRANT SELECT ON TABLE public.t TO reader;
+CREATE TABLE public.u (id bigint NOT NULL);
+ALTER TABLE public.u ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.u_id_seq START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1
+);
+\\unrestrict abc
+"""
+
+
+def test_what_a_dump_holds_besides_tables_changes_nothing():
+    known = parse_schema(PG_DUMP, "postgres")
+    t = known.table("t")
+    assert t.columns["id"].identity == "serial" and not t.columns["id"].nullable
+    assert [c.name for c in t.constraints.values()] == ["t_pkey"]
+    assert known.table("u").columns["id"].identity == "always" and sorted(known.tables) == ["t", "u"]
+
+
+def test_a_dump_statement_the_model_cannot_hold_is_refused_naming_its_line():
+    text = "CREATE TABLE t (id integer PRIMARY KEY);\nALTER TABLE t ADD COLUMN tags text[];\n"
+    with pytest.raises(InvalidRequest) as raised:
+        parse_schema(text, "postgres")
+    assert raised.value.field == "schema" and "line 2" in str(raised.value)
