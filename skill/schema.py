@@ -222,8 +222,7 @@ def _table(node: exp.Schema, dialect: str) -> TableDef:
         elif isinstance(item, exp.PrimaryKey):
             _add(table, "primary_key", None, [_name(i) for i in item.expressions])
         elif isinstance(item, exp.Constraint):
-            for kind in item.expressions:
-                read_constraint(table, _name(item.this), kind, dialect)
+            read_named_constraint(table, item, dialect)
         elif isinstance(item, (exp.UniqueColumnConstraint, exp.CheckColumnConstraint, exp.ForeignKey)):
             read_constraint(table, None, item, dialect)     # a table constraint without CONSTRAINT <name>
     return table
@@ -282,9 +281,28 @@ def identity_kind(kind: exp.Expression) -> Identity:
     return "always" if isinstance(kind, exp.GeneratedAsIdentityColumnConstraint) and kind.this else "by_default"
 
 
+def read_named_constraint(table: TableDef, item: exp.Constraint, dialect: str) -> None:
+    """CONSTRAINT <name> <kind>. SQL Server's scripts write `PRIMARY KEY CLUSTERED (a ASC)`, which
+    sqlglot reads as a key without columns followed by a CLUSTERED part holding them."""
+    kinds, name = item.expressions, _name(item.this)
+    for kind, following in zip(kinds, [*kinds[1:], None]):
+        if isinstance(kind, exp.PrimaryKeyColumnConstraint) and (columns := _clustered(following)) is not None:
+            _add(table, "primary_key", name, columns)
+        else:
+            read_constraint(table, name, kind, dialect)
+
+
+def _clustered(node: exp.Expression | None) -> list[str] | None:
+    """The columns of SQL Server's CLUSTERED / NONCLUSTERED (a ASC, b) part of a key."""
+    if isinstance(node, (exp.ClusteredColumnConstraint, exp.NonClusteredColumnConstraint)):
+        return [_name(o.this if isinstance(o, exp.Ordered) else o) for o in node.this]
+    return None
+
+
 def read_constraint(table: TableDef, name: str | None, kind: exp.Expression, dialect: str) -> None:
     if isinstance(kind, exp.UniqueColumnConstraint):
-        _add(table, "unique", name, [_name(i) for i in kind.this.expressions])
+        columns = _clustered(kind.this)
+        _add(table, "unique", name, columns if columns is not None else [_name(i) for i in kind.this.expressions])
     elif isinstance(kind, exp.CheckColumnConstraint):
         _add(table, "check", name, [], expression=kind.this.sql(dialect))
     elif isinstance(kind, exp.ForeignKey):

@@ -117,3 +117,82 @@ def test_a_dump_statement_the_model_cannot_hold_is_refused_naming_its_line():
     with pytest.raises(InvalidRequest) as raised:
         parse_schema(text, "postgres")
     assert raised.value.field == "schema" and "line 2" in str(raised.value)
+
+
+# SSMS "Generate Scripts" for two tables (SQL Server has no server here: checked offline, as the
+# generated files are by the result gate)
+SSMS_SCRIPT = """USE [shop]
+GO
+/****** Object:  Table [dbo].[customers]    Script Date: 12/5/2026 10:00:00 AM ******/
+SET ANSI_NULLS ON
+GO
+SET QUOTED_IDENTIFIER ON
+GO
+CREATE TABLE [dbo].[customers](
+	[id] [bigint] IDENTITY(1,1) NOT NULL,
+	[email] [nvarchar](255) NOT NULL,
+	[name] [nvarchar](100) NULL,
+	[created_at] [datetime2](7) NOT NULL,
+ CONSTRAINT [PK_customers] PRIMARY KEY CLUSTERED 
+(
+	[id] ASC
+)WITH (PAD_INDEX = OFF, STATISTICS_NORECOMPUTE = OFF, IGNORE_DUP_KEY = OFF, ALLOW_ROW_LOCKS = ON, ALLOW_PAGE_LOCKS = ON, OPTIMIZE_FOR_SEQUENTIAL_KEY = OFF) ON [PRIMARY]
+) ON [PRIMARY]
+GO
+/****** Object:  Table [dbo].[orders]    Script Date: 12/5/2026 10:00:00 AM ******/
+SET ANSI_NULLS ON
+GO
+SET QUOTED_IDENTIFIER ON
+GO
+CREATE TABLE [dbo].[orders](
+	[id] [bigint] IDENTITY(1,1) NOT NULL,
+	[customer_id] [bigint] NOT NULL,
+	[total] [decimal](12, 2) NOT NULL,
+	[note] [nvarchar](max) NULL,
+ CONSTRAINT [PK_orders] PRIMARY KEY CLUSTERED 
+(
+	[id] ASC
+)WITH (PAD_INDEX = OFF, STATISTICS_NORECOMPUTE = OFF, IGNORE_DUP_KEY = OFF, ALLOW_ROW_LOCKS = ON, ALLOW_PAGE_LOCKS = ON, OPTIMIZE_FOR_SEQUENTIAL_KEY = OFF) ON [PRIMARY]
+) ON [PRIMARY] TEXTIMAGE_ON [PRIMARY]
+GO
+SET ANSI_PADDING ON
+GO
+/****** Object:  Index [IX_orders_customer_id]    Script Date: 12/5/2026 10:00:00 AM ******/
+CREATE NONCLUSTERED INDEX [IX_orders_customer_id] ON [dbo].[orders]
+(
+	[customer_id] ASC
+)WITH (PAD_INDEX = OFF, STATISTICS_NORECOMPUTE = OFF, SORT_IN_TEMPDB = OFF, DROP_EXISTING = OFF, ONLINE = OFF, ALLOW_ROW_LOCKS = ON, ALLOW_PAGE_LOCKS = ON, OPTIMIZE_FOR_SEQUENTIAL_KEY = OFF) ON [PRIMARY]
+GO
+ALTER TABLE [dbo].[customers] ADD  CONSTRAINT [DF_customers_created_at]  DEFAULT (sysdatetime()) FOR [created_at]
+GO
+ALTER TABLE [dbo].[orders] ADD  DEFAULT ((0)) FOR [total]
+GO
+ALTER TABLE [dbo].[orders]  WITH CHECK ADD  CONSTRAINT [FK_orders_customers] FOREIGN KEY([customer_id])
+REFERENCES [dbo].[customers] ([id])
+ON DELETE CASCADE
+GO
+ALTER TABLE [dbo].[orders] CHECK CONSTRAINT [FK_orders_customers]
+GO
+ALTER TABLE [dbo].[orders]  WITH CHECK ADD  CONSTRAINT [CK_orders_total] CHECK  (([total]>=(0)))
+GO
+ALTER TABLE [dbo].[orders] CHECK CONSTRAINT [CK_orders_total]
+GO
+"""
+
+
+def test_a_sql_server_script_is_the_schema():
+    """Keys written `PRIMARY KEY CLUSTERED ([id] ASC) WITH (...) ON [PRIMARY]`, `TEXTIMAGE_ON`,
+    `CREATE NONCLUSTERED INDEX`, defaults added as `ALTER TABLE ... ADD CONSTRAINT ... DEFAULT (...)
+    FOR [col]`, foreign keys and checks added WITH CHECK then enabled with CHECK CONSTRAINT."""
+    known = parse_schema(SSMS_SCRIPT, "tsql")
+    customers, orders = known.table("customers"), known.table("orders")
+    assert [(c.name, c.kind, c.columns) for c in orders.constraints.values()] == [
+        ("PK_orders", "primary_key", ["id"]), ("FK_orders_customers", "foreign_key", ["customer_id"]),
+        ("CK_orders_total", "check", [])]
+    assert [c.name for c in customers.constraints.values()] == ["PK_customers"]
+    assert orders.columns["id"].identity == "by_default" and orders.columns["total"].default == "((0))"
+    assert list(orders.indexes) == ["ix_orders_customer_id"]
+    result = generate(dict(migration_tool="flyway", database="sqlserver", migration_type="schema",
+                           downtime_allowed=True, migration_description="drop note", schema=SSMS_SCRIPT,
+                           changes=[{"op": "drop_column", "table": "orders", "column": "note"}], confirm_data_loss=True))
+    assert "note NVARCHAR(MAX)" in result.rollback_script.content.replace("[", "").replace("]", "")

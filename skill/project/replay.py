@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from ..lazysqlglot import exp, sqlglot, sqlglot_errors
 from ..errors import DbmigError
-from ..schema import ColumnDef, IndexDef, TableDef, VirtualSchema, read_column, read_constraint, set_default
+from ..schema import (ColumnDef, IndexDef, TableDef, VirtualSchema, read_column, read_constraint,
+                      read_named_constraint, set_default)
 from ..sources import DIALECTS, Statement
 from ..types import from_sqlglot
 from .model import Unmodelled
@@ -39,10 +40,16 @@ _OUTSIDE = {"VIEW", "FUNCTION", "PROCEDURE", "TRIGGER", "SEQUENCE", "TYPE", "SCH
 # ALTER TABLE forms that change who owns or reads a table, or how it is stored, not its definition
 _NO_EFFECT_ALTER = re.compile(r"\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?\S+\s+(?:OWNER\s+TO|REPLICA\s+IDENTITY|"
                               r"(?:ENABLE|DISABLE|FORCE|NO\s+FORCE)\s+ROW\s+LEVEL\s+SECURITY|CLUSTER\s+ON|"
-                              r"SET\s+WITHOUT\s+CLUSTER)\b", re.I)
+                              r"SET\s+WITHOUT\s+CLUSTER|(?:NO)?CHECK\s+CONSTRAINT)\b", re.I)
 # pg_dump makes identity columns this way, after the CREATE TABLE
 _ADD_IDENTITY = re.compile(r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(\S+)\s+ALTER\s+(?:COLUMN\s+)?(\S+)\s+ADD\s+GENERATED\s+"
                            r"(ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b", re.I)
+# Storage clauses sqlglot does not read, where a table's data is kept (no effect on the model):
+# SQL Server scripts (SSMS "Script Table as", Generate Scripts) put them on every table with text columns.
+_STORAGE = {"tsql": re.compile(r"\s+(?:TEXTIMAGE_ON|FILESTREAM_ON)\s+(?:\[[^\]]*\]|\w+)", re.I)}
+# SQL Server's default constraint, as its scripts add each column default after the CREATE TABLE
+_ADD_DEFAULT_FOR = re.compile(r"\s*ALTER\s+TABLE\s+(\S+)\s+ADD\s+(?:CONSTRAINT\s+\S+\s+)?DEFAULT\s+(.+?)\s+FOR\s+(\S+)\s*$",
+                              re.I | re.S)
 _RENAME_TABLE = re.compile(r"\s*RENAME\s+TABLE\s+(.+)$", re.I | re.S)
 _RENAME_CONSTRAINT = re.compile(r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(\S+)\s+RENAME\s+CONSTRAINT\s+(\S+)\s+TO\s+(\S+)\s*$", re.I)
 _INDEX_OPTIONS = re.compile(r"\s+(?:ALGORITHM|LOCK)\s*=?\s*\w+\s*$", re.I)
@@ -132,6 +139,8 @@ class Replayer:
         text = text.strip().rstrip(";").strip()
         if not text or (self.dialect == "postgres" and text.startswith("\\")):
             return                      # a psql command (`\\restrict` in a pg_dump): no table changes
+        if self.dialect in _STORAGE:
+            text = _STORAGE[self.dialect].sub("", text)
         node = self.parse(text)
         if isinstance(node, exp.Command):
             return self.command(text)
@@ -160,6 +169,10 @@ class Replayer:
             return
         if _NO_EFFECT_ALTER.match(text):
             return
+        if m := _ADD_DEFAULT_FOR.match(text):
+            table = self.table(_bare(m.group(1)))
+            return set_default(table.name, self.column(table, _bare(m.group(3))),
+                               self.parse(m.group(2)).sql(self.dialect))
         if re.match(r"\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b", text, re.I) and _INDEX_OPTIONS.search(text):
             return self.statement(_INDEX_OPTIONS.sub("", _INDEX_OPTIONS.sub("", text)))
         if _NO_EFFECT_TEXT.match(text):
@@ -174,7 +187,7 @@ class Replayer:
         kind = (node.kind or "").upper()
         if kind == "TABLE":
             return self.create_table(node)
-        if kind == "INDEX":
+        if kind in ("INDEX", "CLUSTERED INDEX", "NONCLUSTERED INDEX"):     # the last two: SQL Server's
             return self.create_index(node)
         if kind in _OUTSIDE:
             raise NotModelled(f"{kind.lower()}s are outside dbmig's schema model", [])
@@ -201,8 +214,7 @@ class Replayer:
         if isinstance(item, exp.ColumnDef):
             read_column(table, item, self.dialect)
         elif isinstance(item, exp.Constraint):
-            for kind in item.expressions:
-                read_constraint(table, item.name, kind, self.dialect)
+            read_named_constraint(table, item, self.dialect)
         elif isinstance(item, exp.IndexColumnConstraint):      # MySQL KEY name (cols) in CREATE TABLE
             self.add_index(table, item.name, _columns(item.expressions), False, None)
         elif isinstance(item, (exp.PrimaryKey, exp.UniqueColumnConstraint, exp.CheckColumnConstraint, exp.ForeignKey)):
