@@ -217,14 +217,41 @@ def _name(node: exp.Expression) -> str:
 def _table(node: exp.Schema, dialect: str) -> TableDef:
     table = TableDef(_name(node.this))
     for item in node.expressions:
-        if isinstance(item, exp.ColumnDef):
-            read_column(table, item, dialect)
-        elif isinstance(item, exp.PrimaryKey):
-            _add(table, "primary_key", None, [_name(i) for i in item.expressions])
-        elif isinstance(item, exp.Constraint):
-            read_named_constraint(table, item, dialect)
-        elif isinstance(item, (exp.UniqueColumnConstraint, exp.CheckColumnConstraint, exp.ForeignKey)):
-            read_constraint(table, None, item, dialect)     # a table constraint without CONSTRAINT <name>
+        read_table_item(table, item, dialect)
+    return keys_not_null(table)
+
+
+def read_table_item(table: TableDef, item: exp.Expression, dialect: str) -> bool:
+    """One element of CREATE TABLE's list; False for one the model does not hold."""
+    if isinstance(item, exp.ColumnDef):
+        read_column(table, item, dialect)
+    elif isinstance(item, exp.Constraint):
+        read_named_constraint(table, item, dialect)
+    elif isinstance(item, exp.IndexColumnConstraint):          # MySQL: KEY name (cols) inside CREATE TABLE
+        columns = [_name(c) for c in item.expressions]
+        if any(c.lower() not in table.columns for c in columns):
+            raise InvalidRequest(f"schema: index {item.name} names a column its table lacks", field="schema")
+        table.indexes[item.name.lower()] = IndexDef(_name(item.this), columns)
+    elif isinstance(item, (exp.PrimaryKey, exp.UniqueColumnConstraint, exp.CheckColumnConstraint, exp.ForeignKey)):
+        read_constraint(table, _key_name(item), item, dialect)  # a table constraint without CONSTRAINT <name>
+    else:
+        return False
+    return True
+
+
+def _key_name(item: exp.Expression) -> str | None:
+    """MySQL `UNIQUE KEY uk (a)` names the constraint inside its column list."""
+    inner = item.this if isinstance(item, exp.UniqueColumnConstraint) else None
+    return _name(inner.this) if isinstance(inner, exp.Schema) and isinstance(inner.this, exp.Identifier) else None
+
+
+def keys_not_null(table: TableDef) -> TableDef:
+    """The database makes a primary key's columns NOT NULL, however the key was declared."""
+    for c in table.constraints.values():
+        if c.kind == "primary_key":
+            for name in c.columns:
+                if name.lower() in table.columns:
+                    table.columns[name.lower()].nullable = False
     return table
 
 
@@ -337,7 +364,12 @@ def _index(schema: VirtualSchema, node: exp.Create, dialect: str) -> None:
         raise InvalidRequest(f"schema: index {index.name} is on a table not in the schema",
                              field="schema")
     params = index.args.get("params")
-    columns = [_name(o.this if isinstance(o, exp.Ordered) else o) for o in params.args["columns"]]
+    parts = [o.this if isinstance(o, exp.Ordered) else o for o in params.args["columns"]]
+    if not all(isinstance(p, (exp.Column, exp.Identifier)) for p in parts):
+        raise InvalidRequest(f"schema: index {index.name} is on expressions, which dbmig's schema model does not "
+                             "hold (its rollbacks could not rebuild it)", field="schema",
+                             suggestion="leave the index out of the schema")
+    columns = [_name(p) for p in parts]
     where = params.args.get("where")
     table.indexes[index.name.lower()] = IndexDef(
         _name(index.this), columns, bool(node.args.get("unique")),

@@ -18,7 +18,7 @@ import re
 
 from .lint.rules._pg import pg_parser
 from .models import IDENTIFIER_RE
-from .schema import ColumnDef, IndexDef, TableDef, VirtualSchema, _add, set_default
+from .schema import ColumnDef, IndexDef, TableDef, VirtualSchema, _add, keys_not_null, set_default
 from .types import SERIAL, SqlType
 
 
@@ -104,7 +104,7 @@ class _Reader:
                 self.table_constraint(table, elt)
             else:
                 raise Decline
-        return table
+        return keys_not_null(table)
 
     def column(self, table: TableDef, elt: dict) -> None:
         name = _name(elt["colname"])

@@ -184,6 +184,20 @@ def test_dropping_what_the_given_schema_lacks_is_refused(op, name):
     assert err.value.field == "changes.0.name" and "uq_users_email" in err.value.allowed
 
 
+@pytest.mark.parametrize("database", ["postgresql", "mysql", "sqlserver", "oracle"])
+@pytest.mark.parametrize("op,says", [("set_not_null", "already NOT NULL"), ("drop_not_null", "primary key")])
+@pytest.mark.parametrize("downtime", [True, False])
+def test_nullability_a_primary_key_fixes_is_not_changed(database, op, says, downtime):
+    """A table-level PRIMARY KEY makes its columns NOT NULL (the schema reader did not know it):
+    DROP NOT NULL on one fails on every database, and SET NOT NULL's rollback (DROP NOT NULL) would."""
+    schema = "CREATE TABLE users (id bigint, email varchar(200), PRIMARY KEY (id));"
+    with pytest.raises(InvalidRequest) as err:
+        generate(dict(migration_tool="flyway", database=database, migration_type="schema", downtime_allowed=downtime,
+                      migration_description="id nullability", schema=schema,
+                      changes=[{"op": op, "table": "users", "column": "id"}]))
+    assert err.value.field == "changes.0.column" and says in str(err.value)
+
+
 def test_an_unnamed_constraint_may_carry_the_name_the_database_gave_it():
     """`orders_user_id_fkey` is PostgreSQL's name for an inline REFERENCES: not refused."""
     schema = ("CREATE TABLE users (id bigint PRIMARY KEY); "

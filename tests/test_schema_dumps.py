@@ -196,3 +196,15 @@ def test_a_sql_server_script_is_the_schema():
                            downtime_allowed=True, migration_description="drop note", schema=SSMS_SCRIPT,
                            changes=[{"op": "drop_column", "table": "orders", "column": "note"}], confirm_data_loss=True))
     assert "note NVARCHAR(MAX)" in result.rollback_script.content.replace("[", "").replace("]", "")
+
+
+def test_show_create_table_keeps_its_keys():
+    """MySQL's SHOW CREATE TABLE names each index inside the table (KEY, UNIQUE KEY): those were
+    dropped silently when the schema held only CREATE TABLE statements (the dump path kept them)."""
+    text = ("CREATE TABLE `orders` (\n  `id` bigint(20) NOT NULL AUTO_INCREMENT,\n  `sku` varchar(40) NOT NULL,\n"
+            "  `status` varchar(20) DEFAULT NULL,\n  PRIMARY KEY (`id`),\n  UNIQUE KEY `uk_orders_sku` (`sku`),\n"
+            "  KEY `ix_orders_status` (`status`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;")
+    orders = parse_schema(text, "mysql").table("orders")
+    assert list(orders.indexes) == ["ix_orders_status"] and orders.indexes["ix_orders_status"].columns == ["status"]
+    assert [(c.name, c.kind) for c in orders.constraints.values()][1] == ("uk_orders_sku", "unique")
+    assert orders.columns["status"].default is None and not orders.columns["id"].nullable

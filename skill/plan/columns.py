@@ -340,7 +340,7 @@ def _reverse_using(ctx: Context, old: ColumnDef, new: ColumnDef) -> str | None:
 @direct("set_not_null")
 def set_not_null(ch: SetNotNull, ctx: Context, path: str) -> list[Step]:
     d = ctx.dialect
-    col = column_for(ctx, ch.table, ch.column, "set_not_null", path)
+    col = nullable_column(ctx, ch, path)
     new = replace(col, nullable=False)
     ctx.table(ch.table).columns[ch.column.lower()] = new
     lock = ctx.lock("set_not_null")
@@ -385,6 +385,11 @@ def _backfill_nulls(ctx: Context, ch: SetNotNull, path: str) -> list[Step]:
 def drop_not_null(ch: DropNotNull, ctx: Context, path: str) -> list[Step]:
     d = ctx.dialect
     col = column_for(ctx, ch.table, ch.column, "drop_not_null", path)
+    known = ctx.schema.table(ch.table)
+    if known and ch.column.lower() in (c.lower() for c in known.primary_key):
+        raise InvalidRequest(f"{ch.table}.{ch.column} is in the primary key of {ch.table}: every database keeps "
+                             "key columns NOT NULL", field=f"{path}.column",
+                             suggestion="drop or change the primary key first (drop_constraint)")
     new = replace(col, nullable=True)
     ctx.table(ch.table).columns[ch.column.lower()] = new
     ctx.warnings.append(f"Readers that assume {ch.table}.{ch.column} is never NULL may break, and rolling "
@@ -397,6 +402,16 @@ def drop_not_null(ch: DropNotNull, ctx: Context, path: str) -> list[Step]:
                  d.statements("set_not_null", **parts(ctx, ch.table, replace(col, nullable=False))),
                  lock, ch.table, _native("drop_not_null", ch.table, ctx, new),
                  _native("set_not_null", ch.table, ctx, replace(col, nullable=False)), **timed)]
+
+
+def nullable_column(ctx: Context, ch: SetNotNull, path: str) -> ColumnDef:
+    """The column SET NOT NULL applies to, refused where the schema says it is NOT NULL already:
+    its rollback would allow NULL in a column that never allowed it (in a key column: refused)."""
+    col = column_for(ctx, ch.table, ch.column, "set_not_null", path)
+    if col.type is not None and not col.nullable:
+        raise InvalidRequest(f"{ch.table}.{ch.column} is already NOT NULL in the given schema",
+                             field=f"{path}.column")
+    return col
 
 
 def column_for(ctx: Context, table: str, column: str, op: str, path: str) -> ColumnDef:

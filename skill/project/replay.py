@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from ..lazysqlglot import exp, sqlglot, sqlglot_errors
 from ..errors import DbmigError
-from ..schema import (ColumnDef, IndexDef, TableDef, VirtualSchema, read_column, read_constraint,
-                      read_named_constraint, set_default)
+from ..schema import (ColumnDef, IndexDef, TableDef, VirtualSchema, keys_not_null, read_column,
+                      read_table_item, set_default)
 from ..sources import DIALECTS, Statement
 from ..types import from_sqlglot
 from .model import Unmodelled
@@ -36,7 +36,8 @@ _NO_EFFECT_TEXT = re.compile(r"\s*(?:SET|RESET|BEGIN|START\s+TRANSACTION|COMMIT|
                              r"CREATE\s+EXTENSION|OPTIMIZE\s+TABLE|FLUSH|CALL|EXEC(?:UTE)?\b|PERFORM)\b", re.I)
 # Objects outside the model: created or dropped without touching any table's definition.
 _OUTSIDE = {"VIEW", "FUNCTION", "PROCEDURE", "TRIGGER", "SEQUENCE", "TYPE", "SCHEMA", "DATABASE",
-            "EXTENSION", "MATERIALIZED VIEW", "ROLE", "USER", "DOMAIN", "PACKAGE", "SYNONYM"}
+            "EXTENSION", "MATERIALIZED VIEW", "ROLE", "USER", "DOMAIN", "PACKAGE", "SYNONYM",
+            "POLICY", "RULE", "STATISTICS", "PUBLICATION", "AGGREGATE", "OPERATOR", "COLLATION", "EVENT"}
 # ALTER TABLE forms that change who owns or reads a table, or how it is stored, not its definition
 _NO_EFFECT_ALTER = re.compile(r"\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?\S+\s+(?:OWNER\s+TO|REPLICA\s+IDENTITY|"
                               r"(?:ENABLE|DISABLE|FORCE|NO\s+FORCE)\s+ROW\s+LEVEL\s+SECURITY|CLUSTER\s+ON|"
@@ -211,24 +212,12 @@ class Replayer:
         self.put(table)
 
     def table_item(self, table: TableDef, item: exp.Expression) -> None:
-        if isinstance(item, exp.ColumnDef):
-            read_column(table, item, self.dialect)
-        elif isinstance(item, exp.Constraint):
-            read_named_constraint(table, item, self.dialect)
-        elif isinstance(item, exp.IndexColumnConstraint):      # MySQL KEY name (cols) in CREATE TABLE
-            self.add_index(table, item.name, _columns(item.expressions), False, None)
-        elif isinstance(item, (exp.PrimaryKey, exp.UniqueColumnConstraint, exp.CheckColumnConstraint, exp.ForeignKey)):
-            read_constraint(table, _key_name(item), item, self.dialect)
-        else:
+        if not read_table_item(table, item, self.dialect):
             raise NotModelled(f"table element {type(item).__name__} is not modelled", [table.name])
 
     def put(self, table: TableDef) -> None:
-        for c in table.constraints.values():
-            if c.kind == "primary_key":                         # the database makes key columns NOT NULL
-                for name in c.columns:
-                    table.columns[name.lower()].nullable = False
         self.result.unknown.pop(table.name.lower(), None)
-        self.schema.put(table)
+        self.schema.put(keys_not_null(table))
 
     def create_index(self, node: exp.Create) -> None:
         index = node.this
@@ -466,12 +455,6 @@ def _columns(nodes: list[exp.Expression]) -> list[str]:
 
 def _lower(names: list[str]) -> set[str]:
     return {n.lower() for n in names}
-
-
-def _key_name(item: exp.Expression) -> str | None:
-    """MySQL `UNIQUE KEY uk (a)` names the constraint inside its column list."""
-    inner = item.this if isinstance(item, exp.UniqueColumnConstraint) else None
-    return inner.this.name if isinstance(inner, exp.Schema) and isinstance(inner.this, exp.Identifier) else None
 
 
 def _constraint_key(table: TableDef, name: str) -> str | None:

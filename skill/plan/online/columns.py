@@ -12,7 +12,7 @@ from dataclasses import replace
 from ...models import AddColumn, Backfill, SetNotNull
 from ...schema import ColumnDef
 from .. import data
-from ..columns import add_column_step, column_for, parts, prepare_add_column
+from ..columns import add_column_step, nullable_column, parts, prepare_add_column
 from ..context import Context
 from ..data import integer_key
 from ..model import Step
@@ -102,7 +102,7 @@ class FillThenNotNull(Strategy):
     in place, SQL Server ALTER COLUMN ... WITH (ONLINE = ON), Oracle ENABLE NOVALIDATE + VALIDATE."""
 
     def plan(self, ch: SetNotNull, ctx: Context, path: str) -> list[Step]:
-        col = column_for(ctx, ch.table, ch.column, "set_not_null", path)
+        col = nullable_column(ctx, ch, path)
         ctx.table(ch.table).columns[ch.column.lower()] = replace(col, nullable=False)
         steps = []
         if ch.backfill:
