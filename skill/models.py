@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, WithJsonSchema, \
     field_validator, model_validator
 
-from .dialects import DATABASES
+from .dialects import ALIASES, DATABASES
 from .limits import MAX_CHANGES, MAX_IDENTIFIER, MAX_NESTING, MAX_TEXT, nesting_depth
 
 # Always used with fullmatch: `$` also matches before a final newline, so `re.match` let
@@ -102,7 +102,9 @@ class LiquibaseFormat(str, Enum):
 
 
 ToolName = Annotated[MigrationTool, Canonical]
-DatabaseName = Annotated[Database, Canonical]
+# the names people also use ("postgres", "mariadb", "mssql"), read as the CLI and lint read them
+DatabaseName = Annotated[Database, BeforeValidator(lambda v: ALIASES.get(canonical(v), canonical(v))
+                                                   if isinstance(v, str) else v)]
 
 
 class Tier(str, Enum):

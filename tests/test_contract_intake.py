@@ -37,6 +37,16 @@ def test_enum_values_in_any_case_give_the_same_migration():
     assert b.migration_tool.value == "liquibase" and b.database.value == "postgresql"
 
 
+@pytest.mark.parametrize("said,database", [("postgres", "postgresql"), ("MariaDB", "mysql"), ("mssql", "sqlserver")])
+def test_the_other_names_of_a_database_are_read_as_the_cli_reads_them(said, database):
+    """An agent says "postgres" or "mariadb" (dbmig's CLI and lint took them; generate answered an
+    error): the result names the database in its canonical spelling."""
+    result = SPECS["generate_migration"].call(request(database=said))
+    assert not result.is_error and result.structured_content["database"] == database
+    assert files(generate(request(database=said))) == files(generate(request(database=database)))
+    assert not SPECS["explain_migration"].call({"database": said, "sql": "SELECT 1"}).is_error
+
+
 def test_other_tools_and_detail_take_any_case_too():
     assert not SPECS["validate_migration"].call({"database": "PostgreSQL", "migration_tool": "FLYWAY", "files": [
         {"filename": "V1__a.sql", "content": "SELECT 1;"}]}).is_error
