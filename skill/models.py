@@ -101,10 +101,15 @@ class LiquibaseFormat(str, Enum):
     sql = "sql"
 
 
+def database_name(value):
+    """A database as users name it: any case, and the other names people use ("postgres",
+    "mariadb", "mssql"), read as the CLI and lint read them."""
+    value = canonical(value)
+    return ALIASES.get(value, value) if isinstance(value, str) else value
+
+
 ToolName = Annotated[MigrationTool, Canonical]
-# the names people also use ("postgres", "mariadb", "mssql"), read as the CLI and lint read them
-DatabaseName = Annotated[Database, BeforeValidator(lambda v: ALIASES.get(canonical(v), canonical(v))
-                                                   if isinstance(v, str) else v)]
+DatabaseName = Annotated[Database, BeforeValidator(database_name)]
 
 
 class Tier(str, Enum):

@@ -137,9 +137,10 @@ def _read_dump(text: str, dialect: str) -> VirtualSchema:
     identities added by ALTER TABLE included; settings, ownership, grants, comments, and views,
     sequences or functions (outside the table model) change nothing. A statement that changes a
     table in a way the model cannot hold is refused: a schema is taken as exact, never guessed."""
+    from .dialects import sqlglot_dialect
     from .project.replay import replay
-    from .sources import DIALECTS, read_sources
-    database = next(db for db, name in DIALECTS.items() if name == dialect)
+    from .sources import read_sources
+    database = sqlglot_dialect(dialect).name
     statements = [st for src in read_sources([{"filename": "schema", "content": text}], database, None)
                   for st in src.statements]
     result = replay(statements, database)

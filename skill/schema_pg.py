@@ -26,16 +26,20 @@ class Decline(Exception):
     """A form this reader does not render exactly as sqlglot would: sqlglot reads the text."""
 
 
-# What a type is called where the user wrote it (PostgreSQL's parser renames int -> int4, float ->
-# float8, which sqlglot does not: `float` is a float to sqlglot, a double to PostgreSQL) -> portable.
+# A type as the user wrote it -> (PostgreSQL's name for it, the portable type). sqlglot reads the
+# words written, PostgreSQL renames (`float` is a float to sqlglot, float8 to PostgreSQL; `time with
+# time zone` starts with the word `time`): both must agree, or sqlglot reads the text.
 TYPES = {
-    "smallint": "smallint", "int2": "smallint", "integer": "integer", "int": "integer", "int4": "integer",
-    "bigint": "bigint", "int8": "bigint", "boolean": "boolean", "bool": "boolean", "text": "text",
-    "varchar": "varchar", "character varying": "varchar", "char": "char", "character": "char",
-    "numeric": "decimal", "decimal": "decimal", "real": "float", "float4": "float",
-    "double precision": "double", "float8": "double", "date": "date", "time": "time",
-    "timestamp": "timestamp", "timestamptz": "timestamptz", "timestamp with time zone": "timestamptz",
-    "uuid": "uuid", "json": "json", "jsonb": "json", "bytea": "blob",
+    "smallint": ("int2", "smallint"), "int2": ("int2", "smallint"), "integer": ("int4", "integer"),
+    "int": ("int4", "integer"), "int4": ("int4", "integer"), "bigint": ("int8", "bigint"),
+    "int8": ("int8", "bigint"), "boolean": ("bool", "boolean"), "bool": ("bool", "boolean"),
+    "text": ("text", "text"), "varchar": ("varchar", "varchar"), "character varying": ("varchar", "varchar"),
+    "char": ("bpchar", "char"), "character": ("bpchar", "char"), "numeric": ("numeric", "decimal"),
+    "decimal": ("numeric", "decimal"), "real": ("float4", "float"), "float4": ("float4", "float"),
+    "double precision": ("float8", "double"), "float8": ("float8", "double"), "date": ("date", "date"),
+    "time": ("time", "time"), "timestamp": ("timestamp", "timestamp"),
+    "timestamptz": ("timestamptz", "timestamptz"), "timestamp with time zone": ("timestamptz", "timestamptz"),
+    "uuid": ("uuid", "uuid"), "json": ("json", "json"), "jsonb": ("jsonb", "json"), "bytea": ("bytea", "blob"),
 }
 SERIALS = {"serial": "SERIAL", "bigserial": "BIGSERIAL", "smallserial": "SMALLSERIAL"}
 _TYPE_WORDS = re.compile(rb"(?i)double\s+precision|character\s+varying|timestamp\s+with\s+time\s+zone"
@@ -202,8 +206,8 @@ class _Reader:
         args = [self.integer(m) for m in node.get("typmods", ())]
         if spelled in SERIALS and not args:
             return SqlType(SERIAL[SERIALS[spelled]]), "serial"
-        name = TYPES.get(spelled)
-        if name is None or (name in _LENGTH_TYPES and len(args) != 1) \
+        internal, name = TYPES.get(spelled, (None, None))
+        if internal != node["names"][-1]["String"]["sval"] or (name in _LENGTH_TYPES and len(args) != 1) \
                 or (args and name not in _LENGTH_TYPES and name != "decimal") or len(args) > 2:
             raise Decline
         self.parens += 1 if args else 0
@@ -247,7 +251,8 @@ class _Reader:
         raise Decline
 
     def in_or_between(self, e: dict) -> str:
-        items, negated = [self.operand(i) for i in e["rexpr"]["List"]["items"]], LISTS[e["kind"], e["name"][0]["String"]["sval"]]
+        items = [self.operand(i) for i in e["rexpr"]["List"]["items"]]
+        negated = LISTS[e["kind"], e["name"][0]["String"]["sval"]]
         if e["kind"] == "AEXPR_IN":
             self.parens += 1
             written = f"{self.operand(e['lexpr'])} IN ({', '.join(items)})"

@@ -16,10 +16,11 @@ TYPES = ["smallint", "int2", "integer", "int", "int4", "bigint", "int8", "serial
          "boolean", "bool", "text", "varchar(20)", "character varying(20)", "VARCHAR(5)", "char(3)", "character(3)",
          "numeric(10,2)", "numeric(10)", "numeric", "decimal(12,3)", "decimal", "real", "float4",
          "double precision", "DOUBLE  PRECISION", "float8", "date", "time", "timestamp", "timestamptz",
-         "timestamp with time zone", "timestamp without time zone", "uuid", "json", "jsonb", "bytea"]
+         "timestamp with time zone", "timestamp without time zone", "time without time zone", "uuid", "json",
+         "jsonb", "bytea"]
 # forms sqlglot spells its own way or PostgreSQL reads differently: declined, so never misread
 OTHER_TYPES = ["float", "char", "varchar", "serial4", "int[]", "timestamp(3)", "interval", "inet", "citext",
-               "pg_catalog.int4"]
+               "pg_catalog.int4", "time with time zone", "timetz", "timestamp(3) with time zone"]
 DEFAULTS = [None, "0", "-1", "- 1", "1.50", "-2.5", "3000000000", "'x'", "'it''s'", "''", "'{}'",
             "'2020-01-01'", "true", "FALSE", "null", "now()", "NOW()", "current_timestamp", "CURRENT_DATE",
             "gen_random_uuid()"]
