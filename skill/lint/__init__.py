@@ -14,7 +14,7 @@ from ..dialects import ALIASES, DATABASES as _DATABASES
 from ..collector import paused
 from ..errors import InvalidRequest
 from ..limits import MAX_FILES, MAX_STATEMENTS, check_size, check_time, echo
-from .rules import Context, Hit, Rule, SqlView, all_rules, observe, rules_for, version_tuple
+from .rules import UNPARSED, Context, Hit, Rule, SqlView, all_rules, observe, rules_for, version_tuple
 from .rules import _pg
 from ..sources import SourceFile, Statement, file_kind, lazy_re, new_tx, read_sources
 from ..sources.sqltext import offsets
@@ -258,7 +258,7 @@ class _Dispatch:
 
     def _select(self, view: SqlView, key) -> list[Rule]:
         if view.kind is None:       # not read by PostgreSQL's parser: every rule without node kinds
-            return [r for r in self.rules if not r.nodes or view.database != "postgresql"]
+            return [r for r in self.rules if not r.nodes or UNPARSED in r.nodes or view.database != "postgresql"]
         kind, subs = (key[0], key[1:]) if isinstance(key, tuple) else (key, ())
         names = {kind, *(f"{kind}.{sub}" for sub in subs)}
         return [r for r in self.rules if not r.nodes or names & set(r.nodes)]

@@ -11,8 +11,8 @@ import importlib
 import os
 
 from . import _pg  # noqa: F401
-from ._base import (ALL_DATABASES, IDENT, QNAME, SEVERITIES, Column, Context, Example, Hit, Rule,  # noqa: F401
-                    SqlView, added_columns, column_default, name_of, observe, version_tuple)
+from ._base import (ALL_DATABASES, IDENT, QNAME, SEVERITIES, UNPARSED, Column, Context, Example, Hit,  # noqa: F401
+                    Rule, SqlView, added_columns, column_default, name_of, observe, version_tuple)
 
 _REGISTRY: dict[str, Rule] = {}
 REASONS = ("lock", "rewrite", "data loss", "breaking change", "failure", "convention", "unchecked")

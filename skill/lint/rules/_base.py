@@ -18,6 +18,8 @@ from ...sources import SourceFile, Statement, lazy_re, mask
 from . import _pg
 
 SEVERITIES = ("error", "warning", "info")
+# The node kind of a statement PostgreSQL's parser refuses, for a rule that reads only those.
+UNPARSED = "(unparsed)"
 ALL_DATABASES = DATABASES
 DIALECTS = {database: sqlglot_name(database) for database in DATABASES}     # sqlglot's names
 
@@ -82,7 +84,7 @@ class Rule:
     rollback: bool = True           # also check rollback code (U files, downgrade)
     ok: tuple = ()
     bad: tuple = ()
-    nodes: tuple[str, ...] | None = None   # PostgreSQL: the parse-tree node kinds the rule reads
+    nodes: tuple[str, ...] | None = None   # PostgreSQL: the parse-tree node kinds the rule reads (or UNPARSED)
 
     def applies(self, database: str, version: tuple[int, ...] | None, tool: str | None) -> bool:
         if database not in self.databases:

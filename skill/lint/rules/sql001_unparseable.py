@@ -24,7 +24,7 @@ def check(view, ctx):
     if view.stmt.synthetic:
         return ()
     if view.pg is not None:
-        return _check_pg(view)
+        return _check_pg(view, ctx)
     if _SQLGLOT_GAPS.match(view.masked):
         return ()
     err = view.parsed[1]
@@ -34,8 +34,10 @@ def check(view, ctx):
     return [Hit(_offset(view.text, err), f"sqlglot ({view.dialect}) cannot parse it ({detail})")]
 
 
-def _check_pg(view) -> list[Hit] | tuple:
+def _check_pg(view, ctx) -> list[Hit] | tuple:
     tree = view.pg
+    if tree.error and view.text.startswith("\\") and ctx.tool:
+        return ()                   # a psql command: PG024 says why the tool fails on it
     if tree.error:
         return [Hit(tree.error_offset, f"PostgreSQL's parser: {tree.error}")]
     if tree.kind not in ("DoStmt", "CreateFunctionStmt"):
