@@ -60,10 +60,19 @@ def copy_column(m: dict, r: Resolver) -> list[dict]:
     """Into a column the schema has: a backfill; into one it lacks ("into a new column x"): the
     column is added first, of the source's type."""
     table, (source, *_) = target_of(m, r)
+    if "into" in m:                     # "copy users.email to users.name": the target named with its table
+        m["dst"] = _same_table(table, m["into"], r)
     if len(m["dst"]) == 1 and r.knows(table) and not r.has_column(table, m["dst"][0].text):
         return _copy_to_new_column(table, source, m["dst"][0], r)
     (destination,) = [r.column(table, c) for c in m["dst"]]
     return [{"op": "backfill", "table": table, "column": destination, "value": source}]
+
+
+def _same_table(table: str, into: Ref, r: Resolver) -> tuple:
+    if into.table is not None and r.table(into.table) != table:
+        raise Unclear(f"a copy into another table ({into.table.source}) is not a column copy: "
+                      "use `update` with a join in raw SQL", op="backfill")
+    return into.columns
 
 
 def _copy_to_new_column(table: str, source: str, name, r: Resolver) -> list[dict]:
