@@ -208,3 +208,13 @@ def test_show_create_table_keeps_its_keys():
     assert list(orders.indexes) == ["ix_orders_status"] and orders.indexes["ix_orders_status"].columns == ["status"]
     assert [(c.name, c.kind) for c in orders.constraints.values()][1] == ("uk_orders_sku", "unique")
     assert orders.columns["status"].default is None and not orders.columns["id"].nullable
+
+
+@pytest.mark.parametrize("text", ["CREATE TABLE users (id int, tags text[]);",
+                                  "SET lock_timeout = 0;\nCREATE TABLE users (id int, tags text[]);"])
+def test_a_type_without_a_portable_equivalent_is_named_where_it_is(text):
+    """In a dump of many tables, "type ARRAY<TEXT> has no portable equivalent" (sqlglot's spelling,
+    no table) left the user searching: the error names the column and the type as written."""
+    with pytest.raises(InvalidRequest) as raised:
+        parse_schema(text, "postgres")
+    assert raised.value.field == "schema" and "users.tags is of type TEXT[]" in str(raised.value)
