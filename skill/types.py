@@ -65,8 +65,13 @@ INT_RANGE = {"smallint": (-32768, 32767), "integer": (-2147483648, 2147483647),
 class SqlType:
     name: str
     args: tuple[int, ...] = ()
+    # A type of the schema with no portable equivalent (TEXT[], INET, an enum, MySQL's SET(...)), as the
+    # database spells it: kept as written for the same database, never converted (name "native").
+    native: str | None = None
 
     def __str__(self) -> str:
+        if self.native is not None:
+            return self.native
         return f"{self.name}({','.join(map(str, self.args))})" if self.args else self.name
 
     def is_(self, name: str) -> bool:

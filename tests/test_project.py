@@ -224,7 +224,7 @@ def test_unmodelled_statements_are_listed_and_their_tables_unknown(tmp_path):
                                             "CREATE TABLE orders (id int PRIMARY KEY);\n",
                            "sql/V2__odd.sql": "CREATE INDEX ix_email ON customers (lower(email));\n"
                                               "DO $$ BEGIN EXECUTE 'ALTER TABLE orders ADD x int'; END $$;\n"
-                                              "CREATE TABLE points (id int PRIMARY KEY, at inet);\n"})
+                                              "CREATE TABLE points (LIKE customers);\n"})
     replay = replay_offline(load_project(root), "postgresql")
     assert [(u.line, u.tables) for u in replay.unmodelled] == [(1, ["customers"]), (2, ["orders"]), (3, ["points"])]
     assert set(replay.unknown) == {"customers", "orders", "points"} and not replay.schema.tables

@@ -213,6 +213,8 @@ class Dialect:
 
     # --- types and statements ----------------------------------------------------------------------
     def native_type(self, t: SqlType) -> str:
+        if t.native is not None:        # read from this database's own schema text
+            return t.native
         template = self.types.get(t.name)
         if template is None:
             raise Unsupported(f"type {t} has no equivalent on {self.name}", field="type")

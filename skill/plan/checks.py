@@ -117,8 +117,9 @@ def column_check(ctx: Context, table: str, column: str) -> Check:
 def _column_filters(ctx: Context, col: ColumnDef) -> tuple[str, str]:
     d, filters, facts = ctx.dialect, [], []
     if col.type is not None:
-        names = ", ".join(d.literal(n) for n in d.catalog_types[col.type.name])
-        filters.append(d.check("type_in", types=names))
+        if col.type.native is None:     # a type with no portable equivalent: its catalog name is not known here
+            names = ", ".join(d.literal(n) for n in d.catalog_types[col.type.name])
+            filters.append(d.check("type_in", types=names))
         if col.type.name in ("varchar", "char") and "length" in d.checks:
             filters.append(d.check("length", n=str(col.type.args[0])))
         facts.append(str(col.type))

@@ -222,6 +222,11 @@ def prepare_type_change(ch: AlterColumnType, ctx: Context, path: str) -> TypeCha
     virtual schema gets the new type."""
     d = ctx.dialect
     old = ctx.known_column(ch.table, ch.column, f"changing the type of {ch.table}.{ch.column}", path)
+    if old.type.native is not None:
+        raise InvalidRequest(f"{ch.table}.{ch.column} is of type {old.type}, which has no portable equivalent: "
+                             "dbmig does not know its conversions", field=f"{path}.type",
+                             suggestion="add a column of the new type, backfill it with an expression, then "
+                                        "drop the old one")
     new = replace(old, type=ctx.type(ch.type, f"{path}.type"))
     using = ctx.expr(ch.using, f"{path}.using") if ch.using else None
     if using and not d.type_change_using:
