@@ -263,6 +263,25 @@ def test_columns_of_the_databases_own_types_roll_back_as_they_were(tool, databas
         assert after["rows"] == start["rows"]
 
 
+@pytest.mark.engine
+@pytest.mark.parametrize("database", ["postgresql", "mysql"])
+@pytest.mark.parametrize("tool", ["flyway", "liquibase", "alembic"])
+def test_a_dropped_table_comes_back_with_its_own_types(tool, database, tmp_path):
+    if tool == "liquibase":
+        from .conftest import liquibase_bin
+        liquibase_bin()
+    result = generate(dict(migration_tool=tool, database=database, migration_type="schema", downtime_allowed=True,
+                           migration_description="drop people", changes=[{"op": "drop_table", "table": "people"}],
+                           schema=";\n".join(NATIVE[database]) + ";", confirm_data_loss=True))
+    files = {f.filename: f.content for f in result.files}
+    with live_server(database).scratch("native_drop") as scratch:
+        scratch.execute(NATIVE[database] + NATIVE_ROWS[database])
+        start = scratch.snapshot()
+        runner(tool).upgrade(scratch, files, tmp_path)
+        runner(tool).downgrade(scratch, files, tmp_path)
+        assert scratch.snapshot() == start
+
+
 def test_a_native_type_is_not_converted():
     with pytest.raises(InvalidRequest) as raised:
         generate(dict(migration_tool="flyway", database="postgresql", migration_type="schema", downtime_allowed=True,
