@@ -3,8 +3,8 @@ the shape skill/schema.py parses, so a live schema reaches the planner exactly a
 `schema` does (and two such texts can be compared, see drift.py).
 
 What the schema model cannot hold is left out of the text and said in the table's notes: a
-column whose type has no portable equivalent, an expression index, a constraint sqlglot cannot
-read. Types are the catalog's own spelling (`character varying(20)`, `NUMBER(10)`), mapped to
+column whose type sqlglot cannot read, an expression index, a constraint sqlglot cannot read
+(a type with no portable equivalent is kept as the database spells it). Types are the catalog's own spelling (`character varying(20)`, `NUMBER(10)`), mapped to
 portable types by the same sqlglot path a person's schema takes.
 """
 from __future__ import annotations
@@ -13,7 +13,6 @@ from ..dialects.base import Dialect
 from ..errors import DbmigError
 from ..lazysqlglot import exp, sqlglot_errors
 from ..schema import parse_schema
-from ..types import column_type
 from .expressions import name_sql as q
 from .model import CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable
 
@@ -26,7 +25,7 @@ def schema_text(tables: list[CatalogTable], dialect: Dialect) -> str:
 
 def table_statements(table: CatalogTable, d: Dialect) -> list[str]:
     """CREATE TABLE and its indexes; a piece the schema parser refuses is left out with a note."""
-    columns = [c for c in table.columns if _portable(table, c, d)]
+    columns = [c for c in table.columns if _readable(table, c, d)]
     table.notes += [f"index {i.name} on {table.name} is not in dbmig's schema model: {i.definition}"
                     for i in table.indexes if not _modelled(i, d)]
     constraints = [k for k in table.constraints if k.definition]
@@ -71,12 +70,13 @@ def _modelled(i: CatalogIndex, d: Dialect) -> bool:
     return bool(i.columns) and (not i.where or d.has("partial_index"))
 
 
-def _portable(table: CatalogTable, c: CatalogColumn, d: Dialect) -> bool:
+def _readable(table: CatalogTable, c: CatalogColumn, d: Dialect) -> bool:
+    """A type sqlglot reads: portable, or kept as the database spells it (text[], an enum)."""
     try:
-        column_type(exp.DataType.build(c.type, dialect=d.sqlglot), "schema")
+        exp.DataType.build(c.type, dialect=d.sqlglot)
         return True
-    except (DbmigError, sqlglot_errors.SqlglotError, ValueError):
-        table.notes.append(f"{table.name}.{c.name} has type {c.type}, which dbmig has no portable type for: "
+    except (sqlglot_errors.SqlglotError, ValueError):
+        table.notes.append(f"{table.name}.{c.name} has type {c.type}, which dbmig cannot read: "
                            "it is left out of the schema dbmig plans against")
         return False
 
