@@ -282,6 +282,26 @@ def test_a_dropped_table_comes_back_with_its_own_types(tool, database, tmp_path)
         assert scratch.snapshot() == start
 
 
+@pytest.mark.engine
+@pytest.mark.parametrize("database", ["postgresql", "mysql"])
+def test_read_from_the_live_database_a_native_column_rolls_back_too(database, tmp_path):
+    """With `dsn` the catalog's spelling is kept (it was left out of the schema, with a note)."""
+    from .test_live import _dsn
+    server = live_server(database)
+    column = "tags" if database == "postgresql" else "flags"
+    with server.scratch("native_live") as scratch:
+        scratch.execute(NATIVE[database] + NATIVE_ROWS[database])
+        start = scratch.snapshot()
+        result = generate(dict(migration_tool="flyway", database=database, migration_type="schema",
+                               downtime_allowed=True, migration_description="drop a column",
+                               changes=[{"op": "drop_column", "table": "people", "column": column}],
+                               dsn=_dsn(server, scratch.database), confirm_data_loss=False))
+        files = {f.filename: f.content for f in result.files}
+        runner("flyway").upgrade(scratch, files, tmp_path)
+        runner("flyway").downgrade(scratch, files, tmp_path)
+        assert scratch.snapshot() == start
+
+
 def test_a_native_type_is_not_converted():
     with pytest.raises(InvalidRequest) as raised:
         generate(dict(migration_tool="flyway", database="postgresql", migration_type="schema", downtime_allowed=True,
