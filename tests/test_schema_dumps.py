@@ -16,8 +16,7 @@ from dbmig.errors import InvalidRequest
 from dbmig.runners import runner
 from dbmig.schema import parse_schema
 
-from .conftest import live_server, require
-from .test_roundtrip import run_tests
+from .conftest import liquibase_bin, live_server, require
 from .test_zero_downtime import phase_files, phase_tests
 
 TABLES = {
@@ -46,6 +45,28 @@ CHANGES = [{"op": "rename_column", "table": "orders", "column": "note", "new_nam
            {"op": "drop_column", "table": "customers", "column": "name"}]
 
 
+def generated(tool: str, database: str, changes: list[dict], downtime: bool = True, **extra):
+    if tool == "liquibase":
+        liquibase_bin()
+    return generate(dict(migration_tool=tool, database=database, migration_type="schema", downtime_allowed=downtime,
+                         migration_description="change what the schema holds", changes=changes,
+                         author="dbmig-tests", confirm_data_loss=True) | extra)
+
+
+def round_trip(scratch, tool: str, result, tmp_path) -> None:
+    """Apply each phase (one for T1/T2) with its tests, roll all back: schema and rows as at the start."""
+    start, phases = scratch.snapshot(), phase_files(result)
+    for n, (name, files) in enumerate(phases):
+        runner(tool).upgrade(scratch, files, tmp_path)
+        for t in phase_tests(result, name, n == len(phases) - 1):
+            assert scratch.query(t.query) == t.expected_rows, f"{name}: {t.description}\n{t.query}"
+    for _, files in reversed(phases):
+        runner(tool).downgrade(scratch, files, tmp_path)
+    after = scratch.snapshot()
+    assert after["schema"] == start["schema"]
+    assert after["rows"] == start["rows"]
+
+
 def dump(server, database: str) -> str:
     tool = "pg_dump" if server.kind == "postgresql" else "mariadb-dump"
     require(shutil.which(tool) is not None, tool)
@@ -68,20 +89,7 @@ def test_a_dump_is_the_schema_changes_are_applied_and_rolled_back(tool, database
         assert "orders_status_idx" in orders.indexes or "orders_open_idx" in orders.indexes
         assert {c.kind for c in orders.constraints.values()} >= {"primary_key", "foreign_key", "check"}
         assert known.table("customers").columns["id"].identity in ("serial", "by_default")
-        if tool == "liquibase":
-            from .conftest import liquibase_bin
-            liquibase_bin()
-        result = generate(dict(migration_tool=tool, database=database, migration_type="schema",
-                               downtime_allowed=True, migration_description="rename note, drop name",
-                               changes=CHANGES, schema=text, author="dbmig-tests", confirm_data_loss=True))
-        files = {f.filename: f.content for f in result.files}
-        start = scratch.snapshot()
-        runner(tool).upgrade(scratch, files, tmp_path)
-        run_tests(scratch, result.validation_tests)
-        runner(tool).downgrade(scratch, files, tmp_path)
-        after = scratch.snapshot()
-        assert after["schema"] == start["schema"]
-        assert after["rows"] == start["rows"]
+        round_trip(scratch, tool, generated(tool, database, CHANGES, schema=text), tmp_path)
 
 
 PG_DUMP = """\\restrict abc
@@ -241,45 +249,21 @@ NATIVE_CHANGES = {
 @pytest.mark.parametrize("tool", ["flyway", "liquibase", "alembic"])
 @pytest.mark.parametrize("downtime", [True, False])
 def test_columns_of_the_databases_own_types_roll_back_as_they_were(tool, database, downtime, tmp_path):
-    if tool == "liquibase":
-        from .conftest import liquibase_bin
-        liquibase_bin()
-    result = generate(dict(migration_tool=tool, database=database, migration_type="schema",
-                           downtime_allowed=downtime, migration_description="native types",
-                           changes=NATIVE_CHANGES[database], schema=";\n".join(NATIVE[database]) + ";",
-                           author="dbmig-tests", confirm_data_loss=True))
-    phases = phase_files(result)            # T3: expand / migrate / contract, each with its tests
+    result = generated(tool, database, NATIVE_CHANGES[database], downtime, schema=";\n".join(NATIVE[database]) + ";")
     with live_server(database).scratch("native") as scratch:
         scratch.execute(NATIVE[database] + NATIVE_ROWS[database])
-        start = scratch.snapshot()
-        for n, (name, files) in enumerate(phases):
-            runner(tool).upgrade(scratch, files, tmp_path)
-            for t in phase_tests(result, name, n == len(phases) - 1):
-                assert scratch.query(t.query) == t.expected_rows, f"{name}: {t.description}\n{t.query}"
-        for name, files in reversed(phases):
-            runner(tool).downgrade(scratch, files, tmp_path)
-        after = scratch.snapshot()
-        assert after["schema"] == start["schema"]
-        assert after["rows"] == start["rows"]
+        round_trip(scratch, tool, result, tmp_path)
 
 
 @pytest.mark.engine
 @pytest.mark.parametrize("database", ["postgresql", "mysql"])
 @pytest.mark.parametrize("tool", ["flyway", "liquibase", "alembic"])
 def test_a_dropped_table_comes_back_with_its_own_types(tool, database, tmp_path):
-    if tool == "liquibase":
-        from .conftest import liquibase_bin
-        liquibase_bin()
-    result = generate(dict(migration_tool=tool, database=database, migration_type="schema", downtime_allowed=True,
-                           migration_description="drop people", changes=[{"op": "drop_table", "table": "people"}],
-                           schema=";\n".join(NATIVE[database]) + ";", confirm_data_loss=True))
-    files = {f.filename: f.content for f in result.files}
+    result = generated(tool, database, [{"op": "drop_table", "table": "people"}],
+                       schema=";\n".join(NATIVE[database]) + ";")
     with live_server(database).scratch("native_drop") as scratch:
         scratch.execute(NATIVE[database] + NATIVE_ROWS[database])
-        start = scratch.snapshot()
-        runner(tool).upgrade(scratch, files, tmp_path)
-        runner(tool).downgrade(scratch, files, tmp_path)
-        assert scratch.snapshot() == start
+        round_trip(scratch, tool, result, tmp_path)
 
 
 @pytest.mark.engine
@@ -291,15 +275,9 @@ def test_read_from_the_live_database_a_native_column_rolls_back_too(database, tm
     column = "tags" if database == "postgresql" else "flags"
     with server.scratch("native_live") as scratch:
         scratch.execute(NATIVE[database] + NATIVE_ROWS[database])
-        start = scratch.snapshot()
-        result = generate(dict(migration_tool="flyway", database=database, migration_type="schema",
-                               downtime_allowed=True, migration_description="drop a column",
-                               changes=[{"op": "drop_column", "table": "people", "column": column}],
-                               dsn=_dsn(server, scratch.database), confirm_data_loss=False))
-        files = {f.filename: f.content for f in result.files}
-        runner("flyway").upgrade(scratch, files, tmp_path)
-        runner("flyway").downgrade(scratch, files, tmp_path)
-        assert scratch.snapshot() == start
+        result = generated("flyway", database, [{"op": "drop_column", "table": "people", "column": column}],
+                           dsn=_dsn(server, scratch.database), confirm_data_loss=False)
+        round_trip(scratch, "flyway", result, tmp_path)
 
 
 def test_a_native_type_is_not_converted():
