@@ -13,6 +13,7 @@ tests/test_schema_pg.py holds both readers to equal results on every form accept
 """
 from __future__ import annotations
 
+import bisect
 import json
 import re
 
@@ -88,6 +89,7 @@ def read(text: str) -> VirtualSchema | None:
 class _Reader:
     def __init__(self, raw: bytes, tokens: list):
         self.raw, self.tokens, self.schema, self.parens = raw, tokens, VirtualSchema(known=True), 0
+        self.starts = [t.start for t in tokens]
 
     def statement(self, stmt: dict) -> None:
         (kind, node), = stmt.items()
@@ -171,9 +173,8 @@ class _Reader:
     def says_on_delete(self, start: int) -> bool:
         """Whether the constraint written from byte `start` to its end has ON DELETE."""
         depth, previous = 0, None
-        for token in self.tokens:
-            if token.start < start:
-                continue
+        for n in range(bisect.bisect_left(self.starts, start), len(self.tokens)):
+            token = self.tokens[n]
             depth += {"ASCII_40": 1, "ASCII_41": -1}.get(token.name, 0)
             if depth < 0 or (depth == 0 and token.name == "ASCII_44"):
                 return False

@@ -3,9 +3,10 @@ the shape skill/schema.py parses, so a live schema reaches the planner exactly a
 `schema` does (and two such texts can be compared, see drift.py).
 
 What the schema model cannot hold is left out of the text and said in the table's notes: a
-column whose type sqlglot cannot read, an expression index, a constraint sqlglot cannot read
-(a type with no portable equivalent is kept as the database spells it). Types are the catalog's own spelling (`character varying(20)`, `NUMBER(10)`), mapped to
-portable types by the same sqlglot path a person's schema takes.
+column whose type sqlglot cannot read, an expression index, a constraint sqlglot cannot read.
+Types are the catalog's own spelling (`character varying(20)`, `NUMBER(10)`), mapped to portable
+types by the same sqlglot path a person's schema takes; one with no portable equivalent (`text[]`,
+an enum) is kept as the catalog spells it.
 """
 from __future__ import annotations
 
