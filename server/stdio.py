@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from contextlib import asynccontextmanager
-from typing import AsyncIterator, BinaryIO
+from typing import AsyncIterator
 
 import anyio
 import anyio.to_thread
@@ -26,25 +27,44 @@ from mcp.shared.message import SessionMessage
 
 from dbmig.limits import MAX_MESSAGE_BYTES
 
+try:
+    import fcntl
+except ImportError:       # Windows: no pipes the loop can wait on
+    fcntl = None
+
 _CHUNK = 1 << 16
+_PAGE = 4096
 
 
-def _private_stdin() -> tuple[BinaryIO, int]:
-    """The wire on a private descriptor, with fd 0 pointed at the null device so that child
-    processes (the Liquibase JVM, database clients) can never read protocol bytes."""
-    private = os.dup(0)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.close(null)
-    return os.fdopen(private, "rb", buffering=_CHUNK, closefd=False), private
+def _private(fd: int, diversion: int) -> int:
+    """The wire on a private descriptor (above 2, closed in children), with `fd` pointed at
+    `diversion` so that child processes (the Liquibase JVM, database clients) can never read or
+    write protocol bytes, and a stray print goes to stderr instead of corrupting the stream."""
+    private = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3) if fcntl else os.dup(fd)
+    os.dup2(diversion, fd)
+    os.close(diversion)
+    return private
+
+
+def _loop_native(fd: int) -> bool:
+    """Whether the event loop can wait on `fd` (a pipe or a socket on POSIX, which is how MCP
+    clients spawn servers): then each message is read and written without a worker thread,
+    which the SDK's file wrapper hops to and from for every line, write and flush."""
+    if fcntl is None:
+        return False
+    mode = os.fstat(fd).st_mode
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 
 
 class CheckedLines:
     """The client's lines, as the SDK's reader iterates them: only valid JSON-RPC messages come
-    out; every other line gets its error written to `reply_to` (the transport's write stream)."""
+    out; every other line gets its error written to `reply_to` (the transport's write stream).
+    A line is read up to `limit` bytes; the rest of a longer one is dropped unread into memory."""
 
-    def __init__(self, wire: BinaryIO, limit: int = MAX_MESSAGE_BYTES):
-        self.wire, self.limit = wire, limit
+    def __init__(self, fd: int, limit: int = MAX_MESSAGE_BYTES):
+        self.fd, self.limit = fd, limit
+        self.native = _loop_native(fd)
+        self.pending, self.eof = bytearray(), False
         self.reply_to = None
 
     def __aiter__(self) -> "CheckedLines":
@@ -52,7 +72,7 @@ class CheckedLines:
 
     async def __anext__(self) -> str:
         while True:
-            raw, too_long = await anyio.to_thread.run_sync(self._read_line, abandon_on_cancel=True)
+            raw, too_long = await self._next_line()
             if raw is None:
                 raise StopAsyncIteration
             line = raw.decode("utf-8", errors="replace")
@@ -63,20 +83,64 @@ class CheckedLines:
             if problem is not _BLANK:
                 await self.reply(*problem)
 
-    def _read_line(self) -> tuple[bytes | None, bool]:
-        line = self.wire.readline(self.limit + 1)
-        if not line:
-            return None, False
-        if len(line) <= self.limit or line.endswith(b"\n"):
-            return line, False
-        while True:                       # drop the rest of the oversized line, in chunks
-            rest = self.wire.readline(_CHUNK)
-            if not rest or rest.endswith(b"\n"):
-                return line[:_CHUNK], True      # its head may name the request's id
+    async def _next_line(self) -> tuple[bytes | None, bool]:
+        """The next line (its newline kept), or its head and True when it is over the limit."""
+        head, skipping = None, False
+        while True:
+            end = self.pending.find(b"\n")
+            if end >= 0:
+                line = bytes(self.pending[:end + 1])
+                del self.pending[:end + 1]
+                if skipping:
+                    return head, True
+                if len(line) <= self.limit + 1:     # the limit is on the message, not its newline
+                    return line, False
+                return line[:_CHUNK], True
+            if len(self.pending) > self.limit:      # no newline yet: keep the head, drop the rest
+                if not skipping:
+                    head, skipping = bytes(self.pending[:_CHUNK]), True
+                self.pending.clear()
+            if self.eof:
+                if skipping:
+                    return head, True
+                line, self.pending = (bytes(self.pending) or None), bytearray()
+                return line, False
+            await self._fill()
+
+    async def _fill(self) -> None:
+        if self.native:
+            await anyio.wait_readable(self.fd)
+            data = os.read(self.fd, _CHUNK)          # ready: returns what is there without blocking
+        else:
+            data = await anyio.to_thread.run_sync(os.read, self.fd, _CHUNK, abandon_on_cancel=True)
+        if data:
+            self.pending += data
+        else:
+            self.eof = True
 
     async def reply(self, request_id, code: int, message: str) -> None:
         error = types.JSONRPCError(jsonrpc="2.0", id=request_id, error=types.ErrorData(code=code, message=message))
         await self.reply_to.send(SessionMessage(error))
+
+
+class Wire:
+    """The SDK's stdout (`write` then `flush` of each message) on the private descriptor."""
+
+    def __init__(self, fd: int):
+        self.fd, self.native = fd, _loop_native(fd)
+
+    async def write(self, text: str) -> None:
+        data = memoryview(text.encode())
+        while data:
+            if self.native:
+                # Writable means room for at least a page: a write of one never blocks the loop.
+                await anyio.wait_writable(self.fd)
+                data = data[os.write(self.fd, data[:_PAGE]):]
+            else:
+                data = data[await anyio.to_thread.run_sync(os.write, self.fd, data):]
+
+    async def flush(self) -> None:
+        """Nothing is buffered."""
 
 
 _BLANK = object()
@@ -113,14 +177,24 @@ def check_line(line: str):
                                                "(wrong shape, nesting over 200 levels, or a lone surrogate)")
 
 
+def _stderr_or_null() -> int:
+    try:
+        return os.dup(2)
+    except OSError:
+        return os.open(os.devnull, os.O_WRONLY)
+
+
 @asynccontextmanager
 async def checked_stdio() -> AsyncIterator[tuple]:
-    """Like the SDK's `stdio_server()`, reading through `CheckedLines`."""
-    wire, private = _private_stdin()
-    lines = CheckedLines(wire)
+    """Like the SDK's `stdio_server()`, reading through `CheckedLines` and writing through `Wire`;
+    fd 0 and 1 point at the null device and stderr while it serves, and at the wire again after."""
+    wire_in = _private(0, os.open(os.devnull, os.O_RDONLY))
+    wire_out = _private(1, _stderr_or_null())
+    lines = CheckedLines(wire_in)
     try:
-        async with stdio_server(stdin=lines) as (read_stream, write_stream):
+        async with stdio_server(stdin=lines, stdout=Wire(wire_out)) as (read_stream, write_stream):
             lines.reply_to = write_stream       # set before the reader task first runs
             yield read_stream, write_stream
     finally:
-        os.dup2(private, 0)
+        os.dup2(wire_in, 0)
+        os.dup2(wire_out, 1)
