@@ -39,9 +39,47 @@ class ConstraintDef:
 @dataclass
 class IndexDef:
     name: str
-    columns: list[str]
+    columns: list[str]              # its key columns; with `keys`, the columns the keys read
     unique: bool = False
     where: str | None = None
+    # What a rollback must rebuild besides plain columns (pg_dump, SSMS and the catalogs print
+    # them): an access method other than the default (PostgreSQL gin, gist, brin, hash, spgist),
+    # the keys as SQL where one is more than a column name (DESC, an operator class, a
+    # collation, an expression, a MySQL prefix length), and non-key INCLUDE columns.
+    using: str | None = None
+    keys: list[str] | None = None
+    include: list[str] = field(default_factory=list)
+
+    @property
+    def plain(self) -> bool:
+        """On plain columns only: what a tool's native createIndex can say."""
+        return self.using is None and self.keys is None and not self.include
+
+    @property
+    def reads(self) -> list[str]:
+        """Every column it needs: dropping one drops the index."""
+        return [*self.columns, *self.include]
+
+    def rename_column(self, old: str, new: str, quoted: str) -> None:
+        """Follow a column rename, as the database does (`quoted`: the new name as SQL)."""
+        swap = lambda cols: [new if c.lower() == old.lower() else c for c in cols]   # noqa: E731
+        self.columns, self.include = swap(self.columns), swap(self.include)
+        if self.keys is not None:
+            self.keys = [renamed_in(k, old, quoted) for k in self.keys]
+        self.where = renamed_in(self.where, old, quoted) if self.where else self.where
+
+
+# A word of SQL, a quoted name or a string literal (never a column: CHECK (s <> 'note') reads no `note`).
+_SQL_WORD = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|\[[^\]]*\]|[\w$#]+")
+
+
+def renamed_in(expression: str, old: str, quoted: str) -> str:
+    """`expression` with the column `old` (as a name, quoted or not) written `quoted` instead."""
+    def swap(m: re.Match) -> str:
+        word = m[0]
+        name = word[1:-1] if word[0] in "\"`[" else None if word[0] == "'" else word
+        return quoted if name is not None and name.lower() == old.lower() else word
+    return _SQL_WORD.sub(swap, expression)
 
 
 @dataclass
@@ -229,10 +267,10 @@ def read_table_item(table: TableDef, item: exp.Expression, dialect: str) -> bool
     elif isinstance(item, exp.Constraint):
         read_named_constraint(table, item, dialect)
     elif isinstance(item, exp.IndexColumnConstraint):          # MySQL: KEY name (cols) inside CREATE TABLE
-        columns = [_name(c) for c in item.expressions]
-        if any(c.lower() not in table.columns for c in columns):
+        index = _index_def(_name(item.this), item.expressions, dialect)
+        if any(c.lower() not in table.columns for c in index.columns):
             raise InvalidRequest(f"schema: index {item.name} names a column its table lacks", field="schema")
-        table.indexes[item.name.lower()] = IndexDef(_name(item.this), columns)
+        table.indexes[item.name.lower()] = index
     elif isinstance(item, (exp.PrimaryKey, exp.UniqueColumnConstraint, exp.CheckColumnConstraint, exp.ForeignKey)):
         read_constraint(table, _key_name(item), item, dialect)  # a table constraint without CONSTRAINT <name>
     else:
@@ -260,6 +298,7 @@ def read_column(table: TableDef, node: exp.ColumnDef, dialect: str) -> None:
     name = _name(node.this)
     try:
         type_, serial = column_type(node.args["kind"], "schema")
+        type_ = type_ if serial else as_written(type_, node.args["kind"], dialect)
     except InvalidRequest:              # kept as the database spells it (not sqlglot's generic ARRAY<TEXT>)
         type_, serial = SqlType("native", native=node.args["kind"].sql(dialect)), None
     col = ColumnDef(name, type_, serial is None, identity=serial)
@@ -284,6 +323,36 @@ def read_column(table: TableDef, node: exp.ColumnDef, dialect: str) -> None:
         elif isinstance(kind, exp.CollateColumnConstraint):
             col.collation = kind.this.name
     table.columns[name.lower()] = col
+
+
+def as_written(t: SqlType, kind: exp.DataType, dialect: str) -> SqlType:
+    """`t` spelled as the schema writes it where the database would write `t` otherwise, so that a
+    column a rollback restores comes back as it was: MySQL's DATETIME (a new timestamp is
+    DATETIME(6)), PostgreSQL's unbounded NUMERIC (not NUMERIC(18,0)) and json (not jsonb), SQL
+    Server's DATETIME and VARCHAR (not DATETIME2 and NVARCHAR), Oracle's NUMBER and VARCHAR2."""
+    if _same_type(_rendered(t, dialect), kind):
+        return t
+    return SqlType(t.name, t.args, kind.sql(dialect))
+
+
+@functools.lru_cache(maxsize=256)
+def _rendered(t: SqlType, dialect: str) -> exp.DataType:
+    from .dialects import sqlglot_dialect
+    return exp.DataType.build(sqlglot_dialect(dialect).native_type(t), dialect=dialect)
+
+
+def _same_type(a: exp.DataType, b: exp.DataType) -> bool:
+    """The same type and size. An integer's display width (MySQL's INT(11)) changes nothing, nor
+    does a decimal's zero scale left out; Oracle's length semantics (VARCHAR2(n) in bytes by
+    default, n CHAR as dbmig writes it) are not compared: dbmig writes CHAR."""
+    if a.this != b.this:
+        return False
+    return a.this in exp.DataType.INTEGER_TYPES or _sizes(a) == _sizes(b)
+
+
+def _sizes(t: exp.DataType) -> tuple:
+    sizes = tuple(p.this.name for p in t.expressions if isinstance(p, exp.DataTypeParam))
+    return sizes + ("0",) if t.this == exp.DataType.Type.DECIMAL and len(sizes) == 1 else sizes
 
 
 def set_default(table: str, col: ColumnDef, default: str | None) -> None:
@@ -359,22 +428,52 @@ def _add(table: TableDef, kind: str, name: str | None, columns: list[str], **ext
 
 
 def _index(schema: VirtualSchema, node: exp.Create, dialect: str) -> None:
-    index = node.this
-    if not index.this:
+    if not node.this.this:
         raise InvalidRequest("schema: name each CREATE INDEX (as the database named it: pg_dump and "
                              "SHOW CREATE TABLE print the names)", field="schema")
-    table = schema.table(_name(index.args["table"]))
+    table_name, index = read_index(node, dialect)
+    table = schema.table(table_name)
     if table is None:
-        raise InvalidRequest(f"schema: index {index.name} is on a table not in the schema",
-                             field="schema")
-    params = index.args.get("params")
-    parts = [o.this if isinstance(o, exp.Ordered) else o for o in params.args["columns"]]
-    if not all(isinstance(p, (exp.Column, exp.Identifier)) for p in parts):
-        raise InvalidRequest(f"schema: index {index.name} is on expressions, which dbmig's schema model does not "
-                             "hold (its rollbacks could not rebuild it)", field="schema",
-                             suggestion="leave the index out of the schema")
-    columns = [_name(p) for p in parts]
+        raise InvalidRequest(f"schema: index {index.name} is on a table not in the schema", field="schema")
+    table.indexes[index.name.lower()] = index
+
+
+def read_index(node: exp.Create, dialect: str) -> tuple[str, IndexDef]:
+    """CREATE INDEX as the model holds it: (its table's name, the index)."""
+    index, params = node.this, node.this.args.get("params")
+    using = params.args.get("using")
+    using = using.name.lower() if isinstance(using, exp.Expression) else (using or "").lower()
     where = params.args.get("where")
-    table.indexes[index.name.lower()] = IndexDef(
-        _name(index.this), columns, bool(node.args.get("unique")),
-        where.this.sql(dialect) if where else None)
+    return _name(index.args["table"]), _index_def(
+        _name(index.this), params.args.get("columns") or [], dialect, bool(node.args.get("unique")),
+        where.this.sql(dialect) if where else None,
+        using if dialect == "postgres" and using not in ("", "btree") else None,
+        [_name(c) for c in params.args.get("include") or []])
+
+
+def _index_def(name: str, elements: list[exp.Expression], dialect: str, unique: bool = False,
+               where: str | None = None, using: str | None = None, include: list[str] = ()) -> IndexDef:
+    read = [_index_key(el, dialect) for el in elements]
+    columns = list(dict.fromkeys(c for _, names in read for c in names))
+    keys = None if all(key is None for key, _ in read) else [key or names[0] for key, names in read]
+    return IndexDef(name, columns, unique, where, using, keys, list(include))
+
+
+def _index_key(element: exp.Expression, dialect: str) -> tuple[str | None, list[str]]:
+    """(the key as SQL, None for a plain column; the columns it reads)."""
+    this = element.this if isinstance(element, exp.Ordered) else element
+    if isinstance(this, (exp.Column, exp.Identifier)):
+        text, bare = element.sql(dialect), this.sql(dialect)
+        return (None if text in (bare, f"{bare} ASC") else text.removesuffix(" ASC")), [_name(this)]
+    order = " DESC" if isinstance(element, exp.Ordered) and element.args.get("desc") else ""
+    if isinstance(this, exp.ColumnPrefix):                  # MySQL KEY (name(10)): its first 10 characters
+        return f"{this.this.sql(dialect)}({this.expression.name}){order}", [_name(this.this)]
+    if dialect == "mysql" and _is_prefix(this):              # the same in CREATE INDEX, read as a call
+        column = exp.to_identifier(this.this)
+        return f"{column.sql(dialect)}({this.expressions[0].name}){order}", [_name(column)]
+    return element.sql(dialect).removesuffix(" ASC"), [_name(c) for c in this.find_all(exp.Column)]
+
+
+def _is_prefix(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Anonymous) and len(node.expressions) == 1 \
+        and isinstance(node.expressions[0], exp.Literal) and not node.expressions[0].is_string

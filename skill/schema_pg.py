@@ -46,6 +46,8 @@ SERIALS = {"serial": "SERIAL", "bigserial": "BIGSERIAL", "smallserial": "SMALLSE
 _TYPE_WORDS = re.compile(rb"(?i)double\s+precision|character\s+varying|timestamp\s+with\s+time\s+zone"
                          rb"|[a-z_][a-z0-9_]*")
 _LENGTH_TYPES = {"varchar", "char"}     # need their one argument (sqlglot reads bare VARCHAR as text)
+# Types dbmig would write otherwise (JSONB; NUMERIC(18,0)), kept as sqlglot spells them (schema.as_written).
+AS_WRITTEN = {"json": "JSON", "numeric": "DECIMAL"}
 
 # Defaults and checks: the expressions sqlglot writes back unchanged in spelling, or as named here.
 FUNCTIONS = {"now": "CURRENT_TIMESTAMP", "gen_random_uuid": "GEN_RANDOM_UUID()"}
@@ -185,7 +187,8 @@ class _Reader:
 
     def index(self, node: dict) -> None:
         table = self.schema.table(_name(_relation(node["relation"])))
-        if table is None or "idxname" not in node or node.get("accessMethod") != "btree":
+        if table is None or "idxname" not in node or node.get("accessMethod") != "btree" \
+                or node.get("indexIncludingParams"):
             raise Decline           # sqlglot's reader words the error for a table not in the schema
         self.parens += 1
         columns = []
@@ -212,7 +215,7 @@ class _Reader:
                 or (args and name not in _LENGTH_TYPES and name != "decimal") or len(args) > 2:
             raise Decline
         self.parens += 1 if args else 0
-        return SqlType(name, tuple(args)), None
+        return SqlType(name, tuple(args), AS_WRITTEN.get(internal) if not args else None), None
 
     def integer(self, node: dict) -> int:
         value = node.get("A_Const", {}).get("ival")

@@ -65,13 +65,22 @@ INT_RANGE = {"smallint": (-32768, 32767), "integer": (-2147483648, 2147483647),
 class SqlType:
     name: str
     args: tuple[int, ...] = ()
-    # A type of the schema with no portable equivalent (TEXT[], INET, an enum, MySQL's SET(...)), as the
-    # database spells it: kept as written for the same database, never converted (name "native").
+    # The type as the schema spells it, written back as is for the same database: a type with no
+    # portable equivalent (TEXT[], INET, an enum, MySQL's SET(...); name "native", never converted),
+    # or a portable one the database would otherwise write differently (schema.as_written).
     native: str | None = None
 
     def __str__(self) -> str:
-        if self.native is not None:
-            return self.native
+        return self.native if self.native is not None else self.portable
+
+    @property
+    def is_native(self) -> bool:
+        """A type with no portable equivalent: dbmig knows only its spelling."""
+        return self.name == "native"
+
+    @property
+    def portable(self) -> str:
+        """The portable type as a request names it (`decimal(10,2)`), whatever the schema's spelling."""
         return f"{self.name}({','.join(map(str, self.args))})" if self.args else self.name
 
     def is_(self, name: str) -> bool:

@@ -15,6 +15,7 @@ from dbmig.dialects.oracle import ORACLE
 from dbmig.dialects.sqlserver import SQLSERVER
 from dbmig.errors import GateFailure, InvalidRequest, Unsupported
 from dbmig.gate.sqlgate import check_statement
+from dbmig.schema import IndexDef
 from dbmig.types import SqlType
 
 DIALECTS = [SQLSERVER, ORACLE]
@@ -63,7 +64,7 @@ def part_sets(d):
             expression=s["expression"].format(c=column),
             join=f"b.{q('id')} = {table}.{q('id')}", join_t=f"t.{q('id')} = b.{q('id')}",
             assignments=f"{column} = {s['value']}",
-            timeout_ms="5000", timeout_s="5", using="", identity="",
+            timeout_ms="5000", timeout_s="5", using="", identity="", method="", include="",
             switch="ON", kind="BY DEFAULT", start=" (START WITH LIMIT VALUE)",
         )
         for null in (" NOT NULL", " NULL", ""):
@@ -272,13 +273,20 @@ def test_column_def_with_named_default():
 
 
 def test_online_and_partial_index_forms():
-    parts = dict(unique="", name="ix", table="t", columns="a", where=" WHERE a > 0")
-    assert SQLSERVER.sql("add_index_online", **parts) == \
-        "CREATE INDEX ix ON t (a) WHERE a > 0 WITH (ONLINE = ON)"
-    assert ORACLE.sql("add_index_online", **dict(parts, where="")) == \
-        "CREATE INDEX ix ON t (a) ONLINE"
+    filtered = IndexDef("ix", ["a"], where="a > 0", include=["b"])
+    assert SQLSERVER.create_index("add_index_online", "t", filtered) == \
+        "CREATE INDEX ix ON t (a) INCLUDE (b) WHERE a > 0 WITH (ONLINE = ON)"
+    assert ORACLE.create_index("add_index_online", "t", IndexDef("ix", ["a"])) == "CREATE INDEX IX ON T (A) ONLINE"
     assert SQLSERVER.has("partial_index") and not ORACLE.has("partial_index")
     assert "{where}" not in ORACLE.forms["add_index"]
+
+
+def test_an_index_is_written_with_its_method_keys_and_include_columns():
+    pg = get_dialect("postgresql")
+    gin = IndexDef("ix", ["doc", "a"], using="gin", keys=["doc jsonb_path_ops", "a DESC"], include=["b"])
+    assert pg.create_index("add_index_online", "t", gin) == \
+        "CREATE INDEX CONCURRENTLY ix ON t USING gin (doc jsonb_path_ops, a DESC) INCLUDE (b)"
+    assert pg.create_index("add_index", "t", IndexDef("ix", ["Mixed"], unique=True)) == 'CREATE UNIQUE INDEX ix ON t ("Mixed")'
 
 
 # --- identifiers -------------------------------------------------------------------------

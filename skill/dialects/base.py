@@ -20,7 +20,7 @@ from . import NAMES
 from .facts import Facts, Lock
 
 if TYPE_CHECKING:
-    from ..schema import ColumnDef
+    from ..schema import ColumnDef, IndexDef
 
 Form = str | tuple[str, ...]
 
@@ -366,6 +366,15 @@ class Dialect:
         """The clause limiting a two-way sync trigger to writes that leave `a` and `b` unequal;
         '' where a trigger takes no condition."""
         return self.sql("zd_sync_when", unequal=self.row_differs(a, b)) if self.has("zd_sync_when") else ""
+
+    def create_index(self, form: str, table: str, index: IndexDef) -> str:
+        """CREATE INDEX for `index` on `table`, in the form named (plain, online, a version's variant)."""
+        q = self.q
+        return self.sql(form, unique="UNIQUE " if index.unique else "", name=q(index.name), table=q(table),
+                        method=f" USING {index.using}" if index.using else "",
+                        columns=", ".join(index.keys or map(q, index.columns)),
+                        include=f" INCLUDE ({', '.join(map(q, index.include))})" if index.include else "",
+                        where=self.sql("partial_index", where=index.where) if index.where else "")
 
     def drop_index_if_exists(self, table: str, name: str, version: tuple[int, ...]) -> str:
         """Dropping an index that may be gone (a rollback after a failed online build)."""

@@ -63,7 +63,7 @@ class PostgreSQL(Dialect):
         "set_not_null": "ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL",
         "drop_not_null": "ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL",
         "partial_index": " WHERE {where}",
-        "add_index_online": "CREATE {unique}INDEX CONCURRENTLY {name} ON {table} ({columns}){where}",
+        "add_index_online": "CREATE {unique}INDEX CONCURRENTLY {name} ON {table}{method} ({columns}){include}{where}",
         "drop_index_online": "DROP INDEX CONCURRENTLY {name}",
         "lock_timeout": "SET lock_timeout = '{timeout}'",
         # Rows restored into a recreated table keep their numbers: a GENERATED ALWAYS column takes

@@ -87,11 +87,11 @@ ONLINE_FORMS: dict[str, str | tuple[str, ...]] = {
     # 2019+: a resumable build that is killed or fails over pauses instead of rolling back, and
     # running the same CREATE INDEX again resumes it. Never inside an explicit transaction: the
     # planner makes index steps non-transactional.
-    "add_index_online@15": "CREATE {unique}INDEX {name} ON {table} ({columns}){where} "
+    "add_index_online@15": "CREATE {unique}INDEX {name} ON {table} ({columns}){include}{where} "
                            "WITH (ONLINE = ON, RESUMABLE = ON)",
     # 2022+: the brief S locks at start and end wait at low priority, so app queries arriving
     # meanwhile do not queue behind the build; after a minute it gives up (SELF), to be re-run.
-    "add_index_online@16": "CREATE {unique}INDEX {name} ON {table} ({columns}){where} WITH (ONLINE = ON "
+    "add_index_online@16": "CREATE {unique}INDEX {name} ON {table} ({columns}){include}{where} WITH (ONLINE = ON "
                            "(WAIT_AT_LOW_PRIORITY (MAX_DURATION = 1 MINUTES, ABORT_AFTER_WAIT = SELF)), "
                            "RESUMABLE = ON)",
     "zd_drop_index_if_exists": "DROP INDEX IF EXISTS {name} ON {table}",
@@ -207,7 +207,7 @@ class SQLServer(Dialect):
         "partial_index": " WHERE {where}",
         "drop_index": "DROP INDEX {name} ON {table}",
         # Online index operations need Enterprise edition (or Azure SQL).
-        "add_index_online": "CREATE {unique}INDEX {name} ON {table} ({columns}){where} "
+        "add_index_online": "CREATE {unique}INDEX {name} ON {table} ({columns}){include}{where} "
                             "WITH (ONLINE = ON)",
         # DROP INDEX ... WITH (ONLINE = ON) applies to clustered indexes only; dropping a
         # nonclustered index (all dbmig creates) is a brief Sch-M either way.

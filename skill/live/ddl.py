@@ -60,15 +60,28 @@ def _constraint(k: CatalogConstraint, d: Dialect) -> str:
 
 
 def _index_statements(table: CatalogTable, d: Dialect) -> list[str]:
-    return [d.sql("add_index", unique="UNIQUE " if i.unique else "", name=q(d, i.name), table=q(d, table.name),
-                  columns=", ".join(q(d, c) for c in i.columns),
-                  where=d.sql("partial_index", where=i.where) if i.where else "")
-            for i in table.indexes if _modelled(i, d)]
+    return [_index_statement(table, i, d) for i in table.indexes if _modelled(i, d)]
+
+
+def _index_statement(table: CatalogTable, i: CatalogIndex, d: Dialect) -> str:
+    if _as_dumped(i, d):
+        return i.definition
+    return d.sql("add_index", unique="UNIQUE " if i.unique else "", name=q(d, i.name), table=q(d, table.name),
+                 method="", columns=", ".join(q(d, c) for c in i.columns), include="",
+                 where=d.sql("partial_index", where=i.where) if i.where else "")
+
+
+def _as_dumped(i: CatalogIndex, d: Dialect) -> bool:
+    """An index on more than plain columns, as the catalog's CREATE INDEX, which the schema
+    reader takes whole: PostgreSQL's own (pg_get_indexdef: access method, operator classes,
+    order, expressions, INCLUDE, as pg_dump prints them), MySQL's for prefixes and descending keys."""
+    return not i.columns and i.definition.startswith("CREATE ")
 
 
 def _modelled(i: CatalogIndex, d: Dialect) -> bool:
-    """An index on plain columns (with a WHERE only where the dialect has partial indexes)."""
-    return bool(i.columns) and (not i.where or d.has("partial_index"))
+    """An index the schema reader holds: the catalog's definition, or plain columns (with a
+    WHERE only where the dialect has partial indexes)."""
+    return _as_dumped(i, d) or bool(i.columns) and (not i.where or d.has("partial_index"))
 
 
 def _readable(table: CatalogTable, c: CatalogColumn, d: Dialect) -> bool:

@@ -139,11 +139,16 @@ def _shown(c: ConstraintDef) -> str:
 
 
 def _index_shape(i: IndexDef) -> tuple:
-    return tuple(c.lower() for c in i.columns), i.unique, _spelled(i.where)
+    # Keys beyond plain columns are compared by kind, not spelling: the catalog deparses an
+    # expression its own way (casts added, case changed).
+    return (tuple(c.lower() for c in i.columns), i.unique, _spelled(i.where), i.using, i.keys is None,
+            tuple(c.lower() for c in i.include))
 
 
 def _index_text(i: IndexDef) -> str:
-    return f"{'UNIQUE ' if i.unique else ''}({', '.join(i.columns)})" + (f" WHERE {i.where}" if i.where else "")
+    return (f"{'UNIQUE ' if i.unique else ''}{'USING ' + i.using + ' ' if i.using else ''}"
+            f"({', '.join(i.keys or i.columns)})" + (f" INCLUDE ({', '.join(i.include)})" if i.include else "")
+            + (f" WHERE {i.where}" if i.where else ""))
 
 
 def _spelled(expression: str | None) -> str | None:

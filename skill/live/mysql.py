@@ -49,7 +49,7 @@ CHECKS = ("SELECT t.table_name, t.constraint_name, c.check_clause FROM informati
           "JOIN information_schema.check_constraints c ON c.constraint_schema = t.constraint_schema "
           "AND c.constraint_name = t.constraint_name WHERE t.constraint_type = 'CHECK' "
           "AND t.table_schema = DATABASE() AND t.table_name IN ({names}) ORDER BY t.table_name, t.constraint_name")
-INDEXES = ("SELECT table_name, index_name, non_unique, column_name, sub_part, index_type FROM "
+INDEXES = ("SELECT table_name, index_name, non_unique, column_name, sub_part, index_type, collation FROM "
            f"information_schema.statistics WHERE {_HERE} ORDER BY table_name, index_name, seq_in_index")
 TRIGGERS = ("SELECT event_object_table, trigger_name, action_timing, event_manipulation FROM "
             "information_schema.triggers WHERE trigger_schema = DATABASE() AND event_object_table IN ({names}) "
@@ -200,19 +200,31 @@ def _keys(tables, rows, rules, d) -> None:
 def _indexes(tables, rows) -> None:
     """Indexes other than the keys' own (PRIMARY, UNIQUE constraints are indexes here too)."""
     keys = {(t.name, k.name) for t in tables.values() for k in t.constraints}
-    for table, name, non_unique, column, sub_part, index_type in rows:
+    parts: dict[tuple[str, str], list[tuple]] = {}
+    for table, name, non_unique, column, sub_part, index_type, collation in rows:
         if name == "PRIMARY" or (table, name) in keys:
             continue
-        index = next((i for i in tables[table].indexes if i.name == name), None)
-        if index is None:
-            index = CatalogIndex(name, [], not int(non_unique), definition=f"{index_type} index {name}")
-            tables[table].indexes.append(index)
-        plain = column is not None and sub_part is None and index_type == "BTREE"
-        index.columns.append(column if plain else None)
+        if (table, name) not in parts:
+            tables[table].indexes.append(CatalogIndex(name, [], not int(non_unique),
+                                                      definition=f"{index_type} index {name}"))
+        parts.setdefault((table, name), []).append((column, sub_part, index_type, collation))
     for t in tables.values():
         for i in t.indexes:
-            if None in i.columns:         # a prefix, expression, FULLTEXT or SPATIAL index
-                i.columns = []
+            _index_columns(t.name, i, parts[(t.name, i.name)])
+
+
+def _index_columns(table: str, index: CatalogIndex, parts: list[tuple]) -> None:
+    """Plain columns as such; prefix lengths and descending keys as the CREATE INDEX that makes
+    them (which the schema reader takes whole); a FULLTEXT, SPATIAL or expression index stays
+    out of the model (columns empty, its definition for the note)."""
+    if any(column is None or index_type != "BTREE" for column, _, index_type, _ in parts):
+        return
+    if all(sub_part is None and collation != "D" for _, sub_part, _, collation in parts):
+        index.columns = [column for column, *_ in parts]
+        return
+    keys = ", ".join(f"`{column}`" + (f"({sub_part})" if sub_part else "") + (" DESC" if collation == "D" else "")
+                     for column, sub_part, _, collation in parts)
+    index.definition = f"CREATE {'UNIQUE ' if index.unique else ''}INDEX `{index.name}` ON `{table}` ({keys})"
 
 
 def _views(tables, rows) -> None:

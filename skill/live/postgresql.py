@@ -38,9 +38,15 @@ CONSTRAINTS = ("SELECT c.relname, k.conname, k.contype, k.convalidated, pg_get_c
                "pg_get_expr(k.conbin, k.conrelid) FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid "
                f"{_IN_SCHEMA} AND c.relname IN ({{names}}) ORDER BY c.relname, k.conname")
 # Indexes that back a PRIMARY KEY / UNIQUE / EXCLUDE constraint are the constraint's business.
+# `beyond_columns`: more than ascending btree keys on plain columns (expressions, INCLUDE, another
+# access method, DESC or NULLS FIRST, a non-default operator class): read from its definition.
 INDEXES = ("SELECT c.relname, ic.relname, i.indisunique, i.indisvalid, i.indkey::text, i.indnkeyatts, "
-           "i.indexprs IS NOT NULL, pg_get_expr(i.indpred, i.indrelid), pg_get_indexdef(i.indexrelid) "
-           "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid "
+           "i.indexprs IS NOT NULL OR i.indnatts <> i.indnkeyatts OR am.amname <> 'btree' "
+           "OR i.indoption::text ~ '[^0 ]' OR EXISTS (SELECT 1 FROM unnest(i.indclass) AS k(oid) "
+           "JOIN pg_opclass o ON o.oid = k.oid WHERE NOT o.opcdefault), "
+           "pg_get_expr(i.indpred, i.indrelid), pg_get_indexdef(i.indexrelid) "
+           "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam "
+           "JOIN pg_class c ON c.oid = i.indrelid "
            f"{_IN_SCHEMA} AND c.relname IN ({{names}}) AND NOT EXISTS (SELECT 1 FROM pg_constraint k "
            "WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x')) "
            "ORDER BY c.relname, ic.relname")
@@ -184,10 +190,10 @@ def _constraint(table: CatalogTable, name, kind, validated, definition, check) -
     table.constraints.append(CatalogConstraint(name, KINDS[kind], definition, bool(validated)))
 
 
-def _index(table: CatalogTable, attnums: dict[int, str], name, unique, valid, indkey, nkey, expressions,
+def _index(table: CatalogTable, attnums: dict[int, str], name, unique, valid, indkey, nkey, beyond_columns,
            where, definition) -> None:
     keys = [int(k) for k in indkey.split()][:nkey]
-    plain = not expressions and all(k in attnums for k in keys)
+    plain = not beyond_columns and all(k in attnums for k in keys)
     table.indexes.append(CatalogIndex(name, [attnums[k] for k in keys] if plain else [], bool(unique),
                                       tidy(where) if where else None, definition, bool(valid)))
 

@@ -117,7 +117,7 @@ def column_check(ctx: Context, table: str, column: str) -> Check:
 def _column_filters(ctx: Context, col: ColumnDef) -> tuple[str, str]:
     d, filters, facts = ctx.dialect, [], []
     if col.type is not None:
-        if col.type.native is None:     # a type with no portable equivalent: its catalog name is not known here
+        if not col.type.is_native:      # a type with no portable equivalent: its catalog name is not known here
             names = ", ".join(d.literal(n) for n in d.catalog_types[col.type.name])
             filters.append(d.check("type_in", types=names))
         if col.type.name in ("varchar", "char") and "length" in d.checks:

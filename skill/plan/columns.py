@@ -190,7 +190,7 @@ def rename_column(ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
     if col is not None:
         table.columns[ch.new_name.lower()] = replace(col, name=ch.new_name)
     for index in table.indexes.values():
-        index.columns = [ch.new_name if c.lower() == ch.column.lower() else c for c in index.columns]
+        index.rename_column(ch.column, ch.new_name, ctx.q(ch.new_name))
     ctx.warnings.append(f"Renaming {ch.table}.{ch.column} to {ch.new_name} breaks running app "
                         f"versions that use {ch.column}; with downtime not allowed use the expand/contract plan.")
     fwd = ctx.names(ch.table, ch.column, ch.new_name)
@@ -222,7 +222,7 @@ def prepare_type_change(ch: AlterColumnType, ctx: Context, path: str) -> TypeCha
     virtual schema gets the new type."""
     d = ctx.dialect
     old = ctx.known_column(ch.table, ch.column, f"changing the type of {ch.table}.{ch.column}", path)
-    if old.type.native is not None:
+    if old.type.is_native:
         raise InvalidRequest(f"{ch.table}.{ch.column} is of type {old.type}, which has no portable equivalent: "
                              "dbmig does not know its conversions", field=f"{path}.type",
                              suggestion="add a column of the new type, backfill it with an expression, then "

@@ -12,7 +12,7 @@ from ..sqlparse import parse_one
 from .context import Context
 from .model import NativeOp, Step
 from .registry import direct
-from .tables import constraint_clause, index_sql
+from .tables import constraint_clause
 
 
 def _known_columns(ctx: Context, table: str, columns: list[str], path: str) -> None:
@@ -41,12 +41,19 @@ def prepare_index(ch: AddIndex, ctx: Context, path: str) -> IndexDef:
 def add_index(ch: AddIndex, ctx: Context, path: str) -> list[Step]:
     i = prepare_index(ch, ctx, path)
     lock = ctx.lock("add_index")
-    native = NativeOp("create_index", {"table": ch.table, "name": i.name, "columns": list(i.columns),
-                                       "unique": i.unique, "where": i.where})
-    return [Step(f"create index {i.name}", [index_sql(ctx, ch.table, i.name, i.columns, i.unique, i.where)],
-                 [drop_index_sql(ctx, ch.table, i.name)], lock, ch.table, native,
+    return [Step(f"create index {i.name}", [ctx.dialect.create_index("add_index", ch.table, i)],
+                 [drop_index_sql(ctx, ch.table, i.name)], lock, ch.table, native_index(ch.table, i),
                  NativeOp("drop_index", {"table": ch.table, "name": i.name}),
                  estimate=ctx.estimate(ch.table, lock, "index"))]
+
+
+def native_index(table: str, index: IndexDef) -> NativeOp | None:
+    """The tool's own createIndex, where it can say the whole index (plain columns; the SQL
+    form keeps an access method, key options, expressions and INCLUDE)."""
+    if not index.plain:
+        return None
+    return NativeOp("create_index", {"table": table, "name": index.name, "columns": list(index.columns),
+                                     "unique": index.unique, "where": index.where})
 
 
 def drop_index_sql(ctx: Context, table: str, name: str) -> str:
@@ -80,9 +87,8 @@ def drop_index(ch: DropIndex, ctx: Context, path: str) -> list[Step]:
         return [Step(f"drop index {ch.name}", forward, None, lock, ch.table, native, manual_steps=[
             f"Re-create index {ch.name} on {ch.table} with its old definition (unknown to dbmig: pass `schema`)."])]
     return [Step(f"drop index {ch.name}", forward,
-                 [index_sql(ctx, ch.table, old.name, old.columns, old.unique, old.where)], lock, ch.table,
-                 native, NativeOp("create_index", {"table": ch.table, "name": old.name, "columns": old.columns,
-                                                   "unique": old.unique, "where": old.where}),
+                 [ctx.dialect.create_index("add_index", ch.table, old)], lock, ch.table,
+                 native, native_index(ch.table, old),
                  estimate=ctx.estimate(ch.table, lock))]
 
 

@@ -236,7 +236,7 @@ def _add_parts(ctx: Context, ch: SplitColumn, source: ColumnDef) -> list[Step]:
     steps = []
     for name in ch.into:
         if ctx.schema.column(ch.table, name) is None:
-            col = Column(name=name, type=str(source.type))
+            col = Column(name=name, type=source.type.portable)
             steps += add_column(AddColumn(table=ch.table, column=col), ctx, f"changes.split.{name}")
     return steps
 

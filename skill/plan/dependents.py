@@ -18,7 +18,6 @@ from ..schema import ConstraintDef, IndexDef, TableDef
 from .constraints import add_constraint_sql, drop_constraint_sql, drop_index_sql
 from .context import Context
 from .model import Step
-from .tables import index_sql
 
 # Drop: a referencing key before the unique key it needs; an own foreign key before the index
 # MySQL lets it use. Re-create in the opposite order.
@@ -70,9 +69,9 @@ def _others(names: list[str], c: str) -> list[str]:
 
 def _index(t: TableDef, i: IndexDef, c: str) -> Dependent | None:
     # a partial index whose WHERE reads the column goes with it too (PostgreSQL)
-    if c not in (x.lower() for x in i.columns) and not mentions(i.where, c):
+    if c not in (x.lower() for x in i.reads) and not mentions(i.where, c):
         return None
-    return Dependent("index", t.name, i, _others(i.columns, c))
+    return Dependent("index", t.name, i, _others(i.reads, c))
 
 
 def _own(t: TableDef, k: ConstraintDef, c: str) -> Dependent | None:
@@ -152,7 +151,7 @@ def _drop_sql(ctx: Context, x: Dependent) -> list[str]:
 def _create_sql(ctx: Context, x: Dependent) -> str:
     o = x.obj
     if x.kind == "index":
-        return index_sql(ctx, x.table, o.name, o.columns, o.unique, o.where)
+        return ctx.dialect.create_index("add_index", x.table, o)
     return add_constraint_sql(ctx, x.table, o)
 
 

@@ -16,8 +16,7 @@ def create_table_sql(ctx: Context, table: TableDef) -> list[str]:
     body = [ctx.column_def(table.name, c) for c in table.columns.values()]
     body += [constraint_clause(ctx, table.name, c) for c in table.constraints.values()]
     statements = [d.sql("create_table", table=ctx.q(table.name), body=",\n    ".join(body))]
-    statements += [index_sql(ctx, table.name, i.name, i.columns, i.unique, i.where)
-                   for i in table.indexes.values()]
+    statements += [d.create_index("add_index", table.name, i) for i in table.indexes.values()]
     return statements
 
 
@@ -42,14 +41,6 @@ def constraint_sql(d: Dialect, c: ConstraintDef) -> str:
         return f"{named}CHECK ({c.expression})"
     return (f"{named}FOREIGN KEY ({cols}) REFERENCES {d.q(c.ref_table)} "
             f"({', '.join(d.q(x) for x in c.ref_columns)}){d.on_delete.get(c.on_delete or '', '')}")
-
-
-def index_sql(ctx: Context, table: str, name: str, columns: list[str], unique: bool,
-              where: str | None, form: str = "add_index") -> str:
-    d = ctx.dialect
-    clause = d.sql("partial_index", where=where) if where else ""
-    return d.sql(form, unique="UNIQUE " if unique else "", name=ctx.q(name), table=ctx.q(table),
-                 columns=ctx.qlist(columns), where=clause)
 
 
 @direct("create_table")

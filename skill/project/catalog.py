@@ -7,11 +7,13 @@ same portable types; the tools' own history tables are left out.
 """
 from __future__ import annotations
 
+import sqlglot
 from sqlglot import exp
 
 from ..errors import DbmigError
 from ..runners.engines import TOOL_TABLES, Scratch
-from ..schema import ColumnDef, ConstraintDef, IndexDef, TableDef, VirtualSchema, set_default
+from ..schema import (ColumnDef, ConstraintDef, IndexDef, TableDef, VirtualSchema, as_written, read_index,
+                      set_default)
 from ..types import from_sqlglot
 
 _PG_COLUMNS = """
@@ -33,15 +35,12 @@ FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n O
 LEFT JOIN pg_class f ON f.oid = k.confrelid
 WHERE n.nspname = current_schema() AND k.contype IN ('p', 'u', 'f', 'c') ORDER BY 1, 2"""
 _PG_INDEXES = """
-SELECT t.relname, i.relname, x.indisunique,
-       ARRAY(SELECT a.attname FROM unnest(x.indkey) WITH ORDINALITY u(n, o)
-             JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.n ORDER BY u.o),
-       pg_get_expr(x.indpred, x.indrelid)
+SELECT t.relname, pg_get_indexdef(x.indexrelid)
 FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
 WHERE n.nspname = current_schema() AND t.relkind = 'r'
   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)
-ORDER BY 1, 2"""
+ORDER BY t.relname, i.relname"""
 _FK_ACTIONS = {"c": "cascade", "n": "set null", "r": "restrict"}
 
 
@@ -67,7 +66,8 @@ def _column(schema: VirtualSchema, table: str, name: str, native: str, nullable:
     t = schema.table(table) or TableDef(table)
     schema.put(t)
     try:
-        kind = from_sqlglot(exp.DataType.build(native, dialect=dialect), "schema")
+        declared = exp.DataType.build(native, dialect=dialect)
+        kind = as_written(from_sqlglot(declared, "schema"), declared, dialect)
     except (DbmigError, ValueError):
         kind = None                          # a type outside the portable set: known to exist, not modelled
     col = t.columns[name.lower()] = ColumnDef(name, kind, bool(nullable), identity=identity)
@@ -82,8 +82,9 @@ def _postgresql(s: Scratch, schema: VirtualSchema) -> None:
         _table(schema, table).constraints[name] = ConstraintDef(
             name, kinds[kind], list(cols) if kind != "c" else [], definition if kind == "c" else None,
             ref, list(ref_cols or []), _FK_ACTIONS.get(on_delete))
-    for table, name, unique, cols, where in s.query(_PG_INDEXES):
-        _table(schema, table).indexes[name.lower()] = IndexDef(name, list(cols), bool(unique), where)
+    for table, definition in s.query(_PG_INDEXES):     # as pg_dump prints it, read as schema text is
+        _, index = read_index(sqlglot.parse_one(definition, read="postgres"), "postgres")
+        _table(schema, table).indexes[index.name.lower()] = index
 
 
 def _mysql(s: Scratch, schema: VirtualSchema) -> None:
@@ -151,7 +152,7 @@ def comparable(schema: VirtualSchema) -> dict:
                             if c.kind != "check"] + unique),
             "checks": sorted(c.name.lower() for c in t.constraints.values()
                              if c.kind == "check" and not c.name.startswith("<")),
-            "indexes": sorted((i.name.lower(), tuple(x.lower() for x in i.columns), i.unique)
+            "indexes": sorted((i.name.lower(), tuple(x.lower() for x in i.columns), i.unique, i.using)
                               for i in t.indexes.values() if not (i.unique and not i.where)),
         }
     return out

@@ -56,6 +56,4 @@ def _column(c, d: Dialect) -> str:
 
 
 def _create_index(t: TableDef, i, d: Dialect) -> str:
-    where = f" WHERE {i.where}" if i.where else ""
-    cols = ", ".join(d.q(c) for c in i.columns)
-    return f"CREATE {'UNIQUE ' if i.unique else ''}INDEX {d.q(i.name)} ON {d.q(t.name)} ({cols}){where};"
+    return d.create_index("add_index", t.name, i) + ";"

@@ -64,6 +64,8 @@ def _table(t: TableDef) -> dict:
                          **({"references": f"{c.ref_table} ({', '.join(c.ref_columns)})"} if c.ref_table else {})}
                         for c in t.constraints.values()],
         "indexes": [{"name": i.name, "columns": i.columns, "unique": i.unique,
+                     **({"using": i.using} if i.using else {}), **({"keys": i.keys} if i.keys else {}),
+                     **({"include": i.include} if i.include else {}),
                      **({"where": i.where} if i.where else {})} for i in t.indexes.values()],
     }
 

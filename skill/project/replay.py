@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..lazysqlglot import exp, sqlglot, sqlglot_errors
+from ..dialects import get_dialect
 from ..errors import DbmigError
-from ..schema import (ColumnDef, IndexDef, TableDef, VirtualSchema, keys_not_null, read_column,
+from ..schema import (ColumnDef, IndexDef, TableDef, VirtualSchema, keys_not_null, read_column, read_index,
                       read_table_item, set_default)
 from ..sources import DIALECTS, Statement
 from ..types import from_sqlglot
@@ -91,6 +92,7 @@ def replay(statements: list[Statement], database: str) -> Replay:
 class Replayer:
     def __init__(self, database: str):
         self.dialect = DIALECTS[database]
+        self.quote = get_dialect(database).q        # a renamed column as the indexes' SQL names it
         self.result = Replay(VirtualSchema(known=True))
         self.schema = self.result.schema
 
@@ -220,23 +222,16 @@ class Replayer:
         self.schema.put(keys_not_null(table))
 
     def create_index(self, node: exp.Create) -> None:
-        index = node.this
-        table = self.table(index.args["table"].name)
-        name = index.name
-        if node.args.get("exists") and name.lower() in table.indexes:
+        table_name, index = read_index(node, self.dialect)
+        table = self.table(table_name)
+        if node.args.get("exists") and index.name.lower() in table.indexes:
             return
-        params = index.args.get("params")
-        columns = [o.this if isinstance(o, exp.Ordered) else o for o in params.args.get("columns") or []]
-        if not columns or not all(isinstance(c, (exp.Column, exp.Identifier)) for c in columns):
-            raise NotModelled("an index on expressions (not plain columns) is not modelled", [table.name])
-        where = params.args.get("where")
-        self.add_index(table, name, _columns(columns), bool(node.args.get("unique")),
-                       where.this.sql(self.dialect) if where else None)
+        self.add_index(table, index)
 
-    def add_index(self, table: TableDef, name: str, columns: list[str], unique: bool, where: str | None) -> None:
-        for c in columns:
+    def add_index(self, table: TableDef, index: IndexDef) -> None:
+        for c in index.reads:
             self.column(table, c)
-        table.indexes[name.lower()] = IndexDef(name, columns, unique, where)
+        table.indexes[index.name.lower()] = index
 
     # --- DROP ------------------------------------------------------------------------------------
     def drop(self, node: exp.Drop) -> None:
@@ -373,7 +368,7 @@ class Replayer:
     def drop_column(self, table: TableDef, name: str) -> None:
         """The database drops the indexes and constraints that use the column with it."""
         del table.columns[name.lower()]
-        table.indexes = {k: i for k, i in table.indexes.items() if name.lower() not in _lower(i.columns)}
+        table.indexes = {k: i for k, i in table.indexes.items() if name.lower() not in _lower(i.reads)}
         table.constraints = {k: c for k, c in table.constraints.items()
                              if name.lower() not in _lower(c.columns)}
 
@@ -398,7 +393,7 @@ class Replayer:
     def rename_in_keys(self, table: TableDef, old: str, new: str) -> None:
         rename = lambda cols: [new if c.lower() == old.lower() else c for c in cols]   # noqa: E731
         for i in table.indexes.values():
-            i.columns = rename(i.columns)
+            i.rename_column(old, new, self.quote(new))
         for c in table.constraints.values():
             c.columns = rename(c.columns)
         for other in self.schema.tables.values():
@@ -447,10 +442,6 @@ class Replayer:
 
 def _bare(name: str) -> str:
     return name.strip().split(".")[-1].strip('"`[]')
-
-
-def _columns(nodes: list[exp.Expression]) -> list[str]:
-    return [n.name for n in nodes]
 
 
 def _lower(names: list[str]) -> set[str]:

@@ -71,7 +71,7 @@ def _add_parts(ctx: Context, ch: SplitColumn, path: str) -> list[Step]:
     with ctx.additions_in("expand"):
         for j, name in enumerate(ch.into):
             if ctx.schema.column(ch.table, name) is None:
-                col = Column(name=name, type=str(source.type))
+                col = Column(name=name, type=source.type.portable)
                 steps += add.plan(AddColumn(table=ch.table, column=col), ctx, f"{path}.into.{j}")
     return steps
 

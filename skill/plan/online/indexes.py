@@ -9,7 +9,6 @@ from ..constraints import prepare_index
 from ..context import Context
 from ..model import Guard, Step
 from ..strategy import Strategy, strategy
-from ..tables import index_sql
 from .common import guarded, lock_of, note, step
 
 # A failed CREATE INDEX CONCURRENTLY (deadlock, unique violation, cancel) leaves an INVALID
@@ -23,7 +22,7 @@ def build_index(ctx: Context, table: str, idx: IndexDef, phase: str = "migrate",
                 guards: list[Guard] = ()) -> Step:
     """One concurrent/in-place index build with its reverse, in its own non-transactional step."""
     d = ctx.dialect
-    create = index_sql(ctx, table, idx.name, idx.columns, idx.unique, idx.where, form=_form(ctx, "add"))
+    create = d.create_index(_form(ctx, "add"), table, idx)
     # IF EXISTS: a later step may have turned the index into a constraint whose rollback drops
     # it, and a failed concurrent build may have left nothing (or an INVALID index) behind.
     drop = d.drop_index_if_exists(ctx.q(table), ctx.q(idx.name), ctx.version)

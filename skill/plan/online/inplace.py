@@ -85,7 +85,7 @@ def _bound(ctx: Context, table: str, col: ColumnDef, same_type: bool) -> list[st
     only the length or precision changes."""
     c, t = col.name.lower(), ctx.table(table)
     named = re.compile(rf"(?<![\w$#@]){re.escape(col.name)}(?![\w$#@])", re.I)
-    bound = [i.name for i in t.indexes.values() if c in (x.lower() for x in i.columns)]
+    bound = [i.name for i in t.indexes.values() if c in (x.lower() for x in i.reads)]
     bound += [k.name for k in t.constraints.values()
               if c in (x.lower() for x in k.columns) or named.search(k.expression or "")]
     bound += [k.name for other in ctx.schema.tables.values() for k in other.constraints.values()
