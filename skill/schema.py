@@ -23,6 +23,9 @@ class ColumnDef:
     default: str | None = None      # SQL expression, already in the target dialect
     collation: str | None = None    # COLLATE of the column, where the schema names one
     identity: Identity | None = None    # how the database numbers it, if it does
+    # GENERATED ALWAYS AS (expr) STORED|VIRTUAL as the schema writes it: the database computes the
+    # values, so none are backed up or written back, and a rollback adds the column back as such
+    generated: str | None = None
 
 
 @dataclass
@@ -296,11 +299,7 @@ def keys_not_null(table: TableDef) -> TableDef:
 
 def read_column(table: TableDef, node: exp.ColumnDef, dialect: str) -> None:
     name = _name(node.this)
-    try:
-        type_, serial = column_type(node.args["kind"], "schema")
-        type_ = type_ if serial else as_written(type_, node.args["kind"], dialect)
-    except InvalidRequest:              # kept as the database spells it (not sqlglot's generic ARRAY<TEXT>)
-        type_, serial = SqlType("native", native=node.args["kind"].sql(dialect)), None
+    type_, serial = _declared_type(node.args.get("kind"), dialect)
     col = ColumnDef(name, type_, serial is None, identity=serial)
     for c in node.constraints:
         kind = c.args.get("kind")
@@ -322,14 +321,27 @@ def read_column(table: TableDef, node: exp.ColumnDef, dialect: str) -> None:
             _reference(table, None, [name], kind)
         elif isinstance(kind, exp.CollateColumnConstraint):
             col.collation = kind.this.name
+        elif isinstance(kind, exp.ComputedColumnConstraint):
+            col.generated = kind.sql(dialect)
     table.columns[name.lower()] = col
+
+
+def _declared_type(kind: exp.DataType | None, dialect: str) -> tuple[SqlType | None, str | None]:
+    """(the column's type, "serial" for PostgreSQL's serial types)."""
+    if kind is None:                    # SQL Server's computed column `c AS (expr)`: typed by its expression
+        return None, None
+    try:
+        type_, serial = column_type(kind, "schema")
+    except InvalidRequest:              # kept as the database spells it (not sqlglot's generic ARRAY<TEXT>)
+        return SqlType("native", native=kind.sql(dialect)), None
+    return (type_, serial) if serial else (as_written(type_, kind, dialect), None)
 
 
 def as_written(t: SqlType, kind: exp.DataType, dialect: str) -> SqlType:
     """`t` spelled as the schema writes it where the database would write `t` otherwise, so that a
     column a rollback restores comes back as it was: MySQL's DATETIME (a new timestamp is
     DATETIME(6)), PostgreSQL's unbounded NUMERIC (not NUMERIC(18,0)) and json (not jsonb), SQL
-    Server's DATETIME and VARCHAR (not DATETIME2 and NVARCHAR), Oracle's NUMBER and VARCHAR2."""
+    Server's DATETIME and VARCHAR (not DATETIME2 and NVARCHAR), Oracle's unbounded NUMBER."""
     if _same_type(_rendered(t, dialect), kind):
         return t
     return SqlType(t.name, t.args, kind.sql(dialect))

@@ -96,6 +96,9 @@ class Dialect:
     restates_column: ClassVar[frozenset[str]] = frozenset()
     restates_default: ClassVar[bool] = False    # ... and its default with it (MySQL MODIFY / CHANGE)
     partial_indexes: ClassVar[bool] = False     # CREATE INDEX ... WHERE
+    # A generated column is re-created as `<name> <type> GENERATED ALWAYS AS (expr) ...`; SQL Server's
+    # computed columns take no type (`<name> AS (expr)`), which dbmig does not write.
+    generated_columns: ClassVar[bool] = True
     type_change_using: ClassVar[bool] = False   # ALTER ... TYPE ... USING <expression>
     named_defaults: ClassVar[bool] = False      # a default is a named constraint (SQL Server)
     fk_index_kept: ClassVar[bool] = False       # the index made for a foreign key outlives it (InnoDB)

@@ -298,6 +298,7 @@ class SQLServer(Dialect):
                  "restrict": " ON DELETE NO ACTION", "no action": " ON DELETE NO ACTION"}
 
     select_into_creates_table = True
+    generated_columns = False
     partial_indexes = True              # filtered indexes: the predicate allows simple comparisons
     named_defaults = True
     # Liquibase looks a default constraint up at run time; ours names it.

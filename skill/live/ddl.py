@@ -3,7 +3,8 @@ the shape skill/schema.py parses, so a live schema reaches the planner exactly a
 `schema` does (and two such texts can be compared, see drift.py).
 
 What the schema model cannot hold is left out of the text and said in the table's notes: a
-column whose type sqlglot cannot read, an expression index, a constraint sqlglot cannot read.
+column whose type sqlglot cannot read, an index the catalog gives no CREATE INDEX for (FULLTEXT,
+SPATIAL, function-based on Oracle), a constraint sqlglot cannot read.
 Types are the catalog's own spelling (`character varying(20)`, `NUMBER(10)`), mapped to portable
 types by the same sqlglot path a person's schema takes; one with no portable equivalent (`text[]`,
 an enum) is kept as the catalog spells it.

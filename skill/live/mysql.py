@@ -33,7 +33,8 @@ READ_ONLY = {"mariadb": "SELECT @@SESSION.tx_read_only", "mysql": "SELECT @@SESS
 
 _HERE = "table_schema = DATABASE() AND table_name IN ({names})"
 TABLES = f"SELECT table_name, table_type, table_rows, data_length + index_length FROM information_schema.tables WHERE {_HERE}"
-COLUMNS = ("SELECT table_name, column_name, column_type, data_type, is_nullable, column_default, extra, collation_name "
+COLUMNS = ("SELECT table_name, column_name, column_type, data_type, is_nullable, column_default, extra, collation_name, "
+           "generation_expression "
            f"FROM information_schema.columns WHERE {_HERE} ORDER BY table_name, ordinal_position")
 KEYS = ("SELECT k.table_name, k.constraint_name, t.constraint_type, k.column_name, k.referenced_table_name, "
         "k.referenced_column_name FROM information_schema.key_column_usage k JOIN information_schema.table_constraints t "
@@ -143,8 +144,9 @@ def read_tables(session, names: str) -> dict[str, CatalogTable]:
     tables = {name: CatalogTable(name, "table" if kind == "BASE TABLE" else "view",
                                  rows=int(rows) if rows is not None else None, bytes=int(size) if size is not None else None)
               for name, kind, rows, size in session.rows(TABLES.format(names=names))}
-    for table, name, type_, data_type, nullable, default, extra, collation in session.rows(COLUMNS.format(names=names)):
-        column = _column(name, type_, data_type, nullable == "YES", default, extra or "", d)
+    for table, name, type_, data_type, nullable, default, extra, collation, generation in session.rows(
+            COLUMNS.format(names=names)):
+        column = _column(name, type_, data_type, nullable == "YES", default, extra or "", generation, d)
         # kept where it tells case apart: the schema text then says so (data.py's case-test warning)
         column.collation = collation if collation and not d.case_blind(collation) else None
         tables[table].columns.append(column)
@@ -163,12 +165,21 @@ def referencing(session, names: str) -> list[str]:
     return [name for (name,) in session.rows(REFERENCING.format(names=names))]
 
 
-def _column(name, type_, data_type, nullable, default, extra, d) -> CatalogColumn:
+def _column(name, type_, data_type, nullable, default, extra, generation, d) -> CatalogColumn:
+    if generated := generation_clause(extra, generation):
+        return CatalogColumn(name, type_, nullable, None, generated)
     identity = "AUTO_INCREMENT" if "auto_increment" in extra.lower() else None
     return CatalogColumn(name, type_, nullable, _default(default, data_type, extra, d), identity)
 
 
 _NUMBERS = {"tinyint", "smallint", "mediumint", "int", "bigint", "decimal", "float", "double", "bit", "year"}
+
+
+def generation_clause(extra: str, expression: str | None) -> str | None:
+    """A generated column's clause from information_schema.columns (`extra` says VIRTUAL or STORED
+    GENERATED; DEFAULT_GENERATED is an expression default), None for any other column."""
+    kind = next((k for k in ("VIRTUAL", "STORED") if f"{k} GENERATED" in extra.upper()), None)
+    return f"GENERATED ALWAYS AS ({expression}) {kind}" if kind and expression else None
 
 
 def _default(default, data_type: str, extra: str, d) -> str | None:
@@ -222,9 +233,13 @@ def _index_columns(table: str, index: CatalogIndex, parts: list[tuple]) -> None:
     if all(sub_part is None and collation != "D" for _, sub_part, _, collation in parts):
         index.columns = [column for column, *_ in parts]
         return
-    keys = ", ".join(f"`{column}`" + (f"({sub_part})" if sub_part else "") + (" DESC" if collation == "D" else "")
+    keys = ", ".join(_quoted(column) + (f"({sub_part})" if sub_part else "") + (" DESC" if collation == "D" else "")
                      for column, sub_part, _, collation in parts)
-    index.definition = f"CREATE {'UNIQUE ' if index.unique else ''}INDEX `{index.name}` ON `{table}` ({keys})"
+    index.definition = f"CREATE {'UNIQUE ' if index.unique else ''}INDEX {_quoted(index.name)} ON {_quoted(table)} ({keys})"
+
+
+def _quoted(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
 
 
 def _views(tables, rows) -> None:

@@ -114,6 +114,8 @@ def drop_column_steps(ch: DropColumn, ctx: Context, path: str, how: DropForm) ->
     what = f"DROP COLUMN {ch.table}.{ch.column}"
     col = table.columns.get(ch.column.lower())
     pk = [c for c in table.primary_key if c.lower() != ch.column.lower()]
+    if col is not None and col.generated:
+        return _drop_generated(ch, ctx, col, how)
     if col is None or not pk:
         return _drop_column_unrecoverable(ch, ctx, path, col, what, how)
     backup = ctx.name("dbmig_bak", ch.table, [ch.column])
@@ -147,6 +149,17 @@ def drop_column_steps(ch: DropColumn, ctx: Context, path: str, how: DropForm) ->
 
 def _copied(guide: dict[str, list[str]]) -> dict[str, list[str]]:
     return {section: list(lines) for section, lines in guide.items()}
+
+
+def _drop_generated(ch: DropColumn, ctx: Context, col: ColumnDef, how: DropForm) -> list[Step]:
+    """A generated column holds no values of its own: nothing to back up; the rollback adds it
+    back and the database computes it again."""
+    dependents, readd = drop_dependents(ctx, ch.table, ch.column)
+    del ctx.table(ch.table).columns[ch.column.lower()]
+    p = {**parts(ctx, ch.table, col), "column_def": ctx.column_def(ch.table, col)}    # typed or not
+    reverse = ctx.dialect.statements("add_column", **p) + readd
+    return [*dependents, Step(f"drop column {ch.table}.{ch.column}", how.statements(p), reverse, how.lock, ch.table,
+                              estimate=ctx.estimate(ch.table, how.lock), guide=_copied(how.guide))]
 
 
 def _readd_column(ctx: Context, table: str, col: ColumnDef, p: dict) -> list[str]:
@@ -222,6 +235,7 @@ def prepare_type_change(ch: AlterColumnType, ctx: Context, path: str) -> TypeCha
     virtual schema gets the new type."""
     d = ctx.dialect
     old = ctx.known_column(ch.table, ch.column, f"changing the type of {ch.table}.{ch.column}", path)
+    ctx.refuse_generated(ch.table, ch.column, "a type change", f"{path}.column")
     if old.type.is_native:
         raise InvalidRequest(f"{ch.table}.{ch.column} is of type {old.type}, which has no portable equivalent: "
                              "dbmig does not know its conversions", field=f"{path}.type",
@@ -439,6 +453,7 @@ def drop_default(ch: DropDefault, ctx: Context, path: str) -> list[Step]:
 
 def _default_step(ctx: Context, table: str, column: str, default: str | None, path: str) -> list[Step]:
     d = ctx.dialect
+    ctx.refuse_generated(table, column, "a default", f"{path}.column")
     old = ctx.schema.column(table, column)
     col = old or ColumnDef(column, None)  # type: ignore[arg-type]
     new = replace(col, default=default)

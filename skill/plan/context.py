@@ -93,9 +93,23 @@ class Context:
         d = self.dialect
         default = (d.sql("default_clause", default=col.default, default_name=self.q(
             self.name("DF", table, [col.name]))) if col.default is not None else "")
+        if col.generated and not d.generated_columns:
+            raise InvalidRequest(f"{table}.{col.name} is a computed column ({col.generated}), which dbmig "
+                                 f"does not re-create on {d.name}", field="schema",
+                                 suggestion="leave the computed column out of the change, or re-create it by hand")
         type_, identity = d.numbered_type(col.type, col.identity)
+        if col.generated:
+            identity, default = f" {col.generated}", ""
         return d.sql("column_def", column=self.q(col.name), type=type_, identity=identity,
                      default=default, null="" if nullable else " NOT NULL")
+
+    def refuse_generated(self, table: str, column: str, what: str, path: str) -> None:
+        """The database computes a generated column's values: its type and default are its expression's."""
+        col = self.schema.column(table, column)
+        if col is not None and col.generated:
+            raise InvalidRequest(f"{table}.{column} is a generated column ({col.generated}): {what} does not "
+                                 "apply to it", field=path,
+                                 suggestion="drop the column and add it again with the new definition")
 
     def native_column(self, table: str, col: ColumnDef, primary_key: bool = False) -> NativeColumn:
         return NativeColumn(col.name, self.dialect.native_type(col.type), col.nullable,

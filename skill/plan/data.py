@@ -81,7 +81,7 @@ def split_column(ch: SplitColumn, ctx: Context, path: str) -> list[Step]:
 
 def backfill_job(ch: Backfill, ctx: Context, path: str) -> Batched:
     pk = _keyset(ctx, ch.table, path)
-    _known(ctx, ch.table, ch.column, f"{path}.column")
+    _written(ctx, ch.table, ch.column, f"{path}.column")
     value = _expr(ctx, ch.value, f"{path}.value")
     col = ctx.q(ch.column)
     # Backfill fills what is empty: re-running it, or rows the app already filled, are left alone.
@@ -100,7 +100,7 @@ def update_job(ch: UpdateRows, ctx: Context, path: str) -> Batched:
                              field=f"{path}.set.{pk}")
     sets = []
     for column, text in sorted(ch.set.items()):
-        _known(ctx, ch.table, column, f"{path}.set.{column}")
+        _written(ctx, ch.table, column, f"{path}.set.{column}")
         sets.append((column, _expr(ctx, text, f"{path}.set.{column}")))
     _warn_order(ctx, ch.table, sets)
     where = [f"({_where(ctx, ch.table, ch.where, f'{path}.where')})"] if ch.where else []
@@ -117,6 +117,8 @@ def split_job(ch: SplitColumn, ctx: Context, path: str) -> tuple[list[Step], Bat
     """The steps adding the parts the table lacks, and the job filling them."""
     pk = _keyset(ctx, ch.table, path)
     source = _known(ctx, ch.table, ch.column, f"{path}.column")
+    for j, name in enumerate(ch.into):
+        ctx.refuse_generated(ch.table, name, "writing values", f"{path}.into.{j}")
     if ch.column.lower() in (c.lower() for c in ch.into) or len({c.lower() for c in ch.into}) < len(ch.into):
         raise InvalidRequest("`into` must name distinct columns other than the split column",
                              field=f"{path}.into")
@@ -177,6 +179,13 @@ def _known(ctx: Context, table: str, column: str, path: str) -> ColumnDef:
     col = ctx.schema.column(table, column)
     if col is None or col.type is None:
         raise InvalidRequest(f"column {table}.{column} is not in the given schema", field=path)
+    return col
+
+
+def _written(ctx: Context, table: str, column: str, path: str) -> ColumnDef:
+    """A column the job writes: known, and not one the database computes."""
+    col = _known(ctx, table, column, path)
+    ctx.refuse_generated(table, column, "writing values", path)
     return col
 
 

@@ -14,24 +14,25 @@ from dataclasses import dataclass, field
 
 from ..errors import GateFailure, InvalidRequest
 from ..sqlcheck import check_statement
-from ..schema import ConstraintDef, IndexDef, TableDef
+from ..schema import ColumnDef, ConstraintDef, IndexDef, TableDef
 from .constraints import add_constraint_sql, drop_constraint_sql, drop_index_sql
 from .context import Context
 from .model import Step
 
 # Drop: a referencing key before the unique key it needs; an own foreign key before the index
 # MySQL lets it use. Re-create in the opposite order.
-DROP_ORDER = ("referencing", "foreign_key", "unique", "check", "index")
-REBUILD_ORDER = ("index", "unique", "check", "foreign_key", "referencing")
+# A generated column computed from the column goes last, after what is built on it, and comes back first.
+DROP_ORDER = ("referencing", "foreign_key", "unique", "check", "index", "generated")
+REBUILD_ORDER = ("generated", "index", "unique", "check", "foreign_key", "referencing")
 # A string literal never names a column: CHECK (status <> 'note') does not depend on note.
 _LITERAL = re.compile(r"'(?:[^']|'')*'")
 
 
 @dataclass
 class Dependent:
-    kind: str                       # index | unique | check | foreign_key | referencing
+    kind: str                       # index | unique | check | foreign_key | referencing | generated
     table: str                      # where it lives (the other table for `referencing`)
-    obj: IndexDef | ConstraintDef
+    obj: IndexDef | ConstraintDef | ColumnDef
     others: list[str] = field(default_factory=list)   # other columns it spans: dropped whole
 
     @property
@@ -45,6 +46,8 @@ class Dependent:
             return what + (f" of {self.table}" if self.kind == "referencing" else "")
         if self.kind == "check":
             return f"{what} ({o.expression})"
+        if self.kind == "generated":
+            return f"generated column {o.name} ({o.generated})"
         where = f" of {self.table}" if self.kind == "referencing" else ""
         return f"{what}{where} ({', '.join(o.columns)})"
 
@@ -60,7 +63,10 @@ def find(ctx: Context, table: str, column: str) -> list[Dependent]:
     found = [_index(t, i, c) for i in t.indexes.values()]
     found += [_own(t, k, c) for k in t.constraints.values()]
     found += [_referencing(o, k, table, c) for o in ctx.schema.tables.values() for k in o.constraints.values()]
-    return [x for x in found if x is not None]
+    for g in t.columns.values():        # a generated column computed from it, and what is built on that
+        if g.generated and g.name.lower() != c and mentions(g.generated, c):
+            found += [Dependent("generated", t.name, g), *find(ctx, table, g.name)]
+    return list({id(x.obj): x for x in found if x is not None}.values())
 
 
 def _others(names: list[str], c: str) -> list[str]:
@@ -145,6 +151,8 @@ def _refuse_unless_taken(ctx: Context, table: str, column: str, x: Dependent) ->
 def _drop_sql(ctx: Context, x: Dependent) -> list[str]:
     if x.kind == "index":
         return [drop_index_sql(ctx, x.table, x.obj.name)]
+    if x.kind == "generated":
+        return ctx.dialect.statements("drop_column", **ctx.names(x.table, x.obj.name))
     return drop_constraint_sql(ctx, x.table, x.obj)
 
 
@@ -152,6 +160,8 @@ def _create_sql(ctx: Context, x: Dependent) -> str:
     o = x.obj
     if x.kind == "index":
         return ctx.dialect.create_index("add_index", x.table, o)
+    if x.kind == "generated":
+        return ctx.dialect.sql("add_column", **ctx.names(x.table, o.name), column_def=ctx.column_def(x.table, o))
     return add_constraint_sql(ctx, x.table, o)
 
 
@@ -176,6 +186,7 @@ def _warn(ctx: Context, table: str, column: str, explicit: list[Dependent], take
 def _forget(ctx: Context, found: list[Dependent]) -> None:
     """The virtual schema after the drop, for the changes that follow."""
     for x in found:
-        store = ctx.table(x.table).indexes if x.kind == "index" else ctx.table(x.table).constraints
+        t = ctx.table(x.table)
+        store = t.indexes if x.kind == "index" else t.columns if x.kind == "generated" else t.constraints
         key = next(k for k, v in store.items() if v is x.obj)
         del store[key]

@@ -114,7 +114,7 @@ def drop_table_steps(ch: DropTable, ctx: Context, path: str, rollback_notes: lis
         return [Step(f"drop table {ch.table}", [drop], None, lock, ch.table, destructive=True, guide=guide,
                      manual_steps=[f"Restore table {ch.table} and its rows from the backup taken before the migration."])]
     backup = ctx.name("dbmig_bak", ch.table, [])
-    columns = ctx.qlist([c.name for c in table.columns.values()])
+    columns = ctx.qlist([c.name for c in table.columns.values() if not c.generated])   # computed again
     parts = dict(table=ctx.q(ch.table), backup=ctx.q(backup), columns=columns)
     copy = ctx.lock("copy_table")
     ctx.warnings.append(

@@ -11,6 +11,7 @@ import sqlglot
 from sqlglot import exp
 
 from ..errors import DbmigError
+from ..live.mysql import generation_clause
 from ..runners.engines import TOOL_TABLES, Scratch
 from ..schema import (ColumnDef, ConstraintDef, IndexDef, TableDef, VirtualSchema, as_written, read_index,
                       set_default)
@@ -18,7 +19,8 @@ from ..types import from_sqlglot
 
 _PG_COLUMNS = """
 SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,
-       pg_get_expr(d.adbin, d.adrelid), CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by_default' END
+       pg_get_expr(d.adbin, d.adrelid), CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by_default' END,
+       a.attgenerated = 's'
 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE n.nspname = current_schema() AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
@@ -60,7 +62,7 @@ def _table(schema: VirtualSchema, name: str) -> TableDef:
 
 
 def _column(schema: VirtualSchema, table: str, name: str, native: str, nullable: bool,
-            default: str | None, identity: str | None, dialect: str) -> None:
+            default: str | None, identity: str | None, dialect: str, generated: str | None = None) -> None:
     if table.lower() in TOOL_TABLES:
         return
     t = schema.table(table) or TableDef(table)
@@ -70,13 +72,14 @@ def _column(schema: VirtualSchema, table: str, name: str, native: str, nullable:
         kind = as_written(from_sqlglot(declared, "schema"), declared, dialect)
     except (DbmigError, ValueError):
         kind = None                          # a type outside the portable set: known to exist, not modelled
-    col = t.columns[name.lower()] = ColumnDef(name, kind, bool(nullable), identity=identity)
+    col = t.columns[name.lower()] = ColumnDef(name, kind, bool(nullable), identity=identity, generated=generated)
     set_default(table, col, default)
 
 
 def _postgresql(s: Scratch, schema: VirtualSchema) -> None:
-    for table, name, native, nullable, default, identity in s.query(_PG_COLUMNS):
-        _column(schema, table, name, native, nullable, default, identity, "postgres")
+    for table, name, native, nullable, default, identity, generated in s.query(_PG_COLUMNS):
+        stored = f"GENERATED ALWAYS AS ({default}) STORED" if generated else None   # the default is its expression
+        _column(schema, table, name, native, nullable, None if generated else default, identity, "postgres", stored)
     for table, name, kind, cols, ref, ref_cols, on_delete, definition in s.query(_PG_CONSTRAINTS):
         kinds = {"p": "primary_key", "u": "unique", "f": "foreign_key", "c": "check"}
         _table(schema, table).constraints[name] = ConstraintDef(
@@ -89,12 +92,14 @@ def _postgresql(s: Scratch, schema: VirtualSchema) -> None:
 
 def _mysql(s: Scratch, schema: VirtualSchema) -> None:
     here = "table_schema = DATABASE()"
-    for table, name, native, nullable, default, extra in s.query(
-            f"SELECT c.table_name, column_name, column_type, is_nullable = 'YES', column_default, extra "
-            f"FROM information_schema.columns c JOIN information_schema.tables t USING (table_schema, table_name) "
+    for table, name, native, nullable, default, extra, generation in s.query(
+            f"SELECT c.table_name, column_name, column_type, is_nullable = 'YES', column_default, extra, "
+            f"generation_expression FROM information_schema.columns c JOIN information_schema.tables t "
+            f"USING (table_schema, table_name) "
             f"WHERE c.{here} AND t.table_type = 'BASE TABLE' ORDER BY c.table_name, ordinal_position"):
-        _column(schema, table, name, native, nullable, None if default in (None, "NULL") else default,
-                "by_default" if "auto_increment" in extra.lower() else None, "mysql")
+        generated = generation_clause(extra, generation)
+        _column(schema, table, name, native, nullable, None if default in (None, "NULL") or generated else default,
+                "by_default" if "auto_increment" in extra.lower() else None, "mysql", generated)
     keys = {}
     for table, name, kind in s.query(f"SELECT table_name, constraint_name, constraint_type FROM "
                                      f"information_schema.table_constraints WHERE {here}"):

@@ -209,6 +209,9 @@ def _syncable(ctx: Context, table: str, col: ColumnDef) -> None:
     runs after the write, a key to find the written rows again."""
     d, native = ctx.dialect, ctx.dialect.native_type(col.type)
     options = d.rename_column_options.format(table=table, column=col.name)
+    if col.generated:
+        raise impossible("rename_column", ctx, f"{table}.{col.name} is a generated column: the trigger and "
+                         "backfill cannot write its copy", "allow downtime (a rename keeps the expression)")
     if d.is_lob(native):
         raise impossible("rename_column", ctx, f"{table}.{col.name} is a {native}, which the sync trigger cannot "
                          "compare", options)
