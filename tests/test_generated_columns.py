@@ -12,9 +12,7 @@ from dbmig.api import generate
 from dbmig.errors import DbmigError, InvalidRequest
 from dbmig.schema import parse_schema
 
-from .conftest import live_server
-from .test_index_fidelity import schema_from
-from .test_schema_dumps import generated, round_trip
+from .test_schema_dumps import round_trip_from
 
 TABLES = {
     "postgresql": ["CREATE TABLE items (id bigint PRIMARY KEY, price numeric(10,2) NOT NULL, qty int, "
@@ -38,23 +36,15 @@ CHANGES = {
 @pytest.mark.parametrize("tool", ["flyway", "liquibase", "alembic"])
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_generated_columns_are_dropped_and_come_back_computed(tool, database, change, tmp_path):
-    server = live_server(database)
-    with server.scratch("generated") as scratch:
-        scratch.execute(TABLES[database] + ROWS[database])
-        result = generated(tool, database, CHANGES[change], **schema_from("dump", scratch, server, database))
-        round_trip(scratch, tool, result, tmp_path)
+    round_trip_from("dump", database, TABLES[database] + ROWS[database], tool, CHANGES[change], tmp_path)
 
 
 @pytest.mark.engine
 @pytest.mark.parametrize("database", ["postgresql", "mysql"])
 @pytest.mark.parametrize("source", ["dump", "dsn"])
 def test_without_downtime_too_and_read_from_the_live_catalog(database, source, tmp_path):
-    server = live_server(database)
-    with server.scratch("generated_t3") as scratch:
-        scratch.execute(TABLES[database] + ROWS[database])
-        result = generated("flyway", database, CHANGES["drop a column it reads"], source == "dump",
-                           **schema_from(source, scratch, server, database))
-        round_trip(scratch, "flyway", result, tmp_path)
+    round_trip_from(source, database, TABLES[database] + ROWS[database], "flyway", CHANGES["drop a column it reads"],
+                    tmp_path, downtime=source == "dump")
 
 
 def test_a_generated_column_is_read_with_its_expression():

@@ -11,9 +11,7 @@ import pytest
 
 from dbmig.schema import IndexDef, parse_schema, renamed_in
 
-from .conftest import live_server
-from .test_live import _dsn
-from .test_schema_dumps import dump, generated, round_trip
+from .test_schema_dumps import round_trip_from
 
 TABLES = {
     "postgresql": [
@@ -49,49 +47,31 @@ CHANGES = {
 }
 
 
-def schema_from(how: str, scratch, server, database: str) -> dict:
-    if how == "dsn":
-        return {"dsn": _dsn(server, scratch.database)}
-    return {"schema": dump(server, scratch.database)}
-
-
 @pytest.mark.engine
 @pytest.mark.parametrize("database", ["postgresql", "mysql"])
 @pytest.mark.parametrize("tool", ["flyway", "liquibase", "alembic"])
 @pytest.mark.parametrize("downtime", [True, False])
 def test_indexes_dropped_with_their_columns_come_back_as_they_were(tool, database, downtime, tmp_path):
-    server = live_server(database)
-    with server.scratch("index_fidelity") as scratch:
-        scratch.execute(TABLES[database] + ROWS[database])
-        # expand/contract refuses a rename of a column an index reads (the index would have to be rebuilt)
-        changes = CHANGES[database] if downtime else CHANGES[database][1:]
-        result = generated(tool, database, changes, downtime, **schema_from("dump", scratch, server, database))
-        round_trip(scratch, tool, result, tmp_path)
+    # expand/contract refuses a rename of a column an index reads (the index would have to be rebuilt)
+    changes = CHANGES[database] if downtime else CHANGES[database][1:]
+    round_trip_from("dump", database, TABLES[database] + ROWS[database], tool, changes, tmp_path, downtime)
 
 
 @pytest.mark.engine
 @pytest.mark.parametrize("database", ["postgresql", "mysql"])
 def test_read_from_the_live_catalog_they_come_back_too(database, tmp_path):
-    server = live_server(database)
-    with server.scratch("index_fidelity_live") as scratch:
-        scratch.execute(TABLES[database] + ROWS[database])
-        result = generated("flyway", database, CHANGES[database], **schema_from("dsn", scratch, server, database))
-        assert not [n for n in result.warnings if "not in dbmig's schema model" in n]
-        round_trip(scratch, "flyway", result, tmp_path)
+    result = round_trip_from("dsn", database, TABLES[database] + ROWS[database], "flyway", CHANGES[database], tmp_path)
+    assert not [n for n in result.warnings if "not in dbmig's schema model" in n]
 
 
 @pytest.mark.engine
 @pytest.mark.liquibase
-def test_an_index_dropped_by_name_is_rebuilt_with_its_method_and_keys(tmp_path):
-    server = live_server("postgresql")
-    with server.scratch("index_drop") as scratch:
-        scratch.execute(TABLES["postgresql"] + ROWS["postgresql"])
-        changes = [{"op": "drop_index", "table": "docs", "name": n}
-                   for n in ("docs_tags_gin", "docs_recent", "docs_email_ci", "docs_body_kind")]
-        for downtime in (True, False):
-            result = generated("liquibase", "postgresql", changes, downtime,
-                               **schema_from("dump", scratch, server, "postgresql"))
-            round_trip(scratch, "liquibase", result, tmp_path / str(downtime))
+@pytest.mark.parametrize("downtime", [True, False])
+def test_an_index_dropped_by_name_is_rebuilt_with_its_method_and_keys(downtime, tmp_path):
+    changes = [{"op": "drop_index", "table": "docs", "name": n}
+               for n in ("docs_tags_gin", "docs_recent", "docs_email_ci", "docs_body_kind")]
+    round_trip_from("dump", "postgresql", TABLES["postgresql"] + ROWS["postgresql"], "liquibase", changes,
+                    tmp_path, downtime)
 
 
 def test_a_schema_reads_each_part_of_an_index():

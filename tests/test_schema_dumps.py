@@ -67,6 +67,20 @@ def round_trip(scratch, tool: str, result, tmp_path) -> None:
     assert after["rows"] == start["rows"]
 
 
+def round_trip_from(source: str, database: str, statements: list[str], tool: str, changes: list[dict],
+                    tmp_path, downtime: bool = True):
+    """Create `statements` on a scratch database, generate `changes` from its schema as `source`
+    gives it ("dump": the dump tool's text; "dsn": the live catalog), apply and roll back."""
+    from .test_live import _dsn
+    server = live_server(database)
+    with server.scratch(f"from_{source}") as scratch:
+        scratch.execute(statements)
+        given = {"dsn": _dsn(server, scratch.database)} if source == "dsn" else {"schema": dump(server, scratch.database)}
+        result = generated(tool, database, changes, downtime, **given)
+        round_trip(scratch, tool, result, tmp_path)
+        return result
+
+
 def dump(server, database: str) -> str:
     tool = "pg_dump" if server.kind == "postgresql" else "mariadb-dump"
     require(shutil.which(tool) is not None, tool)

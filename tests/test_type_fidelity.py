@@ -15,9 +15,7 @@ from dbmig.errors import InvalidRequest
 from dbmig.schema import parse_schema
 from dbmig.types import SqlType
 
-from .conftest import live_server
-from .test_index_fidelity import schema_from
-from .test_schema_dumps import generated, round_trip
+from .test_schema_dumps import round_trip_from
 
 TABLES = {
     "postgresql": ["CREATE TABLE readings (id bigint PRIMARY KEY, amount numeric, meta json, "
@@ -48,35 +46,22 @@ def changes(database: str) -> list[dict]:
 @pytest.mark.parametrize("tool", ["flyway", "liquibase", "alembic"])
 @pytest.mark.parametrize("downtime", [True, False])
 def test_dropped_columns_come_back_with_their_own_types(tool, database, downtime, tmp_path):
-    server = live_server(database)
-    with server.scratch("type_fidelity") as scratch:
-        scratch.execute(TABLES[database] + ROWS[database])
-        result = generated(tool, database, changes(database), downtime,
-                           **schema_from("dump", scratch, server, database))
-        round_trip(scratch, tool, result, tmp_path)
+    round_trip_from("dump", database, TABLES[database] + ROWS[database], tool, changes(database), tmp_path, downtime)
 
 
 @pytest.mark.engine
 @pytest.mark.parametrize("database", ["postgresql", "mysql"])
 def test_read_from_the_live_catalog_they_come_back_too(database, tmp_path):
-    server = live_server(database)
-    with server.scratch("type_fidelity_live") as scratch:
-        scratch.execute(TABLES[database] + ROWS[database])
-        result = generated("flyway", database, changes(database), **schema_from("dsn", scratch, server, database))
-        round_trip(scratch, "flyway", result, tmp_path)
+    round_trip_from("dsn", database, TABLES[database] + ROWS[database], "flyway", changes(database), tmp_path)
 
 
 @pytest.mark.engine
 def test_a_type_change_rolls_back_to_the_type_as_written(tmp_path):
     """MySQL DATETIME widened to DATETIME(6): the rollback goes back to DATETIME, not to itself."""
-    server = live_server("mysql")
-    with server.scratch("type_change") as scratch:
-        scratch.execute(TABLES["mysql"] + ROWS["mysql"])
-        result = generated("flyway", "mysql", [{"op": "alter_column_type", "table": "readings",
-                                                "column": "taken_at", "type": "timestamp"}],
-                           **schema_from("dump", scratch, server, "mysql"))
-        assert "DATETIME(6)" in result.migration_script.content
-        round_trip(scratch, "flyway", result, tmp_path)
+    result = round_trip_from("dump", "mysql", TABLES["mysql"] + ROWS["mysql"], "flyway",
+                             [{"op": "alter_column_type", "table": "readings", "column": "taken_at", "type": "timestamp"}],
+                             tmp_path)
+    assert "DATETIME(6)" in result.migration_script.content
 
 
 def test_the_portable_kind_is_kept_with_the_spelling():
