@@ -342,15 +342,24 @@ def as_written(t: SqlType, kind: exp.DataType, dialect: str) -> SqlType:
     column a rollback restores comes back as it was: MySQL's DATETIME (a new timestamp is
     DATETIME(6)), PostgreSQL's unbounded NUMERIC (not NUMERIC(18,0)) and json (not jsonb), SQL
     Server's DATETIME and VARCHAR (not DATETIME2 and NVARCHAR), Oracle's unbounded NUMBER."""
-    if _same_type(_rendered(t, dialect), kind):
+    written = kind.sql(dialect)
+    if _same_type(_rendered(t, dialect), _stored(written, dialect)):
         return t
-    return SqlType(t.name, t.args, kind.sql(dialect))
+    return SqlType(t.name, t.args, written)
 
 
 @functools.lru_cache(maxsize=256)
 def _rendered(t: SqlType, dialect: str) -> exp.DataType:
     from .dialects import sqlglot_dialect
-    return exp.DataType.build(sqlglot_dialect(dialect).native_type(t), dialect=dialect)
+    return _stored(sqlglot_dialect(dialect).native_type(t), dialect)
+
+
+@functools.lru_cache(maxsize=256)
+def _stored(written: str, dialect: str) -> exp.DataType:
+    """The type the database stores for one written so: read back as the dialect writes it
+    (PostgreSQL's DATETIME is TIMESTAMP), aliases resolved (MySQL's BOOLEAN is TINYINT(1))."""
+    from .dialects import sqlglot_dialect
+    return exp.DataType.build(sqlglot_dialect(dialect).type_aliases.get(written, written), dialect=dialect)
 
 
 def _same_type(a: exp.DataType, b: exp.DataType) -> bool:

@@ -72,6 +72,8 @@ class Dialect:
     serial_types: ClassVar[dict[str, str]] = {}         # portable integer -> serial type (PostgreSQL)
     identity_needs_key: ClassVar[bool] = False          # an identity column must be a key (MySQL)
     catalog_types: ClassVar[dict[str, tuple[str, ...]]] = {}
+    # A type name the database stores as another (MySQL's BOOLEAN is TINYINT(1)), as sqlglot writes both.
+    type_aliases: ClassVar[dict[str, str]] = {}
 
     # --- statements as data -------------------------------------------------------------------
     forms: ClassVar[dict[str, Form]] = {}   # statement forms; `form@N`: the variant from version N

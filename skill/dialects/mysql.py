@@ -38,6 +38,7 @@ class MySQL(Dialect):
         "timestamptz": "TIMESTAMP(6)", "date": "DATE", "time": "TIME", "decimal": "DECIMAL({0},{1})",
         "float": "FLOAT", "double": "DOUBLE", "uuid": "CHAR(36)", "json": "JSON", "blob": "LONGBLOB",
     }
+    type_aliases = {"BOOLEAN": "TINYINT(1)"}
     catalog_types = {
         "varchar": ("varchar",), "char": ("char",), "text": ("text",), "smallint": ("smallint",),
         "integer": ("int",), "bigint": ("bigint",), "boolean": ("tinyint",),
