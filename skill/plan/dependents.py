@@ -49,7 +49,7 @@ class Dependent:
         if self.kind == "generated":
             return f"generated column {o.name} ({o.generated})"
         where = f" of {self.table}" if self.kind == "referencing" else ""
-        return f"{what}{where} ({', '.join(o.columns)})"
+        return f"{what}{where} ({', '.join(o.reads if self.kind == 'index' else o.columns)})"
 
 
 def mentions(expression: str | None, column: str) -> bool:
