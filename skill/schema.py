@@ -342,8 +342,11 @@ def as_written(t: SqlType, kind: exp.DataType, dialect: str) -> SqlType:
     column a rollback restores comes back as it was: MySQL's DATETIME (a new timestamp is
     DATETIME(6)), PostgreSQL's unbounded NUMERIC (not NUMERIC(18,0)) and json (not jsonb), SQL
     Server's DATETIME and VARCHAR (not DATETIME2 and NVARCHAR), Oracle's unbounded NUMBER."""
+    rendered = _rendered(t, dialect)
+    if _same_type(rendered, kind):      # the common case, without writing the type out
+        return t
     written = kind.sql(dialect)
-    if _same_type(_rendered(t, dialect), _stored(written, dialect)):
+    if _same_type(rendered, _stored(written, dialect)):
         return t
     return SqlType(t.name, t.args, written)
 

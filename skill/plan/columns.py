@@ -11,7 +11,7 @@ from ..models import (AddColumn, AlterColumnType, DropColumn, DropDefault, DropN
 from ..schema import ColumnDef
 from ..types import INT_RANGE, STRINGS
 from .context import Context
-from .dependents import drop_dependents
+from .dependents import add_generated_sql, drop_dependents
 from .model import Guard, NativeOp, Step
 from .registry import direct
 
@@ -156,9 +156,9 @@ def _drop_generated(ch: DropColumn, ctx: Context, col: ColumnDef, how: DropForm)
     back and the database computes it again."""
     dependents, readd = drop_dependents(ctx, ch.table, ch.column)
     del ctx.table(ch.table).columns[ch.column.lower()]
-    p = {**parts(ctx, ch.table, col), "column_def": ctx.column_def(ch.table, col)}    # typed or not
-    reverse = ctx.dialect.statements("add_column", **p) + readd
-    return [*dependents, Step(f"drop column {ch.table}.{ch.column}", how.statements(p), reverse, how.lock, ch.table,
+    reverse = [add_generated_sql(ctx, ch.table, col)] + readd
+    return [*dependents, Step(f"drop column {ch.table}.{ch.column}", how.statements(parts(ctx, ch.table, col)), reverse,
+                              how.lock, ch.table,
                               estimate=ctx.estimate(ch.table, how.lock), guide=_copied(how.guide))]
 
 

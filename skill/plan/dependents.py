@@ -161,8 +161,13 @@ def _create_sql(ctx: Context, x: Dependent) -> str:
     if x.kind == "index":
         return ctx.dialect.create_index("add_index", x.table, o)
     if x.kind == "generated":
-        return ctx.dialect.sql("add_column", **ctx.names(x.table, o.name), column_def=ctx.column_def(x.table, o))
+        return add_generated_sql(ctx, x.table, o)
     return add_constraint_sql(ctx, x.table, o)
+
+
+def add_generated_sql(ctx: Context, table: str, col: ColumnDef) -> str:
+    """A generated column added back: the database computes its values again."""
+    return ctx.dialect.sql("add_column", **ctx.names(table, col.name), column_def=ctx.column_def(table, col))
 
 
 def _warn(ctx: Context, table: str, column: str, explicit: list[Dependent], taken: list[Dependent]) -> None:
