@@ -14,6 +14,8 @@ instead, or the import is no longer lazy.
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
+import sys
 
 
 class LazyModule:
@@ -35,3 +37,48 @@ class LazyModule:
 sqlglot = LazyModule("sqlglot")
 exp = LazyModule("sqlglot.expressions")
 sqlglot_errors = LazyModule("sqlglot.errors")
+
+
+# --- what dbmig adds to sqlglot's dialects -----------------------------------------------------
+# MySQL's spatial column types: sqlglot has their token types (for ClickHouse) but its MySQL
+# tokenizer lacks the words, so `g POINT NOT NULL` did not parse and a schema holding one was
+# refused whole. (MULTIPOINT and GEOMETRYCOLLECTION have no token type in sqlglot.)
+_TYPE_WORDS = {"sqlglot.dialects.mysql": ("MySQL", ("POINT", "LINESTRING", "POLYGON", "MULTILINESTRING",
+                                                    "MULTIPOLYGON"))}
+
+
+def _add_type_words(module) -> None:
+    from sqlglot.tokens import TokenType
+    dialect, words = _TYPE_WORDS[module.__name__]
+    keywords = getattr(module, dialect).Tokenizer.KEYWORDS
+    for word in words:
+        keywords.setdefault(word, TokenType[word])
+
+
+class _OnImport:
+    """Adds the words to a dialect's tokenizer when sqlglot first loads that dialect (sqlglot loads
+    each on its first use, whoever asks: dbmig, or the process that imported dbmig). A finder of
+    sys.meta_path, which only needs find_spec."""
+
+    def find_spec(self, name, path, target=None):
+        if name not in _TYPE_WORDS:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+        if spec is not None and spec.loader is not None:
+            run = spec.loader.exec_module
+
+            def exec_module(module):
+                run(module)
+                _add_type_words(module)
+            spec.loader.exec_module = exec_module
+        return spec
+
+
+def extend_sqlglot() -> None:
+    """Once per process: extend the dialects loaded already, and the others as they load."""
+    if any(isinstance(f, _OnImport) for f in sys.meta_path):
+        return
+    for name in _TYPE_WORDS:
+        if name in sys.modules:
+            _add_type_words(sys.modules[name])
+    sys.meta_path.insert(0, _OnImport())

@@ -31,12 +31,18 @@ class ColumnDef:
 @dataclass
 class ConstraintDef:
     name: str
-    kind: str                       # primary_key | unique | check | foreign_key
+    kind: str                       # primary_key | unique | check | foreign_key | exclusion
+    # check: its condition; exclusion: what follows EXCLUDE (USING gist (room WITH =, ...) WHERE ...)
     columns: list[str] = field(default_factory=list)
     expression: str | None = None
     ref_table: str | None = None
     ref_columns: list[str] = field(default_factory=list)
     on_delete: str | None = None
+
+    def rename_column(self, old: str, new: str, quoted: str) -> None:
+        """Follow a rename of one of its table's columns (`quoted`: the new name as SQL)."""
+        self.columns = _swapped(self.columns, old, new)
+        self.expression = renamed_in(self.expression, old, quoted) if self.expression else self.expression
 
 
 @dataclass
@@ -65,8 +71,7 @@ class IndexDef:
 
     def rename_column(self, old: str, new: str, quoted: str) -> None:
         """Follow a column rename, as the database does (`quoted`: the new name as SQL)."""
-        swap = lambda cols: [new if c.lower() == old.lower() else c for c in cols]   # noqa: E731
-        self.columns, self.include = swap(self.columns), swap(self.include)
+        self.columns, self.include = _swapped(self.columns, old, new), _swapped(self.include, old, new)
         if self.keys is not None:
             self.keys = [renamed_in(k, old, quoted) for k in self.keys]
         self.where = renamed_in(self.where, old, quoted) if self.where else self.where
@@ -74,6 +79,10 @@ class IndexDef:
 
 # A word of SQL, a quoted name or a string literal (never a column: CHECK (s <> 'note') reads no `note`).
 _SQL_WORD = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|`[^`]*`|\[[^\]]*\]|[\w$#]+")
+
+
+def _swapped(columns: list[str], old: str, new: str) -> list[str]:
+    return [new if c.lower() == old.lower() else c for c in columns]
 
 
 def renamed_in(expression: str, old: str, quoted: str) -> str:
@@ -270,7 +279,8 @@ def read_table_item(table: TableDef, item: exp.Expression, dialect: str) -> bool
     elif isinstance(item, exp.Constraint):
         read_named_constraint(table, item, dialect)
     elif isinstance(item, exp.IndexColumnConstraint):          # MySQL: KEY name (cols) inside CREATE TABLE
-        index = _index_def(_name(item.this), item.expressions, dialect)
+        kind = item.args.get("kind")                            # FULLTEXT / SPATIAL KEY: its index type
+        index = _index_def(_name(item.this), item.expressions, dialect, using=kind.lower() if kind else None)
         if any(c.lower() not in table.columns for c in index.columns):
             raise InvalidRequest(f"schema: index {item.name} names a column its table lacks", field="schema")
         table.indexes[item.name.lower()] = index
@@ -285,6 +295,19 @@ def _key_name(item: exp.Expression) -> str | None:
     """MySQL `UNIQUE KEY uk (a)` names the constraint inside its column list."""
     inner = item.this if isinstance(item, exp.UniqueColumnConstraint) else None
     return _name(inner.this) if isinstance(inner, exp.Schema) and isinstance(inner.this, exp.Identifier) else None
+
+
+def rename_in_keys(schema: "VirtualSchema", table: TableDef, old: str, new: str, quoted: str) -> None:
+    """What names a renamed column follows it: the table's indexes and constraints (their columns,
+    CHECK and EXCLUDE text) and the foreign keys referencing it (`quoted`: the new name as SQL)."""
+    for i in table.indexes.values():
+        i.rename_column(old, new, quoted)
+    for c in table.constraints.values():
+        c.rename_column(old, new, quoted)
+    for other in schema.tables.values():
+        for c in other.constraints.values():
+            if (c.ref_table or "").lower() == table.name.lower():
+                c.ref_columns = _swapped(c.ref_columns, old, new)
 
 
 def keys_not_null(table: TableDef) -> TableDef:
@@ -416,6 +439,16 @@ def read_named_constraint(table: TableDef, item: exp.Constraint, dialect: str) -
             read_constraint(table, name, kind, dialect)
 
 
+def read_constraint_text(name: str, definition: str, dialect: str) -> ConstraintDef:
+    """A constraint as a catalog prints it (pg_get_constraintdef), read as schema text is."""
+    table = TableDef("t")
+    read_table_item(table, sqlglot.parse_one(f"CREATE TABLE t (CONSTRAINT c {definition})", read=dialect).this.expressions[0],
+                    dialect)
+    (constraint,) = table.constraints.values()
+    constraint.name = name
+    return constraint
+
+
 def _clustered(node: exp.Expression | None) -> list[str] | None:
     """The columns of SQL Server's CLUSTERED / NONCLUSTERED (a ASC, b) part of a key."""
     if isinstance(node, (exp.ClusteredColumnConstraint, exp.NonClusteredColumnConstraint)):
@@ -433,6 +466,9 @@ def read_constraint(table: TableDef, name: str | None, kind: exp.Expression, dia
         _reference(table, name, [_name(i) for i in kind.expressions], kind.args["reference"])
     elif isinstance(kind, exp.PrimaryKey):
         _add(table, "primary_key", name, [_name(i) for i in kind.expressions])
+    elif isinstance(kind, exp.ExcludeColumnConstraint):      # PostgreSQL EXCLUDE USING gist (a WITH =, ...)
+        _add(table, "exclusion", name, list(dict.fromkeys(_name(c) for c in kind.find_all(exp.Column))),
+             expression=kind.sql(dialect).removeprefix("EXCLUDE "))
 
 
 def _reference(table: TableDef, name: str | None, columns: list[str], ref: exp.Reference) -> None:

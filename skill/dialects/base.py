@@ -98,6 +98,10 @@ class Dialect:
     restates_column: ClassVar[frozenset[str]] = frozenset()
     restates_default: ClassVar[bool] = False    # ... and its default with it (MySQL MODIFY / CHANGE)
     partial_indexes: ClassVar[bool] = False     # CREATE INDEX ... WHERE
+    # Index types written before INDEX (MySQL CREATE FULLTEXT INDEX), not as USING, and which no
+    # online build takes: they are built with writes blocked (add_index_blocking).
+    index_types_before_index: ClassVar[frozenset[str]] = frozenset()
+    index_types_need_not_null: ClassVar[frozenset[str]] = frozenset()     # MySQL SPATIAL
     # A generated column is re-created as `<name> <type> GENERATED ALWAYS AS (expr) ...`; SQL Server's
     # computed columns take no type (`<name> AS (expr)`), which dbmig does not write.
     generated_columns: ClassVar[bool] = True
@@ -358,6 +362,10 @@ class Dialect:
         """The statement form building or dropping an index without blocking writes."""
         return self.variant(f"{action}_index_online", version) or f"online_{action}_index"
 
+    def builds_online(self, index: IndexDef) -> bool:
+        """Whether an online form can build `index` (MySQL's FULLTEXT and SPATIAL: LOCK=SHARED at best)."""
+        return index.using not in self.index_types_before_index
+
     def case_blind(self, collation: str | None) -> str | None:
         """The collation under which `=`/`<>` on text ignore case (`collation`: the column's or
         table's, None when unknown: then the database default's), else None."""
@@ -375,8 +383,10 @@ class Dialect:
     def create_index(self, form: str, table: str, index: IndexDef) -> str:
         """CREATE INDEX for `index` on `table`, in the form named (plain, online, a version's variant)."""
         q = self.q
-        return self.sql(form, unique="UNIQUE " if index.unique else "", name=q(index.name), table=q(table),
-                        method=f" USING {index.using}" if index.using else "",
+        before = index.using if index.using in self.index_types_before_index else None
+        return self.sql(form, unique=f"{before.upper()} " if before else "UNIQUE " if index.unique else "",
+                        name=q(index.name), table=q(table),
+                        method=f" USING {index.using}" if index.using and not before else "",
                         columns=", ".join(index.keys or map(q, index.columns)),
                         include=f" INCLUDE ({', '.join(map(q, index.include))})" if index.include else "",
                         where=self.sql("partial_index", where=index.where) if index.where else "")

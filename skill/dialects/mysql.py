@@ -121,6 +121,8 @@ class MySQL(Dialect):
         # silently falling back to a locking table copy.
         "online_add_column": "ALTER TABLE {table} ADD COLUMN {column_def}, ALGORITHM=INSTANT",
         "online_add_index": "CREATE {unique}INDEX {name} ON {table} ({columns}) ALGORITHM=INPLACE LOCK=NONE",
+        # FULLTEXT and SPATIAL refuse LOCK=NONE: named SHARED, the server fails fast rather than copy
+        "add_index_blocking": "CREATE {unique}INDEX {name} ON {table} ({columns}) ALGORITHM=INPLACE LOCK=SHARED",
         "online_drop_index": "ALTER TABLE {table} DROP INDEX {name}, ALGORITHM=INPLACE, LOCK=NONE",
         "online_modify": "ALTER TABLE {table} MODIFY COLUMN {column_def}, ALGORITHM=INPLACE, LOCK=NONE",
         # INSTANT named where the version has it (MySQL 8.0.29+, MariaDB 10.4+; MariaDB restarts
@@ -167,6 +169,7 @@ class MySQL(Dialect):
     }
     command_allow = (
         re.compile(r"^CREATE\s+(UNIQUE\s+)?INDEX\b.*\bALGORITHM\s*=", re.I | re.S),
+        re.compile(r"^CREATE (FULLTEXT|SPATIAL) INDEX \S+ ON \S+ \([^;]*\)( ALGORITHM=INPLACE LOCK=SHARED)?$"),
         # dbmig's sync triggers: one SET of NEW.<column> assignments, no compound body
         re.compile(r"^CREATE TRIGGER IF NOT EXISTS \S+ BEFORE (INSERT|UPDATE) ON \S+ FOR EACH ROW "
                    r"SET NEW\.[^;]*$"),
@@ -184,6 +187,8 @@ class MySQL(Dialect):
 
     restates_default = True             # MODIFY (and CHANGE) restate the default too
     fk_index_kept = True
+    index_types_before_index = frozenset({"fulltext", "spatial"})
+    index_types_need_not_null = frozenset({"spatial"})    # "All parts of a SPATIAL index must be NOT NULL"
     set_assigns_left_to_right = True
     # A one-column unique key goes with its column; a foreign key refuses (MariaDB 10.11: error
     # 1553), a multi-column key or CHECK fails (1072, 1054; MDEV-11114), and MySQL 8 refuses while

@@ -134,7 +134,8 @@ def _signature(c: ConstraintDef) -> tuple:
 
 def _shown(c: ConstraintDef) -> str:
     kind, columns, expression, ref, ref_columns, on_delete = _signature(c)
-    body = f"CHECK ({expression})" if kind == "check" else f"{kind.replace('_', ' ').upper()} ({', '.join(columns)})"
+    body = f"CHECK ({expression})" if kind == "check" else f"EXCLUDE {expression}" if kind == "exclusion" \
+        else f"{kind.replace('_', ' ').upper()} ({', '.join(columns)})"
     return body + (f" REFERENCES {ref} ({', '.join(ref_columns)}) ON DELETE {on_delete.upper()}" if ref else "")
 
 

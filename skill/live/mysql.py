@@ -224,18 +224,24 @@ def _indexes(tables, rows) -> None:
             _index_columns(t.name, i, parts[(t.name, i.name)])
 
 
+# Index types the model holds (BTREE: the default; the others as IndexDef.using).
+_INDEX_TYPES = {"BTREE": "", "FULLTEXT": "FULLTEXT ", "SPATIAL": "SPATIAL "}
+
+
 def _index_columns(table: str, index: CatalogIndex, parts: list[tuple]) -> None:
-    """Plain columns as such; prefix lengths and descending keys as the CREATE INDEX that makes
-    them (which the schema reader takes whole); a FULLTEXT, SPATIAL or expression index stays
-    out of the model (columns empty, its definition for the note)."""
-    if any(column is None or index_type != "BTREE" for column, _, index_type, _ in parts):
+    """Plain columns as such; prefix lengths, descending keys and FULLTEXT or SPATIAL types as the
+    CREATE INDEX that makes them (which the schema reader takes whole); an expression index
+    (or a HASH one, MEMORY tables) stays out of the model (columns empty, its definition for the note)."""
+    index_type = parts[0][2]
+    if index_type not in _INDEX_TYPES or any(column is None for column, *_ in parts):
         return
-    if all(sub_part is None and collation != "D" for _, sub_part, _, collation in parts):
+    if not _INDEX_TYPES[index_type] and all(sub_part is None and collation != "D" for _, sub_part, _, collation in parts):
         index.columns = [column for column, *_ in parts]
         return
-    keys = ", ".join(_quoted(column) + (f"({sub_part})" if sub_part else "") + (" DESC" if collation == "D" else "")
-                     for column, sub_part, _, collation in parts)
-    index.definition = f"CREATE {'UNIQUE ' if index.unique else ''}INDEX {_quoted(index.name)} ON {_quoted(table)} ({keys})"
+    keys = ", ".join(_quoted(column) + (f"({sub_part})" if sub_part and index_type == "BTREE" else "")
+                     + (" DESC" if collation == "D" else "") for column, sub_part, _, collation in parts)
+    kind = _INDEX_TYPES[index_type] or ("UNIQUE " if index.unique else "")
+    index.definition = f"CREATE {kind}INDEX {_quoted(index.name)} ON {_quoted(table)} ({keys})"
 
 
 def _quoted(name: str) -> str:

@@ -66,7 +66,7 @@ REFERENCING = ("SELECT DISTINCT c.relname FROM pg_constraint k JOIN pg_class c O
                f"JOIN pg_class p ON p.oid = k.confrelid {_IN_SCHEMA} AND k.contype = 'f' "
                "AND p.relname IN ({names})")
 
-KINDS = {"p": "primary_key", "u": "unique", "c": "check", "f": "foreign_key"}
+KINDS = {"p": "primary_key", "u": "unique", "c": "check", "f": "foreign_key", "x": "exclusion"}
 RELKINDS = {"v": "view", "m": "materialized view", "f": "foreign table"}
 
 

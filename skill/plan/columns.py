@@ -8,7 +8,7 @@ from ..dialects.facts import Lock
 from ..errors import InvalidRequest, UnsafeRollback
 from ..models import (AddColumn, AlterColumnType, DropColumn, DropDefault, DropNotNull,
                       RenameColumn, SetDefault, SetNotNull)
-from ..schema import ColumnDef
+from ..schema import ColumnDef, rename_in_keys
 from ..types import INT_RANGE, STRINGS
 from .context import Context
 from .dependents import add_generated_sql, drop_dependents
@@ -202,8 +202,7 @@ def rename_column(ch: RenameColumn, ctx: Context, path: str) -> list[Step]:
     col = table.columns.pop(ch.column.lower(), None)
     if col is not None:
         table.columns[ch.new_name.lower()] = replace(col, name=ch.new_name)
-    for index in table.indexes.values():
-        index.rename_column(ch.column, ch.new_name, ctx.q(ch.new_name))
+    rename_in_keys(ctx.schema, table, ch.column, ch.new_name, ctx.q(ch.new_name))
     ctx.warnings.append(f"Renaming {ch.table}.{ch.column} to {ch.new_name} breaks running app "
                         f"versions that use {ch.column}; with downtime not allowed use the expand/contract plan.")
     fwd = ctx.names(ch.table, ch.column, ch.new_name)

@@ -112,7 +112,7 @@ def _add_constraint(ctx: Context, table: str, c: ConstraintDef, form: str, nativ
 def add_constraint_sql(ctx: Context, table: str, c: ConstraintDef) -> str:
     """Re-creating a known constraint as it was. An unnamed one stays unnamed: the database
     names it again the way it did the first time (orders_note_key, `note`)."""
-    if c.name.startswith("<"):
+    if c.name.startswith("<") or c.kind == "exclusion":
         return f"ALTER TABLE {ctx.q(table)} ADD {constraint_clause(ctx, table, c)}"
     form = {"unique": "add_unique", "check": "add_check", "foreign_key": "add_foreign_key"}[c.kind]
     extra = dict(expression=c.expression or "", ref_columns=ctx.qlist(c.ref_columns),

@@ -22,15 +22,15 @@ from .model import Step
 # Drop: a referencing key before the unique key it needs; an own foreign key before the index
 # MySQL lets it use. Re-create in the opposite order.
 # A generated column computed from the column goes last, after what is built on it, and comes back first.
-DROP_ORDER = ("referencing", "foreign_key", "unique", "check", "index", "generated")
-REBUILD_ORDER = ("generated", "index", "unique", "check", "foreign_key", "referencing")
+DROP_ORDER = ("referencing", "foreign_key", "unique", "exclusion", "check", "index", "generated")
+REBUILD_ORDER = ("generated", "index", "unique", "exclusion", "check", "foreign_key", "referencing")
 # A string literal never names a column: CHECK (status <> 'note') does not depend on note.
 _LITERAL = re.compile(r"'(?:[^']|'')*'")
 
 
 @dataclass
 class Dependent:
-    kind: str                       # index | unique | check | foreign_key | referencing | generated
+    kind: str                       # index | unique | exclusion | check | foreign_key | referencing | generated
     table: str                      # where it lives (the other table for `referencing`)
     obj: IndexDef | ConstraintDef | ColumnDef
     others: list[str] = field(default_factory=list)   # other columns it spans: dropped whole
@@ -84,7 +84,7 @@ def _own(t: TableDef, k: ConstraintDef, c: str) -> Dependent | None:
     if k.kind == "check" and mentions(k.expression, c):
         return Dependent("check", t.name, k, [n.name for n in t.columns.values()
                                               if n.name.lower() != c and mentions(k.expression, n.name)])
-    if k.kind in ("unique", "foreign_key") and c in (x.lower() for x in k.columns):
+    if k.kind in ("unique", "foreign_key", "exclusion") and c in (x.lower() for x in k.columns):
         return Dependent(k.kind, t.name, k, _others(k.columns, c))
     return None
 

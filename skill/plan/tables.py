@@ -39,6 +39,8 @@ def constraint_sql(d: Dialect, c: ConstraintDef) -> str:
         return f"{named}UNIQUE ({cols})"
     if c.kind == "check":
         return f"{named}CHECK ({c.expression})"
+    if c.kind == "exclusion":
+        return f"{named}EXCLUDE {c.expression}"
     return (f"{named}FOREIGN KEY ({cols}) REFERENCES {d.q(c.ref_table)} "
             f"({', '.join(d.q(x) for x in c.ref_columns)}){d.on_delete.get(c.on_delete or '', '')}")
 

@@ -13,8 +13,8 @@ from sqlglot import exp
 from ..errors import DbmigError
 from ..live.mysql import generation_clause
 from ..runners.engines import TOOL_TABLES, Scratch
-from ..schema import (ColumnDef, ConstraintDef, IndexDef, TableDef, VirtualSchema, as_written, read_index,
-                      set_default)
+from ..schema import (ColumnDef, ConstraintDef, IndexDef, TableDef, VirtualSchema, as_written, read_constraint_text,
+                      read_index, set_default)
 from ..types import from_sqlglot
 
 _PG_COLUMNS = """
@@ -35,7 +35,7 @@ SELECT c.relname, k.conname, k.contype,
        k.confdeltype, pg_get_constraintdef(k.oid)
 FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class f ON f.oid = k.confrelid
-WHERE n.nspname = current_schema() AND k.contype IN ('p', 'u', 'f', 'c') ORDER BY 1, 2"""
+WHERE n.nspname = current_schema() AND k.contype IN ('p', 'u', 'f', 'c', 'x') ORDER BY 1, 2"""
 _PG_INDEXES = """
 SELECT t.relname, pg_get_indexdef(x.indexrelid)
 FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
@@ -82,6 +82,9 @@ def _postgresql(s: Scratch, schema: VirtualSchema) -> None:
         _column(schema, table, name, native, nullable, None if generated else default, identity, "postgres", stored)
     for table, name, kind, cols, ref, ref_cols, on_delete, definition in s.query(_PG_CONSTRAINTS):
         kinds = {"p": "primary_key", "u": "unique", "f": "foreign_key", "c": "check"}
+        if kind == "x":
+            _table(schema, table).constraints[name] = read_constraint_text(name, definition, "postgres")
+            continue
         _table(schema, table).constraints[name] = ConstraintDef(
             name, kinds[kind], list(cols) if kind != "c" else [], definition if kind == "c" else None,
             ref, list(ref_cols or []), _FK_ACTIONS.get(on_delete))

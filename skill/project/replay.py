@@ -18,7 +18,7 @@ from ..lazysqlglot import exp, sqlglot, sqlglot_errors
 from ..dialects import get_dialect
 from ..errors import DbmigError
 from ..schema import (ColumnDef, IndexDef, TableDef, VirtualSchema, keys_not_null, read_column, read_index,
-                      read_table_item, set_default)
+                      read_table_item, rename_in_keys, set_default)
 from ..sources import DIALECTS, Statement
 from ..types import from_sqlglot
 from .model import Unmodelled
@@ -55,6 +55,8 @@ _ADD_DEFAULT_FOR = re.compile(r"\s*ALTER\s+TABLE\s+(\S+)\s+ADD\s+(?:CONSTRAINT\s
 _RENAME_TABLE = re.compile(r"\s*RENAME\s+TABLE\s+(.+)$", re.I | re.S)
 _RENAME_CONSTRAINT = re.compile(r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(\S+)\s+RENAME\s+CONSTRAINT\s+(\S+)\s+TO\s+(\S+)\s*$", re.I)
 _INDEX_OPTIONS = re.compile(r"\s+(?:ALGORITHM|LOCK)\s*=?\s*\w+\s*$", re.I)
+# MySQL's CREATE FULLTEXT / SPATIAL INDEX, which sqlglot keeps opaque: read as CREATE INDEX plus its type.
+_TYPED_INDEX = re.compile(r"(\s*CREATE\s+)(FULLTEXT|SPATIAL)\s+(INDEX\b.*)", re.I | re.S)
 
 
 class NotModelled(Exception):
@@ -178,6 +180,9 @@ class Replayer:
                                self.parse(m.group(2)).sql(self.dialect))
         if re.match(r"\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b", text, re.I) and _INDEX_OPTIONS.search(text):
             return self.statement(_INDEX_OPTIONS.sub("", _INDEX_OPTIONS.sub("", text)))
+        if m := _TYPED_INDEX.match(text):
+            node = self.parse(_INDEX_OPTIONS.sub("", _INDEX_OPTIONS.sub("", m.group(1) + m.group(3))))
+            return self.create_index(node, using=m.group(2).lower())
         if _NO_EFFECT_TEXT.match(text):
             return
         kind = re.match(r"\s*(?:CREATE|DROP|ALTER)\s+(?:OR\s+REPLACE\s+)?(\w+(?:\s+VIEW)?)", text, re.I)
@@ -221,8 +226,9 @@ class Replayer:
         self.result.unknown.pop(table.name.lower(), None)
         self.schema.put(keys_not_null(table))
 
-    def create_index(self, node: exp.Create) -> None:
+    def create_index(self, node: exp.Create, using: str | None = None) -> None:
         table_name, index = read_index(node, self.dialect)
+        index.using = using or index.using
         table = self.table(table_name)
         if node.args.get("exists") and index.name.lower() in table.indexes:
             return
@@ -391,15 +397,7 @@ class Replayer:
         self.rename_in_keys(table, old, new)
 
     def rename_in_keys(self, table: TableDef, old: str, new: str) -> None:
-        rename = lambda cols: [new if c.lower() == old.lower() else c for c in cols]   # noqa: E731
-        for i in table.indexes.values():
-            i.rename_column(old, new, self.quote(new))
-        for c in table.constraints.values():
-            c.columns = rename(c.columns)
-        for other in self.schema.tables.values():
-            for c in other.constraints.values():
-                if (c.ref_table or "").lower() == table.name.lower():
-                    c.ref_columns = rename(c.ref_columns)
+        rename_in_keys(self.schema, table, old, new, self.quote(new))
 
     def rename_constraint(self, table_name: str, old: str, new: str) -> None:
         table = self.table(table_name)

@@ -10,7 +10,7 @@ from dataclasses import replace
 from ...dialects.facts import Lock
 from ...sqlcheck import check_statement
 from ...models import AlterColumnType, DropColumn, DropTable, RenameColumn, RenameTable
-from ...schema import ColumnDef
+from ...schema import ColumnDef, IndexDef
 from ..columns import (DropForm, TypeChange, drop_column_steps, parts, plain_drop, prepare_type_change,
                        type_change_lock, type_change_sql, type_change_step, warn_type_change)
 from ..context import Context
@@ -319,10 +319,23 @@ class DropColumnInContract(Strategy):
         col = ctx.table(ch.table).columns.get(ch.column.lower())
         expand = []
         if col is not None and col.type is not None and not col.nullable and col.default is None:
-            expand = [allow_null_step(ctx, ch.table, col, "the app version that stops writing it must still insert")]
+            pinned = _needs_not_null(ctx, ch.table, col.name)
+            if pinned:
+                ctx.warnings.append(f"{ch.table}.{ch.column} stays NOT NULL until the contract phase: index "
+                                    f"{pinned.name} is {pinned.using.upper()}, which needs NOT NULL. The app version "
+                                    "that stops reading it must still write a value.")
+            else:
+                expand = [allow_null_step(ctx, ch.table, col, "the app version that stops writing it must still insert")]
         ctx.warnings.append(f"Drop {ch.table}.{ch.column}: deploy the app version that neither reads nor writes it "
                             "before the contract phase.")
         return expand + behind_timeout(ctx, drop_column_steps(ch, ctx, path, _drop_form(ctx, ch)), "contract")
+
+
+def _needs_not_null(ctx: Context, table: str, column: str) -> IndexDef | None:
+    """An index that holds `column` NOT NULL while it exists (MySQL SPATIAL)."""
+    kinds = ctx.dialect.index_types_need_not_null
+    return next((i for i in ctx.table(table).indexes.values()
+                 if i.using in kinds and column.lower() in map(str.lower, i.columns)), None)
 
 
 def _drop_form(ctx: Context, ch: DropColumn) -> DropForm:

@@ -17,12 +17,16 @@ RECOVERY = ("If CREATE INDEX CONCURRENTLY {name} fails it leaves an INVALID inde
             "`{query}` (1 = invalid), drop it with `DROP INDEX CONCURRENTLY IF EXISTS {name}` and run "
             "the step again.")
 
+BLOCKING = ("Index {name} is {kind}: no online build takes it, so writes to {table} wait while it is built "
+            "(LOCK=SHARED). Run that step in a quiet period, or build it with gh-ost / pt-online-schema-change.")
+
 
 def build_index(ctx: Context, table: str, idx: IndexDef, phase: str = "migrate", description: str = "",
                 guards: list[Guard] = ()) -> Step:
     """One concurrent/in-place index build with its reverse, in its own non-transactional step."""
     d = ctx.dialect
-    create = d.create_index(_form(ctx, "add"), table, idx)
+    online = d.builds_online(idx)
+    create = d.create_index(_form(ctx, "add") if online else "add_index_blocking", table, idx)
     # IF EXISTS: a later step may have turned the index into a constraint whose rollback drops
     # it, and a failed concurrent build may have left nothing (or an INVALID index) behind.
     drop = d.drop_index_if_exists(ctx.q(table), ctx.q(idx.name), ctx.version)
@@ -30,10 +34,12 @@ def build_index(ctx: Context, table: str, idx: IndexDef, phase: str = "migrate",
     if query:
         ctx.warnings.append(RECOVERY.format(name=idx.name, query=query))
     _online_notes(ctx, table, idx.name)
+    if not online:
+        ctx.warnings.append(BLOCKING.format(name=idx.name, kind=idx.using.upper(), table=table))
     # no NativeOp: a tool-native createIndex would drop CONCURRENTLY / ALGORITHM
     # PostgreSQL refuses CONCURRENTLY inside a transaction block
     return step(ctx, description or f"create index {idx.name} online", [create], [drop],
-                lock_of(ctx, "add_index_online"), table, phase, transactional=not d.transactional_ddl, work="index",
+                lock_of(ctx, "add_index_online" if online else "add_index_blocking"), table, phase, transactional=not d.transactional_ddl, work="index",
                 waits_for_transactions=True, guards=list(guards))
 
 
