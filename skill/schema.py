@@ -101,11 +101,17 @@ class TableDef:
     constraints: dict[str, ConstraintDef] = field(default_factory=dict)
     indexes: dict[str, IndexDef] = field(default_factory=dict)
     collation: str | None = None    # the table's default COLLATE, where the schema names one
+    # PostgreSQL partitioning: a partitioned table's PARTITION BY (`RANGE (at)`); a partition's
+    # parent and its bound (`FOR VALUES FROM (...) TO (...)`, `DEFAULT`)
+    partition_by: str | None = None
+    partition_of: str | None = None
+    partition_bound: str | None = None
 
     def copy(self) -> "TableDef":
         return TableDef(self.name, {k: _fields_copied(c) for k, c in self.columns.items()},
                         {k: _fields_copied(c) for k, c in self.constraints.items()},
-                        {k: _fields_copied(i) for k, i in self.indexes.items()}, self.collation)
+                        {k: _fields_copied(i) for k, i in self.indexes.items()}, self.collation,
+                        self.partition_by, self.partition_of, self.partition_bound)
 
     @property
     def primary_key(self) -> list[str]:
@@ -126,6 +132,11 @@ class VirtualSchema:
 
     def put(self, table: TableDef) -> None:
         self.tables[table.name.lower()] = table
+
+    def partitions(self, table: TableDef) -> list[TableDef]:
+        """The partitions attached to `table` (a partitioned table), by name."""
+        return sorted((t for t in self.tables.values() if (t.partition_of or "").lower() == table.name.lower()),
+                      key=lambda t: t.name.lower())
 
     def copy(self) -> "VirtualSchema":
         """A copy a plan may change (a twentieth of what copy.deepcopy costs)."""
@@ -174,11 +185,13 @@ def _read_with_sqlglot(text: str, dialect: str) -> VirtualSchema:
 
 
 _TABLE_OR_INDEX = re.compile(r"CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\b", re.I)
+_PARTITION = re.compile(r"\bPARTITION\s+(?:BY|OF)\b|\bON\s+ONLY\b", re.I)
 
 
 def _tables_and_indexes_only(text: str, dialect: str) -> bool:
+    """Plain CREATE TABLE / INDEX statements; partitions are read by the replay, which knows them."""
     from .sources.sqltext import split_sql
-    return all(_TABLE_OR_INDEX.match(text, a, b) for a, b in split_sql(text, dialect))
+    return not _PARTITION.search(text) and all(_TABLE_OR_INDEX.match(text, a, b) for a, b in split_sql(text, dialect))
 
 
 def _read_dump(text: str, dialect: str) -> VirtualSchema:

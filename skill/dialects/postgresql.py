@@ -65,6 +65,12 @@ class PostgreSQL(Dialect):
         "partial_index": " WHERE {where}",
         "add_index_online": "CREATE {unique}INDEX CONCURRENTLY {name} ON {table}{method} ({columns}){include}{where}",
         "drop_index_online": "DROP INDEX CONCURRENTLY {name}",
+        # A partitioned table takes no CONCURRENTLY (create or drop): its own index is made ON ONLY
+        # it (invalid, and empty: the table holds no rows), each partition's concurrently, then
+        # attached; the last attach makes it valid. Dropping it drops the attached ones.
+        "add_index_only": "CREATE {unique}INDEX {name} ON ONLY {table}{method} ({columns}){include}{where}",
+        "attach_index": "ALTER INDEX {name} ATTACH PARTITION {partition_index}",
+        "drop_partitioned_index": "DROP INDEX IF EXISTS {name}",
         "lock_timeout": "SET lock_timeout = '{timeout}'",
         # Rows restored into a recreated table keep their numbers: a GENERATED ALWAYS column takes
         # them only with OVERRIDING SYSTEM VALUE, and the sequence (which the inserted values do

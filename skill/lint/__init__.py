@@ -126,6 +126,7 @@ def learn_schema(schema: str, ctx: Context) -> None:
     ctx.indexes.update(seen.indexes)
     ctx.not_null_checks.update(seen.not_null_checks)
     ctx.validated_not_null |= seen.validated_not_null
+    ctx.partitioned |= seen.partitioned
 
 
 def _choice(value: object, allowed: list[str], name: str, aliases: dict[str, str]) -> str:

@@ -22,6 +22,9 @@ from .model import CatalogColumn, CatalogConstraint, CatalogIndex, CatalogTable
 def schema_text(tables: list[CatalogTable], dialect: Dialect) -> str:
     """Every table's statements, tables in the order given; "" when there are none."""
     statements = [s for t in tables for s in table_statements(t, dialect)]
+    # partitions attached once every table exists, as pg_dump does
+    statements += [f"ALTER TABLE {q(dialect, t.partition_of)} ATTACH PARTITION {q(dialect, t.name)} {t.partition_bound}"
+                   for t in tables if t.partition_of]
     return "".join(f"{s};\n" for s in statements)
 
 
@@ -44,7 +47,8 @@ def table_statements(table: CatalogTable, d: Dialect) -> list[str]:
 def _statements(table: CatalogTable, columns: list[CatalogColumn], constraints: list[CatalogConstraint],
                 d: Dialect, indexes: bool = True) -> list[str]:
     body = [_column(table.name, c, d) for c in columns] + [_constraint(k, d) for k in constraints]
-    create = d.sql("create_table", table=q(d, table.name), body=",\n    ".join(body))
+    create = d.sql("create_table", table=q(d, table.name), body=",\n    ".join(body)) + \
+        (f" PARTITION BY {table.partition_by}" if table.partition_by else "")
     return [create] + (_index_statements(table, d) if indexes else [])
 
 

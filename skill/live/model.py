@@ -54,6 +54,10 @@ class CatalogTable:
     exact: bool = False             # rows is a COUNT(*), not the planner statistics
     bytes: int | None = None
     notes: list[str] = field(default_factory=list)
+    # PostgreSQL: a partitioned table's PARTITION BY; a partition's parent and bound
+    partition_by: str | None = None
+    partition_of: str | None = None
+    partition_bound: str | None = None
 
 
 @dataclass

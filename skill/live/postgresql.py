@@ -26,8 +26,18 @@ SETUP = ("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
 READ_ONLY = "SELECT current_setting('transaction_read_only')"
 
 _IN_SCHEMA = "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
-TABLES = ("SELECT c.relname, c.relkind, c.reltuples::bigint, pg_total_relation_size(c.oid) FROM pg_class c "
-          f"{_IN_SCHEMA} AND c.relname IN ({{names}}) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')")
+TABLES = ("SELECT c.relname, c.relkind, c.reltuples::bigint, pg_total_relation_size(c.oid), pg_get_partkeydef(c.oid), "
+          "p.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_class c LEFT JOIN pg_inherits i ON i.inhrelid = c.oid "
+          f"AND c.relispartition LEFT JOIN pg_class p ON p.oid = i.inhparent {_IN_SCHEMA} AND c.relname IN ({{names}}) "
+          "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')")
+# A partitioned table's or a partition's whole family (ancestors and partitions at every level):
+# a rollback that re-creates one needs the others' definitions.
+PARTITION_FAMILY = ("WITH RECURSIVE up(oid) AS (SELECT c.oid FROM pg_class c " + _IN_SCHEMA + " AND c.relname IN "
+                    "({names}) UNION SELECT i.inhparent FROM pg_inherits i JOIN up ON i.inhrelid = up.oid JOIN pg_class "
+                    "c ON c.oid = up.oid WHERE c.relispartition), down(oid) AS (SELECT oid FROM up UNION SELECT "
+                    "i.inhrelid FROM pg_inherits i JOIN down ON i.inhparent = down.oid JOIN pg_class c ON c.oid = "
+                    "i.inhrelid WHERE c.relispartition) SELECT c.relname FROM down JOIN pg_class c ON c.oid = down.oid "
+                    "WHERE c.relkind = 'p' OR c.relispartition ORDER BY 1")
 COLUMNS = ("SELECT c.relname, a.attname, a.attnum, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
            "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
            "pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) IS NOT NULL FROM pg_attribute a "
@@ -138,8 +148,9 @@ def _setting_notes(settings: dict[str, str]) -> list[str]:
 
 def read_tables(session, names: str) -> dict[str, CatalogTable]:
     # reltuples is -1 until the table is first vacuumed or analyzed: unknown, not empty
-    tables = {name: CatalogTable(name, RELKINDS.get(kind, "table"), rows=rows if rows >= 0 else None, bytes=size)
-              for name, kind, rows, size in session.rows(TABLES.format(names=names))}
+    tables = {name: CatalogTable(name, RELKINDS.get(kind, "table"), rows=rows if rows >= 0 else None, bytes=size,
+                                 partition_by=by, partition_of=parent, partition_bound=bound)
+              for name, kind, rows, size, by, parent, bound in session.rows(TABLES.format(names=names))}
     attnums: dict[str, dict[int, str]] = {}
     for table, column, attnum, type_, notnull, default, identity, generated, owns_sequence in session.rows(
             COLUMNS.format(names=names)):
@@ -155,6 +166,10 @@ def read_tables(session, names: str) -> dict[str, CatalogTable]:
     for table, view, column in session.rows(VIEWS.format(names=names)):
         tables[table].views.setdefault(view, []).append(column)
     return tables
+
+
+def partition_family(session, names: str) -> list[str]:
+    return [name for (name,) in session.rows(PARTITION_FAMILY.format(names=names))]
 
 
 def referencing(session, names: str) -> list[str]:

@@ -56,6 +56,9 @@ def read_live(dsn: str, dialect: Dialect, names: list[str], referencing: bool = 
         read_at = datetime.now(ZoneInfo("America/New_York")).isoformat(timespec="seconds")
         tables = _tables(session, names)
         named = [n for n in dict.fromkeys(names) if n in tables]
+        family = getattr(session.engine, "partition_family", None)
+        if family and any(t.partition_by or t.partition_of for t in tables.values()):
+            tables |= _tables(session, [n for n in family(session, _literals(named, dialect)) if n not in tables])
         if referencing and named:
             children = [n for n in session.engine.referencing(session, _literals(named, dialect)) if n not in tables]
             tables |= _tables(session, children)

@@ -11,13 +11,35 @@ from .registry import direct
 
 
 def create_table_sql(ctx: Context, table: TableDef) -> list[str]:
-    """CREATE TABLE plus its indexes, from a table definition (new, or restored from schema)."""
-    d = ctx.dialect
-    body = [ctx.column_def(table.name, c) for c in table.columns.values()]
-    body += [constraint_clause(ctx, table.name, c) for c in table.constraints.values()]
-    statements = [d.sql("create_table", table=ctx.q(table.name), body=",\n    ".join(body))]
-    statements += [d.create_index("add_index", table.name, i) for i in table.indexes.values()]
-    return statements
+    """CREATE TABLE plus its indexes, from a table definition (new, or restored from schema); a
+    partitioned table's partitions after it (PostgreSQL dropped them with it)."""
+    d, parent = ctx.dialect, ctx.schema.table(table.partition_of) if table.partition_of else None
+    constraints, indexes = table.constraints.values(), table.indexes.values()
+    if parent is not None:          # a partition: the parent's columns, and its keys and indexes made for it
+        constraints, indexes = _own_constraints(table, parent), _own_indexes(table, parent)
+        own = ",\n    ".join(constraint_clause(ctx, table.name, c) for c in constraints)
+        own = f" (\n    {own}\n)" if own else ""
+        create = f"CREATE TABLE {ctx.q(table.name)} PARTITION OF {ctx.q(parent.name)}{own} {table.partition_bound}"
+    else:
+        body = [ctx.column_def(table.name, c) for c in table.columns.values()]
+        body += [constraint_clause(ctx, table.name, c) for c in constraints]
+        create = d.sql("create_table", table=ctx.q(table.name), body=",\n    ".join(body))
+    statements = [create + (f" PARTITION BY {table.partition_by}" if table.partition_by else "")]
+    statements += [d.create_index("add_index", table.name, i) for i in indexes]
+    return statements + [s for p in ctx.schema.partitions(table) for s in create_table_sql(ctx, p)]
+
+
+def _own_constraints(part: TableDef, parent: TableDef) -> list[ConstraintDef]:
+    """A partition's constraints but those its parent gives it (same kind and columns or text)."""
+    given = {(c.kind, tuple(map(str.lower, c.columns)), c.expression) for c in parent.constraints.values()}
+    return [c for c in part.constraints.values() if (c.kind, tuple(map(str.lower, c.columns)), c.expression) not in given]
+
+
+def _own_indexes(part: TableDef, parent: TableDef) -> list:
+    """A partition's indexes but those made for its parent's partitioned indexes."""
+    shape = lambda i: (tuple(map(str.lower, i.columns)), i.unique, i.where, i.using, tuple(i.keys or ()))  # noqa: E731
+    given = {shape(i) for i in parent.indexes.values()}
+    return [i for i in part.indexes.values() if shape(i) not in given]
 
 
 def numbered(table: TableDef) -> list[tuple[str, str]]:
@@ -122,14 +144,20 @@ def drop_table_steps(ch: DropTable, ctx: Context, path: str, rollback_notes: lis
     ctx.warnings.append(
         f"DROP TABLE {ch.table} is destructive: its rows are first copied to {backup}, which the "
         f"rollback uses; drop {backup} yourself once the migration is final.")
-    ctx.schema.tables.pop(ch.table.lower(), None)
+    restore = create_table_sql(ctx, table) + d.restore_rows(parts, numbered(table))
+    _forget(ctx, table)
     return [
         Step(f"back up {ch.table} into {backup}", [d.copy_table(parts["backup"], columns, parts["table"])],
              [d.sql("drop_table", table=ctx.q(backup))], copy, ch.table, estimate=ctx.estimate(ch.table, copy)),
-        Step(f"drop table {ch.table}", [drop],
-             create_table_sql(ctx, table) + d.restore_rows(parts, numbered(table)), lock, ch.table,
-             destructive=True, guide=guide),
+        Step(f"drop table {ch.table}", [drop], restore, lock, ch.table, destructive=True, guide=guide),
     ]
+
+
+def _forget(ctx: Context, table: TableDef) -> None:
+    """A dropped table leaves the virtual schema, its partitions with it."""
+    for part in ctx.schema.partitions(table):
+        _forget(ctx, part)
+    ctx.schema.tables.pop(table.name.lower(), None)
 
 
 def prepare_rename_table(ch: RenameTable, ctx: Context) -> None:

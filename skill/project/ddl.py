@@ -17,6 +17,9 @@ def schema_sql(schema: VirtualSchema, database: str) -> str:
     tables = _referenced_first(sorted(schema.tables.values(), key=lambda t: t.name.lower()))
     out = [_create_table(t, d) for t in tables]
     out += [_create_index(t, i, d) for t in tables for i in sorted(t.indexes.values(), key=lambda i: i.name)]
+    # partitions attached last, as pg_dump does: each adopts its keys and indexes made above
+    out += [f"ALTER TABLE {d.q(t.partition_of)} ATTACH PARTITION {d.q(t.name)} {t.partition_bound};"
+            for t in tables if t.partition_of]
     return "\n".join(out) + ("\n" if out else "")
 
 
@@ -40,7 +43,8 @@ def _refs(t: TableDef) -> set[str]:
 def _create_table(t: TableDef, d: Dialect) -> str:
     lines = [_column(c, d) for c in t.columns.values()]
     lines += [constraint_sql(d, c) for c in t.constraints.values()]
-    return f"CREATE TABLE {d.q(t.name)} (\n  " + ",\n  ".join(lines) + "\n);"
+    partitioned = f" PARTITION BY {t.partition_by}" if t.partition_by else ""
+    return f"CREATE TABLE {d.q(t.name)} (\n  " + ",\n  ".join(lines) + f"\n){partitioned};"
 
 
 _SEQUENCE_DEFAULT = re.compile(r"^nextval\s*\(", re.I)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..lazysqlglot import exp, sqlglot, sqlglot_errors
 from ..dialects import get_dialect
@@ -34,7 +34,9 @@ def _no_effect() -> tuple[type, ...]:
 _NO_EFFECT_TEXT = re.compile(r"\s*(?:SET|RESET|BEGIN|START\s+TRANSACTION|COMMIT|ROLLBACK|END|SAVEPOINT|RELEASE|"
                              r"VACUUM|ANALY[SZ]E|COMMENT\s+ON|GRANT|REVOKE|LOCK\s+TABLES?|UNLOCK\s+TABLES|"
                              r"ALTER\s+TABLE\s+\S+\s+VALIDATE\s+CONSTRAINT|SELECT|INSERT|UPDATE|DELETE|"
-                             r"CREATE\s+EXTENSION|OPTIMIZE\s+TABLE|FLUSH|CALL|EXEC(?:UTE)?\b|PERFORM)\b", re.I)
+                             r"CREATE\s+EXTENSION|OPTIMIZE\s+TABLE|FLUSH|CALL|EXEC(?:UTE)?\b|PERFORM|"
+                             # a partition's index attached to its partitioned table's: both are known
+                             r"ALTER\s+INDEX\s+\S+\s+ATTACH\s+PARTITION)\b", re.I)
 # Objects outside the model: created or dropped without touching any table's definition.
 _OUTSIDE = {"VIEW", "FUNCTION", "PROCEDURE", "TRIGGER", "SEQUENCE", "TYPE", "SCHEMA", "DATABASE",
             "EXTENSION", "MATERIALIZED VIEW", "ROLE", "USER", "DOMAIN", "PACKAGE", "SYNONYM",
@@ -48,6 +50,15 @@ _ADD_IDENTITY = re.compile(r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(\S+)\s+ALTER\s+(?:C
                            r"(ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b", re.I)
 # Storage clauses sqlglot does not read, where a table's data is kept (no effect on the model):
 # SQL Server scripts (SSMS "Script Table as", Generate Scripts) put them on every table with text columns.
+# PostgreSQL partitioning, which sqlglot reads in part: CREATE INDEX ... ON ONLY (the partitioned
+# table's own index, built before its partitions' are attached: read as an index of that table),
+# ATTACH / DETACH PARTITION (opaque commands) and a partition's bound, kept as written.
+_ON_ONLY = re.compile(r"^(CREATE\s+(?:UNIQUE\s+)?INDEX\b.*?\bON\s+)ONLY\s+", re.I | re.S)
+_ATTACH = re.compile(r"\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(\S+)\s+ATTACH\s+PARTITION\s+(\S+)\s+(.*)",
+                     re.I | re.S)
+_DETACH = re.compile(r"\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(\S+)\s+DETACH\s+PARTITION\s+(\S+)"
+                     r"(?:\s+(CONCURRENTLY|FINALIZE))?\s*$", re.I)
+_BOUND = re.compile(r"\bPARTITION\s+OF\s+\S+\s+(FOR\s+VALUES\b.*?|DEFAULT)(?:\s+PARTITION\s+BY\b.*)?$", re.I | re.S)
 _STORAGE = {"tsql": re.compile(r"\s+(?:TEXTIMAGE_ON|FILESTREAM_ON)\s+(?:\[[^\]]*\]|\w+)", re.I)}
 # SQL Server's default constraint, as its scripts add each column default after the CREATE TABLE
 _ADD_DEFAULT_FOR = re.compile(r"\s*ALTER\s+TABLE\s+(\S+)\s+ADD\s+(?:CONSTRAINT\s+\S+\s+)?DEFAULT\s+(.+?)\s+FOR\s+(\S+)\s*$",
@@ -146,6 +157,8 @@ class Replayer:
             return                      # a psql command (`\\restrict` in a pg_dump): no table changes
         if self.dialect in _STORAGE:
             text = _STORAGE[self.dialect].sub("", text)
+        if self.dialect == "postgres":
+            text = _ON_ONLY.sub(r"\1", text)
         node = self.parse(text)
         if isinstance(node, exp.Command):
             return self.command(text)
@@ -183,6 +196,10 @@ class Replayer:
         if m := _TYPED_INDEX.match(text):
             node = self.parse(_INDEX_OPTIONS.sub("", _INDEX_OPTIONS.sub("", m.group(1) + m.group(3))))
             return self.create_index(node, using=m.group(2).lower())
+        if m := _ATTACH.match(text):
+            return self.attach(_bare(m.group(1)), _bare(m.group(2)), m.group(3).strip())
+        if m := _DETACH.match(text):
+            return self.attach(None, _bare(m.group(2)), None)
         if _NO_EFFECT_TEXT.match(text):
             return
         kind = re.match(r"\s*(?:CREATE|DROP|ALTER)\s+(?:OR\s+REPLACE\s+)?(\w+(?:\s+VIEW)?)", text, re.I)
@@ -193,6 +210,8 @@ class Replayer:
     # --- CREATE ----------------------------------------------------------------------------------
     def create(self, node: exp.Create, text: str) -> None:
         kind = (node.kind or "").upper()
+        if kind == "TABLE" and node.find(exp.PartitionedOfProperty):
+            return self.create_partition(node, text)
         if kind == "TABLE":
             return self.create_table(node)
         if kind in ("INDEX", "CLUSTERED INDEX", "NONCLUSTERED INDEX"):     # the last two: SQL Server's
@@ -216,7 +235,25 @@ class Replayer:
                 self.table_item(table, item)
         except DbmigError as e:              # a type or name schema.py refuses: the table is unknown
             raise NotModelled(e.message.removeprefix("schema: "), [name]) from None
+        table.partition_by = _partition_by(node, self.dialect)
         self.put(table)
+
+    def create_partition(self, node: exp.Create, text: str) -> None:
+        """CREATE TABLE p PARTITION OF t FOR VALUES ...: t's columns; keys and indexes come from t."""
+        schema, of = node.this, node.find(exp.PartitionedOfProperty)
+        name = (schema.this if isinstance(schema, exp.Schema) else schema).name
+        if isinstance(schema, exp.Schema) and schema.expressions:
+            raise NotModelled("a partition with constraints of its own is not modelled", [name])
+        parent = self.table(of.this.name)
+        bound = _BOUND.search(text)
+        self.put(TableDef(name, {k: replace(c) for k, c in parent.columns.items()}, partition_by=_partition_by(
+            node, self.dialect), partition_of=parent.name, partition_bound=bound.group(1).strip() if bound else None))
+
+    def attach(self, parent: str | None, child: str, bound: str | None) -> None:
+        """ATTACH PARTITION (parent and bound as written) or DETACH PARTITION (None)."""
+        table = self.table(child)
+        table.partition_of = self.table(parent).name if parent else None
+        table.partition_bound = bound
 
     def table_item(self, table: TableDef, item: exp.Expression) -> None:
         if not read_table_item(table, item, self.dialect):
@@ -449,3 +486,7 @@ def _lower(names: list[str]) -> set[str]:
 def _constraint_key(table: TableDef, name: str) -> str | None:
     return next((k for k, c in table.constraints.items() if c.name.lower() == name.lower()), None)
 
+
+def _partition_by(node: exp.Create, dialect: str) -> str | None:
+    by = node.find(exp.PartitionedByProperty)
+    return by.this.sql(dialect) if by else None

@@ -172,7 +172,16 @@ def _pg_schema(s: Scratch) -> dict:
         "SELECT c.conrelid::regclass::text, c.conname, c.contype, pg_get_constraintdef(c.oid) "
         "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'public' "
         "AND c.conrelid::regclass::text <> ALL(%s) ORDER BY 1, 2" % _pg_array(skip))
-    return {"columns": columns, "indexes": indexes, "constraints": constraints}
+    # partitioning (a table recreated plain would read the same above) and indexes left invalid
+    partitions = s.query(
+        "SELECT c.relname, pg_get_partkeydef(c.oid), p.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_inherits i ON i.inhrelid = c.oid "
+        "LEFT JOIN pg_class p ON p.oid = i.inhparent WHERE n.nspname = 'public' "
+        "AND (c.relkind = 'p' OR c.relispartition) AND c.relkind IN ('r', 'p') ORDER BY 1")
+    invalid = s.query("SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n "
+                      "ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND NOT i.indisvalid ORDER BY 1")
+    return {"columns": columns, "indexes": indexes, "constraints": constraints, "partitions": partitions,
+            "invalid_indexes": invalid}
 
 
 def _pg_array(names) -> str:

@@ -346,6 +346,8 @@ class Context:
     not_null_checks: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (table, column)
     validated_not_null: set[tuple[str, str]] = field(default_factory=set)
     not_valid: dict[str, int | None] = field(default_factory=dict)            # name -> tx it was added in
+    validated: set[str] = field(default_factory=set)                           # constraints VALIDATEd so far
+    partitioned: set[str] = field(default_factory=set)      # PostgreSQL partitioned tables (PARTITION BY)
     parsed_ahead: _pg.ParseAhead | None = None      # PostgreSQL: whole files parsed on a second thread
     severities: tuple[str, ...] = SEVERITIES        # the rules run: those of these levels
 
@@ -361,6 +363,9 @@ class Context:
         self.file, self.lock_timeout, self.lock_timeout_reported = src, False, False
         self.statement_timeout, self.statement_timeout_reported = False, False
         self.open_tx, self.fk_checks_off = None, False
+
+    def is_partitioned(self, table: str | None) -> bool:
+        return table is not None and table in self.partitioned
 
     def is_new_table(self, view: SqlView) -> bool:
         """Tables created earlier in this migration are empty and unseen by the app: no risk."""

@@ -22,6 +22,8 @@ def observe_pg(view: SqlView, ctx: Context) -> None:
     elif kind in ("CreateStmt", "CreateTableAsStmt") and view.table:
         ctx.created_tables.add(view.table)
         _created_columns(view.table, node, ctx)
+        if node.get("partspec"):
+            ctx.partitioned.add(view.table)
     elif kind == "IndexStmt" and node.get("idxname"):
         cols = tuple(e["IndexElem"]["name"].lower() for e in node.get("indexParams", ()) if e["IndexElem"].get("name"))
         ctx.indexes[node["idxname"].lower()] = (view.table, cols)
@@ -70,6 +72,7 @@ def _observe_cmd(view: SqlView, ctx: Context, cmd: dict) -> None:
         ctx.columns.setdefault((table, cmd["name"].lower()), Column()).not_null = True
     elif subtype == "AT_ValidateConstraint":
         name = cmd["name"].lower()
+        ctx.validated.add(name)
         if name in ctx.not_null_checks:
             ctx.validated_not_null.add(ctx.not_null_checks[name])
     elif subtype == "AT_AddConstraint":

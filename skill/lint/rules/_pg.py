@@ -164,6 +164,11 @@ def svals(items: list | None) -> list[str]:
     return [i["String"]["sval"] for i in items or () if "String" in i]
 
 
+def dropped_names(node: dict) -> list[str]:
+    """The objects a DropStmt drops, by their own (last, lower-cased) name."""
+    return [svals(o["List"]["items"])[-1].lower() for o in node.get("objects", ()) if "List" in o]
+
+
 def qualified(items: list | None) -> str:
     return ".".join(svals(items))
 

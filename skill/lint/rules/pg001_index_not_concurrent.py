@@ -10,11 +10,16 @@ from . import Example, Hit, rule
                        "autocommit_block), and check for an INVALID index if it fails.",
       ok=["CREATE INDEX CONCURRENTLY orders_customer_idx ON orders (customer_id);",
           "CREATE TABLE items (id bigint, order_id bigint);\nCREATE INDEX items_order_idx ON items (order_id);",
-          "-- CREATE INDEX orders_x_idx ON orders (x);\nSELECT 'CREATE INDEX orders_y_idx ON orders (y)';"],
+          "-- CREATE INDEX orders_x_idx ON orders (x);\nSELECT 'CREATE INDEX orders_y_idx ON orders (y)';",
+          # the partitioned table's own index: it holds no rows (each partition's is built CONCURRENTLY)
+          Example("CREATE INDEX event_kind_idx ON ONLY event (kind);", schema="CREATE TABLE event (id bigint, "
+                  "kind text, at date) PARTITION BY RANGE (at);")],
       bad=["CREATE INDEX orders_customer_idx ON orders (customer_id);",
            Example("SET lock_timeout = '5s';\nCREATE UNIQUE INDEX orders_ref_key ON orders USING btree (ref);"
                    "  -- [bad]"),
            'CREATE INDEX "Orders_idx" ON "Orders" ("CustomerId");'])
 def check(view, ctx):
-    if not view.pg.node.get("concurrent") and not ctx.is_new_table(view):
+    node = view.pg.node
+    only = not node["relation"].get("inh")
+    if not node.get("concurrent") and not ctx.is_new_table(view) and not (only and ctx.is_partitioned(view.table)):
         yield Hit(0, f"index on {view.table}")

@@ -13,7 +13,7 @@ def check(view, ctx):
     if view.kind:
         node = view.pg.node
         if node.get("removeType") == "OBJECT_TABLE":
-            tables = [_pg.svals(o["List"]["items"])[-1].lower() for o in node.get("objects", ())]
+            tables = _pg.dropped_names(node)
             dropped = [t for t in tables if t not in ctx.created_tables]
             if dropped:
                 yield Hit(0, f"DROP TABLE {', '.join(dropped)}")

@@ -8,7 +8,7 @@ SQL Server is the constraint itself (no USING INDEX there)."""
 from __future__ import annotations
 
 from ...models import AddCheck, AddForeignKey, AddUnique
-from ...schema import ConstraintDef, IndexDef
+from ...schema import ConstraintDef, IndexDef, TableDef
 from ..constraints import drop_constraint_sql, fk_parts, prepare_check, prepare_foreign_key, prepare_unique
 from ..context import Context
 from ..model import Guard, Step
@@ -32,6 +32,36 @@ def not_valid_then_validate(ctx: Context, table: str, name: str, add: str, form:
             # validation that blocks (SQL Server's Sch-M) waits at most the lock timeout for it
             step(ctx, f"validate constraint {name} (scans existing rows)", guarded(ctx, check) if validate.blocking
                  else check, [], validate, table, phase, transactional=False, work="scan")]
+
+
+def _partitioned_foreign_key(ctx: Context, table: TableDef, c: ConstraintDef) -> list[Step]:
+    """PostgreSQL takes no NOT VALID foreign key on a partitioned table: each partition gets it NOT
+    VALID and validated, then the table's own finds theirs validated and only attaches them (no
+    scan). Dropping the table's drops the attached ones."""
+    d, leaves = ctx.dialect, _leaves(ctx, table)
+    key = lambda form, t: d.sql(form, table=ctx.q(t), name=ctx.q(c.name), columns=ctx.qlist(c.columns),  # noqa: E731
+                                **fk_parts(ctx, c))
+    drop = lambda t: d.sql("zd_drop_constraint_if_exists", table=ctx.q(t), name=ctx.q(c.name))  # noqa: E731
+    note(ctx, PARTITIONED_KEY, table=table.name, name=c.name)
+    steps = [step(ctx, f"add constraint {c.name} NOT VALID on each partition of {table.name}",
+                  guarded(ctx, [key("zd_fk_not_valid", t) for t in leaves]), guarded(ctx, [drop(t) for t in leaves]),
+                  lock_of(ctx, "zd_fk_not_valid"), table.name),
+             step(ctx, f"validate constraint {c.name} on each partition (scans existing rows)",
+                  [d.sql("zd_validate", table=ctx.q(t), name=ctx.q(c.name)) for t in leaves], [],
+                  lock_of(ctx, "zd_validate"), table.name, transactional=False, work="scan")] if leaves else []
+    return steps + [step(ctx, f"add constraint {c.name} to {table.name} (attaches the partitions' validated keys)",
+                         guarded(ctx, [key("add_foreign_key", table.name)]), guarded(ctx, [drop(table.name)]),
+                         lock_of(ctx, "zd_fk_not_valid"), table.name)]
+
+
+def _leaves(ctx: Context, table: TableDef) -> list[str]:
+    """The partitions that hold rows (those not partitioned in turn), by name."""
+    return [n for p in ctx.schema.partitions(table) for n in (_leaves(ctx, p) if p.partition_by else [p.name])]
+
+
+PARTITIONED_KEY = ("{table} is partitioned: PostgreSQL takes no NOT VALID foreign key on it, so {name} is added NOT "
+                   "VALID to each partition the schema names, validated there, then added to {table}, which only "
+                   "attaches them. A partition the schema does not name is scanned under the last step's lock.")
 
 
 def _orphans(ctx: Context, ch: AddForeignKey) -> str:
@@ -62,9 +92,12 @@ class NotValidThenValidate(Strategy):
 
     def _foreign_key(self, ch: AddForeignKey, ctx: Context, path: str) -> list[Step]:
         c = prepare_foreign_key(ch, ctx, path)
+        phase_check(ctx, "migrate", f"no row of {ch.table} lacks its {ch.ref_table}", _orphans(ctx, ch), [[0]])
+        table = ctx.schema.table(ch.table)
+        if table is not None and table.partition_by:
+            return _partitioned_foreign_key(ctx, table, c)
         add = ctx.dialect.sql("zd_fk_not_valid", table=ctx.q(ch.table), name=ctx.q(c.name),
                               columns=ctx.qlist(ch.columns), **fk_parts(ctx, c))
-        phase_check(ctx, "migrate", f"no row of {ch.table} lacks its {ch.ref_table}", _orphans(ctx, ch), [[0]])
         return not_valid_then_validate(ctx, ch.table, c.name, add, "zd_fk_not_valid", "migrate")
 
 
@@ -108,6 +141,12 @@ class UniqueFromOnlineIndex(Strategy):
 
     def plan(self, ch: AddUnique, ctx: Context, path: str) -> list[Step]:
         c, d = prepare_unique(ch, ctx, path), ctx.dialect
+        if ctx.table(ch.table).partition_by:
+            raise impossible(ch.op, ctx, f"{ch.table} is partitioned: PostgreSQL takes no UNIQUE USING INDEX there, and "
+                             "ADD CONSTRAINT ... UNIQUE builds a new index on every partition under its lock (it "
+                             "does not adopt one built before)",
+                             "add a unique index instead (add_index with unique: true, built partition by partition "
+                             "while writes go on), or allow downtime")
         if not d.unique_using_index:
             return [self._index_only(ctx, ch, c)]
         build = build_index(ctx, ch.table, IndexDef(c.name, list(ch.columns), unique=True))
