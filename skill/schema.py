@@ -178,9 +178,8 @@ def _read_with_sqlglot(text: str, dialect: str) -> VirtualSchema:
             schema.put(table)
         elif isinstance(st, exp.Create) and st.kind == "INDEX":
             _index(schema, st, dialect)
-        else:
-            raise InvalidRequest("schema may hold only CREATE TABLE and CREATE INDEX statements, "
-                                 f"got: {st.sql(dialect)[:60]}", field="schema")
+        else:               # a form sqlglot keeps opaque (MySQL's CREATE INDEX ... USING HASH): the replay reads it
+            return _read_dump(text, dialect)
     return schema
 
 
@@ -454,9 +453,8 @@ def read_named_constraint(table: TableDef, item: exp.Constraint, dialect: str) -
 
 def read_constraint_text(name: str, definition: str, dialect: str) -> ConstraintDef:
     """A constraint as a catalog prints it (pg_get_constraintdef), read as schema text is."""
-    table = TableDef("t")
-    read_table_item(table, sqlglot.parse_one(f"CREATE TABLE t (CONSTRAINT c {definition})", read=dialect).this.expressions[0],
-                    dialect)
+    table, node = TableDef("t"), sqlglot.parse_one(f"CREATE TABLE t (CONSTRAINT c {definition})", read=dialect)
+    read_table_item(table, node.this.expressions[0], dialect)
     (constraint,) = table.constraints.values()
     constraint.name = name
     return constraint

@@ -83,6 +83,12 @@ class SqlType:
         """The portable type as a request names it (`decimal(10,2)`), whatever the schema's spelling."""
         return f"{self.name}({','.join(map(str, self.args))})" if self.args else self.name
 
+    @property
+    def requested(self) -> str:
+        """As a request names it: the portable type where there is one (`varchar(200)` for Oracle's
+        VARCHAR2(200), `text` for MySQL's MEDIUMTEXT), else the schema's spelling."""
+        return str(self) if self.is_native else self.portable
+
     def is_(self, name: str) -> bool:
         """This portable type, whatever its length or precision (`t.is_("varchar")`)."""
         return self.name == name

@@ -53,3 +53,24 @@ def test_the_schema_reads_an_exclusion_and_a_rename_follows_into_its_text():
     exclusion.rename_column("room", "room_no", "room_no")
     assert (exclusion.columns[0], exclusion.expression) == \
         ("room_no", "USING gist(room_no WITH =, during WITH &&) WHERE (NOT cancelled)")
+
+
+def test_a_history_that_renames_a_column_renames_it_in_checks_exclusions_and_referencing_keys():
+    """The replay of a project's history (and of a dump) follows a rename into every text that names
+    the column: before, a CHECK kept the old name, so its rollback re-created a constraint on a
+    column that no longer existed."""
+    from dbmig.project.replay import replay
+    from dbmig.sources import read_sources
+    history = ";\n".join(BOOKINGS[1:2] + [
+        "CREATE TABLE invoice (id bigint PRIMARY KEY, booking_room int REFERENCES booking (room))",
+        "ALTER TABLE booking ADD CONSTRAINT booking_room_key UNIQUE (room)",
+        "ALTER TABLE booking RENAME COLUMN room TO room_no"]) + ";"
+    statements = [s for src in read_sources([{"filename": "V1__h.sql", "content": history}], "postgresql", None)
+                  for s in src.statements]
+    schema = replay(statements, "postgresql").schema
+    booking = schema.table("booking").constraints
+    assert booking["booking_room_positive"].expression == "room_no > 0"
+    assert booking["booking_no_overlap"].expression.startswith("USING gist(room_no WITH =")
+    assert booking["booking_room_key"].columns == ["room_no"]
+    (fk,) = [c for c in schema.table("invoice").constraints.values() if c.kind == "foreign_key"]
+    assert fk.ref_columns == ["room_no"]

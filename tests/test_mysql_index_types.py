@@ -57,6 +57,9 @@ def test_the_schema_reads_each_index_type_and_the_dialect_writes_it_before_index
     assert art.indexes["art_text_ft"] == IndexDef("art_text_ft", ["title", "body"], using="fulltext")
     assert art.indexes["art_geo"] == IndexDef("art_geo", ["geo"], using="spatial")
     assert art.indexes["art_title_ft"].using == "fulltext" and art.indexes["art_path"].using == "spatial"
+    hashed = parse_schema(ARTICLES[0] + ";\nCREATE INDEX art_id_hash ON art (id, title) USING HASH ALGORITHM=INPLACE "
+                          "LOCK=NONE;", "mysql").table("art").indexes["art_id_hash"]
+    assert hashed == IndexDef("art_id_hash", ["id", "title"])    # InnoDB builds a B-tree for USING HASH
     assert str(art.columns["geo"].type).upper() == "POINT"
     mysql = get_dialect("mysql")
     assert mysql.create_index("add_index", "art", art.indexes["art_text_ft"]) == \

@@ -86,3 +86,14 @@ def test_a_column_spelled_its_own_way_can_still_be_changed_and_split():
         generate(base | {"schema": "CREATE TABLE readings (id int PRIMARY KEY, flags SET('a','b'));",
                          "changes": [{"op": "alter_column_type", "table": "readings", "column": "flags",
                                       "type": "text"}]})
+
+
+
+def test_a_plain_english_request_names_a_column_spelled_its_own_way_by_its_portable_type():
+    """"copy readings.body into ..." took the schema's spelling (MEDIUMTEXT) as the new column's type,
+    which a request cannot name: the request got "unknown type" instead of the copy."""
+    result = generate(dict(migration_tool="flyway", database="mysql", migration_type="schema", downtime_allowed=True,
+                           migration_description="copy readings.body into a new column body_copy",
+                           schema=TABLES["mysql"][0], author="dbmig-tests"))
+    assert result.changes[0].model_dump(exclude_defaults=True)["column"] == {"name": "body_copy", "type": "text"}
+    assert [w for w in result.warnings if "body is MEDIUMTEXT in the schema" in w]

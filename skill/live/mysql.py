@@ -235,7 +235,8 @@ def _index_columns(table: str, index: CatalogIndex, parts: list[tuple]) -> None:
     index_type = parts[0][2]
     if index_type not in _INDEX_TYPES or any(column is None for column, *_ in parts):
         return
-    if not _INDEX_TYPES[index_type] and all(sub_part is None and collation != "D" for _, sub_part, _, collation in parts):
+    plain = all(sub_part is None and collation != "D" for _, sub_part, _, collation in parts)
+    if plain and not _INDEX_TYPES[index_type]:
         index.columns = [column for column, *_ in parts]
         return
     keys = ", ".join(_quoted(column) + (f"({sub_part})" if sub_part and index_type == "BTREE" else "")

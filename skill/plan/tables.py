@@ -31,8 +31,9 @@ def create_table_sql(ctx: Context, table: TableDef) -> list[str]:
 
 def _own_constraints(part: TableDef, parent: TableDef) -> list[ConstraintDef]:
     """A partition's constraints but those its parent gives it (same kind and columns or text)."""
-    given = {(c.kind, tuple(map(str.lower, c.columns)), c.expression) for c in parent.constraints.values()}
-    return [c for c in part.constraints.values() if (c.kind, tuple(map(str.lower, c.columns)), c.expression) not in given]
+    shape = lambda c: (c.kind, tuple(map(str.lower, c.columns)), c.expression)   # noqa: E731
+    given = {shape(c) for c in parent.constraints.values()}
+    return [c for c in part.constraints.values() if shape(c) not in given]
 
 
 def _own_indexes(part: TableDef, parent: TableDef) -> list:

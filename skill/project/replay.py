@@ -65,7 +65,9 @@ _ADD_DEFAULT_FOR = re.compile(r"\s*ALTER\s+TABLE\s+(\S+)\s+ADD\s+(?:CONSTRAINT\s
                               re.I | re.S)
 _RENAME_TABLE = re.compile(r"\s*RENAME\s+TABLE\s+(.+)$", re.I | re.S)
 _RENAME_CONSTRAINT = re.compile(r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(\S+)\s+RENAME\s+CONSTRAINT\s+(\S+)\s+TO\s+(\S+)\s*$", re.I)
-_INDEX_OPTIONS = re.compile(r"\s+(?:ALGORITHM|LOCK)\s*=?\s*\w+\s*$", re.I)
+# MySQL's trailing index options that change no definition the model holds: how it is built, and the
+# index type InnoDB ignores (USING HASH builds a B-tree) or takes anyway (BTREE)
+_INDEX_OPTIONS = re.compile(r"[\s,]+(?:(?:ALGORITHM|LOCK)\s*=?\s*\w+|USING\s+(?:BTREE|HASH))\s*$", re.I)
 # MySQL's CREATE FULLTEXT / SPATIAL INDEX, which sqlglot keeps opaque: read as CREATE INDEX plus its type.
 _TYPED_INDEX = re.compile(r"(\s*CREATE\s+)(FULLTEXT|SPATIAL)\s+(INDEX\b.*)", re.I | re.S)
 
@@ -192,9 +194,9 @@ class Replayer:
             return set_default(table.name, self.column(table, _bare(m.group(3))),
                                self.parse(m.group(2)).sql(self.dialect))
         if re.match(r"\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b", text, re.I) and _INDEX_OPTIONS.search(text):
-            return self.statement(_INDEX_OPTIONS.sub("", _INDEX_OPTIONS.sub("", text)))
+            return self.statement(_without_index_options(text))
         if m := _TYPED_INDEX.match(text):
-            node = self.parse(_INDEX_OPTIONS.sub("", _INDEX_OPTIONS.sub("", m.group(1) + m.group(3))))
+            node = self.parse(_without_index_options(m.group(1) + m.group(3)))
             return self.create_index(node, using=m.group(2).lower())
         if m := _ATTACH.match(text):
             return self.attach(_bare(m.group(1)), _bare(m.group(2)), m.group(3).strip())
@@ -490,3 +492,9 @@ def _constraint_key(table: TableDef, name: str) -> str | None:
 def _partition_by(node: exp.Create, dialect: str) -> str | None:
     by = node.find(exp.PartitionedByProperty)
     return by.this.sql(dialect) if by else None
+
+
+def _without_index_options(text: str) -> str:
+    while (shorter := _INDEX_OPTIONS.sub("", text)) != text:
+        text = shorter
+    return text

@@ -255,10 +255,10 @@ def alter_type(m: dict, r: Resolver) -> list[dict]:
 def _type_change(r: Resolver, table: str, column: str, new: str | None, stated_from: str | None,
                  using: str | None, size: int | None = None) -> dict:
     current = r.current_type(table, column)
-    if stated_from and current is not None and str(current) != stated_from:
+    if stated_from and current is not None and current.requested != stated_from:
         raise Unclear(f"{table}.{column} is {current} in the schema, not {stated_from}", op="alter_column_type")
     new = new or _implied_type(r, table, column, current, size)
-    if current is not None and str(current) == new:
+    if current is not None and current.requested == new:
         raise Unclear(f"{table}.{column} is already {new}", op="alter_column_type")
     return with_optional({"op": "alter_column_type", "table": table, "column": column, "type": new},
                  using=using.strip() if using else None)

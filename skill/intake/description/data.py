@@ -81,7 +81,10 @@ def _copy_to_new_column(table: str, source: str, name, r: Resolver) -> list[dict
     current = r.current_type(table, source)
     if current is None:        # the schema knows the table, not always each column's type
         r.notes.append(f"the copy {table}.{target} gets type text (the type of {source} is not known)")
-    return [{"op": "add_column", "table": table, "column": {"name": target, "type": str(current or "text")}},
+    elif str(current) != current.requested:      # a request names portable types only
+        r.notes.append(f"the copy {table}.{target} gets type {current.requested}, as a request names it: {source} "
+                       f"is {current} in the schema, which may hold longer values")
+    return [{"op": "add_column", "table": table, "column": {"name": target, "type": current.requested if current else "text"}},
             {"op": "backfill", "table": table, "column": target, "value": source}]
 
 

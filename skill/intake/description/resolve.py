@@ -107,7 +107,8 @@ class Resolver:
                           f"'{column.text} on <table>') or give the `schema`")
         owners = [t.name for t in self.schema.tables.values() if column.text.lower() in t.columns]
         if from_type and len(owners) > 1:
-            owners = [o for o in owners if str(self.current_type(o, column.text)) == from_type] or owners
+            owners = [o for o in owners if getattr(self.current_type(o, column.text), "requested", None) == from_type] \
+                or owners
         if len(owners) > 1 and recent in owners:
             return recent
         if len(owners) == 1:
@@ -151,7 +152,7 @@ class Resolver:
             ref = self.find_table(column[:-3])
             key = self._table_def(ref).primary_key if ref else []
             if len(key) == 1 and self.current_type(ref, key[0]) is not None:
-                chosen = str(self.current_type(ref, key[0]))
+                chosen = self.current_type(ref, key[0]).requested
         self.notes.append(f"assumed type {chosen} for {table}.{column} (no type given; from its name): "
                           f"say `add {column} <type> to {table}` for another")
         return chosen

@@ -142,9 +142,9 @@ class UniqueFromOnlineIndex(Strategy):
     def plan(self, ch: AddUnique, ctx: Context, path: str) -> list[Step]:
         c, d = prepare_unique(ch, ctx, path), ctx.dialect
         if ctx.table(ch.table).partition_by:
-            raise impossible(ch.op, ctx, f"{ch.table} is partitioned: PostgreSQL takes no UNIQUE USING INDEX there, and "
-                             "ADD CONSTRAINT ... UNIQUE builds a new index on every partition under its lock (it "
-                             "does not adopt one built before)",
+            raise impossible(ch.op, ctx, f"{ch.table} is partitioned: PostgreSQL takes no UNIQUE USING INDEX "
+                             "there, and ADD CONSTRAINT ... UNIQUE builds a new index on every partition under its "
+                             "lock (it does not adopt one built before)",
                              "add a unique index instead (add_index with unique: true, built partition by partition "
                              "while writes go on), or allow downtime")
         if not d.unique_using_index:

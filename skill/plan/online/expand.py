@@ -325,7 +325,8 @@ class DropColumnInContract(Strategy):
                                     f"{pinned.name} is {pinned.using.upper()}, which needs NOT NULL. The app version "
                                     "that stops reading it must still write a value.")
             else:
-                expand = [allow_null_step(ctx, ch.table, col, "the app version that stops writing it must still insert")]
+                expand = [allow_null_step(ctx, ch.table, col,
+                                          "the app version that stops writing it must still insert")]
         ctx.warnings.append(f"Drop {ch.table}.{ch.column}: deploy the app version that neither reads nor writes it "
                             "before the contract phase.")
         return expand + behind_timeout(ctx, drop_column_steps(ch, ctx, path, _drop_form(ctx, ch)), "contract")

@@ -43,9 +43,9 @@ def build_index(ctx: Context, table: str, idx: IndexDef, phase: str = "migrate",
         ctx.warnings.append(BLOCKING.format(name=idx.name, kind=idx.using.upper(), table=table))
     # no NativeOp: a tool-native createIndex would drop CONCURRENTLY / ALGORITHM
     # PostgreSQL refuses CONCURRENTLY inside a transaction block
-    return step(ctx, description or f"create index {idx.name} online", [create], [drop],
-                lock_of(ctx, "add_index_online" if online else "add_index_blocking"), table, phase, transactional=not d.transactional_ddl, work="index",
-                waits_for_transactions=True, guards=list(guards))
+    lock = lock_of(ctx, "add_index_online" if online else "add_index_blocking")
+    return step(ctx, description or f"create index {idx.name} online", [create], [drop], lock, table, phase,
+                transactional=not d.transactional_ddl, work="index", waits_for_transactions=True, guards=list(guards))
 
 
 def _build_partitioned(ctx: Context, table: TableDef, idx: IndexDef, phase: str, description: str,
@@ -64,7 +64,8 @@ def _build_partitioned(ctx: Context, table: TableDef, idx: IndexDef, phase: str,
                 transactional=False, work="index", waits_for_transactions=True, guards=list(guards))
 
 
-def _partition_indexes(ctx: Context, table: TableDef, idx: IndexDef) -> tuple[list[str], list[tuple[str, str]], list[str]]:
+def _partition_indexes(ctx: Context, table: TableDef,
+                       idx: IndexDef) -> tuple[list[str], list[tuple[str, str]], list[str]]:
     """The ON ONLY indexes of `table` and its partitioned partitions, the (partition, index name)
     of each leaf partition's concurrent build, and the attaches, children before parents."""
     d = ctx.dialect
