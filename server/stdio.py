@@ -101,7 +101,8 @@ class CheckedLines:
                     head, skipping = bytes(self.pending[:_CHUNK]), True
                 self.pending.clear()
             if self.eof:
-                if skipping:
+                if skipping:                        # the unfinished tail goes with its head
+                    self.pending.clear()
                     return head, True
                 line, self.pending = (bytes(self.pending) or None), bytearray()
                 return line, False

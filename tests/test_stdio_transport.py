@@ -94,6 +94,36 @@ def test_the_last_line_without_a_newline_is_read_and_an_unfinished_oversized_one
     assert read_all(fd)[:2] == ([request(1).decode()], [(5, types.INVALID_REQUEST)])
 
 
+class Scripted(CheckedLines):
+    """Reads arrive exactly as `chunks` (then end of input): the order the kernel may hand them."""
+
+    def __init__(self, chunks: list[bytes]):
+        super().__init__(file_source(b""), limit=LIMIT)
+        self.chunks = list(chunks)
+
+    async def _fill(self) -> None:
+        if self.chunks:
+            self.pending += self.chunks.pop(0)
+        else:
+            self.eof = True
+
+
+def test_the_tail_of_an_unfinished_oversized_line_read_after_its_head_is_not_a_line():
+    tail = request(5, "z" * 1000).rstrip(b"\n")
+    lines = Scripted([request(1) + tail[:LIMIT + 50], tail[LIMIT + 50:LIMIT + 100]])
+
+    async def main():
+        send, receive = anyio.create_memory_object_stream[SessionMessage](10)
+        lines.reply_to = send
+        got = [line async for line in lines]
+        send.close()
+        return got, [(m.message.id, m.message.error.code) async for m in receive]
+    try:
+        assert anyio.run(main) == ([request(1).decode()], [(5, types.INVALID_REQUEST)])
+    finally:
+        os.close(lines.fd)
+
+
 class Watched(CheckedLines):
     peak = 0
 
