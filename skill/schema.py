@@ -26,6 +26,7 @@ class ColumnDef:
     # GENERATED ALWAYS AS (expr) STORED|VIRTUAL as the schema writes it: the database computes the
     # values, so none are backed up or written back, and a rollback adds the column back as such
     generated: str | None = None
+    comment: str | None = None      # its description (MySQL COMMENT '...', PostgreSQL COMMENT ON COLUMN)
 
 
 @dataclass
@@ -54,15 +55,17 @@ class IndexDef:
     # What a rollback must rebuild besides plain columns (pg_dump, SSMS and the catalogs print
     # them): an access method other than the default (PostgreSQL gin, gist, brin, hash, spgist),
     # the keys as SQL where one is more than a column name (DESC, an operator class, a
-    # collation, an expression, a MySQL prefix length), and non-key INCLUDE columns.
+    # collation, an expression, a MySQL prefix length), non-key INCLUDE columns, and PostgreSQL's
+    # storage parameters (WITH (fillfactor = 70), see `storage_options`).
     using: str | None = None
     keys: list[str] | None = None
     include: list[str] = field(default_factory=list)
+    storage: dict[str, str] = field(default_factory=dict)
 
     @property
     def plain(self) -> bool:
         """On plain columns only: what a tool's native createIndex can say."""
-        return self.using is None and self.keys is None and not self.include
+        return self.using is None and self.keys is None and not self.include and not self.storage
 
     @property
     def reads(self) -> list[str]:
@@ -106,12 +109,15 @@ class TableDef:
     partition_by: str | None = None
     partition_of: str | None = None
     partition_bound: str | None = None
+    storage: dict[str, str] = field(default_factory=dict)      # PostgreSQL: WITH (fillfactor = 80, ...)
+    comment: str | None = None
 
     def copy(self) -> "TableDef":
         return TableDef(self.name, {k: _fields_copied(c) for k, c in self.columns.items()},
                         {k: _fields_copied(c) for k, c in self.constraints.items()},
                         {k: _fields_copied(i) for k, i in self.indexes.items()}, self.collation,
-                        self.partition_by, self.partition_of, self.partition_bound)
+                        self.partition_by, self.partition_of, self.partition_bound, dict(self.storage),
+                        self.comment)
 
     @property
     def primary_key(self) -> list[str]:
@@ -144,9 +150,9 @@ class VirtualSchema:
 
 
 def _fields_copied(value):
-    """A copy of a dataclass whose fields are immutable or lists of names."""
+    """A copy of a dataclass whose fields are immutable or lists or dicts of names."""
     new = object.__new__(type(value))
-    new.__dict__ = {k: list(v) if type(v) is list else v for k, v in value.__dict__.items()}
+    new.__dict__ = {k: type(v)(v) if type(v) in (list, dict) else v for k, v in value.__dict__.items()}
     return new
 
 
@@ -175,6 +181,7 @@ def _read_with_sqlglot(text: str, dialect: str) -> VirtualSchema:
             table = _table(st.this, dialect)
             collate = st.find(exp.CollateProperty)
             table.collation = collate.this.name if collate else None
+            table.storage, table.comment = table_storage(st, dialect), table_comment(st)
             schema.put(table)
         elif isinstance(st, exp.Create) and st.kind == "INDEX":
             _index(schema, st, dialect)
@@ -196,8 +203,8 @@ def _tables_and_indexes_only(text: str, dialect: str) -> bool:
 def _read_dump(text: str, dialect: str) -> VirtualSchema:
     """A schema given as a dump (pg_dump --schema-only, mysqldump --no-data, a DDL script): the
     statements are applied in order as a project's history is (dbmig.project.replay), keys and
-    identities added by ALTER TABLE included; settings, ownership, grants, comments, and views,
-    sequences or functions (outside the table model) change nothing. A statement that changes a
+    identities added by ALTER TABLE included, and comments on tables and columns; settings, ownership,
+    grants, and views, sequences or functions (outside the table model) change nothing. A statement that changes a
     table in a way the model cannot hold is refused: a schema is taken as exact, never guessed."""
     from .dialects import sqlglot_dialect
     from .project.replay import replay
@@ -358,6 +365,8 @@ def read_column(table: TableDef, node: exp.ColumnDef, dialect: str) -> None:
             col.collation = kind.this.name
         elif isinstance(kind, exp.ComputedColumnConstraint):
             col.generated = kind.sql(dialect)
+        elif isinstance(kind, exp.CommentColumnConstraint):
+            col.comment = kind.this.name
     table.columns[name.lower()] = col
 
 
@@ -514,20 +523,50 @@ def read_index(node: exp.Create, dialect: str) -> tuple[str, IndexDef]:
     index, params = node.this, node.this.args.get("params")
     using = params.args.get("using")
     using = using.name.lower() if isinstance(using, exp.Expression) else (using or "").lower()
-    where = params.args.get("where")
+    where, storage = params.args.get("where"), params.args.get("with_storage")
+    postgres = dialect == "postgres"
     return _name(index.args["table"]), _index_def(
         _name(index.this), params.args.get("columns") or [], dialect, bool(node.args.get("unique")),
         where.this.sql(dialect) if where else None,
-        using if dialect == "postgres" and using not in ("", "btree") else None,
-        [_name(c) for c in params.args.get("include") or []])
+        using if postgres and using not in ("", "btree") else None,
+        [_name(c) for c in params.args.get("include") or []],
+        storage_options(storage or (), dialect) if postgres else {})
+
+
+def storage_options(nodes, dialect: str) -> dict[str, str]:
+    """PostgreSQL storage parameters (WITH (...) of CREATE TABLE / INDEX, ALTER ... SET (...)) by
+    lower-case name, each value as text: `fillfactor = 70` and pg_dump's `fillfactor='70'` alike."""
+    options = {}
+    for node in nodes:
+        name, value = (node.this, node.args.get("value")) if isinstance(node, exp.Property) else \
+            (node.this, node.expression)
+        options[name.sql(dialect).lower()] = value.name if isinstance(value, (exp.Literal, exp.Var, exp.Boolean)) \
+            else value.sql(dialect)
+    return options
+
+
+def table_storage(node: exp.Create, dialect: str) -> dict[str, str]:
+    """A PostgreSQL CREATE TABLE's WITH (...) parameters (plain properties only: sqlglot gives
+    every other table option, PARTITION BY, COLLATE, ..., a node of its own)."""
+    props = node.args.get("properties")
+    if dialect != "postgres" or props is None:
+        return {}
+    return storage_options([p for p in props.expressions if type(p) is exp.Property], dialect)
+
+
+def table_comment(node: exp.Create) -> str | None:
+    """MySQL's CREATE TABLE ... COMMENT='...' (PostgreSQL's is a COMMENT ON statement)."""
+    comment = node.find(exp.SchemaCommentProperty)
+    return comment.this.name if comment else None
 
 
 def _index_def(name: str, elements: list[exp.Expression], dialect: str, unique: bool = False,
-               where: str | None = None, using: str | None = None, include: list[str] = ()) -> IndexDef:
+               where: str | None = None, using: str | None = None, include: list[str] = (),
+               storage: dict[str, str] | None = None) -> IndexDef:
     read = [_index_key(el, dialect) for el in elements]
     columns = list(dict.fromkeys(c for _, names in read for c in names))
     keys = None if all(key is None for key, _ in read) else [key or names[0] for key, names in read]
-    return IndexDef(name, columns, unique, where, using, keys, list(include))
+    return IndexDef(name, columns, unique, where, using, keys, list(include), storage or {})
 
 
 def _index_key(element: exp.Expression, dialect: str) -> tuple[str | None, list[str]]:

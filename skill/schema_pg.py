@@ -188,7 +188,7 @@ class _Reader:
     def index(self, node: dict) -> None:
         table = self.schema.table(_name(_relation(node["relation"])))
         if table is None or "idxname" not in node or node.get("accessMethod") != "btree" \
-                or node.get("indexIncludingParams"):
+                or node.get("indexIncludingParams") or node.get("options") or node.get("tableSpace"):
             raise Decline           # sqlglot's reader words the error for a table not in the schema
         self.parens += 1
         columns = []

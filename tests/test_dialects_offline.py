@@ -64,7 +64,7 @@ def part_sets(d):
             expression=s["expression"].format(c=column),
             join=f"b.{q('id')} = {table}.{q('id')}", join_t=f"t.{q('id')} = b.{q('id')}",
             assignments=f"{column} = {s['value']}",
-            timeout_ms="5000", timeout_s="5", using="", identity="", method="", include="",
+            timeout_ms="5000", timeout_s="5", using="", identity="", method="", include="", storage="", comment="", text="'a description'",
             switch="ON", kind="BY DEFAULT", start=" (START WITH LIMIT VALUE)",
         )
         for null in (" NOT NULL", " NULL", ""):
@@ -265,11 +265,11 @@ def test_sqlserver_alter_column_restates_type_and_nullability():
 
 def test_column_def_with_named_default():
     default = SQLSERVER.sql("default_clause", default_name="DF_t_c", default="0")
-    assert SQLSERVER.sql("column_def", column="c", type="INT", identity="", default=default, null=" NOT NULL") \
-        == "c INT NOT NULL CONSTRAINT DF_t_c DEFAULT 0"
+    assert SQLSERVER.sql("column_def", column="c", type="INT", identity="", default=default, null=" NOT NULL",
+                         comment="") == "c INT NOT NULL CONSTRAINT DF_t_c DEFAULT 0"
     default = ORACLE.sql("default_clause", default="0")
     assert ORACLE.sql("column_def", column="C", type="NUMBER(10)", identity="", default=default,
-                      null=" NOT NULL") == "C NUMBER(10) DEFAULT 0 NOT NULL"
+                      null=" NOT NULL", comment="") == "C NUMBER(10) DEFAULT 0 NOT NULL"
 
 
 def test_online_and_partial_index_forms():

@@ -1,7 +1,8 @@
 """Indexes come back as they were: a rollback that rebuilds an index the migration dropped (with
 its column, or by name) keeps the access method, operator classes, order, expressions, INCLUDE
-columns and MySQL prefix lengths. Before, a gin index came back as a btree, `created_at DESC`
-as ascending, INCLUDE was lost, and a schema holding any expression index was refused whole.
+columns, PostgreSQL storage parameters (`WITH (fillfactor = 60)`) and MySQL prefix lengths.
+Before, a gin index came back as a btree, `created_at DESC` as ascending, INCLUDE and storage
+parameters were lost, and a schema holding any expression index was refused whole.
 Each case runs on the real database with the real tools, from the schema as a dump prints it
 and as the live catalog gives it (`dsn`), and the rollback must leave every index definition
 (pg_indexes.indexdef; MySQL's statistics with prefix length and order) as it was."""
@@ -17,7 +18,8 @@ TABLES = {
     "postgresql": [
         "CREATE TABLE docs (id bigint PRIMARY KEY, email text NOT NULL, name text, note text, tags text[], "
         "body jsonb, created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP)",
-        "CREATE INDEX docs_tags_gin ON docs USING gin (tags)",
+        "CREATE INDEX docs_tags_gin ON docs USING gin (tags) WITH (fastupdate = off)",
+        "CREATE INDEX docs_name_packed ON docs (name) WITH (fillfactor = 60, deduplicate_items = off)",
         "CREATE INDEX docs_body_path ON docs USING gin (body jsonb_path_ops)",
         "CREATE INDEX docs_note_pattern ON docs (note text_pattern_ops)",
         "CREATE INDEX docs_recent ON docs (created_at DESC NULLS LAST) INCLUDE (name)",
@@ -69,14 +71,17 @@ def test_read_from_the_live_catalog_they_come_back_too(database, tmp_path):
 @pytest.mark.parametrize("downtime", [True, False])
 def test_an_index_dropped_by_name_is_rebuilt_with_its_method_and_keys(downtime, tmp_path):
     changes = [{"op": "drop_index", "table": "docs", "name": n}
-               for n in ("docs_tags_gin", "docs_recent", "docs_email_ci", "docs_body_kind")]
+               for n in ("docs_tags_gin", "docs_name_packed", "docs_recent", "docs_email_ci", "docs_body_kind")]
     round_trip_from("dump", "postgresql", TABLES["postgresql"] + ROWS["postgresql"], "liquibase", changes,
                     tmp_path, downtime)
 
 
 def test_a_schema_reads_each_part_of_an_index():
     docs = parse_schema(";\n".join(TABLES["postgresql"]) + ";", "postgres").table("docs")
-    assert docs.indexes["docs_tags_gin"] == IndexDef("docs_tags_gin", ["tags"], using="gin")
+    assert docs.indexes["docs_tags_gin"] == IndexDef("docs_tags_gin", ["tags"], using="gin",
+                                                     storage={"fastupdate": "off"})
+    packed = IndexDef("docs_name_packed", ["name"], storage={"fillfactor": "60", "deduplicate_items": "off"})
+    assert docs.indexes["docs_name_packed"] == packed and not packed.plain
     assert docs.indexes["docs_recent"] == IndexDef("docs_recent", ["created_at"], keys=["created_at DESC NULLS LAST"],
                                                    include=["name"])
     assert docs.indexes["docs_email_ci"] == IndexDef("docs_email_ci", ["email", "name"], True,

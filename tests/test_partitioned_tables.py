@@ -93,3 +93,25 @@ def test_the_online_forms_lint_clean_with_the_partitioned_schema(tool):
     report = validate_migration([{"filename": f.filename, "content": f.content} for f in result.files],
                                 "postgresql", tool, schema=schema)
     assert [(f["rule_id"], f["file"]) for f in report["findings"] if f["severity"] != "info"] == []
+
+
+@pytest.mark.engine
+def test_a_project_history_with_partitions_replays_to_schema_text_that_builds_the_same_tables(tmp_path):
+    """The schema a project's history replays to (`project/ddl.py`, what generate and verify read)
+    creates the same partitioned tables, bounds and indexes as the history itself."""
+    from dbmig.project.context import verify_context
+    from .conftest import live_server
+    ddl = [s for s in EVENTS if not s.startswith("INSERT")]
+    (tmp_path / "sql").mkdir()
+    (tmp_path / "flyway.conf").write_text("flyway.url=jdbc:postgresql://h/db\nflyway.locations=filesystem:sql\n")
+    (tmp_path / "sql" / "V1__events.sql").write_text(";\n".join(ddl) + ";\n")
+    schema = verify_context(str(tmp_path), None, None, None)[2]
+    assert "PARTITION BY RANGE" in schema and "ATTACH PARTITION event_2027_h2 DEFAULT" in schema
+    server = live_server("postgresql")
+    with server.scratch("history") as history, server.scratch("replayed") as replayed:
+        history.execute(ddl)
+        replayed.execute([schema])
+        assert replayed.snapshot() == history.snapshot()
+        partitions = ("SELECT relname, pg_get_expr(relpartbound, oid) FROM pg_class "
+                      "WHERE relispartition AND relkind IN ('r', 'p') ORDER BY 1")
+        assert replayed.query(partitions) == history.query(partitions) and len(history.query(partitions)) == 5

@@ -222,7 +222,7 @@ def test_unmodelled_statements_are_listed_and_their_tables_unknown(tmp_path):
     root = tree(tmp_path, {"flyway.conf": "flyway.url=jdbc:postgresql://h/db\nflyway.locations=filesystem:sql\n",
                            "sql/V1__t.sql": "CREATE TABLE customers (id int PRIMARY KEY, email text, tags text);\n"
                                             "CREATE TABLE orders (id int PRIMARY KEY);\n",
-                           "sql/V2__odd.sql": "ALTER TABLE customers SET (fillfactor = 70);\n"
+                           "sql/V2__odd.sql": "ALTER TABLE customers OF customer_type;\n"
                                               "DO $$ BEGIN EXECUTE 'ALTER TABLE orders ADD x int'; END $$;\n"
                                               "CREATE TABLE points (LIKE customers);\n"})
     replay = replay_offline(load_project(root), "postgresql")

@@ -137,7 +137,7 @@ def test_what_a_dump_holds_besides_tables_changes_nothing():
 
 def test_a_dump_statement_the_model_cannot_hold_is_refused_naming_its_line():
     text = "SET search_path = public;\nCREATE TABLE t (id integer PRIMARY KEY, code text);\n" \
-           "ALTER TABLE t SET (fillfactor = 70);\n"
+           "ALTER TABLE t OF code_type;\n"
     with pytest.raises(InvalidRequest) as raised:
         parse_schema(text, "postgres")
     assert raised.value.field == "schema" and "line 3" in str(raised.value)

@@ -37,6 +37,12 @@ def ansi_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def storage_sql(options: dict[str, str]) -> str:
+    """PostgreSQL storage parameters as pg_dump writes them, each value a string literal (every
+    parameter takes one)."""
+    return ", ".join(f"{name}={ansi_literal(value)}" for name, value in options.items())
+
+
 class Dialect:
     """The base every database spreads. Attributes are data; methods are behaviour."""
 
@@ -105,6 +111,10 @@ class Dialect:
     # A generated column is re-created as `<name> <type> GENERATED ALWAYS AS (expr) ...`; SQL Server's
     # computed columns take no type (`<name> AS (expr)`), which dbmig does not write.
     generated_columns: ClassVar[bool] = True
+    # Where a table's and a column's description is written: "statement" (COMMENT ON ... IS),
+    # "inline" (a COMMENT clause in the definition, MySQL), None (not read: SQL Server keeps them
+    # as extended properties).
+    comments: ClassVar[str | None] = None
     type_change_using: ClassVar[bool] = False   # ALTER ... TYPE ... USING <expression>
     named_defaults: ClassVar[bool] = False      # a default is a named constraint (SQL Server)
     fk_index_kept: ClassVar[bool] = False       # the index made for a foreign key outlives it (InnoDB)
@@ -389,7 +399,39 @@ class Dialect:
                         method=f" USING {index.using}" if index.using and not before else "",
                         columns=", ".join(index.keys or map(q, index.columns)),
                         include=f" INCLUDE ({', '.join(map(q, index.include))})" if index.include else "",
+                        storage=f" WITH ({storage_sql(index.storage)})" if index.storage else "",
                         where=self.sql("partial_index", where=index.where) if index.where else "")
+
+    def table_options(self, create: str, table) -> str:
+        """CREATE TABLE text with what follows the table's body (`table`, a schema or catalog
+        table): PostgreSQL's PARTITION BY and storage parameters, MySQL's COMMENT."""
+        if table.partition_by:
+            create += self.sql("partition_by", key=table.partition_by)
+        if table.storage:
+            create += self.sql("table_storage", storage=storage_sql(table.storage))
+        if table.comment and self.comments == "inline":
+            create += self.sql("table_comment", comment=self.literal(table.comment))
+        return create
+
+    def comment_clause(self, comment: str | None) -> str:
+        """A column's description in its definition, where the definition holds it (MySQL)."""
+        return self.sql("column_comment", comment=self.literal(comment)) if comment and self.comments == "inline" \
+            else ""
+
+    def comments_on(self, table: str, comment: str | None, columns: list[tuple[str, str | None]]) -> list[str]:
+        """COMMENT ON statements for a table's description and its columns' ((quoted name,
+        description) pairs), where they are statements of their own; `table` is quoted."""
+        if self.comments != "statement":
+            return []
+        out = [self.sql("comment_on_table", table=table, text=self.literal(comment))] if comment else []
+        return out + [self.sql("comment_on_column", table=table, column=column, text=self.literal(text))
+                      for column, text in columns if text]
+
+    def attach_partition(self, table, quote=None) -> str:
+        """Attaching the partition `table` to its parent, names quoted by `quote` (default `q`)."""
+        quote = quote or self.q
+        return self.sql("attach_partition", parent=quote(table.partition_of), table=quote(table.name),
+                        bound=table.partition_bound)
 
     def drop_index_if_exists(self, table: str, name: str, version: tuple[int, ...]) -> str:
         """Dropping an index that may be gone (a rollback after a failed online build)."""

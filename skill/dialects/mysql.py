@@ -47,11 +47,15 @@ class MySQL(Dialect):
         "uuid": ("char",), "json": ("json", "longtext"), "blob": ("longblob",),
     }
     transactional_ddl = False
+    comments = "inline"
     restates_column = frozenset({"alter_column_type", "set_not_null", "drop_not_null"})
     identity_needs_key = True           # "there can be only one auto column and it must be defined as a key"
     forms = {
         **ANSI_FORMS,
         **BATCH_DEFAULTS,
+        # descriptions are part of the definitions (MODIFY drops one it does not restate)
+        "column_comment": " COMMENT {comment}",
+        "table_comment": " COMMENT={comment}",
         # MODIFY restates the whole column: the planner passes the full definition.
         "alter_column_type": "ALTER TABLE {table} MODIFY COLUMN {column_def}",
         "set_not_null": "ALTER TABLE {table} MODIFY COLUMN {column_def}",

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from .base import Dialect
-from .common import (ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, ONLINE_STRATEGIES, PS, RESERVED_CORE,
-                     SQLALCHEMY_TYPES)
+from .common import (ANSI_FORMS, BATCH_DEFAULTS, COMMENT_ON, INFO_SCHEMA_CHECKS, N, ONLINE_STRATEGIES, PS,
+                     RESERVED_CORE, SQLALCHEMY_TYPES)
 
 _ID = r'(?:"[^"]+"|[A-Za-z_][A-Za-z0-9_$#]*)'
 _NAME = rf"{_ID}(?:\.{_ID})?"
@@ -154,8 +154,10 @@ class Oracle(Dialect):
         "blob": ("BLOB",),
     }
     transactional_ddl = False           # every DDL commits the open transaction, then itself
+    comments = "statement"
     forms = {
         **ANSI_FORMS,
+        **COMMENT_ON,
         **BATCH_DEFAULTS,
         **BATCH_FORMS,
         **ONLINE_FORMS,

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from ..types import NUMBERS, SERIAL, STRINGS, SqlType
 from .base import Dialect, ansi_literal
 from .facts import volatile_function
-from .common import (ANSI_FORMS, BATCH_DEFAULTS, INFO_SCHEMA_CHECKS, N, ONLINE_STRATEGIES, PS, RESERVED_CORE,
-                     SQLALCHEMY_TYPES)
+from .common import (ANSI_FORMS, BATCH_DEFAULTS, COMMENT_ON, INFO_SCHEMA_CHECKS, N, ONLINE_STRATEGIES, PS,
+                     RESERVED_CORE, SQLALCHEMY_TYPES)
 
 if TYPE_CHECKING:
     from ..schema import ColumnDef
@@ -55,22 +55,31 @@ class PostgreSQL(Dialect):
     }
     serial_types = {portable: serial for serial, portable in SERIAL.items()}
     transactional_ddl = True
+    comments = "statement"
     forms = {
         **ANSI_FORMS,
+        **COMMENT_ON,
         **BATCH_DEFAULTS,
         "alter_column_type": "ALTER TABLE {table} ALTER COLUMN {column} TYPE {type}{using}",
         "using_clause": " USING {using}",
         "set_not_null": "ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL",
         "drop_not_null": "ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL",
         "partial_index": " WHERE {where}",
-        "add_index_online": "CREATE {unique}INDEX CONCURRENTLY {name} ON {table}{method} ({columns}){include}{where}",
+        "add_index_online": "CREATE {unique}INDEX CONCURRENTLY {name} ON {table}{method} ({columns}){include}"
+                            "{storage}{where}",
         "drop_index_online": "DROP INDEX CONCURRENTLY {name}",
         # A partitioned table takes no CONCURRENTLY (create or drop): its own index is made ON ONLY
         # it (invalid, and empty: the table holds no rows), each partition's concurrently, then
         # attached; the last attach makes it valid. Dropping it drops the attached ones.
-        "add_index_only": "CREATE {unique}INDEX {name} ON ONLY {table}{method} ({columns}){include}{where}",
+        "add_index_only": "CREATE {unique}INDEX {name} ON ONLY {table}{method} ({columns}){include}{storage}{where}",
         "attach_index": "ALTER INDEX {name} ATTACH PARTITION {partition_index}",
         "drop_partitioned_index": "DROP INDEX IF EXISTS {name}",
+        # Declarative partitioning, as pg_dump writes it: the parent with its key, each partition
+        # created on it or made alone and attached once every table exists.
+        "partition_by": " PARTITION BY {key}",
+        "table_storage": " WITH ({storage})",
+        "create_partition": "CREATE TABLE {table} PARTITION OF {parent}{body} {bound}",
+        "attach_partition": "ALTER TABLE {parent} ATTACH PARTITION {table} {bound}",
         "lock_timeout": "SET lock_timeout = '{timeout}'",
         # Rows restored into a recreated table keep their numbers: a GENERATED ALWAYS column takes
         # them only with OVERRIDING SYSTEM VALUE, and the sequence (which the inserted values do

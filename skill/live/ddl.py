@@ -23,8 +23,9 @@ def schema_text(tables: list[CatalogTable], dialect: Dialect) -> str:
     """Every table's statements, tables in the order given; "" when there are none."""
     statements = [s for t in tables for s in table_statements(t, dialect)]
     # partitions attached once every table exists, as pg_dump does
-    statements += [f"ALTER TABLE {q(dialect, t.partition_of)} ATTACH PARTITION {q(dialect, t.name)} {t.partition_bound}"
-                   for t in tables if t.partition_of]
+    statements += [dialect.attach_partition(t, lambda name: q(dialect, name)) for t in tables if t.partition_of]
+    statements += [s for t in tables for s in dialect.comments_on(
+        q(dialect, t.name), t.comment, [(q(dialect, c.name), c.comment) for c in t.columns])]
     return "".join(f"{s};\n" for s in statements)
 
 
@@ -47,8 +48,7 @@ def table_statements(table: CatalogTable, d: Dialect) -> list[str]:
 def _statements(table: CatalogTable, columns: list[CatalogColumn], constraints: list[CatalogConstraint],
                 d: Dialect, indexes: bool = True) -> list[str]:
     body = [_column(table.name, c, d) for c in columns] + [_constraint(k, d) for k in constraints]
-    create = d.sql("create_table", table=q(d, table.name), body=",\n    ".join(body)) + \
-        (f" PARTITION BY {table.partition_by}" if table.partition_by else "")
+    create = d.table_options(d.sql("create_table", table=q(d, table.name), body=",\n    ".join(body)), table)
     return [create] + (_index_statements(table, d) if indexes else [])
 
 
@@ -57,7 +57,7 @@ def _column(table: str, c: CatalogColumn, d: Dialect) -> str:
         if c.default is not None else ""
     type_ = f"{c.type} COLLATE {c.collation}" if c.collation else c.type
     return d.sql("column_def", column=q(d, c.name), type=type_, identity=f" {c.identity}" if c.identity else "",
-                 default=default, null="" if c.nullable else " NOT NULL")
+                 default=default, null="" if c.nullable else " NOT NULL", comment=d.comment_clause(c.comment))
 
 
 def _constraint(k: CatalogConstraint, d: Dialect) -> str:
@@ -72,7 +72,7 @@ def _index_statement(table: CatalogTable, i: CatalogIndex, d: Dialect) -> str:
     if _as_dumped(i, d):
         return i.definition
     return d.sql("add_index", unique="UNIQUE " if i.unique else "", name=q(d, i.name), table=q(d, table.name),
-                 method="", columns=", ".join(q(d, c) for c in i.columns), include="",
+                 method="", columns=", ".join(q(d, c) for c in i.columns), include="", storage="",
                  where=d.sql("partial_index", where=i.where) if i.where else "")
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from ..dialects.base import storage_sql
 from ..schema import ColumnDef, ConstraintDef, IndexDef, TableDef, VirtualSchema
 
 
@@ -143,13 +144,13 @@ def _index_shape(i: IndexDef) -> tuple:
     # Keys beyond plain columns are compared by kind, not spelling: the catalog deparses an
     # expression its own way (casts added, case changed).
     return (tuple(c.lower() for c in i.columns), i.unique, _spelled(i.where), i.using, i.keys is None,
-            tuple(c.lower() for c in i.include))
+            tuple(c.lower() for c in i.include), tuple(sorted(i.storage.items())))
 
 
 def _index_text(i: IndexDef) -> str:
     return (f"{'UNIQUE ' if i.unique else ''}{'USING ' + i.using + ' ' if i.using else ''}"
             f"({', '.join(i.keys or i.columns)})" + (f" INCLUDE ({', '.join(i.include)})" if i.include else "")
-            + (f" WHERE {i.where}" if i.where else ""))
+            + (f" WITH ({storage_sql(i.storage)})" if i.storage else "") + (f" WHERE {i.where}" if i.where else ""))
 
 
 def _spelled(expression: str | None) -> str | None:

@@ -21,6 +21,7 @@ class CatalogColumn:
                                     # `GENERATED ALWAYS AS (expr) STORED` for a generated column
     default_name: str | None = None # SQL Server: the default's own constraint name
     collation: str | None = None    # MySQL: a collation that tells case apart (a *_ci one is the default's kind)
+    comment: str | None = None
 
 
 @dataclass
@@ -58,6 +59,8 @@ class CatalogTable:
     partition_by: str | None = None
     partition_of: str | None = None
     partition_bound: str | None = None
+    storage: dict[str, str] = field(default_factory=dict)     # PostgreSQL: reloptions, by name
+    comment: str | None = None
 
 
 @dataclass

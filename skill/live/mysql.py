@@ -32,9 +32,10 @@ SETUP = {
 READ_ONLY = {"mariadb": "SELECT @@SESSION.tx_read_only", "mysql": "SELECT @@SESSION.transaction_read_only"}
 
 _HERE = "table_schema = DATABASE() AND table_name IN ({names})"
-TABLES = f"SELECT table_name, table_type, table_rows, data_length + index_length FROM information_schema.tables WHERE {_HERE}"
+TABLES = ("SELECT table_name, table_type, table_rows, data_length + index_length, table_comment "
+          f"FROM information_schema.tables WHERE {_HERE}")
 COLUMNS = ("SELECT table_name, column_name, column_type, data_type, is_nullable, column_default, extra, collation_name, "
-           "generation_expression "
+           "generation_expression, column_comment "
            f"FROM information_schema.columns WHERE {_HERE} ORDER BY table_name, ordinal_position")
 KEYS = ("SELECT k.table_name, k.constraint_name, t.constraint_type, k.column_name, k.referenced_table_name, "
         "k.referenced_column_name FROM information_schema.key_column_usage k JOIN information_schema.table_constraints t "
@@ -142,11 +143,13 @@ def _setting_notes(settings: dict[str, str]) -> list[str]:
 def read_tables(session, names: str) -> dict[str, CatalogTable]:
     d = session.dialect
     tables = {name: CatalogTable(name, "table" if kind == "BASE TABLE" else "view",
-                                 rows=int(rows) if rows is not None else None, bytes=int(size) if size is not None else None)
-              for name, kind, rows, size in session.rows(TABLES.format(names=names))}
-    for table, name, type_, data_type, nullable, default, extra, collation, generation in session.rows(
+                                 rows=int(rows) if rows is not None else None,
+                                 bytes=int(size) if size is not None else None, comment=comment or None)
+              for name, kind, rows, size, comment in session.rows(TABLES.format(names=names))}
+    for table, name, type_, data_type, nullable, default, extra, collation, generation, comment in session.rows(
             COLUMNS.format(names=names)):
         column = _column(name, type_, data_type, nullable == "YES", default, extra or "", generation, d)
+        column.comment = comment or None
         # kept where it tells case apart: the schema text then says so (data.py's case-test warning)
         column.collation = collation if collation and not d.case_blind(collation) else None
         tables[table].columns.append(column)

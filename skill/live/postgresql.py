@@ -8,6 +8,8 @@ rule, quoted by the dialect), and is gated before it runs (session.select_only).
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sqlglot
 from sqlglot import exp
 
@@ -27,7 +29,8 @@ READ_ONLY = "SELECT current_setting('transaction_read_only')"
 
 _IN_SCHEMA = "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
 TABLES = ("SELECT c.relname, c.relkind, c.reltuples::bigint, pg_total_relation_size(c.oid), pg_get_partkeydef(c.oid), "
-          "p.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_class c LEFT JOIN pg_inherits i ON i.inhrelid = c.oid "
+          "p.relname, pg_get_expr(c.relpartbound, c.oid), c.reloptions, obj_description(c.oid, 'pg_class') "
+          "FROM pg_class c LEFT JOIN pg_inherits i ON i.inhrelid = c.oid "
           f"AND c.relispartition LEFT JOIN pg_class p ON p.oid = i.inhparent {_IN_SCHEMA} AND c.relname IN ({{names}}) "
           "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')")
 # A partitioned table's or a partition's whole family (ancestors and partitions at every level):
@@ -40,7 +43,8 @@ PARTITION_FAMILY = ("WITH RECURSIVE up(oid) AS (SELECT c.oid FROM pg_class c " +
                     "WHERE c.relkind = 'p' OR c.relispartition ORDER BY 1")
 COLUMNS = ("SELECT c.relname, a.attname, a.attnum, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
            "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
-           "pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) IS NOT NULL FROM pg_attribute a "
+           "pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname) IS NOT NULL, "
+           "col_description(c.oid, a.attnum) FROM pg_attribute a "
            "JOIN pg_class c ON c.oid = a.attrelid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid "
            f"AND d.adnum = a.attnum {_IN_SCHEMA} AND c.relname IN ({{names}}) AND a.attnum > 0 "
            "AND NOT a.attisdropped ORDER BY c.relname, a.attnum")
@@ -49,9 +53,11 @@ CONSTRAINTS = ("SELECT c.relname, k.conname, k.contype, k.convalidated, pg_get_c
                f"{_IN_SCHEMA} AND c.relname IN ({{names}}) ORDER BY c.relname, k.conname")
 # Indexes that back a PRIMARY KEY / UNIQUE / EXCLUDE constraint are the constraint's business.
 # `beyond_columns`: more than ascending btree keys on plain columns (expressions, INCLUDE, another
-# access method, DESC or NULLS FIRST, a non-default operator class): read from its definition.
+# access method, DESC or NULLS FIRST, a non-default operator class, storage parameters): read from
+# its definition.
 INDEXES = ("SELECT c.relname, ic.relname, i.indisunique, i.indisvalid, i.indkey::text, i.indnkeyatts, "
            "i.indexprs IS NOT NULL OR i.indnatts <> i.indnkeyatts OR am.amname <> 'btree' "
+           "OR ic.reloptions IS NOT NULL "
            "OR i.indoption::text ~ '[^0 ]' OR EXISTS (SELECT 1 FROM unnest(i.indclass) AS k(oid) "
            "JOIN pg_opclass o ON o.oid = k.oid WHERE NOT o.opcdefault), "
            "pg_get_expr(i.indpred, i.indrelid), pg_get_indexdef(i.indexrelid) "
@@ -149,14 +155,16 @@ def _setting_notes(settings: dict[str, str]) -> list[str]:
 def read_tables(session, names: str) -> dict[str, CatalogTable]:
     # reltuples is -1 until the table is first vacuumed or analyzed: unknown, not empty
     tables = {name: CatalogTable(name, RELKINDS.get(kind, "table"), rows=rows if rows >= 0 else None, bytes=size,
-                                 partition_by=by, partition_of=parent, partition_bound=bound)
-              for name, kind, rows, size, by, parent, bound in session.rows(TABLES.format(names=names))}
+                                 partition_by=by, partition_of=parent, partition_bound=bound,
+                                 storage=dict(o.split("=", 1) for o in options or ()), comment=comment)
+              for name, kind, rows, size, by, parent, bound, options, comment
+              in session.rows(TABLES.format(names=names))}
     attnums: dict[str, dict[int, str]] = {}
-    for table, column, attnum, type_, notnull, default, identity, generated, owns_sequence in session.rows(
+    for table, column, attnum, type_, notnull, default, identity, generated, owns_sequence, comment in session.rows(
             COLUMNS.format(names=names)):
         attnums.setdefault(table, {})[attnum] = column
-        tables[table].columns.append(_column(tables[table], column, type_, notnull, default, identity, generated,
-                                             owns_sequence))
+        tables[table].columns.append(replace(_column(tables[table], column, type_, notnull, default, identity,
+                                                     generated, owns_sequence), comment=comment))
     for table, name, kind, validated, definition, check in session.rows(CONSTRAINTS.format(names=names)):
         _constraint(tables[table], name, kind, validated, definition, check)
     for row in session.rows(INDEXES.format(names=names)):

@@ -18,13 +18,13 @@ def create_table_sql(ctx: Context, table: TableDef) -> list[str]:
     if parent is not None:          # a partition: the parent's columns, and its keys and indexes made for it
         constraints, indexes = _own_constraints(table, parent), _own_indexes(table, parent)
         own = ",\n    ".join(constraint_clause(ctx, table.name, c) for c in constraints)
-        own = f" (\n    {own}\n)" if own else ""
-        create = f"CREATE TABLE {ctx.q(table.name)} PARTITION OF {ctx.q(parent.name)}{own} {table.partition_bound}"
+        create = d.sql("create_partition", table=ctx.q(table.name), parent=ctx.q(parent.name),
+                       body=f" (\n    {own}\n)" if own else "", bound=table.partition_bound)
     else:
         body = [ctx.column_def(table.name, c) for c in table.columns.values()]
         body += [constraint_clause(ctx, table.name, c) for c in constraints]
         create = d.sql("create_table", table=ctx.q(table.name), body=",\n    ".join(body))
-    statements = [create + (f" PARTITION BY {table.partition_by}" if table.partition_by else "")]
+    statements = [d.table_options(create, table), *ctx.comments_on(table.name, table.columns.values(), table.comment)]
     statements += [d.create_index("add_index", table.name, i) for i in indexes]
     return statements + [s for p in ctx.schema.partitions(table) for s in create_table_sql(ctx, p)]
 

@@ -18,8 +18,9 @@ def schema_sql(schema: VirtualSchema, database: str) -> str:
     out = [_create_table(t, d) for t in tables]
     out += [_create_index(t, i, d) for t in tables for i in sorted(t.indexes.values(), key=lambda i: i.name)]
     # partitions attached last, as pg_dump does: each adopts its keys and indexes made above
-    out += [f"ALTER TABLE {d.q(t.partition_of)} ATTACH PARTITION {d.q(t.name)} {t.partition_bound};"
-            for t in tables if t.partition_of]
+    out += [f"{d.attach_partition(t)};" for t in tables if t.partition_of]
+    out += [f"{s};" for t in tables for s in d.comments_on(d.q(t.name), t.comment,
+                                                           [(d.q(c.name), c.comment) for c in t.columns.values()])]
     return "\n".join(out) + ("\n" if out else "")
 
 
@@ -43,8 +44,7 @@ def _refs(t: TableDef) -> set[str]:
 def _create_table(t: TableDef, d: Dialect) -> str:
     lines = [_column(c, d) for c in t.columns.values()]
     lines += [constraint_sql(d, c) for c in t.constraints.values()]
-    partitioned = f" PARTITION BY {t.partition_by}" if t.partition_by else ""
-    return f"CREATE TABLE {d.q(t.name)} (\n  " + ",\n  ".join(lines) + f"\n){partitioned};"
+    return d.table_options(f"CREATE TABLE {d.q(t.name)} (\n  " + ",\n  ".join(lines) + "\n)", t) + ";"
 
 
 _SEQUENCE_DEFAULT = re.compile(r"^nextval\s*\(", re.I)
@@ -56,7 +56,8 @@ def _column(c, d: Dialect) -> str:
     if c.default and _SEQUENCE_DEFAULT.match(c.default):
         # another table's sequence, not in the schema model: an identity column numbers rows alike
         default, identity = "", d.sql("identity_by_default")
-    return f"{d.q(c.name)} {type_}{identity}{default}{'' if c.nullable else ' NOT NULL'}"
+    null = "" if c.nullable else " NOT NULL"
+    return f"{d.q(c.name)} {type_}{identity}{default}{null}{d.comment_clause(c.comment)}"
 
 
 def _create_index(t: TableDef, i, d: Dialect) -> str:

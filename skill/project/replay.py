@@ -18,7 +18,8 @@ from ..lazysqlglot import exp, sqlglot, sqlglot_errors
 from ..dialects import get_dialect
 from ..errors import DbmigError
 from ..schema import (ColumnDef, IndexDef, TableDef, VirtualSchema, keys_not_null, read_column, read_index,
-                      read_table_item, rename_in_keys, set_default)
+                      read_table_item, rename_in_keys, set_default, storage_options, table_comment,
+                      table_storage)
 from ..sources import DIALECTS, Statement
 from ..types import from_sqlglot
 from .model import Unmodelled
@@ -29,7 +30,7 @@ def _no_effect() -> tuple[type, ...]:
     """Statements with no effect on tables, columns, indexes or constraints (a function: naming
     the node types loads sqlglot)."""
     return (exp.Insert, exp.Update, exp.Delete, exp.Select, exp.Merge, exp.Set, exp.Transaction,
-            exp.Commit, exp.Rollback, exp.Comment, exp.Grant, exp.Use, exp.Analyze, exp.Union)
+            exp.Commit, exp.Rollback, exp.Grant, exp.Use, exp.Analyze, exp.Union)
 
 _NO_EFFECT_TEXT = re.compile(r"\s*(?:SET|RESET|BEGIN|START\s+TRANSACTION|COMMIT|ROLLBACK|END|SAVEPOINT|RELEASE|"
                              r"VACUUM|ANALY[SZ]E|COMMENT\s+ON|GRANT|REVOKE|LOCK\s+TABLES?|UNLOCK\s+TABLES|"
@@ -42,9 +43,14 @@ _OUTSIDE = {"VIEW", "FUNCTION", "PROCEDURE", "TRIGGER", "SEQUENCE", "TYPE", "SCH
             "EXTENSION", "MATERIALIZED VIEW", "ROLE", "USER", "DOMAIN", "PACKAGE", "SYNONYM",
             "POLICY", "RULE", "STATISTICS", "PUBLICATION", "AGGREGATE", "OPERATOR", "COLLATION", "EVENT"}
 # ALTER TABLE forms that change who owns or reads a table, or how it is stored, not its definition
+# (pg_dump writes a column's statistics target, storage and compression this way)
 _NO_EFFECT_ALTER = re.compile(r"\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?\S+\s+(?:OWNER\s+TO|REPLICA\s+IDENTITY|"
                               r"(?:ENABLE|DISABLE|FORCE|NO\s+FORCE)\s+ROW\s+LEVEL\s+SECURITY|CLUSTER\s+ON|"
-                              r"SET\s+WITHOUT\s+CLUSTER|(?:NO)?CHECK\s+CONSTRAINT)\b", re.I)
+                              r"SET\s+WITHOUT\s+CLUSTER|(?:NO)?CHECK\s+CONSTRAINT|"
+                              r"ALTER\s+(?:COLUMN\s+)?\S+\s+SET\s+(?:STATISTICS|STORAGE|COMPRESSION))\b", re.I)
+# PostgreSQL's ALTER TABLE / INDEX ... RESET (parameter, ...), which sqlglot keeps opaque
+_RESET = re.compile(r"\s*ALTER\s+(TABLE|INDEX)\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(\S+)\s+RESET\s*\((.*)\)\s*$",
+                    re.I | re.S)
 # pg_dump makes identity columns this way, after the CREATE TABLE
 _ADD_IDENTITY = re.compile(r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(\S+)\s+ALTER\s+(?:COLUMN\s+)?(\S+)\s+ADD\s+GENERATED\s+"
                            r"(ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b", re.I)
@@ -59,6 +65,8 @@ _ATTACH = re.compile(r"\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(\S+)\s
 _DETACH = re.compile(r"\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(\S+)\s+DETACH\s+PARTITION\s+(\S+)"
                      r"(?:\s+(CONCURRENTLY|FINALIZE))?\s*$", re.I)
 _BOUND = re.compile(r"\bPARTITION\s+OF\s+\S+\s+(FOR\s+VALUES\b.*?|DEFAULT)(?:\s+PARTITION\s+BY\b.*)?$", re.I | re.S)
+# COMMENT ON ... IS NULL, which sqlglot does not read: PostgreSQL takes '' as NULL (both drop it)
+_COMMENT_NULL = re.compile(r"(\s*COMMENT\s+ON\s+.*\s+IS\s+)NULL\s*$", re.I | re.S)
 _STORAGE = {"tsql": re.compile(r"\s+(?:TEXTIMAGE_ON|FILESTREAM_ON)\s+(?:\[[^\]]*\]|\w+)", re.I)}
 # SQL Server's default constraint, as its scripts add each column default after the CREATE TABLE
 _ADD_DEFAULT_FOR = re.compile(r"\s*ALTER\s+TABLE\s+(\S+)\s+ADD\s+(?:CONSTRAINT\s+\S+\s+)?DEFAULT\s+(.+?)\s+FOR\s+(\S+)\s*$",
@@ -160,12 +168,14 @@ class Replayer:
         if self.dialect in _STORAGE:
             text = _STORAGE[self.dialect].sub("", text)
         if self.dialect == "postgres":
-            text = _ON_ONLY.sub(r"\1", text)
+            text = _COMMENT_NULL.sub(r"\1''", _ON_ONLY.sub(r"\1", text))
         node = self.parse(text)
         if isinstance(node, exp.Command):
             return self.command(text)
         if isinstance(node, _no_effect()):
             return
+        if isinstance(node, exp.Comment):
+            return self.comment(node)
         if isinstance(node, exp.Create):
             return self.create(node, text)
         if isinstance(node, exp.Drop):
@@ -202,12 +212,28 @@ class Replayer:
             return self.attach(_bare(m.group(1)), _bare(m.group(2)), m.group(3).strip())
         if m := _DETACH.match(text):
             return self.attach(None, _bare(m.group(2)), None)
+        if m := _RESET.match(text):
+            storage = self.storage_of(m.group(1).upper(), _bare(m.group(2)))
+            for name in m.group(3).split(","):
+                storage.pop(name.strip().lower(), None)
+            return
         if _NO_EFFECT_TEXT.match(text):
             return
         kind = re.match(r"\s*(?:CREATE|DROP|ALTER)\s+(?:OR\s+REPLACE\s+)?(\w+(?:\s+VIEW)?)", text, re.I)
         if kind and kind.group(1).upper() in _OUTSIDE:
             raise NotModelled(f"{kind.group(1).lower()}s are outside dbmig's schema model", [])
         raise NotModelled("a statement sqlglot cannot read (kept as an opaque command)")
+
+    def comment(self, node: exp.Comment) -> None:
+        """COMMENT ON TABLE / COLUMN ... IS '...' (or NULL, which removes it). On a view's column,
+        an index or anything else outside the model, no table changes."""
+        kind, text = (node.args.get("kind") or "").upper(), node.expression
+        text = (text.name or None) if isinstance(text, exp.Literal) and text.is_string else None
+        table = self.schema.table(node.this.table if kind == "COLUMN" else node.this.name)
+        if table is not None and kind == "TABLE":
+            table.comment = text
+        elif table is not None and kind == "COLUMN" and (col := self.column(table, node.this.name, True)):
+            col.comment = text
 
     # --- CREATE ----------------------------------------------------------------------------------
     def create(self, node: exp.Create, text: str) -> None:
@@ -237,7 +263,8 @@ class Replayer:
                 self.table_item(table, item)
         except DbmigError as e:              # a type or name schema.py refuses: the table is unknown
             raise NotModelled(e.message.removeprefix("schema: "), [name]) from None
-        table.partition_by = _partition_by(node, self.dialect)
+        table.partition_by, table.storage = _partition_by(node, self.dialect), table_storage(node, self.dialect)
+        table.comment = table_comment(node)
         self.put(table)
 
     def create_partition(self, node: exp.Create, text: str) -> None:
@@ -248,8 +275,10 @@ class Replayer:
             raise NotModelled("a partition with constraints of its own is not modelled", [name])
         parent = self.table(of.this.name)
         bound = _BOUND.search(text)
-        self.put(TableDef(name, {k: replace(c) for k, c in parent.columns.items()}, partition_by=_partition_by(
-            node, self.dialect), partition_of=parent.name, partition_bound=bound.group(1).strip() if bound else None))
+        columns = {k: replace(c, comment=None) for k, c in parent.columns.items()}     # descriptions stay on t
+        self.put(TableDef(name, columns, partition_by=_partition_by(node, self.dialect), partition_of=parent.name,
+                          partition_bound=bound.group(1).strip() if bound else None,
+                          storage=table_storage(node, self.dialect)))
 
     def attach(self, parent: str | None, child: str, bound: str | None) -> None:
         """ATTACH PARTITION (parent and bound as written) or DETACH PARTITION (None)."""
@@ -324,7 +353,10 @@ class Replayer:
     # --- ALTER TABLE ----------------------------------------------------------------------------------
     def alter(self, node: exp.Alter) -> None:
         kind = (node.args.get("kind") or "").upper()
-        if kind == "INDEX":
+        actions = node.args.get("actions") or []
+        if kind == "INDEX" and len(actions) == 1 and isinstance(actions[0], exp.AlterSet):
+            return self.set_storage(self.storage_of(kind, node.this.name), actions[0])
+        if kind == "INDEX" and len(actions) == 1 and isinstance(actions[0], exp.AlterRename):
             return self.rename_index(node)
         if kind != "TABLE":
             if kind in _OUTSIDE:
@@ -360,6 +392,8 @@ class Replayer:
             table.constraints = {k: c for k, c in table.constraints.items() if c.kind != "primary_key"}
         elif isinstance(a, exp.RenameIndex):
             self.rename_index_in(table, a.this.name, a.args["to"].name)
+        elif isinstance(a, exp.AlterSet):
+            self.set_storage(table.storage, a)
         else:
             raise NotModelled(f"ALTER TABLE action {type(a).__name__} is not modelled", [table.name])
 
@@ -446,6 +480,22 @@ class Replayer:
         c = table.constraints.pop(key)
         c.name = new
         table.constraints[new] = c
+
+    def set_storage(self, storage: dict[str, str], a: exp.AlterSet) -> None:
+        """ALTER TABLE / INDEX ... SET (parameter = value, ...); SET TABLESPACE, LOGGED and the
+        like change where or how rows are kept, which the model does not hold."""
+        if a.expressions and all(isinstance(e, exp.EQ) for e in a.expressions):
+            storage.update(storage_options(a.expressions, self.dialect))
+        elif a.expressions or not (a.args.get("tablespace") or a.args.get("option")):
+            raise NotModelled(f"ALTER ... SET form {a.sql(self.dialect)[:60]!r} is not modelled")
+
+    def storage_of(self, kind: str, name: str) -> dict[str, str]:
+        """The storage parameters of table or index `name`, to change in place. An index the model
+        does not hold as an index is a key's own (`orders_pkey`): its parameters are not kept."""
+        if kind == "TABLE":
+            return self.table(name).storage
+        index = next((t.indexes[name.lower()] for t in self.schema.tables.values() if name.lower() in t.indexes), None)
+        return index.storage if index is not None else {}
 
     def rename_index(self, node: exp.Alter) -> None:
         old, new = node.this.name, node.args["actions"][0].this.name

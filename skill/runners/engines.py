@@ -180,8 +180,18 @@ def _pg_schema(s: Scratch) -> dict:
         "AND (c.relkind = 'p' OR c.relispartition) AND c.relkind IN ('r', 'p') ORDER BY 1")
     invalid = s.query("SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n "
                       "ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND NOT i.indisvalid ORDER BY 1")
+    # a table's storage parameters (an index's are in its indexdef)
+    storage = s.query("SELECT c.relname, c.reloptions::text FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                      "c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.reloptions IS NOT NULL "
+                      "ORDER BY 1")
+    comments = s.query(
+        "SELECT c.relname, COALESCE(a.attname, ''), d.description FROM pg_description d JOIN pg_class c "
+        "ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0 "
+        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> ALL(%s) ORDER BY 1, 2"
+        % _pg_array(skip))
     return {"columns": columns, "indexes": indexes, "constraints": constraints, "partitions": partitions,
-            "invalid_indexes": invalid}
+            "invalid_indexes": invalid, "storage": storage, "comments": comments}
 
 
 def _pg_array(names) -> str:
@@ -202,4 +212,8 @@ def _my_schema(s: Scratch) -> dict:
                      "WHERE constraint_schema = DATABASE() ORDER BY 1, 2")
     fks = s.query("SELECT table_name, constraint_name, referenced_table_name, delete_rule FROM "
                   "information_schema.referential_constraints WHERE constraint_schema = DATABASE() ORDER BY 1, 2")
-    return {"columns": columns, "indexes": indexes, "constraints": constraints, "checks": checks, "fks": fks}
+    comments = s.query(f"SELECT table_name, '', table_comment FROM information_schema.tables WHERE {where} "
+                       f"AND table_comment <> '' UNION ALL SELECT table_name, column_name, column_comment FROM "
+                       f"information_schema.columns WHERE {where} AND column_comment <> '' ORDER BY 1, 2")
+    return {"columns": columns, "indexes": indexes, "constraints": constraints, "checks": checks, "fks": fks,
+            "comments": comments}
