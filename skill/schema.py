@@ -55,17 +55,21 @@ class IndexDef:
     # What a rollback must rebuild besides plain columns (pg_dump, SSMS and the catalogs print
     # them): an access method other than the default (PostgreSQL gin, gist, brin, hash, spgist),
     # the keys as SQL where one is more than a column name (DESC, an operator class, a
-    # collation, an expression, a MySQL prefix length), non-key INCLUDE columns, and PostgreSQL's
-    # storage parameters (WITH (fillfactor = 70), see `storage_options`).
+    # collation, an expression, a MySQL prefix length), non-key INCLUDE columns, PostgreSQL's
+    # storage parameters (WITH (fillfactor = 70), see `storage_options`), MySQL's description and
+    # whether the optimizer ignores it (`hidden`: INVISIBLE on MySQL 8, IGNORED on MariaDB, as written).
     using: str | None = None
     keys: list[str] | None = None
     include: list[str] = field(default_factory=list)
     storage: dict[str, str] = field(default_factory=dict)
+    comment: str | None = None
+    hidden: str | None = None
 
     @property
     def plain(self) -> bool:
         """On plain columns only: what a tool's native createIndex can say."""
-        return self.using is None and self.keys is None and not self.include and not self.storage
+        return self.using is None and self.keys is None and not self.include and not self.storage \
+            and self.comment is None and self.hidden is None
 
     @property
     def reads(self) -> list[str]:
@@ -191,11 +195,12 @@ def _read_with_sqlglot(text: str, dialect: str) -> VirtualSchema:
 
 
 _TABLE_OR_INDEX = re.compile(r"CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\b", re.I)
-_PARTITION = re.compile(r"\bPARTITION\s+(?:BY|OF)\b|\bON\s+ONLY\b", re.I)
+# read by the replay, which knows them: partitions, MariaDB's IGNORED indexes (sqlglot reads neither)
+_PARTITION = re.compile(r"\bPARTITION\s+(?:BY|OF)\b|\bON\s+ONLY\b|\bIGNORED\b", re.I)
 
 
 def _tables_and_indexes_only(text: str, dialect: str) -> bool:
-    """Plain CREATE TABLE / INDEX statements; partitions are read by the replay, which knows them."""
+    """Plain CREATE TABLE / INDEX statements; partitions and the like are read by the replay."""
     from .sources.sqltext import split_sql
     return not _PARTITION.search(text) and all(_TABLE_OR_INDEX.match(text, a, b) for a, b in split_sql(text, dialect))
 
@@ -300,6 +305,11 @@ def read_table_item(table: TableDef, item: exp.Expression, dialect: str) -> bool
     elif isinstance(item, exp.IndexColumnConstraint):          # MySQL: KEY name (cols) inside CREATE TABLE
         kind = item.args.get("kind")                            # FULLTEXT / SPATIAL KEY: its index type
         index = _index_def(_name(item.this), item.expressions, dialect, using=kind.lower() if kind else None)
+        for option in item.args.get("options") or ():
+            if option.args.get("visible") is False:
+                index.hidden = "INVISIBLE"
+            if option.args.get("comment") is not None:
+                index.comment = option.args["comment"].name
         if any(c.lower() not in table.columns for c in index.columns):
             raise InvalidRequest(f"schema: index {item.name} names a column its table lacks", field="schema")
         table.indexes[item.name.lower()] = index

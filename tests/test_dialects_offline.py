@@ -64,7 +64,8 @@ def part_sets(d):
             expression=s["expression"].format(c=column),
             join=f"b.{q('id')} = {table}.{q('id')}", join_t=f"t.{q('id')} = b.{q('id')}",
             assignments=f"{column} = {s['value']}",
-            timeout_ms="5000", timeout_s="5", using="", identity="", method="", include="", storage="", comment="", text="'a description'",
+            timeout_ms="5000", timeout_s="5", using="", identity="", method="", include="", options="", comment="",
+            text="'a description'",
             switch="ON", kind="BY DEFAULT", start=" (START WITH LIMIT VALUE)",
         )
         for null in (" NOT NULL", " NULL", ""):

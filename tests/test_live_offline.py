@@ -84,8 +84,10 @@ def test_catalog_queries_pass_the_gate(database):
     names = ", ".join(d.literal(d.catalog_name(n)) for n in ("orders", "order_items"))
     queries = _queries(MODULES[database])
     assert len(queries) >= 8
+    hidden = [expr for expr, _ in getattr(MODULES[database], "HIDDEN", {}).values()] + ["0"]
     for name, sql in queries.items():
-        select_only(sql.format(names=names), d)       # raises GateFailure otherwise
+        for expr in hidden:                             # MySQL's index visibility, as each server names it
+            select_only(sql.format(names=names, hidden=expr), d)       # raises GateFailure otherwise
 
 
 @pytest.mark.parametrize("database", list(MODULES))

@@ -399,8 +399,12 @@ class Dialect:
                         method=f" USING {index.using}" if index.using and not before else "",
                         columns=", ".join(index.keys or map(q, index.columns)),
                         include=f" INCLUDE ({', '.join(map(q, index.include))})" if index.include else "",
-                        storage=f" WITH ({storage_sql(index.storage)})" if index.storage else "",
+                        options=self.index_options(index),
                         where=self.sql("partial_index", where=index.where) if index.where else "")
+
+    def index_options(self, index: IndexDef) -> str:
+        """What follows an index's columns: PostgreSQL's storage parameters."""
+        return f" WITH ({storage_sql(index.storage)})" if index.storage else ""
 
     def table_options(self, create: str, table) -> str:
         """CREATE TABLE text with what follows the table's body (`table`, a schema or catalog

@@ -13,7 +13,7 @@ ANSI_FORMS = {
     "rename_column": "ALTER TABLE {table} RENAME COLUMN {column} TO {new_name}",
     "set_default": "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {default}",
     "drop_default": "ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT",
-    "add_index": "CREATE {unique}INDEX {name} ON {table}{method} ({columns}){include}{storage}{where}",
+    "add_index": "CREATE {unique}INDEX {name} ON {table}{method} ({columns}){include}{options}{where}",
     "drop_index": "DROP INDEX {name}",
     "add_foreign_key": "ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY ({columns}) "
                        "REFERENCES {ref_table} ({ref_columns}){on_delete}",

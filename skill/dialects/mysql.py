@@ -124,9 +124,10 @@ class MySQL(Dialect):
         # zero-downtime (T3) forms: name the algorithm so the server fails fast instead of
         # silently falling back to a locking table copy.
         "online_add_column": "ALTER TABLE {table} ADD COLUMN {column_def}, ALGORITHM=INSTANT",
-        "online_add_index": "CREATE {unique}INDEX {name} ON {table} ({columns}) ALGORITHM=INPLACE LOCK=NONE",
+        "online_add_index": "CREATE {unique}INDEX {name} ON {table} ({columns}){options} ALGORITHM=INPLACE LOCK=NONE",
         # FULLTEXT and SPATIAL refuse LOCK=NONE: named SHARED, the server fails fast rather than copy
-        "add_index_blocking": "CREATE {unique}INDEX {name} ON {table} ({columns}) ALGORITHM=INPLACE LOCK=SHARED",
+        "add_index_blocking": "CREATE {unique}INDEX {name} ON {table} ({columns}){options} "
+                              "ALGORITHM=INPLACE LOCK=SHARED",
         "online_drop_index": "ALTER TABLE {table} DROP INDEX {name}, ALGORITHM=INPLACE, LOCK=NONE",
         "online_modify": "ALTER TABLE {table} MODIFY COLUMN {column_def}, ALGORITHM=INPLACE, LOCK=NONE",
         # INSTANT named where the version has it (MySQL 8.0.29+, MariaDB 10.4+; MariaDB restarts
@@ -173,7 +174,9 @@ class MySQL(Dialect):
     }
     command_allow = (
         re.compile(r"^CREATE\s+(UNIQUE\s+)?INDEX\b.*\bALGORITHM\s*=", re.I | re.S),
-        re.compile(r"^CREATE (FULLTEXT|SPATIAL) INDEX \S+ ON \S+ \([^;]*\)( ALGORITHM=INPLACE LOCK=SHARED)?$"),
+        # an index with its type, description or visibility (index_options), which sqlglot keeps opaque
+        re.compile(r"^CREATE ((UNIQUE|FULLTEXT|SPATIAL) )?INDEX \S+ ON \S+ \([^;]*\)( COMMENT '([^'\\]|''|\\.)*')?"
+                   r"( INVISIBLE| IGNORED)?( ALGORITHM=INPLACE LOCK=SHARED)?$"),
         # dbmig's sync triggers: one SET of NEW.<column> assignments, no compound body
         re.compile(r"^CREATE TRIGGER IF NOT EXISTS \S+ BEFORE (INSERT|UPDATE) ON \S+ FOR EACH ROW "
                    r"SET NEW\.[^;]*$"),
@@ -232,6 +235,14 @@ class MySQL(Dialect):
                   "statements may run again, so: find the blocker (SHOW PROCESSLIST; "
                   "information_schema.innodb_trx), wait for its transaction to end, then `flyway repair` "
                   "and `flyway migrate` (or `alembic upgrade`, `liquibase update`) resume at that step.")
+
+    def index_options(self, index) -> str:
+        return self.index_clauses(index.comment, index.hidden)
+
+    def index_clauses(self, comment: str | None, hidden: str | None) -> str:
+        """An index's description, and whether the optimizer ignores it, as the schema spelled
+        that (MySQL 8 INVISIBLE, MariaDB 10.6+ IGNORED)."""
+        return (f" COMMENT {self.literal(comment)}" if comment else "") + (f" {hidden}" if hidden else "")
 
     def quote_literal(self, text: str) -> str:
         """MySQL reads a backslash in '...' as an escape unless sql_mode has NO_BACKSLASH_ESCAPES,

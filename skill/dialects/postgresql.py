@@ -66,12 +66,12 @@ class PostgreSQL(Dialect):
         "drop_not_null": "ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL",
         "partial_index": " WHERE {where}",
         "add_index_online": "CREATE {unique}INDEX CONCURRENTLY {name} ON {table}{method} ({columns}){include}"
-                            "{storage}{where}",
+                            "{options}{where}",
         "drop_index_online": "DROP INDEX CONCURRENTLY {name}",
         # A partitioned table takes no CONCURRENTLY (create or drop): its own index is made ON ONLY
         # it (invalid, and empty: the table holds no rows), each partition's concurrently, then
         # attached; the last attach makes it valid. Dropping it drops the attached ones.
-        "add_index_only": "CREATE {unique}INDEX {name} ON ONLY {table}{method} ({columns}){include}{storage}{where}",
+        "add_index_only": "CREATE {unique}INDEX {name} ON ONLY {table}{method} ({columns}){include}{options}{where}",
         "attach_index": "ALTER INDEX {name} ATTACH PARTITION {partition_index}",
         "drop_partitioned_index": "DROP INDEX IF EXISTS {name}",
         # Declarative partitioning, as pg_dump writes it: the parent with its key, each partition

@@ -72,7 +72,7 @@ def _index_statement(table: CatalogTable, i: CatalogIndex, d: Dialect) -> str:
     if _as_dumped(i, d):
         return i.definition
     return d.sql("add_index", unique="UNIQUE " if i.unique else "", name=q(d, i.name), table=q(d, table.name),
-                 method="", columns=", ".join(q(d, c) for c in i.columns), include="", storage="",
+                 method="", columns=", ".join(q(d, c) for c in i.columns), include="", options="",
                  where=d.sql("partial_index", where=i.where) if i.where else "")
 
 

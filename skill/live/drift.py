@@ -144,13 +144,14 @@ def _index_shape(i: IndexDef) -> tuple:
     # Keys beyond plain columns are compared by kind, not spelling: the catalog deparses an
     # expression its own way (casts added, case changed).
     return (tuple(c.lower() for c in i.columns), i.unique, _spelled(i.where), i.using, i.keys is None,
-            tuple(c.lower() for c in i.include), tuple(sorted(i.storage.items())))
+            tuple(c.lower() for c in i.include), tuple(sorted(i.storage.items())), i.hidden)
 
 
 def _index_text(i: IndexDef) -> str:
     return (f"{'UNIQUE ' if i.unique else ''}{'USING ' + i.using + ' ' if i.using else ''}"
             f"({', '.join(i.keys or i.columns)})" + (f" INCLUDE ({', '.join(i.include)})" if i.include else "")
-            + (f" WITH ({storage_sql(i.storage)})" if i.storage else "") + (f" WHERE {i.where}" if i.where else ""))
+            + (f" WITH ({storage_sql(i.storage)})" if i.storage else "") + (f" WHERE {i.where}" if i.where else "")
+            + (f" {i.hidden}" if i.hidden else ""))
 
 
 def _spelled(expression: str | None) -> str | None:

@@ -51,8 +51,13 @@ CHECKS = ("SELECT t.table_name, t.constraint_name, c.check_clause FROM informati
           "JOIN information_schema.check_constraints c ON c.constraint_schema = t.constraint_schema "
           "AND c.constraint_name = t.constraint_name WHERE t.constraint_type = 'CHECK' "
           "AND t.table_schema = DATABASE() AND t.table_name IN ({names}) ORDER BY t.table_name, t.constraint_name")
-INDEXES = ("SELECT table_name, index_name, non_unique, column_name, sub_part, index_type, collation FROM "
-           f"information_schema.statistics WHERE {_HERE} ORDER BY table_name, index_name, seq_in_index")
+INDEXES = ("SELECT table_name, index_name, non_unique, column_name, sub_part, index_type, collation, "
+           "index_comment, {hidden} FROM information_schema.statistics WHERE " + _HERE +
+           " ORDER BY table_name, index_name, seq_in_index")
+# Whether the optimizer ignores an index: MariaDB 10.6+ says IGNORED, MySQL 8 IS_VISIBLE, older servers neither.
+HIDDEN_COLUMNS = ("SELECT UPPER(column_name) FROM information_schema.columns WHERE table_schema = 'information_schema' "
+                  "AND table_name = 'STATISTICS' AND UPPER(column_name) IN ('IGNORED', 'IS_VISIBLE')")
+HIDDEN = {"IGNORED": ("ignored = 'YES'", "IGNORED"), "IS_VISIBLE": ("is_visible = 'NO'", "INVISIBLE")}
 TRIGGERS = ("SELECT event_object_table, trigger_name, action_timing, event_manipulation FROM "
             "information_schema.triggers WHERE trigger_schema = DATABASE() AND event_object_table IN ({names}) "
             "ORDER BY event_object_table, trigger_name")
@@ -157,7 +162,9 @@ def read_tables(session, names: str) -> dict[str, CatalogTable]:
         ((t, n), r) for t, n, r in session.rows(DELETE_RULES.format(names=names))), d)
     for table, name, clause in session.rows(CHECKS.format(names=names)):
         tables[table].constraints.append(CatalogConstraint(name, "check", f"CHECK ({tidy(clause)})"))
-    _indexes(tables, session.rows(INDEXES.format(names=names)))
+    found = [HIDDEN[name] for (name,) in session.rows(HIDDEN_COLUMNS)]
+    hidden, word = found[0] if found else ("0", None)
+    _indexes(tables, session.rows(INDEXES.format(names=names, hidden=hidden)), word)
     for table, name, timing, event in session.rows(TRIGGERS.format(names=names)):
         tables[table].triggers.append(f"{name} ({timing} {event})")
     _views(tables, session.rows(VIEWS))
@@ -211,41 +218,44 @@ def _keys(tables, rows, rules, d) -> None:
         tables[table].constraints.append(CatalogConstraint(None if kind == "PRIMARY KEY" else name, KINDS[kind], clause))
 
 
-def _indexes(tables, rows) -> None:
+def _indexes(tables, rows, hidden_word: str | None) -> None:
     """Indexes other than the keys' own (PRIMARY, UNIQUE constraints are indexes here too)."""
     keys = {(t.name, k.name) for t in tables.values() for k in t.constraints}
     parts: dict[tuple[str, str], list[tuple]] = {}
-    for table, name, non_unique, column, sub_part, index_type, collation in rows:
+    options: dict[tuple[str, str], str] = {}
+    for table, name, non_unique, column, sub_part, index_type, collation, comment, hidden in rows:
         if name == "PRIMARY" or (table, name) in keys:
             continue
         if (table, name) not in parts:
             tables[table].indexes.append(CatalogIndex(name, [], not int(non_unique),
                                                       definition=f"{index_type} index {name}"))
+            options[table, name] = MYSQL.index_clauses(comment or None, hidden_word if int(hidden or 0) else None)
         parts.setdefault((table, name), []).append((column, sub_part, index_type, collation))
     for t in tables.values():
         for i in t.indexes:
-            _index_columns(t.name, i, parts[(t.name, i.name)])
+            _index_columns(t.name, i, parts[(t.name, i.name)], options[t.name, i.name])
 
 
 # Index types the model holds (BTREE: the default; the others as IndexDef.using).
 _INDEX_TYPES = {"BTREE": "", "FULLTEXT": "FULLTEXT ", "SPATIAL": "SPATIAL "}
 
 
-def _index_columns(table: str, index: CatalogIndex, parts: list[tuple]) -> None:
-    """Plain columns as such; prefix lengths, descending keys and FULLTEXT or SPATIAL types as the
-    CREATE INDEX that makes them (which the schema reader takes whole); an expression index
-    (or a HASH one, MEMORY tables) stays out of the model (columns empty, its definition for the note)."""
+def _index_columns(table: str, index: CatalogIndex, parts: list[tuple], options: str) -> None:
+    """Plain columns as such; prefix lengths, descending keys, FULLTEXT or SPATIAL types and the
+    `options` (description, IGNORED / INVISIBLE) as the CREATE INDEX that makes them (which the
+    schema reader takes whole); an expression index (or a HASH one, MEMORY tables) stays out of
+    the model (columns empty, its definition for the note)."""
     index_type = parts[0][2]
     if index_type not in _INDEX_TYPES or any(column is None for column, *_ in parts):
         return
-    plain = all(sub_part is None and collation != "D" for _, sub_part, _, collation in parts)
+    plain = not options and all(sub_part is None and collation != "D" for _, sub_part, _, collation in parts)
     if plain and not _INDEX_TYPES[index_type]:
         index.columns = [column for column, *_ in parts]
         return
     keys = ", ".join(_quoted(column) + (f"({sub_part})" if sub_part and index_type == "BTREE" else "")
                      + (" DESC" if collation == "D" else "") for column, sub_part, _, collation in parts)
     kind = _INDEX_TYPES[index_type] or ("UNIQUE " if index.unique else "")
-    index.definition = f"CREATE {kind}INDEX {_quoted(index.name)} ON {_quoted(table)} ({keys})"
+    index.definition = f"CREATE {kind}INDEX {_quoted(index.name)} ON {_quoted(table)} ({keys}){options}"
 
 
 def _quoted(name: str) -> str:

@@ -73,9 +73,14 @@ _ADD_DEFAULT_FOR = re.compile(r"\s*ALTER\s+TABLE\s+(\S+)\s+ADD\s+(?:CONSTRAINT\s
                               re.I | re.S)
 _RENAME_TABLE = re.compile(r"\s*RENAME\s+TABLE\s+(.+)$", re.I | re.S)
 _RENAME_CONSTRAINT = re.compile(r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(\S+)\s+RENAME\s+CONSTRAINT\s+(\S+)\s+TO\s+(\S+)\s*$", re.I)
-# MySQL's trailing index options that change no definition the model holds: how it is built, and the
-# index type InnoDB ignores (USING HASH builds a B-tree) or takes anyway (BTREE)
-_INDEX_OPTIONS = re.compile(r"[\s,]+(?:(?:ALGORITHM|LOCK)\s*=?\s*\w+|USING\s+(?:BTREE|HASH))\s*$", re.I)
+# MySQL's trailing index options, which sqlglot keeps opaque after CREATE INDEX: how it is built and
+# the index type InnoDB ignores (USING HASH builds a B-tree) or takes anyway (BTREE), which change
+# nothing the model holds; its description and visibility to the optimizer, which it keeps
+_INDEX_OPTIONS = re.compile(r"[\s,]+(?:(?:ALGORITHM|LOCK)\s*=?\s*\w+|USING\s+(?:BTREE|HASH)|(VISIBLE|NOT\s+IGNORED)|"
+                            r"(INVISIBLE|IGNORED)|COMMENT\s*('(?:[^'\\]|''|\\.)*'))\s*$", re.I)
+# MariaDB's IGNORED index (MySQL 8 says INVISIBLE), which sqlglot does not read: read as INVISIBLE,
+# written back as IGNORED (Replayer.hidden)
+_IGNORED = re.compile(r"(\)|')(\s+)(NOT\s+)?IGNORED\b", re.I)
 # MySQL's CREATE FULLTEXT / SPATIAL INDEX, which sqlglot keeps opaque: read as CREATE INDEX plus its type.
 _TYPED_INDEX = re.compile(r"(\s*CREATE\s+)(FULLTEXT|SPATIAL)\s+(INDEX\b.*)", re.I | re.S)
 
@@ -109,6 +114,9 @@ def replay(statements: list[Statement], database: str) -> Replay:
     r = Replayer(database)
     for stmt in statements:
         r.apply(stmt)
+    if r.hidden != "INVISIBLE":         # a MariaDB history: its hidden indexes are IGNORED ones
+        for index in (i for t in r.schema.tables.values() for i in t.indexes.values() if i.hidden):
+            index.hidden = r.hidden
     return r.result
 
 
@@ -118,6 +126,7 @@ class Replayer:
         self.quote = get_dialect(database).q        # a renamed column as the indexes' SQL names it
         self.result = Replay(VirtualSchema(known=True))
         self.schema = self.result.schema
+        self.hidden = "INVISIBLE"                   # how the history spells an index the optimizer ignores
 
     # --- the loop ------------------------------------------------------------------------------
     def apply(self, stmt: Statement) -> None:
@@ -169,6 +178,9 @@ class Replayer:
             text = _STORAGE[self.dialect].sub("", text)
         if self.dialect == "postgres":
             text = _COMMENT_NULL.sub(r"\1''", _ON_ONLY.sub(r"\1", text))
+        if self.dialect == "mysql" and _IGNORED.search(text):
+            self.hidden = "IGNORED"
+            text = _IGNORED.sub(lambda m: m[1] + m[2] + ("VISIBLE" if m[3] else "INVISIBLE"), text)
         node = self.parse(text)
         if isinstance(node, exp.Command):
             return self.command(text)
@@ -203,11 +215,10 @@ class Replayer:
             table = self.table(_bare(m.group(1)))
             return set_default(table.name, self.column(table, _bare(m.group(3))),
                                self.parse(m.group(2)).sql(self.dialect))
-        if re.match(r"\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b", text, re.I) and _INDEX_OPTIONS.search(text):
-            return self.statement(_without_index_options(text))
-        if m := _TYPED_INDEX.match(text):
-            node = self.parse(_without_index_options(m.group(1) + m.group(3)))
-            return self.create_index(node, using=m.group(2).lower())
+        typed = _TYPED_INDEX.match(text)
+        if typed or re.match(r"\s*CREATE\s+(?:UNIQUE\s+)?INDEX\b", text, re.I) and _INDEX_OPTIONS.search(text):
+            text, options = _index_options(typed.group(1) + typed.group(3) if typed else text)
+            return self.create_index(self.parse(text), typed.group(2).lower() if typed else None, **options)
         if m := _ATTACH.match(text):
             return self.attach(_bare(m.group(1)), _bare(m.group(2)), m.group(3).strip())
         if m := _DETACH.match(text):
@@ -294,9 +305,11 @@ class Replayer:
         self.result.unknown.pop(table.name.lower(), None)
         self.schema.put(keys_not_null(table))
 
-    def create_index(self, node: exp.Create, using: str | None = None) -> None:
+    def create_index(self, node: exp.Create, using: str | None = None, **options) -> None:
         table_name, index = read_index(node, self.dialect)
         index.using = using or index.using
+        for name, value in options.items():
+            setattr(index, name, value)
         table = self.table(table_name)
         if node.args.get("exists") and index.name.lower() in table.indexes:
             return
@@ -394,6 +407,8 @@ class Replayer:
             self.rename_index_in(table, a.this.name, a.args["to"].name)
         elif isinstance(a, exp.AlterSet):
             self.set_storage(table.storage, a)
+        elif isinstance(a, exp.AlterIndex):         # MySQL ALTER INDEX i [IN]VISIBLE
+            self.index(table, a.name).hidden = None if a.args.get("visible") else "INVISIBLE"
         else:
             raise NotModelled(f"ALTER TABLE action {type(a).__name__} is not modelled", [table.name])
 
@@ -520,6 +535,12 @@ class Replayer:
             raise NotModelled(f"table {name} was not created by the history", [name])
         return table
 
+    def index(self, table: TableDef, name: str) -> IndexDef:
+        index = table.indexes.get(name.lower())
+        if index is None:
+            raise NotModelled(f"changes index {name}, which the history never created", [table.name])
+        return index
+
     def column(self, table: TableDef, name: str, missing_ok: bool = False) -> ColumnDef | None:
         col = table.columns.get(name.lower())
         if col is None and not missing_ok:
@@ -544,7 +565,14 @@ def _partition_by(node: exp.Create, dialect: str) -> str | None:
     return by.this.sql(dialect) if by else None
 
 
-def _without_index_options(text: str) -> str:
-    while (shorter := _INDEX_OPTIONS.sub("", text)) != text:
-        text = shorter
-    return text
+def _index_options(text: str) -> tuple[str, dict]:
+    """CREATE INDEX without its trailing MySQL options, and the options the model keeps."""
+    options = {}
+    while m := _INDEX_OPTIONS.search(text):
+        visible, hidden, comment = m.groups()
+        if (visible or hidden) and "hidden" not in options:    # the last word counts: read from the end
+            options["hidden"] = "INVISIBLE" if hidden else None
+        if comment and "comment" not in options:
+            options["comment"] = sqlglot.parse_one(comment, read="mysql").name
+        text = text[:m.start()]
+    return text, options
