@@ -550,8 +550,8 @@ def storage_options(nodes, dialect: str) -> dict[str, str]:
     for node in nodes:
         name, value = (node.this, node.args.get("value")) if isinstance(node, exp.Property) else \
             (node.this, node.expression)
-        options[name.sql(dialect).lower()] = value.name if isinstance(value, (exp.Literal, exp.Var, exp.Boolean)) \
-            else value.sql(dialect)
+        options[name.sql(dialect).lower()] = ("true" if value.this else "false") if isinstance(value, exp.Boolean) \
+            else value.name if isinstance(value, (exp.Literal, exp.Var)) else value.sql(dialect)
     return options
 
 

@@ -74,6 +74,7 @@ def test_a_changed_column_keeps_its_description(database, change, downtime, move
 def test_descriptions_are_read_from_a_dump_and_a_history():
     pg = parse_schema(";\n".join(TABLES["postgresql"][:5] + [
         "COMMENT ON COLUMN account.score IS NULL", "COMMENT ON INDEX account_pkey IS 'not a table'",
+        "COMMENT ON CONSTRAINT account_pkey ON account IS 'as pg_dump writes a key''s description'",
         "COMMENT ON COLUMN some_view.x IS 'a view: not in the model'"]) + ";", "postgres").table("account")
     assert pg.comment == "one row per paying customer"
     assert [(c.name, c.comment) for c in pg.columns.values()] == [

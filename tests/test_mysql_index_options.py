@@ -45,6 +45,10 @@ def test_both_spellings_are_read_and_written_as_the_schema_has_them():
                           "ALTER TABLE event ALTER INDEX event_id_kind VISIBLE;", "mysql").table("event")
     assert {n: (i.hidden, i.comment) for n, i in mysql8.indexes.items()} == {
         "event_kind": ("INVISIBLE", None), "event_id_kind": (None, "x")}
+    history = parse_schema(TABLES[0] + ";\nALTER TABLE event ALTER INDEX event_kind NOT IGNORED;\n"
+                           "ALTER TABLE event ALTER INDEX event_at IGNORED;", "mysql").table("event")
+    assert {n: i.hidden for n, i in history.indexes.items()} == {
+        "event_kind": None, "event_at": "IGNORED", "event_kind_at": "IGNORED"}
     d = get_dialect("mysql")
     assert d.create_index("add_index", "event", mariadb.indexes["event_kind_at"]) == \
         "CREATE INDEX event_kind_at ON event (kind, at) COMMENT 'retiring; it''s ignored' IGNORED"

@@ -19,7 +19,7 @@ TABLES = [
     "WITH (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.01)",
     "CREATE INDEX queue_state ON queue (state) WITH (fillfactor = 50)",
     "CREATE TABLE audit (id bigint PRIMARY KEY, queue_id bigint REFERENCES queue, note text) "
-    "WITH (autovacuum_enabled = false)",
+    "WITH (autovacuum_enabled = false, toast.autovacuum_enabled = false)",
     "INSERT INTO queue VALUES (1, 'new', 'a'), (2, 'done', NULL)",
     "INSERT INTO audit VALUES (10, 1, 'x')",
 ]
@@ -42,7 +42,8 @@ def test_the_round_trip_compares_storage_parameters():
     with live_server("postgresql").scratch("options") as scratch:
         scratch.execute(TABLES)
         assert scratch.snapshot()["schema"]["storage"] == [
-            ["audit", "{autovacuum_enabled=false}"], ["queue", "{fillfactor=70,autovacuum_vacuum_scale_factor=0.01}"]]
+            ["audit", "{autovacuum_enabled=false}", "{autovacuum_enabled=false}"],
+            ["queue", "{fillfactor=70,autovacuum_vacuum_scale_factor=0.01}", None]]
         assert "WITH (fillfactor='50')" in str(scratch.snapshot()["schema"]["indexes"])
 
 
@@ -63,3 +64,6 @@ def test_a_history_sets_and_resets_parameters_as_postgresql_does():
     assert queue.indexes["queue_state"].storage == {"fillfactor": "50"}
     dump = "CREATE TABLE public.queue (id bigint, state text) WITH (fillfactor='70', autovacuum_enabled='false');"
     assert parse_schema(dump, "postgres").table("queue").storage == {"fillfactor": "70", "autovacuum_enabled": "false"}
+    written = "CREATE TABLE queue (id bigint, state text) WITH (toast.autovacuum_enabled = false, fillfactor = 70);"
+    assert parse_schema(written, "postgres").table("queue").storage == {"toast.autovacuum_enabled": "false",
+                                                                        "fillfactor": "70"}

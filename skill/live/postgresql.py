@@ -28,8 +28,10 @@ SETUP = ("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
 READ_ONLY = "SELECT current_setting('transaction_read_only')"
 
 _IN_SCHEMA = "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
+# Storage parameters: the table's, then its TOAST table's as CREATE TABLE ... WITH names them (toast.*).
 TABLES = ("SELECT c.relname, c.relkind, c.reltuples::bigint, pg_total_relation_size(c.oid), pg_get_partkeydef(c.oid), "
-          "p.relname, pg_get_expr(c.relpartbound, c.oid), c.reloptions, obj_description(c.oid, 'pg_class') "
+          "p.relname, pg_get_expr(c.relpartbound, c.oid), c.reloptions || ARRAY(SELECT 'toast.' || o FROM pg_class t, "
+          "unnest(t.reloptions) AS o WHERE t.oid = c.reltoastrelid), obj_description(c.oid, 'pg_class') "
           "FROM pg_class c LEFT JOIN pg_inherits i ON i.inhrelid = c.oid "
           f"AND c.relispartition LEFT JOIN pg_class p ON p.oid = i.inhparent {_IN_SCHEMA} AND c.relname IN ({{names}}) "
           "AND c.relkind IN ('r', 'p', 'v', 'm', 'f')")

@@ -80,7 +80,10 @@ _INDEX_OPTIONS = re.compile(r"[\s,]+(?:(?:ALGORITHM|LOCK)\s*=?\s*\w+|USING\s+(?:
                             r"(INVISIBLE|IGNORED)|COMMENT\s*('(?:[^'\\]|''|\\.)*'))\s*$", re.I)
 # MariaDB's IGNORED index (MySQL 8 says INVISIBLE), which sqlglot does not read: read as INVISIBLE,
 # written back as IGNORED (Replayer.hidden)
-_IGNORED = re.compile(r"(\)|')(\s+)(NOT\s+)?IGNORED\b", re.I)
+_IGNORED = re.compile(r"(\)|'|\bALTER\s+INDEX\s+\S+)(\s+)(NOT\s+)?IGNORED\b", re.I)
+# A description of what the model does not hold (a constraint, an index, a view, ...), some of which
+# sqlglot does not read (pg_dump's COMMENT ON CONSTRAINT c ON t): no table changes
+_OTHER_COMMENT = re.compile(r"\s*COMMENT\s+ON\s+(?!TABLE\b|COLUMN\b)", re.I)
 # MySQL's CREATE FULLTEXT / SPATIAL INDEX, which sqlglot keeps opaque: read as CREATE INDEX plus its type.
 _TYPED_INDEX = re.compile(r"(\s*CREATE\s+)(FULLTEXT|SPATIAL)\s+(INDEX\b.*)", re.I | re.S)
 
@@ -176,6 +179,8 @@ class Replayer:
             return                      # a psql command (`\\restrict` in a pg_dump): no table changes
         if self.dialect in _STORAGE:
             text = _STORAGE[self.dialect].sub("", text)
+        if _OTHER_COMMENT.match(text):
+            return
         if self.dialect == "postgres":
             text = _COMMENT_NULL.sub(r"\1''", _ON_ONLY.sub(r"\1", text))
         if self.dialect == "mysql" and _IGNORED.search(text):

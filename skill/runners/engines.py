@@ -180,10 +180,11 @@ def _pg_schema(s: Scratch) -> dict:
         "AND (c.relkind = 'p' OR c.relispartition) AND c.relkind IN ('r', 'p') ORDER BY 1")
     invalid = s.query("SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n "
                       "ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND NOT i.indisvalid ORDER BY 1")
-    # a table's storage parameters (an index's are in its indexdef)
-    storage = s.query("SELECT c.relname, c.reloptions::text FROM pg_class c JOIN pg_namespace n ON n.oid = "
-                      "c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.reloptions IS NOT NULL "
-                      "ORDER BY 1")
+    # a table's storage parameters and its TOAST table's (an index's are in its indexdef)
+    storage = s.query("SELECT c.relname, c.reloptions::text, t.reloptions::text FROM pg_class c JOIN pg_namespace n "
+                      "ON n.oid = c.relnamespace LEFT JOIN pg_class t ON t.oid = c.reltoastrelid "
+                      "WHERE n.nspname = 'public' AND c.relkind = 'r' "
+                      "AND (c.reloptions IS NOT NULL OR t.reloptions IS NOT NULL) ORDER BY 1")
     comments = s.query(
         "SELECT c.relname, COALESCE(a.attname, ''), d.description FROM pg_description d JOIN pg_class c "
         "ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass JOIN pg_namespace n ON n.oid = c.relnamespace "
