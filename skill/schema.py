@@ -196,21 +196,22 @@ def _read_with_sqlglot(text: str, dialect: str) -> VirtualSchema:
 
 _TABLE_OR_INDEX = re.compile(r"CREATE\s+(?:UNIQUE\s+)?(?:TABLE|INDEX)\b", re.I)
 # read by the replay, which knows them: partitions, MariaDB's IGNORED indexes (sqlglot reads neither)
-_PARTITION = re.compile(r"\bPARTITION\s+(?:BY|OF)\b|\bON\s+ONLY\b|\bIGNORED\b", re.I)
+_REPLAY_ONLY = re.compile(r"\bPARTITION\s+(?:BY|OF)\b|\bON\s+ONLY\b|\bIGNORED\b", re.I)
 
 
 def _tables_and_indexes_only(text: str, dialect: str) -> bool:
     """Plain CREATE TABLE / INDEX statements; partitions and the like are read by the replay."""
     from .sources.sqltext import split_sql
-    return not _PARTITION.search(text) and all(_TABLE_OR_INDEX.match(text, a, b) for a, b in split_sql(text, dialect))
+    return not _REPLAY_ONLY.search(text) and all(_TABLE_OR_INDEX.match(text, a, b) for a, b in split_sql(text, dialect))
 
 
 def _read_dump(text: str, dialect: str) -> VirtualSchema:
     """A schema given as a dump (pg_dump --schema-only, mysqldump --no-data, a DDL script): the
     statements are applied in order as a project's history is (dbmig.project.replay), keys and
-    identities added by ALTER TABLE included, and comments on tables and columns; settings, ownership,
-    grants, and views, sequences or functions (outside the table model) change nothing. A statement that changes a
-    table in a way the model cannot hold is refused: a schema is taken as exact, never guessed."""
+    identities added by ALTER TABLE included, and descriptions of tables and columns; settings,
+    ownership, grants, and views, sequences or functions (outside the table model) change nothing.
+    A statement that changes a table in a way the model cannot hold is refused: a schema is taken
+    as exact, never guessed."""
     from .dialects import sqlglot_dialect
     from .project.replay import replay
     from .sources import read_sources

@@ -25,7 +25,8 @@ TABLES = {
         "INSERT INTO account VALUES (1, 'a@x.io', 'pro', 3), (2, 'b@x.io', NULL, 0)",
     ],
     "mysql": [
-        "CREATE TABLE account (id bigint PRIMARY KEY, mail varchar(200) NOT NULL COMMENT 'login; the customer''s address', "
+        "CREATE TABLE account (id bigint PRIMARY KEY, "
+        "mail varchar(200) NOT NULL COMMENT 'login; the customer''s address', "
         "plan varchar(20) COMMENT 'free | pro', score int NOT NULL DEFAULT 0 COMMENT 'risk score, 0-100') "
         "COMMENT='one row per paying customer'",
         "INSERT INTO account VALUES (1, 'a@x.io', 'pro', 3), (2, 'b@x.io', NULL, 0)",
