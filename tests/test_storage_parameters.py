@@ -38,6 +38,7 @@ def test_a_rollback_gives_back_the_storage_parameters(source, tool, change, tmp_
     round_trip_from(source, "postgresql", TABLES, tool, change, tmp_path)
 
 
+@pytest.mark.engine
 def test_the_round_trip_compares_storage_parameters():
     with live_server("postgresql").scratch("options") as scratch:
         scratch.execute(TABLES)
