@@ -185,7 +185,7 @@ def _read_with_sqlglot(text: str, dialect: str) -> VirtualSchema:
             table = _table(st.this, dialect)
             collate = st.find(exp.CollateProperty)
             table.collation = collate.this.name if collate else None
-            table.storage, table.comment = table_storage(st, dialect), table_comment(st)
+            read_table_options(table, st, dialect)
             schema.put(table)
         elif isinstance(st, exp.Create) and st.kind == "INDEX":
             _index(schema, st, dialect)
@@ -565,10 +565,11 @@ def table_storage(node: exp.Create, dialect: str) -> dict[str, str]:
     return storage_options([p for p in props.expressions if type(p) is exp.Property], dialect)
 
 
-def table_comment(node: exp.Create) -> str | None:
-    """MySQL's CREATE TABLE ... COMMENT='...' (PostgreSQL's is a COMMENT ON statement)."""
+def read_table_options(table: TableDef, node: exp.Create, dialect: str) -> None:
+    """What a CREATE TABLE says after its body that the model keeps: PostgreSQL's storage
+    parameters, MySQL's COMMENT='...' (PostgreSQL's is a COMMENT ON statement)."""
     comment = node.find(exp.SchemaCommentProperty)
-    return comment.this.name if comment else None
+    table.storage, table.comment = table_storage(node, dialect), comment.this.name if comment else None
 
 
 def _index_def(name: str, elements: list[exp.Expression], dialect: str, unique: bool = False,

@@ -422,14 +422,16 @@ class Dialect:
         return self.sql("column_comment", comment=self.literal(comment)) if comment and self.comments == "inline" \
             else ""
 
-    def comments_on(self, table: str, comment: str | None, columns: list[tuple[str, str | None]]) -> list[str]:
-        """COMMENT ON statements for a table's description and its columns' ((quoted name,
-        description) pairs), where they are statements of their own; `table` is quoted."""
+    def comments_on(self, table: str, comment: str | None, columns, quote=None) -> list[str]:
+        """COMMENT ON statements for table `table`'s description and its `columns`' (schema or
+        catalog columns), where they are statements of their own; names quoted by `quote`
+        (default `q`)."""
         if self.comments != "statement":
             return []
-        out = [self.sql("comment_on_table", table=table, text=self.literal(comment))] if comment else []
-        return out + [self.sql("comment_on_column", table=table, column=column, text=self.literal(text))
-                      for column, text in columns if text]
+        quote = quote or self.q
+        out = [self.sql("comment_on_table", table=quote(table), text=self.literal(comment))] if comment else []
+        return out + [self.sql("comment_on_column", table=quote(table), column=quote(c.name),
+                               text=self.literal(c.comment)) for c in columns if c.comment]
 
     def attach_partition(self, table, quote=None) -> str:
         """Attaching the partition `table` to its parent, names quoted by `quote` (default `q`)."""

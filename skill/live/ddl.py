@@ -24,8 +24,8 @@ def schema_text(tables: list[CatalogTable], dialect: Dialect) -> str:
     statements = [s for t in tables for s in table_statements(t, dialect)]
     # partitions attached once every table exists, as pg_dump does
     statements += [dialect.attach_partition(t, lambda name: q(dialect, name)) for t in tables if t.partition_of]
-    statements += [s for t in tables for s in dialect.comments_on(
-        q(dialect, t.name), t.comment, [(q(dialect, c.name), c.comment) for c in t.columns])]
+    statements += [s for t in tables for s in dialect.comments_on(t.name, t.comment, t.columns,
+                                                                  lambda name: q(dialect, name))]
     return "".join(f"{s};\n" for s in statements)
 
 

@@ -162,8 +162,7 @@ def read_tables(session, names: str) -> dict[str, CatalogTable]:
         ((t, n), r) for t, n, r in session.rows(DELETE_RULES.format(names=names))), d)
     for table, name, clause in session.rows(CHECKS.format(names=names)):
         tables[table].constraints.append(CatalogConstraint(name, "check", f"CHECK ({tidy(clause)})"))
-    found = [HIDDEN[name] for (name,) in session.rows(HIDDEN_COLUMNS)]
-    hidden, word = found[0] if found else ("0", None)
+    hidden, word = hidden_index(session.rows)
     _indexes(tables, session.rows(INDEXES.format(names=names, hidden=hidden)), word)
     for table, name, timing, event in session.rows(TRIGGERS.format(names=names)):
         tables[table].triggers.append(f"{name} ({timing} {event})")
@@ -216,6 +215,13 @@ def _keys(tables, rows, rules, d) -> None:
             + ON_DELETE.get(rules.get((table, name), ""), ""))
         # the primary key is always called PRIMARY: it has no name of its own to keep
         tables[table].constraints.append(CatalogConstraint(None if kind == "PRIMARY KEY" else name, KINDS[kind], clause))
+
+
+def hidden_index(rows) -> tuple[str, str | None]:
+    """(a statistics expression true for an index the optimizer ignores, the server's word for
+    such an index): `rows` runs a query on the server."""
+    found = [HIDDEN[name] for (name,) in rows(HIDDEN_COLUMNS)]
+    return found[0] if found else ("0", None)
 
 
 def _indexes(tables, rows, hidden_word: str | None) -> None:

@@ -168,7 +168,7 @@ def _readd_column(ctx: Context, table: str, col: ColumnDef, p: dict) -> list[str
     plain = replace(col, identity=None)     # an added identity column would number the rows anew
     loose = replace(plain, nullable=True)
     statements = d.statements("add_column", **{**p, "column_def": ctx.column_def(table, loose)})
-    statements += ctx.comments_on(table, [col])
+    statements += d.comments_on(table, None, [col])
     statements.append(d.sql("update_from_backup", **p))
     if not col.nullable:
         statements += d.statements("set_not_null", **parts(ctx, table, plain))
@@ -189,7 +189,7 @@ def _drop_column_unrecoverable(ch: DropColumn, ctx: Context, path: str, col, wha
     d = ctx.dialect
     p = parts(ctx, ch.table, col) if col else ctx.names(ch.table, ch.column)
     reverse = d.statements("add_column", **{**p, "column_def": ctx.column_def(
-        ch.table, replace(col, nullable=True))}) + ctx.comments_on(ch.table, [col]) + readd if col else None
+        ch.table, replace(col, nullable=True))}) + d.comments_on(ch.table, None, [col]) + readd if col else None
     manual = [] if col else [f"Re-create column {ch.table}.{ch.column} with its old definition and "
                              "restore its values from a backup."]
     return [*dependents, Step(f"drop column {ch.table}.{ch.column}", how.statements(p), reverse, how.lock,

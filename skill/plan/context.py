@@ -103,11 +103,6 @@ class Context:
         return d.sql("column_def", column=self.q(col.name), type=type_, identity=identity,
                      default=default, null="" if nullable else " NOT NULL", comment=d.comment_clause(col.comment))
 
-    def comments_on(self, table: str, columns, comment: str | None = None) -> list[str]:
-        """The COMMENT ON statements that give `columns` of `table` (and the table: `comment`) back
-        their descriptions, where a definition does not hold them (PostgreSQL, Oracle)."""
-        return self.dialect.comments_on(self.q(table), comment, [(self.q(c.name), c.comment) for c in columns])
-
     def refuse_generated(self, table: str, column: str, what: str, path: str) -> None:
         """The database computes a generated column's values: its type and default are its expression's."""
         col = self.schema.column(table, column)

@@ -24,7 +24,7 @@ def create_table_sql(ctx: Context, table: TableDef) -> list[str]:
         body = [ctx.column_def(table.name, c) for c in table.columns.values()]
         body += [constraint_clause(ctx, table.name, c) for c in constraints]
         create = d.sql("create_table", table=ctx.q(table.name), body=",\n    ".join(body))
-    statements = [d.table_options(create, table), *ctx.comments_on(table.name, table.columns.values(), table.comment)]
+    statements = [d.table_options(create, table), *d.comments_on(table.name, table.comment, table.columns.values())]
     statements += [d.create_index("add_index", table.name, i) for i in indexes]
     return statements + [s for p in ctx.schema.partitions(table) for s in create_table_sql(ctx, p)]
 

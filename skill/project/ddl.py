@@ -19,8 +19,7 @@ def schema_sql(schema: VirtualSchema, database: str) -> str:
     out += [_create_index(t, i, d) for t in tables for i in sorted(t.indexes.values(), key=lambda i: i.name)]
     # partitions attached last, as pg_dump does: each adopts its keys and indexes made above
     out += [f"{d.attach_partition(t)};" for t in tables if t.partition_of]
-    out += [f"{s};" for t in tables for s in d.comments_on(d.q(t.name), t.comment,
-                                                           [(d.q(c.name), c.comment) for c in t.columns.values()])]
+    out += [f"{s};" for t in tables for s in d.comments_on(t.name, t.comment, t.columns.values())]
     return "\n".join(out) + ("\n" if out else "")
 
 

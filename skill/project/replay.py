@@ -18,7 +18,7 @@ from ..lazysqlglot import exp, sqlglot, sqlglot_errors
 from ..dialects import get_dialect
 from ..errors import DbmigError
 from ..schema import (ColumnDef, IndexDef, TableDef, VirtualSchema, keys_not_null, read_column, read_index,
-                      read_table_item, rename_in_keys, set_default, storage_options, table_comment,
+                      read_table_item, read_table_options, rename_in_keys, set_default, storage_options,
                       table_storage)
 from ..sources import DIALECTS, Statement
 from ..types import from_sqlglot
@@ -279,8 +279,8 @@ class Replayer:
                 self.table_item(table, item)
         except DbmigError as e:              # a type or name schema.py refuses: the table is unknown
             raise NotModelled(e.message.removeprefix("schema: "), [name]) from None
-        table.partition_by, table.storage = _partition_by(node, self.dialect), table_storage(node, self.dialect)
-        table.comment = table_comment(node)
+        table.partition_by = _partition_by(node, self.dialect)
+        read_table_options(table, node, self.dialect)
         self.put(table)
 
     def create_partition(self, node: exp.Create, text: str) -> None:

@@ -204,12 +204,10 @@ def _my_schema(s: Scratch) -> dict:
     where = f"table_schema = DATABASE() AND table_name NOT IN ({skip})"
     columns = s.query(f"SELECT table_name, column_name, column_type, is_nullable, column_default, extra "
                       f"FROM information_schema.columns WHERE {where} ORDER BY 1, 2")
-    # an index's description and whether the optimizer ignores it (MariaDB IGNORED, MySQL IS_VISIBLE)
-    hidden = {c.lower() for (c,) in s.query("SELECT column_name FROM information_schema.columns WHERE table_schema "
-                                            "= 'information_schema' AND table_name = 'STATISTICS'")}
-    hidden &= {"ignored", "is_visible"}
+    from ..live.mysql import hidden_index
+    hidden, _ = hidden_index(s.query)       # an index the optimizer ignores (MariaDB IGNORED, MySQL INVISIBLE)
     indexes = s.query(f"SELECT table_name, index_name, non_unique, seq_in_index, column_name, sub_part, collation, "
-                      f"index_type, index_comment, {min(hidden, default='0')} "
+                      f"index_type, index_comment, {hidden} "
                       f"FROM information_schema.statistics WHERE {where} ORDER BY 1, 2, 4")
     constraints = s.query(f"SELECT table_name, constraint_name, constraint_type FROM "
                           f"information_schema.table_constraints WHERE {where} ORDER BY 1, 2")

@@ -88,7 +88,7 @@ def drop_sync_sql(ctx: Context, table: str, column: str) -> list[str]:
 def _add_sql(ctx: Context, table: str, col: ColumnDef) -> list[str]:
     """The new column, with the description of the one it replaces."""
     form = ctx.dialect.online_form("add_column", ctx.version) or "add_column"
-    return ctx.dialect.statements(form, **parts(ctx, table, col)) + ctx.comments_on(table, [col])
+    return ctx.dialect.statements(form, **parts(ctx, table, col)) + ctx.dialect.comments_on(table, None, [col])
 
 
 def _drop_sql(ctx: Context, table: str, col: ColumnDef) -> list[str]:
