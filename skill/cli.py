@@ -5,12 +5,12 @@ Exit codes: 0 success/pass, 1 findings or a failed verification, 2 bad input.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import re
 import stat
 import sys
-from pathlib import Path
 
 from .errors import DbmigError, InvalidRequest
 
@@ -19,8 +19,30 @@ LIVE_DSN_HELP = ("read-only: read schema, row counts and version from this live 
                  "postgresql://user@host:5432/db (password from the URL or DBMIG_DSN_PASSWORD, never shown)")
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout at the terminal's width, found without importing shutil (argparse
+    builds a formatter for every option it adds: shutil was a tenth of a pre-commit hook's start)."""
+
+    def __init__(self, prog: str, **kw):
+        super().__init__(prog, **{"width": _columns() - 2, **kw})
+
+
+def _columns() -> int:
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on bad flags already; keep its message to one line."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **{"formatter_class": _Formatter, **kw})
 
     def error(self, message: str):  # noqa: D401 - argparse API
         self.exit(EXIT_BAD_INPUT, f"dbmig: error: {message}\n")
@@ -36,22 +58,28 @@ def _read(path_or_text: str, field: str) -> str:
     A path check that fails (ENAMETOOLONG for a 300-byte statement, a NUL byte) means inline."""
     if path_or_text == "-":
         return _stream(sys.stdin.buffer, "standard input", field)
-    path = Path(path_or_text)
     try:
-        is_file, exists = path.is_file(), path.exists()
-        is_pipe = exists and stat.S_ISFIFO(path.stat().st_mode)
-    except (OSError, ValueError):
+        mode = os.stat(path_or_text).st_mode
+    except OSError as e:
+        if e.errno not in _NOT_THERE:
+            return path_or_text
+        mode = None
+    except ValueError:
         return path_or_text
-    if is_file:
-        return _text_of(path, field)
-    if is_pipe:                               # `--schema <(pg_dump -s ...)`
-        with open(path, "rb") as stream:
+    if mode is not None and stat.S_ISREG(mode):
+        return _text_of(path_or_text, field)
+    if mode is not None and stat.S_ISFIFO(mode):          # `--schema <(pg_dump -s ...)`
+        with open(path_or_text, "rb") as stream:
             return _stream(stream, path_or_text, field)
-    if exists:
+    if mode is not None:
         raise InvalidRequest(f"not a file: {path_or_text}", field=field)
     if _FILE_NAME.fullmatch(path_or_text):
         raise InvalidRequest(f"file not found: {path_or_text}", field=field)
     return path_or_text
+
+
+# What pathlib's exists() takes for "no such file" rather than an error.
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
 
 # a pipe is read up to this, then refused: the request limits (docs/limits.md) are all below it
@@ -68,9 +96,10 @@ def _stream(stream, name: str, field: str) -> str:
         raise InvalidRequest(f"{name} is not UTF-8 text", field=field) from None
 
 
-def _text_of(path: Path, field: str) -> str:
+def _text_of(path: str, field: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as f:
+            return f.read()
     except FileNotFoundError:
         raise InvalidRequest(f"file not found: {path}", field=field) from None
     except UnicodeDecodeError:
@@ -132,6 +161,7 @@ def cmd_generate(a: argparse.Namespace) -> int:
     if a.write:
         return _write_project(a)
     result = generate(_request(a))
+    from pathlib import Path     # not at the top: a `dbmig validate` process never needs it
     written = write_files(Path(a.out), result.files) if a.out else []
     print(result.model_dump_json(indent=2, by_alias=True) if a.json else _summary(result, written))
     if not a.verify:
@@ -197,13 +227,15 @@ def _summary(result, written: list[Path]) -> str:
 
 def _files(paths: list[str], project: str | None = None) -> list[dict]:
     """Files by name; inside --project by their path in the project (how its history names them)."""
+    from .sources import base_name
+    if project:
+        from pathlib import Path        # not at the top: a plain `dbmig validate` never needs it
     root = Path(project).resolve() if project else None
     out = []
     for p in paths:
-        path = Path(p)
-        full = path.resolve() if root else None      # resolving costs a syscall per part: --project only
-        name = full.relative_to(root).as_posix() if full and full.is_relative_to(root) else path.name
-        out.append({"filename": name, "content": _text_of(path, "files")})
+        full = Path(p).resolve() if root else None      # resolving costs a syscall per part: --project only
+        name = full.relative_to(root).as_posix() if full and full.is_relative_to(root) else base_name(p)
+        out.append({"filename": name, "content": _text_of(p, "files")})
     return out
 
 
@@ -308,10 +340,7 @@ def cmd_serve(a: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="dbmig", description="Database migrations an engineer would ship.")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    g = sub.add_parser("generate", help="write a migration, its rollback, tests and guide")
+def _generate_args(g: argparse.ArgumentParser) -> None:
     g.add_argument("--tool", help="flyway, liquibase or alembic (with --project: the project's tool)")
     g.add_argument("--database", help="postgresql, mysql, sqlserver or oracle (with --project: from its config)")
     g.add_argument("--type", help="schema, data or hybrid (default: read from the changes)")
@@ -338,9 +367,9 @@ def _parser() -> argparse.ArgumentParser:
     _project_flags(g)
     g.add_argument("--write", action="store_true", help="with --project: write the files into the project "
                    "(never overwriting one) and print the command that applies them")
-    g.set_defaults(func=cmd_generate)
 
-    r = sub.add_parser("verify", help="dry run: up, validation tests, down, diff, up again")
+
+def _verify_args(r: argparse.ArgumentParser) -> None:
     r.add_argument("--tool")
     r.add_argument("--database")
     r.add_argument("--dsn", help="postgresql://user@host:5432/db or mysql://user@host:3306/db")
@@ -351,9 +380,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true")
     r.add_argument("files", nargs="+")
     _project_flags(r, replay=False)
-    r.set_defaults(func=cmd_verify)
 
-    v = sub.add_parser("validate", help="lint existing migration files")
+
+def _validate_args(v: argparse.ArgumentParser) -> None:
     v.add_argument("--tool")
     v.add_argument("--database")
     v.add_argument("--database-version")
@@ -366,9 +395,9 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("files", nargs="*", help="the files to lint; with --project they are the pending ones "
                    "(none: every migration of the project, each with the history before it as context)")
     _project_flags(v, replay=False)
-    v.set_defaults(func=cmd_validate)
 
-    e = sub.add_parser("explain", help="what a migration does to a live database")
+
+def _explain_args(e: argparse.ArgumentParser) -> None:
     e.add_argument("--database")
     e.add_argument("--sql", help="SQL file (or text) to explain")
     e.add_argument("--changes", help="JSON file (or text) with the list of changes, as `generate --changes`")
@@ -379,9 +408,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true")
     e.add_argument("files", nargs="*")
     _project_flags(e, replay=False)
-    e.set_defaults(func=cmd_explain)
 
-    i = sub.add_parser("inspect", help="what dbmig reads from a migration project (read-only)")
+
+def _inspect_args(i: argparse.ArgumentParser) -> None:
     i.add_argument("--project", metavar="DIR", help="the project (default: this folder)")
     i.add_argument("--tool")
     i.add_argument("--database", help="replay in this dialect (default: the project's database)")
@@ -389,18 +418,42 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--replay-dsn")
     i.add_argument("--dsn", help="read-only: which migrations this live database has applied (the tool's record)")
     i.add_argument("--json", action="store_true")
-    i.set_defaults(func=cmd_inspect)
 
-    s = sub.add_parser("serve", help="run the MCP server (stdio by default)")
+
+def _serve_args(s: argparse.ArgumentParser) -> None:
     s.add_argument("--http", action="store_true")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8765)
-    s.set_defaults(func=cmd_serve)
+
+
+# Each command: its help line, the function adding its arguments, the function running it.
+COMMANDS = {
+    "generate": ("write a migration, its rollback, tests and guide", _generate_args, cmd_generate),
+    "verify": ("dry run: up, validation tests, down, diff, up again", _verify_args, cmd_verify),
+    "validate": ("lint existing migration files", _validate_args, cmd_validate),
+    "explain": ("what a migration does to a live database", _explain_args, cmd_explain),
+    "inspect": ("what dbmig reads from a migration project (read-only)", _inspect_args, cmd_inspect),
+    "serve": ("run the MCP server (stdio by default)", _serve_args, cmd_serve),
+}
+
+
+def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; with `argv` naming a command, only that command's arguments
+    are built (argparse makes a help formatter per option: all commands' options were a tenth
+    of a pre-commit hook's start)."""
+    p = _Parser(prog="dbmig", description="Database migrations an engineer would ship.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    named = argv[0] if argv and argv[0] in COMMANDS else None
+    for name, (help_, add_args, run) in COMMANDS.items():
+        if named in (None, name):
+            command = sub.add_parser(name, help=help_)
+            add_args(command)
+            command.set_defaults(func=run)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
     _project_here(args)
     if args.command == "verify" or getattr(args, "verify", False):
         from .runners.lifecycle import handle_termination

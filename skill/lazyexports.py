@@ -6,7 +6,7 @@ them all."""
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Callable
+from collections.abc import Callable
 
 
 def lazy_exports(package: str, homes: dict[str, str]) -> Callable[[str], object]:

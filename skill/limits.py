@@ -12,7 +12,7 @@ import re
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Iterator
+from collections.abc import Iterator
 
 from .errors import DbmigError, InvalidRequest
 

@@ -3,19 +3,20 @@ other tools give each. Importing this package is cheap (no sqlglot): readers tha
 database's names (dbmig.sources) do not pay for the dialects."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import import_module
 
 from ..errors import InvalidRequest
 
 
-@dataclass(frozen=True)
 class Names:
-    """What each layer and tool calls one database."""
+    """What each layer and tool calls one database (a plain class: this package is imported by
+    every `dbmig validate` process, which must not pay for importing dataclasses)."""
+    __slots__ = ("sqlglot", "liquibase", "sqlalchemy")
 
-    sqlglot: str                # sqlglot's dialect: parsing, the SQL gate, splitting scripts
-    liquibase: str              # Liquibase `dbms` value(s) a changeSet runs on
-    sqlalchemy: str             # SQLAlchemy's dialect module (Alembic revisions)
+    def __init__(self, sqlglot: str, liquibase: str, sqlalchemy: str):
+        self.sqlglot = sqlglot          # sqlglot's dialect: parsing, the SQL gate, splitting scripts
+        self.liquibase = liquibase      # Liquibase `dbms` value(s) a changeSet runs on
+        self.sqlalchemy = sqlalchemy    # SQLAlchemy's dialect module (Alembic revisions)
 
 
 # Our database name -> its names elsewhere; the dialect itself is dialects/<name>.py, <NAME>.

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 
 from . import parse_version
+from .volatility import data_text
 
 # What a duration can be proportional to (see data/common.toml).
 WORK = ("catalog", "scan", "index", "rewrite", "update", "batched_update", "none", "unknown")
@@ -46,23 +46,10 @@ class Lock:
         return (self.rewrite or self.scan) and not self.online
 
 
-def volatile_function(database: str, name: str) -> bool:
-    """Not known to be stable or immutable (data/<database>_non_volatile.txt, made from the
-    catalog): as a DEFAULT it is evaluated per row. Here rather than in the dialect class so the
-    lint rules ask it without loading the dialects (and sqlglot with them)."""
-    return name.lower().split(".")[-1] not in _non_volatile(database)
-
-
-@cache
-def _non_volatile(database: str) -> frozenset[str]:
-    text = files(__package__).joinpath("data", f"{database}_non_volatile.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
 @cache
 def _load(name: str) -> dict:
-    import tomllib       # not at the top: the lint rules ask `volatile_function` only (a pre-commit hook)
-    return tomllib.loads(files(__package__).joinpath("data", f"{name}.toml").read_text(encoding="utf-8"))
+    import tomllib
+    return tomllib.loads(data_text(f"{name}.toml"))
 
 
 class Facts:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..types import NUMBERS, SERIAL, STRINGS, SqlType
 from .base import Dialect, ansi_literal
-from .facts import volatile_function
+from .volatility import volatile_function
 from .common import (ANSI_FORMS, BATCH_DEFAULTS, COMMENT_ON, INFO_SCHEMA_CHECKS, N, ONLINE_STRATEGIES, PS,
                      RESERVED_CORE, SQLALCHEMY_TYPES)
 

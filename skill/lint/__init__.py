@@ -8,7 +8,6 @@ otherwise `pass` (info findings never change the verdict).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ..dialects import ALIASES, DATABASES as _DATABASES
 from ..collector import paused
@@ -33,16 +32,17 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-@dataclass(slots=True)
 class Finding:
     """One finding; `LintFinding` in report.py is its schema."""
-    rule_id: str
-    severity: str
-    file: str
-    line: int
-    column: int
-    message: str
-    safe_alternative: str
+    __slots__ = ("rule_id", "severity", "file", "line", "column", "message", "safe_alternative")
+
+    def __init__(self, rule_id: str, severity: str, file: str, line: int, column: int, message: str,
+                 safe_alternative: str):
+        self.rule_id, self.severity, self.file, self.line, self.column = rule_id, severity, file, line, column
+        self.message, self.safe_alternative = message, safe_alternative
+
+    def __repr__(self) -> str:
+        return f"Finding({self.rule_id!r}, {self.file}:{self.line}:{self.column})"
 
     def as_dict(self) -> dict:
         return {"rule_id": self.rule_id, "severity": self.severity, "file": self.file, "line": self.line,

@@ -11,8 +11,6 @@ hold rows: they are not "new" to the pending ones.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..dialects import DATABASES
 from ..lint import make_context, run_rules, verdict
 from ..lint.rules import Context
@@ -22,14 +20,15 @@ from .load import history_files, load_project
 from .model import ProjectError
 
 
-@dataclass
 class HistoryContext(Context):
     """Tables created before the first pending file (or, linting everything, before each file)
     are applied ones: they hold rows, so rules must not treat them as new."""
 
-    pending: set[str] = field(default_factory=set)
-    each_file: bool = False
-    started: bool = False
+    def __init__(self, database: str, version: tuple[int, ...] | None, tool: str | None):
+        super().__init__(database, version, tool)
+        self.pending: set[str] = set()
+        self.each_file = False
+        self.started = False
 
     def begin_file(self, src: SourceFile) -> None:
         super().begin_file(src)

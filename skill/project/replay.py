@@ -96,12 +96,16 @@ class NotModelled(Exception):
         self.reason, self.tables = reason, tables
 
 
-@dataclass
 class Gap(Statement):
     """Where a tool change became no statement (a Liquibase change sources does not translate,
     SQL an Alembic revision builds at run time): replayed as a statement the model cannot hold."""
-    reason: str = ""
-    tables: list[str] | None = None     # None: the known tables the text mentions
+    __slots__ = ("reason", "tables")
+
+    def __init__(self, file: str, text: str, line: int, column: int, *, reason: str = "",
+                 tables: list[str] | None = None):
+        super().__init__(file, text, line, column)
+        self.reason = reason
+        self.tables = tables            # None: the known tables the text mentions
 
 
 @dataclass

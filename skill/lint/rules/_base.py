@@ -11,7 +11,6 @@ LOCK=NONE`) and a pattern must never fire inside a string literal or a comment; 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from ...dialects import DATABASES, sqlglot_name
 from ...sources import SourceFile, Statement, lazy_re, mask
@@ -45,46 +44,59 @@ def name_of(raw: str | None) -> str | None:
     return last.strip('"`[]').lower()
 
 
-@dataclass
+# Plain classes, not dataclasses: importing `dataclasses` (it loads `inspect`) was the largest
+# single cost of a `dbmig validate` process's start.
+
 class Example:
     """A rule's own test case. In `bad` examples the expected finding lines carry `[bad]` in a
     comment; without the marker the finding is expected on line 1."""
-    content: str
-    database: str | None = None
-    version: str | None = None
-    tool: str | None = None
-    filename: str | None = None
-    files: tuple[dict, ...] = ()        # further files of the same migration (e.g. a sidecar)
-    schema: str | None = None           # the current schema (CREATE TABLE text), as `validate --schema`
+
+    def __init__(self, content: str, database: str | None = None, version: str | None = None,
+                 tool: str | None = None, filename: str | None = None, files: tuple[dict, ...] = (),
+                 schema: str | None = None):
+        self.content, self.database, self.version, self.tool = content, database, version, tool
+        self.filename = filename
+        self.files = files          # further files of the same migration (e.g. a sidecar)
+        self.schema = schema        # the current schema (CREATE TABLE text), as `validate --schema`
+
+    def __repr__(self) -> str:
+        return f"Example({self.content!r}, database={self.database!r})"
 
 
-@dataclass
 class Hit:
-    offset: int = 0           # statement rules: character offset inside the statement text
-    detail: str = ""          # what exactly was found; prefixed to the rule's message
-    line: int | None = None   # file and set rules give the position themselves
-    column: int | None = None
-    file: str | None = None
-    severity: str | None = None   # a rule may lower its level for one finding (e.g. unverifiable)
+    __slots__ = ("offset", "detail", "line", "column", "file", "severity")
+
+    def __init__(self, offset: int = 0, detail: str = "", line: int | None = None, column: int | None = None,
+                 file: str | None = None, severity: str | None = None):
+        self.offset = offset        # statement rules: character offset inside the statement text
+        self.detail = detail        # what exactly was found; prefixed to the rule's message
+        self.line, self.column = line, column   # file and set rules give the position themselves
+        self.file = file
+        self.severity = severity    # a rule may lower its level for one finding (e.g. unverifiable)
+
+    def __repr__(self) -> str:
+        return f"Hit({self.offset}, {self.detail!r}, line={self.line}, column={self.column})"
 
 
-@dataclass
 class Rule:
-    id: str
-    severity: str
-    reason: str
-    message: str
-    safe_alternative: str
-    check: object                   # (SqlView | SourceFile | list[SourceFile], Context) -> Iterable[Hit]
-    databases: tuple[str, ...] = ALL_DATABASES
-    scope: str = "statement"        # statement | file | set (all files together)
-    since: dict[str, str] = field(default_factory=dict)
-    until: dict[str, str] = field(default_factory=dict)
-    tools: tuple[str, ...] | None = None
-    rollback: bool = True           # also check rollback code (U files, downgrade)
-    ok: tuple = ()
-    bad: tuple = ()
-    nodes: tuple[str, ...] | None = None   # PostgreSQL: the parse-tree node kinds the rule reads (or UNPARSED)
+    def __init__(self, id: str, severity: str, reason: str, message: str, safe_alternative: str, check: object,
+                 databases: tuple[str, ...] = ALL_DATABASES, scope: str = "statement", since: dict | None = None,
+                 until: dict | None = None, tools: tuple[str, ...] | None = None, rollback: bool = True,
+                 ok: tuple = (), bad: tuple = (), nodes: tuple[str, ...] | None = None):
+        self.id, self.severity, self.reason, self.message = id, severity, reason, message
+        self.safe_alternative = safe_alternative
+        self.check = check              # (SqlView | SourceFile | list[SourceFile], Context) -> Iterable[Hit]
+        self.databases = databases
+        self.scope = scope              # statement | file | set (all files together)
+        self.since: dict[str, str] = since or {}
+        self.until: dict[str, str] = until or {}
+        self.tools = tools
+        self.rollback = rollback        # also check rollback code (U files, downgrade)
+        self.ok, self.bad = ok, bad
+        self.nodes = nodes              # PostgreSQL: the parse-tree node kinds the rule reads (or UNPARSED)
+
+    def __repr__(self) -> str:
+        return f"Rule({self.id!r})"
 
     def applies(self, database: str, version: tuple[int, ...] | None, tool: str | None) -> bool:
         if database not in self.databases:
@@ -319,37 +331,40 @@ def column_default(definition: str) -> str | None:
 
 # --- state carried from statement to statement -----------------------------------------------
 
-@dataclass
 class Column:
     """What the migration itself says about a column (CREATE TABLE, ADD COLUMN, SET NOT NULL)."""
-    type: str = ""                  # PostgreSQL: type name; MySQL: the masked definition
-    mods: tuple[int, ...] = ()      # PostgreSQL type modifiers: varchar(20) -> (20,)
-    not_null: bool = False
+    __slots__ = ("type", "mods", "not_null")
+
+    def __init__(self, type: str = "", mods: tuple[int, ...] = (), not_null: bool = False):
+        self.type = type            # PostgreSQL: type name; MySQL: the masked definition
+        self.mods = mods            # PostgreSQL type modifiers: varchar(20) -> (20,)
+        self.not_null = not_null
+
+    def __repr__(self) -> str:
+        return f"Column({self.type!r}, {self.mods!r}, not_null={self.not_null})"
 
 
-@dataclass
 class Context:
-    database: str
-    version: tuple[int, ...] | None
-    tool: str | None
-    sources: list[SourceFile] = field(default_factory=list)
-    file: SourceFile | None = None
-    lock_timeout: bool = False                      # per file: each file is its own session
-    lock_timeout_reported: bool = False
-    statement_timeout: bool = False
-    statement_timeout_reported: bool = False
-    open_tx: Statement | None = None                # per file: an explicit BEGIN not yet committed
-    fk_checks_off: bool = False                     # MySQL: SET foreign_key_checks = 0 in this session
-    created_tables: set[str] = field(default_factory=set)
-    columns: dict[tuple[str, str], Column] = field(default_factory=dict)
-    indexes: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # name -> (table, columns)
-    not_null_checks: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (table, column)
-    validated_not_null: set[tuple[str, str]] = field(default_factory=set)
-    not_valid: dict[str, int | None] = field(default_factory=dict)            # name -> tx it was added in
-    validated: set[str] = field(default_factory=set)                           # constraints VALIDATEd so far
-    partitioned: set[str] = field(default_factory=set)      # PostgreSQL partitioned tables (PARTITION BY)
-    parsed_ahead: _pg.ParseAhead | None = None      # PostgreSQL: whole files parsed on a second thread
-    severities: tuple[str, ...] = SEVERITIES        # the rules run: those of these levels
+    def __init__(self, database: str, version: tuple[int, ...] | None, tool: str | None):
+        self.database, self.version, self.tool = database, version, tool
+        self.sources: list[SourceFile] = []
+        self.file: SourceFile | None = None
+        self.lock_timeout = False                       # per file: each file is its own session
+        self.lock_timeout_reported = False
+        self.statement_timeout = False
+        self.statement_timeout_reported = False
+        self.open_tx: Statement | None = None           # per file: an explicit BEGIN not yet committed
+        self.fk_checks_off = False                      # MySQL: SET foreign_key_checks = 0 in this session
+        self.created_tables: set[str] = set()
+        self.columns: dict[tuple[str, str], Column] = {}
+        self.indexes: dict[str, tuple[str, tuple[str, ...]]] = {}     # name -> (table, columns)
+        self.not_null_checks: dict[str, tuple[str, str]] = {}         # name -> (table, column)
+        self.validated_not_null: set[tuple[str, str]] = set()
+        self.not_valid: dict[str, int | None] = {}                    # name -> tx it was added in
+        self.validated: set[str] = set()                              # constraints VALIDATEd so far
+        self.partitioned: set[str] = set()          # PostgreSQL partitioned tables (PARTITION BY)
+        self.parsed_ahead: _pg.ParseAhead | None = None     # PostgreSQL: whole files parsed on a second thread
+        self.severities: tuple[str, ...] = SEVERITIES       # the rules run: those of these levels
 
     def at_least(self, *version: int) -> bool:
         """True when the target is at least this version; an unknown version counts as current."""

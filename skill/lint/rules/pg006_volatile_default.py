@@ -1,6 +1,6 @@
 from functools import partial
 
-from ...dialects.facts import volatile_function
+from ...dialects.volatility import volatile_function
 from . import Example, Hit, rule
 
 # Which functions are volatile is PostgreSQL's fact (data/postgresql_non_volatile.txt, from
