@@ -40,7 +40,8 @@ T3_GOLDEN = ["t3/rename_column/postgresql/flyway", "t3/set_not_null/postgresql/l
 # The process-wide parse caches, by module and name (a checkout may have only some of them).
 CACHES = [("sqlparse", "_kept"), ("sqlcheck", "_problem"), ("schema", "_statements"), ("schema", "_read_schema"),
           ("plan.sqlexpr", "expression"),
-          ("lint.rules._pg", "_plpgsql_statements"), ("sources.alembic", "module_tree")]
+          ("lint.rules._pg", "_plpgsql_statements"), ("lint.rules._pg", "_kept"), ("sources.alembic", "module_tree"),
+          ("gate", "_malformed")]
 
 
 def requests() -> dict[str, list[tuple[str, dict]]]:

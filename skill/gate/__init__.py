@@ -4,6 +4,8 @@ A failure here is a bug in dbmig (GateFailure), never something to ship.
 """
 from __future__ import annotations
 
+import functools
+
 from ..dialects.base import Dialect
 from ..errors import GateFailure
 from ..models import MigrationResult
@@ -36,8 +38,16 @@ def _lint_clean(result: MigrationResult) -> None:
 
 
 def _well_formed(filename: str, content: str) -> None:
-    """Python, XML and YAML files parse; each reader is imported for its own files only (a
-    Flyway result loads neither YAML nor XML)."""
+    problem = _malformed(filename, content)
+    if problem:
+        raise GateFailure(problem)
+
+
+@functools.lru_cache(maxsize=64)
+def _malformed(filename: str, content: str) -> str | None:
+    """Why a Python, XML or YAML file does not parse, or None; kept per file text (compiling a
+    revision was a tenth of an Alembic call, and calls resend the same changes). Each reader is
+    imported for its own files only (a Flyway result loads neither YAML nor XML)."""
     if filename.endswith(".py"):
         from ..sources.alembic import module_tree      # lint reads the same parse
         read, errors = (lambda text: compile(module_tree(text), filename, "exec")), SyntaxError
@@ -48,8 +58,9 @@ def _well_formed(filename: str, content: str) -> None:
         import yaml
         read, errors = yaml.safe_load, yaml.YAMLError
     else:
-        return
+        return None
     try:
         read(content)
     except errors as e:
-        raise GateFailure(f"generated file {filename} is not well-formed: {e}") from None
+        return f"generated file {filename} is not well-formed: {e}"
+    return None

@@ -61,16 +61,42 @@ def _import_pglast_lean() -> None:
 
 
 def parse(text: str) -> Tree:
+    """The tree of the (first) statement of `text`, or its parse error."""
+    stmts, error = _statements(text)
+    if error is not None:
+        return Tree(None, {}, error[0], char_offset(text, error[1]))
+    if not stmts:
+        return Tree(None)              # only comments
+    kind, node, _, _ = stmts[0]
+    return Tree(kind, node)
+
+
+# The parse of this many distinct statement texts is kept, as sqlglot's is (dbmig.sqlparse): the
+# result gate checks each statement a generate call emits, then lints the files holding the same
+# statements, and the planner asks which of them must run outside a transaction. Longer texts (a
+# whole file, a 5,000-row INSERT) are parsed but not kept. The nodes are shared: readers must not
+# change them.
+CACHE_SIZE, MAX_CACHED_CHARS = 4096, 4096
+
+
+def _statements(text: str) -> tuple[tuple, tuple[str, int] | None]:
+    """Every statement of `text` as (kind, node, byte location, byte length), or the parser's
+    (message, byte offset)."""
+    return _kept(text) if len(text) <= MAX_CACHED_CHARS else _parsed(text)
+
+
+def _parsed(text: str) -> tuple[tuple, tuple[str, int] | None]:
     parser = pg_parser()
     try:
         stmts = json.loads(parser.parse_sql_json(text)).get("stmts") or []
     except parser.ParseError as err:
         where = err.args[1] if len(err.args) > 1 and isinstance(err.args[1], int) else 0
-        return Tree(None, {}, err.args[0], char_offset(text, where))
-    if not stmts:
-        return Tree(None)              # only comments
-    kind, node = next(iter(stmts[0]["stmt"].items()))
-    return Tree(kind, node)
+        return (), (err.args[0], where)
+    return tuple((*next(iter(s["stmt"].items())), s.get("stmt_location", 0), s.get("stmt_len", 0))
+                 for s in stmts), None
+
+
+_kept = functools.lru_cache(maxsize=CACHE_SIZE)(_parsed)
 
 
 def parse_spans(text: str, spans: list[tuple[int, int]], large_run: bool = False,
@@ -401,20 +427,17 @@ def is_plpgsql_function(tree: Tree) -> bool:
 def syntax_error(text: str) -> str | None:
     """Why PostgreSQL's parser refuses `text`, or None: every statement, and the body of each
     PL/pgSQL function and DO block as the PL/pgSQL parser reads it (with the SQL inside)."""
-    parser = pg_parser()
-    try:
-        stmts = json.loads(parser.parse_sql_json(text)).get("stmts") or []
-    except parser.ParseError as err:
-        return err.args[0]
+    stmts, error = _statements(text)
+    if error is not None:
+        return error[0]
     if not stmts:
         return "no SQL statement"
     raw = text.encode()
-    for s in stmts:
-        tree = Tree(*next(iter(s["stmt"].items())))
+    for kind, node, start, length in stmts:
+        tree = Tree(kind, node)
         body = do_body(tree)
         if is_plpgsql_function(tree):
-            start = s.get("stmt_location", 0)
-            function = raw[start:start + s["stmt_len"]] if s.get("stmt_len") else raw[start:]
+            function = raw[start:start + length] if length else raw[start:]
             error = plpgsql_statements(function.decode())[1]
         else:
             error = plpgsql_statements(as_function(body))[1] if body is not None else None
