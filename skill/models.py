@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
     field_validator, model_validator
 
 from .dialects import ALIASES, DATABASES
-from .limits import MAX_CHANGES, MAX_IDENTIFIER, MAX_NESTING, MAX_TEXT, nesting_depth
+from .limits import MAX_CHANGES, MAX_IDENTIFIER, MAX_NESTING, MAX_TEXT, nests_deeper
 
 # Always used with fullmatch: `$` also matches before a final newline, so `re.match` let
 # "ck\n" through (a name that puts SQL text on a new line after a comment).
@@ -49,7 +49,7 @@ def _sql_text(value: str) -> str:
     if "\x00" in value:
         raise ValueError("SQL text must not contain a NUL character")
     _unicode(value)
-    if nesting_depth(value) > MAX_NESTING:
+    if nests_deeper(value):
         raise ValueError(f"parentheses nest deeper than {MAX_NESTING} levels")
     return value
 
