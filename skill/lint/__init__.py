@@ -229,14 +229,17 @@ def _rule_sets(ctx: Context) -> tuple[dict[str, list[Rule]], "_Dispatch"]:
 _WHOLE_FILE_KINDS = ("sql", "flyway")
 
 
-# Files of fewer statements are parsed statement by statement, from the parse cache (`_pg.parse`):
-# the result gate lints files holding the statements it has just checked one by one.
+# In a small run, files of fewer statements are parsed statement by statement, from the parse
+# cache (`_pg.parse`): the result gate lints files holding the statements it has just checked one
+# by one. A large run (a project's history) parses each file in one call, half the cost when
+# nothing is cached.
 WHOLE_FILE_STATEMENTS = 16
 
 
 def _parse_file(src: SourceFile, large_run: bool, ahead: _pg.ParseAhead | None = None) -> None:
     """Plain and Flyway SQL files: one PostgreSQL parser call for the whole file."""
-    if src.kind not in _WHOLE_FILE_KINDS or len(src.statements) < WHOLE_FILE_STATEMENTS:
+    few = len(src.statements) < (2 if large_run else WHOLE_FILE_STATEMENTS)
+    if src.kind not in _WHOLE_FILE_KINDS or few:
         return
     spans = [(at, 0) for at in offsets(src.content, [(s.line, s.column) for s in src.statements])]
     trees = _pg.parse_spans(src.content, spans, large_run, ahead)
