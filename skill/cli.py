@@ -69,16 +69,16 @@ def _read(path_or_text: str, field: str) -> str:
         mode = None
     except ValueError:
         return path_or_text
-    if mode is not None and stat.S_ISREG(mode):
+    if mode is None:
+        if _FILE_NAME.fullmatch(path_or_text):
+            raise InvalidRequest(f"file not found: {path_or_text}", field=field)
+        return path_or_text
+    if stat.S_ISREG(mode):
         return _text_of(path_or_text, field)
-    if mode is not None and stat.S_ISFIFO(mode):          # `--schema <(pg_dump -s ...)`
+    if stat.S_ISFIFO(mode):                           # `--schema <(pg_dump -s ...)`
         with open(path_or_text, "rb") as stream:
             return _stream(stream, path_or_text, field)
-    if mode is not None:
-        raise InvalidRequest(f"not a file: {path_or_text}", field=field)
-    if _FILE_NAME.fullmatch(path_or_text):
-        raise InvalidRequest(f"file not found: {path_or_text}", field=field)
-    return path_or_text
+    raise InvalidRequest(f"not a file: {path_or_text}", field=field)
 
 
 # What pathlib's exists() takes for "no such file" rather than an error.
@@ -231,9 +231,10 @@ def _summary(result, written: list[Path]) -> str:
 def _files(paths: list[str], project: str | None = None) -> list[dict]:
     """Files by name; inside --project by their path in the project (how its history names them)."""
     from .sources import base_name
+    root = None
     if project:
         from pathlib import Path        # not at the top: a plain `dbmig validate` never needs it
-    root = Path(project).resolve() if project else None
+        root = Path(project).resolve()
     out = []
     for p in paths:
         full = Path(p).resolve() if root else None      # resolving costs a syscall per part: --project only

@@ -88,10 +88,6 @@ class FlywayName:
         self.prefix = prefix                # "V", "U", "R" or None when the name does not match
         self.version, self.description = version, description
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, FlywayName) and (self.prefix, self.version, self.description) == \
-            (other.prefix, other.version, other.description)
-
     def __repr__(self) -> str:
         return f"FlywayName({self.prefix!r}, {self.version!r}, {self.description!r})"
 
